@@ -1,0 +1,1 @@
+"""Adapters: the only modules that import chromadb, sentence-transformers or model SDKs."""

@@ -1,0 +1,148 @@
+"""Command line: `tutor ingest`, `tutor ask`, `tutor chat`, `tutor settings`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import textwrap
+import uuid
+from collections.abc import Callable
+
+from tutor.errors import TutorError
+from tutor.types import TutorReply
+
+EXIT_USAGE = 2
+
+
+def _settings(args: argparse.Namespace):
+    from pydantic import ValidationError
+
+    from tutor.config import Settings
+    from tutor.errors import ConfigError
+
+    overrides = {}
+    if getattr(args, "corpus", None):
+        overrides["corpus_dir"] = args.corpus
+    if getattr(args, "data_dir", None):
+        overrides["data_dir"] = args.data_dir
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"invalid setting ({problems})") from exc
+
+
+def _load_tutor(args: argparse.Namespace):
+    from tutor.service import Tutor
+
+    return Tutor.load(_settings(args))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Build or update the index from the corpus folder."""
+    from tutor.service import build_index
+
+    report = build_index(_settings(args))
+    for skipped in report.skipped:
+        print(f"warning: skipped {skipped.source}: {skipped.reason}", file=sys.stderr)
+    print(f"Indexed {report.documents} document(s), {report.chunks} chunks into {report.location}: "
+          f"{report.added} added, {report.removed} removed, {report.unchanged} unchanged ({report.seconds:.1f}s).")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Ask one question and print the reply."""
+    tutor = _load_tutor(args)
+    reply = tutor.ask(args.question, session_id=args.session)
+    print(reply.model_dump_json(indent=2) if args.json else format_reply(reply))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """A conversation in the terminal; empty line or Ctrl-D ends it."""
+    tutor = _load_tutor(args)
+    session = args.session or uuid.uuid4().hex[:12]
+    print(f"Tutor ready (session {session}). Ask about: {tutor.covered_topics()}.\n"
+          "Type a question; an empty line or Ctrl-D quits.\n")
+    while True:
+        try:
+            question = input("you> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not question:
+            return 0
+        try:
+            reply = tutor.ask(question, session_id=session)
+        except TutorError as exc:
+            print(f"error: {exc}\n")
+            continue
+        print(textwrap.indent(format_reply(reply), "  ") + "\n")
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    """List every setting with its environment variable and default."""
+    from tutor.config import describe_settings
+
+    for env, default, description in describe_settings():
+        print(f"{env:28} {default:28} {description}")
+    return 0
+
+
+def format_reply(reply: TutorReply) -> str:
+    """Human-readable reply: the answer, then numbered passages with their sections."""
+    width = 96
+    lines = [textwrap.fill(par, width) if not par.startswith("[") else par for par in reply.answer.split("\n\n")]
+    out = "\n\n".join(lines)
+    if reply.notice:
+        out += f"\n\n({reply.notice})"
+    if reply.citations:
+        out += "\n\nSources:"
+        for c in reply.citations:
+            quote = textwrap.shorten(c.text, 140, placeholder=" …")
+            out += f"\n  [{c.marker}] {c.section} — {c.source}:{c.start}-{c.end}\n      “{quote}”"
+    if reply.suggestions:
+        out += "\n\nYou could ask next:\n" + "\n".join(f"  • {s}" for s in reply.suggestions)
+    return out
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for the `tutor` command."""
+    parser = argparse.ArgumentParser(prog="tutor", description="A grounded tutor that cites the material for every claim.")
+    parser.add_argument("--corpus", help="corpus folder (default: TUTOR_CORPUS_DIR or ./corpus)")
+    parser.add_argument("--data-dir", help="data folder (default: TUTOR_DATA_DIR or ./data)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    sub = parser.add_subparsers(dest="command", required=True)
+    commands: dict[str, Callable[[argparse.Namespace], int]] = {
+        "ingest": cmd_ingest, "ask": cmd_ask, "chat": cmd_chat, "settings": cmd_settings,
+    }
+    for name, fn in commands.items():
+        p = sub.add_parser(name, help=fn.__doc__, description=fn.__doc__)
+        p.set_defaults(func=fn)
+        if name == "ask":
+            p.add_argument("question")
+            p.add_argument("--json", action="store_true", help="print the reply as JSON")
+        if name in ("ask", "chat"):
+            p.add_argument("--session", help="session id, to continue a conversation")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run a command; domain errors become one line on stderr and exit code 2."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    try:
+        return args.func(args)
+    except TutorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

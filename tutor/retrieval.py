@@ -1,0 +1,165 @@
+"""Pure retrieval logic: BM25 with spelling repair, rank fusion, follow-up condensing, sentence ranking."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+from pydantic import BaseModel
+from rapidfuzz import fuzz, process
+
+from tutor.text import STOPWORDS, content_stems, content_words, normalize, stem, words
+from tutor.types import Chunk, Passage, Sentence
+
+RRF_K = 60  # the constant from Cormack et al.; damps the influence of any single ranker
+
+
+class Vocabulary:
+    """Every word of the corpus, to repair misspellings and tell known words from unknown ones."""
+
+    def __init__(self, texts: Sequence[str]):
+        counts = Counter(w for t in texts for w in words(t))
+        self.words = sorted(w for w in counts if len(w) > 2)
+        self.stems = {stem(w) for w in counts}
+        # A word is common in this corpus when many chunks use it (the subject of the material).
+        stems = Counter(s for t in texts for s in set(content_stems(t)))
+        surface = {stem(w): w for w in sorted(counts, key=counts.get)}  # most frequent form wins
+        self.document_frequency = {s: (df, surface.get(s, s)) for s, df in stems.items()}
+        self.n_texts = max(1, len(texts))
+
+    def correct(self, word: str) -> str:
+        """The corpus word a misspelt word most likely meant, or the word itself."""
+        if len(word) < 5 or stem(word) in self.stems or word in STOPWORDS or word.isdigit():
+            return word
+        # Short words need a closer match: "train" is not a misspelt "brain".
+        cutoff = 80 if len(word) >= 7 else 88
+        match = process.extractOne(word, self.words, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return match[0] if match else word
+
+    def known(self, word: str) -> bool:
+        """Whether the word (or its stem) occurs in the corpus."""
+        return stem(word) in self.stems
+
+    def repair(self, text: str) -> str:
+        """Text with misspelt words replaced by corpus words (for lexical matching only)."""
+        return " ".join(self.correct(w) for w in words(text))
+
+
+class LexicalIndex:
+    """Okapi BM25 over chunks, on stemmed content words, with misspellings repaired."""
+
+    def __init__(self, chunks: Sequence[Chunk], vocabulary: Vocabulary, k1: float = 1.5, b: float = 0.75):
+        self.chunks = list(chunks)
+        self.vocabulary = vocabulary
+        self.k1, self.b = k1, b
+        self.docs = [Counter(content_stems(c.text)) for c in self.chunks]
+        self.lengths = [sum(d.values()) for d in self.docs]
+        self.avg_length = (sum(self.lengths) / len(self.lengths)) if self.lengths else 1.0
+        df = Counter(t for d in self.docs for t in d)
+        n = len(self.docs)
+        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        """(chunk_id, BM25 score) of the best k chunks with a positive score."""
+        terms = content_stems(self.vocabulary.repair(query))
+        scores = []
+        for chunk, doc, length in zip(self.chunks, self.docs, self.lengths, strict=True):
+            score = 0.0
+            for t in terms:
+                f = doc.get(t, 0)
+                if f:
+                    norm = self.k1 * (1 - self.b + self.b * length / self.avg_length)
+                    score += self.idf[t] * f * (self.k1 + 1) / (f + norm)
+            if score > 0:
+                scores.append((chunk.chunk_id, score))
+        scores.sort(key=lambda x: -x[1])
+        return scores[:k]
+
+
+def fuse(rankings: Sequence[Sequence[str]], weights: Sequence[float] | None = None) -> list[tuple[str, float]]:
+    """Weighted reciprocal rank fusion of several ranked id lists, best first."""
+    weights = weights or [1.0] * len(rankings)
+    scores: dict[str, float] = {}
+    for ranking, weight in zip(rankings, weights, strict=True):
+        for rank, item in enumerate(ranking):
+            scores[item] = scores.get(item, 0.0) + weight / (RRF_K + rank + 1)
+    return sorted(scores.items(), key=lambda x: (-x[1], x[0]))
+
+
+_FOLLOW_UP_START = re.compile(
+    r"^(and|but|so|also|then|what about|how about|why is that|why so|how so|how come|really|"
+    r"in what way|what else|anything else|more on|tell me more|go on|which one|is that|does that|was that|"
+    r"can you elaborate|elaborate|why\??$|how\??$)\b"
+)
+_REFERRING = re.compile(r"\b(it|its|that|this|these|those|they|them|their|there|he|she|the same|such|one)\b")
+
+
+def is_follow_up(question: str, vocabulary: Vocabulary) -> bool:
+    """Whether a question leans on the conversation (pronouns, connectives, or almost no content)."""
+    q = normalize(question)
+    content = [w for w in content_words(q) if vocabulary.known(w) or vocabulary.correct(w) != w]
+    if _FOLLOW_UP_START.search(q):
+        return True
+    if _REFERRING.search(q) and len(content) <= 3:
+        return True
+    return len(content) <= 1 and len(words(q)) <= 6
+
+
+def condense(question: str, previous: Sequence[str], vocabulary: Vocabulary) -> str:
+    """A standalone query: a follow-up gets the content words of the earlier questions appended.
+
+    Deterministic stand-in for a model that rewrites the question; the generative backends may
+    replace it. The most recent earlier question comes first, since it is most likely referred to.
+    """
+    if not previous or not is_follow_up(question, vocabulary):
+        return question
+    seen = {stem(w) for w in content_words(question)}
+    context: list[str] = []
+    for earlier in reversed(previous):
+        for w in content_words(earlier):
+            if stem(w) not in seen:
+                seen.add(stem(w))
+                context.append(w)
+        if len(context) >= 6:
+            break
+    return f"{question.strip()} ({' '.join(context)})" if context else question
+
+
+class ScoredSentence(BaseModel):
+    """A candidate sentence for an answer, with what it belongs to and how relevant it is."""
+
+    sentence: Sentence
+    chunk: Chunk
+    index: int
+    dense: float
+    lexical: float
+    score: float
+
+
+def rank_sentences(
+    passages: Sequence[Passage],
+    query_vectors: Sequence[np.ndarray],
+    sentence_vectors: dict[tuple[str, int], np.ndarray],
+    query_terms: set[str],
+    idf: dict[str, float],
+) -> list[ScoredSentence]:
+    """Score every sentence of the passages against the query: dense similarity plus term overlap."""
+    total_idf = sum(idf.get(t, 1.0) for t in query_terms) or 1.0
+    ranked: list[ScoredSentence] = []
+    for rank, passage in enumerate(passages):
+        for i, sentence in enumerate(passage.chunk.sentences):
+            vec = sentence_vectors.get((passage.chunk.chunk_id, i))
+            if vec is None:
+                continue
+            dense = max(float(np.dot(q, vec)) for q in query_vectors)
+            terms = set(content_stems(sentence.text))
+            lexical = sum(idf.get(t, 1.0) for t in query_terms & terms) / total_idf
+            # Dense similarity leads; shared rare terms and a well-ranked passage break ties.
+            score = dense + 0.25 * lexical + 0.02 * (len(passages) - rank) / len(passages)
+            ranked.append(ScoredSentence(sentence=sentence, chunk=passage.chunk, index=i, dense=dense,
+                                         lexical=lexical, score=score))
+    ranked.sort(key=lambda s: -s.score)
+    return ranked

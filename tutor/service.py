@@ -1,0 +1,255 @@
+"""The Tutor: composition root. Loads models and stores once, then answers questions."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from tutor.adapters.embeddings import load_embeddings
+from tutor.adapters.vectorstore import ChromaStore, sentence_id
+from tutor.answerability import Answerability, Verdict
+from tutor.answering import AnswerContext, Backend, Composition, ExtractiveBackend
+from tutor.chunking import chunk_document
+from tutor.config import Settings
+from tutor.corpus import Corpus, load_corpus
+from tutor.errors import IndexMissing, InvalidQuestion
+from tutor.index import IngestReport, VectorStore, ingest, plan_ingest
+from tutor.retrieval import LexicalIndex, Vocabulary, condense, fuse, rank_sentences
+from tutor.sessions import SessionStore
+from tutor.suggestions import pick_suggestions, suggestion_pool
+from tutor.text import content_stems
+from tutor.types import Chunk, Passage, ReplyKind, Turn, TutorReply
+
+log = logging.getLogger(__name__)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def index_signature(settings: Settings) -> str:
+    """What the stored vectors depend on; a change means they must be rebuilt."""
+    return f"{settings.embedding_model}|size={settings.chunk_size}|overlap={settings.chunk_overlap}|v1"
+
+
+def open_store(settings: Settings) -> ChromaStore:
+    """The configured Chroma store: a server when a host is set, else embedded in the data directory."""
+    return ChromaStore.connect(
+        path=None if settings.uses_chroma_server else str(settings.chroma_path),
+        host=settings.chroma_host, port=settings.chroma_port, collection=settings.collection,
+        signature=index_signature(settings), timeout_s=settings.chroma_timeout_s,
+    )
+
+
+def chunk_corpus(corpus: Corpus, settings: Settings) -> list[Chunk]:
+    """All chunks of all documents, in corpus order."""
+    return [c for d in corpus.documents for c in chunk_document(d, settings.chunk_size, settings.chunk_overlap)]
+
+
+def build_index(settings: Settings | None = None, embeddings: Any = None) -> IngestReport:
+    """Ingest the corpus into the configured store (incremental and idempotent)."""
+    settings = settings or Settings()
+    corpus = load_corpus(settings.corpus_dir)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = open_store(settings)
+    embeddings = embeddings or load_embeddings(settings.embedding_model)
+    return ingest(chunk_corpus(corpus, settings), store, embeddings, len(corpus.documents), corpus.skipped)
+
+
+class Tutor:
+    """Answers questions about the corpus with cited passages. Create with `Tutor.load()`."""
+
+    def __init__(self, settings: Settings, corpus: Corpus, chunks: list[Chunk], store: VectorStore,
+                 embeddings: Any, sessions: SessionStore, backend: Backend):
+        self.settings = settings
+        self.corpus = corpus
+        self.chunks = chunks
+        self.store = store
+        self.embeddings = embeddings
+        self.sessions = sessions
+        self.backend = backend
+        self._by_id = {c.chunk_id: c for c in chunks}
+        self.vocabulary = Vocabulary([c.text for c in chunks])
+        self.lexical = LexicalIndex(chunks, self.vocabulary)
+        self.answerability = Answerability(self.vocabulary, self._embed, self._vocabulary_vectors())
+        self.suggestion_pool = suggestion_pool(chunks)
+        self.sources = {d.source: d.text for d in corpus.documents}
+        self.last_ingest: IngestReport | None = None
+
+    @classmethod
+    def load(cls, settings: Settings | None = None, *, embeddings: Any = None, **overrides: Any) -> Tutor:
+        """Load the corpus, the embedding model and the store; bring the index up to date if allowed.
+
+        Keyword overrides are Settings fields, e.g. `Tutor.load(corpus_dir=..., data_dir=...)`.
+        Pass `embeddings` to share an already loaded model between tutors.
+        """
+        settings = settings.model_copy(update=overrides) if settings else Settings(**overrides)
+        corpus = load_corpus(settings.corpus_dir)
+        chunks = chunk_corpus(corpus, settings)
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        store = open_store(settings)
+        plan = plan_ingest(chunks, store.chunk_ids())
+        embeddings = embeddings or load_embeddings(settings.embedding_model)
+        report = None
+        if not plan.up_to_date:
+            if not settings.auto_ingest:
+                state = "has not been built" if not plan.unchanged else "is out of date with the corpus"
+                raise IndexMissing(f"The index {state} ({len(plan.add)} chunks to add, "
+                                   f"{len(plan.remove)} to remove). Run `tutor ingest`.")
+            log.info("Index out of date; ingesting %d chunks", len(plan.add))
+            report = ingest(chunks, store, embeddings, len(corpus.documents), corpus.skipped)
+        tutor = cls(settings, corpus, chunks, store, embeddings, SessionStore(settings.sessions_path),
+                    ExtractiveBackend())
+        tutor.last_ingest = report
+        return tutor
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self.embeddings.embed_documents(texts))
+
+    def _vocabulary_vectors(self) -> np.ndarray:
+        """Vectors of every corpus word, cached in the data directory by vocabulary hash."""
+        words = self.vocabulary.words
+        digest = hashlib.sha1(("\n".join(words) + self.settings.embedding_model).encode()).hexdigest()[:16]
+        path = self.settings.data_dir / f"vocabulary-{digest}.npy"
+        if path.exists():
+            vectors = np.load(path)
+            if vectors.shape[0] == len(words):
+                return vectors
+        vectors = self._embed(words) if words else np.zeros((0, 384))
+        np.save(path, vectors)
+        return vectors
+
+    # -- the flow of one question -------------------------------------------------------------
+
+    def ask(self, question: str, session_id: str | None = None) -> TutorReply:
+        """Answer one message in a session and record the turn."""
+        reply: TutorReply | None = None
+        for item in self.stream(question, session_id):
+            if isinstance(item, TutorReply):
+                reply = item
+        assert reply is not None
+        return reply
+
+    def stream(self, question: str, session_id: str | None = None) -> Iterator[str | TutorReply]:
+        """Yield the answer text as it is produced, then the full TutorReply (the last item)."""
+        question = self.validate(question)
+        session_id = session_id or uuid.uuid4().hex
+        history = self.sessions.history(session_id, self.settings.history_turns)
+        previous = [t.standalone_question or t.question for t in history]
+        standalone = condense(question, previous, self.vocabulary)
+        passages, query_vectors = self.retrieve(standalone, question)
+        terms = set(content_stems(self.vocabulary.repair(standalone)))
+        ranked = rank_sentences(passages, query_vectors, self._sentence_vectors(passages), terms, self.lexical.idf)
+        verdict = self.answerability.judge(question, standalone, passages, ranked)
+        if verdict.kind != "answer":
+            reply = self._decline(verdict, question, standalone, session_id)
+            yield reply.answer
+        else:
+            context = AnswerContext(question=question, standalone_question=standalone, sentences=ranked,
+                                    max_sentences=self.settings.max_answer_sentences)
+            composition: Composition | None = None
+            for piece in self.backend.stream(context):
+                if isinstance(piece, Composition):
+                    composition = piece
+                else:
+                    yield piece
+            assert composition is not None
+            cited = list(dict.fromkeys(c.chunk_id for c in composition.citations))
+            reply = TutorReply(
+                kind="answer", answer=composition.answer, citations=composition.citations,
+                session_id=session_id, question=question, standalone_question=standalone,
+                suggestions=pick_suggestions(self.suggestion_pool, self.chunks, cited, previous + [question]),
+                grounding=composition.grounding, backend=self.backend.name,
+            )
+        self._remember(session_id, reply)
+        yield reply
+
+    def validate(self, question: str) -> str:
+        """The question with control characters removed; raises InvalidQuestion if unusable."""
+        if not isinstance(question, str):
+            raise InvalidQuestion("The question must be text.")
+        cleaned = _CONTROL.sub(" ", question).strip()
+        if not cleaned:
+            raise InvalidQuestion("The question is empty; ask something about the material.")
+        if len(cleaned) > self.settings.max_question_chars:
+            raise InvalidQuestion(
+                f"The question is {len(cleaned):,} characters long; the limit is {self.settings.max_question_chars:,}."
+            )
+        return cleaned
+
+    def retrieve(self, standalone: str, question: str | None = None) -> tuple[list[Passage], list[np.ndarray]]:
+        """Hybrid search: dense (Chroma) and BM25 rankings fused; returns passages and query vectors."""
+        k = self.settings.top_k
+        pool = max(k * 3, 10)
+        # Misspellings hurt the embedding as much as BM25, so the dense search sees the repaired text.
+        queries = [self.vocabulary.repair(standalone)]
+        if question is not None and question != standalone:
+            queries.append(self.vocabulary.repair(question))
+        vectors = [np.asarray(v) for v in self.embeddings.embed_documents(queries)]
+        rankings, weights = [], []
+        dense_scores: dict[str, float] = {}
+        for i, vec in enumerate(vectors):
+            hits = self.store.search_chunks(vec, min(pool, len(self.chunks)))
+            for cid, sim in hits:
+                dense_scores[cid] = max(dense_scores.get(cid, -1.0), sim)
+            rankings.append([cid for cid, _ in hits])
+            weights.append(1.0 if i == 0 else 0.5)
+            # A chunk holding one sentence that matches closely is often the answer, even when the
+            # chunk as a whole is diluted by its other sentences.
+            sentence_hits = self.store.search_sentences(vec, pool * 2)
+            for cid, sim in sentence_hits:
+                dense_scores[cid] = max(dense_scores.get(cid, -1.0), sim)
+            rankings.append([cid for cid, _ in sentence_hits])
+            weights.append(1.0 if i == 0 else 0.5)
+        lexical_hits = self.lexical.search(standalone, pool)
+        lexical_scores = dict(lexical_hits)
+        rankings.append([cid for cid, _ in lexical_hits])
+        weights.append(1.0)
+        fused = fuse(rankings, weights)[:k]
+        passages = [
+            Passage(chunk=self._by_id[cid], score=score, dense=dense_scores.get(cid, 0.0),
+                    lexical=lexical_scores.get(cid, 0.0))
+            for cid, score in fused if cid in self._by_id
+        ]
+        return passages, vectors
+
+    def _sentence_vectors(self, passages: list[Passage]) -> dict[tuple[str, int], np.ndarray]:
+        keys = [(p.chunk.chunk_id, i) for p in passages for i in range(len(p.chunk.sentences))]
+        stored = self.store.sentence_vectors([sentence_id(cid, i) for cid, i in keys])
+        return {(cid, i): np.asarray(stored[sentence_id(cid, i)]) for cid, i in keys if sentence_id(cid, i) in stored}
+
+    def _decline(self, verdict: Verdict, question: str, standalone: str, session_id: str) -> TutorReply:
+        return TutorReply(
+            kind=verdict.kind, answer=self.decline_text(verdict.kind, verdict.reason), citations=[],
+            session_id=session_id, question=question, standalone_question=standalone,
+            suggestions=[s.question for s in self.suggestion_pool[:3]],
+        )
+
+    def decline_text(self, kind: ReplyKind, reason: str = "") -> str:
+        """The reply for a question the material does not answer, naming what it does cover."""
+        covered = self.covered_topics()
+        if kind == "out_of_scope":
+            head = "That question is outside what I can teach: I only answer from the course material."
+        else:
+            head = "The material doesn’t answer that, so I won’t guess" + (f" ({reason})." if reason else ".")
+        return f"{head} It covers: {covered}."
+
+    def covered_topics(self) -> str:
+        """A one-line list of the sections of the material."""
+        titles = list(dict.fromkeys(c.section for c in self.chunks))
+        titles = [t for t in titles if t != "Introduction"] or titles
+        return "; ".join(titles[:8]) + ("; …" if len(titles) > 8 else "")
+
+    def _remember(self, session_id: str, reply: TutorReply) -> None:
+        self.sessions.append(session_id, Turn(
+            question=reply.question, standalone_question=reply.standalone_question, reply_kind=reply.kind,
+            answer=reply.answer, cited_chunk_ids=[c.chunk_id for c in reply.citations],
+        ))
+
+    def close(self) -> None:
+        """Release the session database."""
+        self.sessions.close()
