@@ -26,7 +26,7 @@ _NUMBER_WORD = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|t
 ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     (_Q(r"\b(how much|how many|dosage|dosing|milligrams?|mg|ml|micrograms?|grams?|percent|percentage|"
         r"how often|how frequently|half[- ]?life|what(?: is|'s| are) the (?:dose|amount|quantity)|"
-        r"what (?:dose|amount|quantity) (?:of|for|should|would|is|do|to)|"
+        r"what (?:dose|amount|quantity) (?:of|for|should|would|is|do|to)|what dose (?!the|it|this|that|ketamine)\w+|"
         + _QUANTITY_ADJ + r"(?:doses?|amounts?|quantity))\b"),
      _Q(r"\d|\b" + _NUMBER_WORD + r"\b"), "amounts or numbers"),
     (_Q(r"\b(how long|after how|how many (?:seconds|minutes|hours|days|weeks|months|years))\b"),
@@ -101,7 +101,7 @@ class Answerability:
         question. A rarer word counts as known when it is a variant of a corpus word
         ("hallucinations" / "hallucinatory") or close to one in meaning ("amnesia" / "memory").
         """
-        rare = [w for w in unknown if everyday_frequency(w) < self.rare_below
+        rare = [w for w in unknown if len(w) >= 4 and everyday_frequency(w) < self.rare_below
                 and not self._variant(w) and not self._typo(w)]
         if not rare:
             return []

@@ -45,8 +45,13 @@ class Backend(Protocol):
     def stream(self, context: AnswerContext) -> Iterator[str | Composition]: ...
 
 
-def select_sentences(ranked: Sequence[ScoredSentence], limit: int, margin: float = 0.1) -> list[ScoredSentence]:
-    """The best sentence, those nearly as good, and any sentence a chosen one needs to make sense."""
+def select_sentences(ranked: Sequence[ScoredSentence], limit: int, margin: float = 0.12) -> list[ScoredSentence]:
+    """The best sentence, those nearly as good, and the neighbours a chosen one needs to make sense.
+
+    A sentence opening with "This …" leans on the one before it, so that one is pulled in; and
+    when the sentence after a chosen one opens that way, it usually explains it ("… a state known
+    as dissociation. This is a sense of detachment …"), so it is pulled in when it is relevant too.
+    """
     if not ranked:
         return []
     best = ranked[0].score
@@ -55,19 +60,27 @@ def select_sentences(ranked: Sequence[ScoredSentence], limit: int, margin: float
         unique.setdefault((s.sentence.source, s.sentence.start), s)
     candidates = list(unique.values())
     chosen = [s for s in candidates if s.score >= best - margin][:limit]
+    if len(chosen) == 1 and len(candidates) > 1 and candidates[1].score >= best - 2 * margin:
+        chosen.append(candidates[1])  # one quoted sentence is rarely a lesson
     by_position = {(s.chunk.chunk_id, s.index): s for s in candidates}
+
+    def neighbour(s: ScoredSentence, step: int) -> ScoredSentence | None:
+        other = by_position.get((s.chunk.chunk_id, s.index + step))
+        return other if other is not None and other.sentence.paragraph == s.sentence.paragraph else None
+
     for s in list(chosen):
         current = s
-        # Pull in the sentence before an anaphoric opening ("This means …"), up to two steps back.
-        for _ in range(2):
-            if not _ANAPHORIC_OPENING.match(current.sentence.text) or current.index == 0:
-                break
-            previous = by_position.get((current.chunk.chunk_id, current.index - 1))
-            if previous is None or previous.sentence.paragraph != current.sentence.paragraph:
+        for _ in range(2):  # up to two steps back: "This means …" after "This is …"
+            previous = neighbour(current, -1) if _ANAPHORIC_OPENING.match(current.sentence.text) else None
+            if previous is None:
                 break
             if previous not in chosen:
                 chosen.append(previous)
             current = previous
+        following = neighbour(s, +1)
+        if (following is not None and following not in chosen and _ANAPHORIC_OPENING.match(following.sentence.text)
+                and following.score >= best - 2.5 * margin and len(chosen) < limit + 1):
+            chosen.append(following)
     return sorted(chosen, key=lambda s: (s.sentence.source, s.sentence.start))
 
 

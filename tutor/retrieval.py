@@ -23,6 +23,7 @@ class Vocabulary:
     def __init__(self, texts: Sequence[str]):
         counts = Counter(w for t in texts for w in words(t))
         self.words = sorted(w for w in counts if len(w) > 2)
+        self._anagrams = {"".join(sorted(w)): w for w in self.words}  # catches swapped letters: "brian"
         self.stems = {stem(w) for w in counts}
         # A word is common in this corpus when many chunks use it (the subject of the material).
         stems = Counter(s for t in texts for s in set(content_stems(t)))
@@ -34,6 +35,9 @@ class Vocabulary:
         """The corpus word a misspelt word most likely meant, or the word itself."""
         if len(word) < 5 or stem(word) in self.stems or word in STOPWORDS or word.isdigit():
             return word
+        swapped = self._anagrams.get("".join(sorted(word)))
+        if swapped:
+            return swapped
         # Short words need a closer match: "train" is not a misspelt "brain".
         cutoff = 80 if len(word) >= 7 else 88
         match = process.extractOne(word, self.words, scorer=fuzz.ratio, score_cutoff=cutoff)
@@ -105,7 +109,7 @@ def is_follow_up(question: str, vocabulary: Vocabulary) -> bool:
         return True
     if _REFERRING.search(q) and len(content) <= 3:
         return True
-    return len(content) <= 1 and len(words(q)) <= 6
+    return len(content_words(q)) <= 1 and len(words(q)) <= 6
 
 
 def condense(question: str, previous: Sequence[str], vocabulary: Vocabulary) -> str:
@@ -163,3 +167,26 @@ def rank_sentences(
                                          lexical=lexical, score=score))
     ranked.sort(key=lambda s: -s.score)
     return ranked
+
+
+_CONTINUATION = re.compile(r"\b(after|afterwards|then|next|later|follows?|following|wears? off|fades?|once|subsequently|what happens)\b")
+# Sentences that narrate a sequence ("Following the blockade …", "As the effects fade …").
+_SEQUENCE = re.compile(r"\b(following|after|afterwards|subsequent|subsequently|then|later|fade|fades|once|eventually|over time|leads? to|triggers?)\b")
+
+
+def prefer_new(ranked: Sequence[ScoredSentence], question: str, already_cited: set[tuple[str, int]],
+               penalty: float = 0.15, bonus: float = 0.08) -> list[ScoredSentence]:
+    """Re-rank for a follow-up: what the learner was just shown counts less, and when the question
+    asks what comes next, sentences that narrate a sequence count more."""
+    if not already_cited:
+        return list(ranked)
+    continuation = bool(_CONTINUATION.search(normalize(question)))
+    adjusted = []
+    for s in ranked:
+        key = (s.sentence.source, s.sentence.start)
+        delta = -penalty if key in already_cited else 0.0
+        if continuation and key not in already_cited and _SEQUENCE.search(normalize(s.sentence.text)):
+            delta += bonus
+        adjusted.append(s.model_copy(update={"score": s.score + delta}))
+    adjusted.sort(key=lambda s: -s.score)
+    return adjusted

@@ -20,7 +20,7 @@ from tutor.config import Settings
 from tutor.corpus import Corpus, load_corpus
 from tutor.errors import IndexMissing, InvalidQuestion
 from tutor.index import IngestReport, VectorStore, ingest, plan_ingest
-from tutor.retrieval import LexicalIndex, Vocabulary, condense, fuse, rank_sentences
+from tutor.retrieval import LexicalIndex, Vocabulary, condense, fuse, prefer_new, rank_sentences
 from tutor.sessions import SessionStore
 from tutor.suggestions import pick_suggestions, suggestion_pool
 from tutor.text import content_stems
@@ -29,6 +29,18 @@ from tutor.types import Chunk, Passage, ReplyKind, Turn, TutorReply
 log = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_question(question: str, max_chars: int) -> str:
+    """The question with control characters removed; raises InvalidQuestion if empty or too long."""
+    if not isinstance(question, str):
+        raise InvalidQuestion("The question must be text.")
+    cleaned = _CONTROL.sub(" ", question).strip()
+    if not cleaned:
+        raise InvalidQuestion("The question is empty; ask something about the material.")
+    if len(cleaned) > max_chars:
+        raise InvalidQuestion(f"The question is {len(cleaned):,} characters long; the limit is {max_chars:,}.")
+    return cleaned
 
 
 def index_signature(settings: Settings) -> str:
@@ -144,6 +156,8 @@ class Tutor:
         passages, query_vectors = self.retrieve(standalone, question)
         terms = set(content_stems(self.vocabulary.repair(standalone)))
         ranked = rank_sentences(passages, query_vectors, self._sentence_vectors(passages), terms, self.lexical.idf)
+        if standalone != question and history:
+            ranked = prefer_new(ranked, question, {tuple(span) for span in history[-1].cited_spans})
         verdict = self.answerability.judge(question, standalone, passages, ranked)
         if verdict.kind != "answer":
             reply = self._decline(verdict, question, standalone, session_id)
@@ -170,16 +184,7 @@ class Tutor:
 
     def validate(self, question: str) -> str:
         """The question with control characters removed; raises InvalidQuestion if unusable."""
-        if not isinstance(question, str):
-            raise InvalidQuestion("The question must be text.")
-        cleaned = _CONTROL.sub(" ", question).strip()
-        if not cleaned:
-            raise InvalidQuestion("The question is empty; ask something about the material.")
-        if len(cleaned) > self.settings.max_question_chars:
-            raise InvalidQuestion(
-                f"The question is {len(cleaned):,} characters long; the limit is {self.settings.max_question_chars:,}."
-            )
-        return cleaned
+        return clean_question(question, self.settings.max_question_chars)
 
     def retrieve(self, standalone: str, question: str | None = None) -> tuple[list[Passage], list[np.ndarray]]:
         """Hybrid search: dense (Chroma) and BM25 rankings fused; returns passages and query vectors."""
@@ -248,6 +253,7 @@ class Tutor:
         self.sessions.append(session_id, Turn(
             question=reply.question, standalone_question=reply.standalone_question, reply_kind=reply.kind,
             answer=reply.answer, cited_chunk_ids=[c.chunk_id for c in reply.citations],
+            cited_spans=[(c.source, c.start) for c in reply.citations],
         ))
 
     def close(self) -> None:

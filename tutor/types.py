@@ -109,4 +109,7 @@ class Turn(BaseModel):
     reply_kind: ReplyKind
     answer: str
     cited_chunk_ids: list[str] = Field(default_factory=list)
+    cited_spans: list[tuple[str, int]] = Field(
+        default_factory=list, description="(source, start) of each cited sentence, to prefer new ones next turn."
+    )
     created_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))

@@ -1,0 +1,172 @@
+"""End to end through Tutor.ask with the real model and Chroma: retrieval, kinds, citations, sessions."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import REPO
+from tutor.citations import citation_problems, markers_in
+from tutor.errors import InvalidQuestion
+from tutor.types import TutorReply
+
+RETRIEVAL = yaml.safe_load((REPO / "tests/data/retrieval.yaml").read_text(encoding="utf-8"))
+ANSWERABILITY = yaml.safe_load((REPO / "tests/data/answerability.yaml").read_text(encoding="utf-8"))
+
+
+def assert_sound(reply: TutorReply, tutor) -> None:
+    """Every marker backed, every citation used, every span exactly in the corpus."""
+    assert citation_problems(reply, tutor.sources) == []
+    if reply.kind == "answer":
+        assert reply.citations, "an answer must cite"
+        for part in reply.grounding:
+            if part.verdict != "framing":
+                assert part.citations, f"uncited factual sentence: {part.sentence}"
+    else:
+        assert not reply.citations and not markers_in(reply.answer)
+
+
+def ask_case(tutor, history: list[str], question: str) -> TutorReply:
+    session = uuid.uuid4().hex
+    for earlier in history:
+        assert_sound(tutor.ask(earlier, session), tutor)
+    reply = tutor.ask(question, session)
+    assert_sound(reply, tutor)
+    return reply
+
+
+def test_retrieval_set_finds_the_right_paragraph(tutor):
+    hits1 = hits3 = cited = 0
+    misses = []
+    for case in RETRIEVAL:
+        session = uuid.uuid4().hex
+        for earlier in case["history"]:
+            tutor.ask(earlier, session)
+        reply = tutor.ask(case["question"], session)
+        passages, _ = tutor.retrieve(reply.standalone_question, case["question"])
+        found = [case["expect"] in p.chunk.text for p in passages]
+        hits1 += found[0]
+        hits3 += any(found[:3])
+        cited += any(case["expect"] in c.text or c.text in case["expect"] for c in reply.citations)
+        if not any(found[:3]):
+            misses.append(case["id"])
+    n = len(RETRIEVAL)
+    assert n >= 30
+    assert hits3 / n >= 0.9, f"hit@3 {hits3 / n:.2f}; missed {misses}"
+    assert hits1 / n >= 0.6, f"hit@1 {hits1 / n:.2f}"
+    assert cited / n >= 0.6, f"expected sentence quoted in {cited / n:.2f} of answers"
+
+
+def test_retrieval_set_covers_every_paragraph(tutor):
+    text = (REPO / "corpus/ketamine-and-the-brain.md").read_text(encoding="utf-8")
+    paragraphs = [p for p in text.split("\n\n") if p.strip() and not p.startswith("#")]
+    for paragraph in paragraphs:
+        assert any(case["expect"] in paragraph for case in RETRIEVAL), paragraph[:60]
+
+
+@pytest.mark.parametrize("kind,minimum", [("answer", 0.85), ("not_in_material", 0.45), ("out_of_scope", 0.9)])
+def test_answerability_by_kind(tutor, kind, minimum):
+    cases = [c for c in ANSWERABILITY if c["kind"] == kind]
+    wrong = []
+    for case in cases:
+        reply = ask_case(tutor, case["history"], case["question"])
+        if reply.kind != case["kind"]:
+            wrong.append(f"{case['question']!r} -> {reply.kind}")
+    accuracy = 1 - len(wrong) / len(cases)
+    assert accuracy >= minimum, f"{kind}: {accuracy:.2f}\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("question", [
+    "What is the recommended dose of ketamine for depression?",
+    "Who discovered ketamine and in what year?",
+    "How much does a ketamine infusion cost?",
+])
+def test_numbers_dates_and_prices_are_never_guessed(tutor, question):
+    reply = ask_case(tutor, [], question)
+    assert reply.kind == "not_in_material"
+    assert "covers" in reply.answer and "Dissociative" in reply.answer  # says what the material does cover
+
+
+def test_off_topic_questions_are_out_of_scope(tutor):
+    reply = ask_case(tutor, [], "What is the capital of Australia?")
+    assert reply.kind == "out_of_scope"
+    assert "Neuroplasticity" in reply.answer
+
+
+def test_an_answer_quotes_the_source_with_exact_spans(tutor):
+    reply = ask_case(tutor, [], "What receptor does ketamine block?")
+    assert reply.kind == "answer"
+    assert any("antagonist at these NMDA receptors" in c.text for c in reply.citations)
+    for c in reply.citations:
+        assert tutor.sources[c.source][c.start : c.end] == c.text
+        assert c.section == "Ketamine’s Primary Brain Target" or c.text in tutor.sources[c.source]
+    assert 1 <= len(reply.suggestions) <= 3
+    assert all(s.endswith("?") for s in reply.suggestions)
+
+
+def test_a_follow_up_uses_the_conversation(tutor):
+    reply = ask_case(tutor, ["How does ketamine block NMDA receptors?"], "And what happens after that wears off?")
+    assert reply.kind == "answer"
+    assert reply.standalone_question != reply.question
+    assert any("surge in glutamate release" in c.text for c in reply.citations)
+
+
+def test_suggestions_are_questions_the_material_answers(tutor):
+    for suggestion in tutor.suggestion_pool:
+        reply = ask_case(tutor, [], suggestion.question)
+        assert reply.kind == "answer", suggestion.question
+
+
+def test_sessions_persist_across_tutor_instances(corpus_copy, tmp_path, make_tutor):
+    data = tmp_path / "shared-data"
+    first = make_tutor(corpus_copy, data)
+    first.ask("What is BDNF?", "learner-1")
+    first.close()
+    second = make_tutor(corpus_copy, data)
+    history = second.sessions.history("learner-1")
+    assert [t.question for t in history] == ["What is BDNF?"]
+    reply = second.ask("Where in the brain is that effect strongest?", "learner-1")
+    assert "bdnf" in reply.standalone_question.lower()
+    assert any("prefrontal cortex" in c.text for c in reply.citations)
+
+
+def test_stream_yields_text_then_the_same_reply(tutor):
+    items = list(tutor.stream("What is excitotoxicity?", "stream-1"))
+    *pieces, reply = items
+    assert isinstance(reply, TutorReply) and all(isinstance(p, str) for p in pieces)
+    assert "".join(pieces) == reply.answer
+    assert len(pieces) > 1
+
+
+@pytest.mark.parametrize("bad", ["", "   \n\t", "x" * 4001])
+def test_empty_and_huge_questions_are_rejected(tutor, bad):
+    with pytest.raises(InvalidQuestion):
+        tutor.ask(bad, "s")
+    assert tutor.sessions.history("s") == []
+
+
+def test_control_characters_are_removed(tutor):
+    reply = tutor.ask("What is\x00 BDNF?\x1b", "ctrl")
+    assert reply.question == "What is  BDNF?"
+    assert reply.kind == "answer"
+
+
+def test_a_new_corpus_works_the_same_way(tmp_path, make_tutor):
+    corpus = tmp_path / "course"
+    corpus.mkdir()
+    (corpus / "sleep.txt").write_text(
+        "Sleep and memory\n"
+        "Sleep helps the brain consolidate memories. During deep sleep, the hippocampus replays the day’s events.\n"
+        "Dreams\n"
+        "Most vivid dreams happen during REM sleep. REM stands for rapid eye movement.\n",
+        encoding="utf-8",
+    )
+    t = make_tutor(corpus)
+    reply = t.ask("What does REM stand for?", "c2")
+    assert reply.kind == "answer"
+    assert any("rapid eye movement" in c.text and c.section == "Dreams" for c in reply.citations)
+    assert_sound(reply, t)
+    assert t.ask("Who won the 2018 World Cup?", "c2").kind == "out_of_scope"
