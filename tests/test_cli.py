@@ -99,3 +99,12 @@ def test_ingest_then_ask_as_a_real_process(tmp_path):
     plain = subprocess.run([str(TUTOR), "ask", "Where is that effect prominent?", "--session", "cli"],
                            capture_output=True, text=True, env=env, timeout=300)
     assert plain.returncode == 0 and "Sources:" in plain.stdout and "prefrontal cortex" in plain.stdout
+
+
+def test_readme_lists_every_setting():
+    from tests.conftest import REPO
+    from tutor.config import Settings
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    missing = [f"TUTOR_{n.upper()}" for n in Settings.model_fields if f"`TUTOR_{n.upper()}`" not in readme]
+    assert not missing, f"README settings table lacks {missing}"

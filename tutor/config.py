@@ -25,7 +25,6 @@ class Settings(BaseSettings):
         None, description="Chroma server host; when set, the server is used instead of the embedded store."
     )
     chroma_port: int = Field(8000, description="Chroma server port (with TUTOR_CHROMA_HOST).")
-    chroma_timeout_s: float = Field(5.0, gt=0, description="Seconds to wait for a Chroma server to answer.")
     collection: str = Field("tutor", min_length=3, description="Name prefix of the Chroma collections.")
     embedding_model: str = Field(
         BUNDLED_EMBEDDING_MODEL,

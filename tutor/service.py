@@ -53,7 +53,7 @@ def open_store(settings: Settings) -> ChromaStore:
     return ChromaStore.connect(
         path=None if settings.uses_chroma_server else str(settings.chroma_path),
         host=settings.chroma_host, port=settings.chroma_port, collection=settings.collection,
-        signature=index_signature(settings), timeout_s=settings.chroma_timeout_s,
+        signature=index_signature(settings),
     )
 
 

@@ -35,7 +35,6 @@ class ChromaStore:
         port: int = 8000,
         collection: str,
         signature: str,
-        timeout_s: float = 5.0,
     ) -> ChromaStore:
         """Open the embedded store at `path`, or the server at host:port when a host is given."""
         os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
