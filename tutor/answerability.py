@@ -80,7 +80,8 @@ class Answerability:
 
     def __init__(self, vocabulary: Vocabulary, embed: Embed, vocabulary_vectors: np.ndarray, *,
                  min_topic: float = 0.30, min_answer: float = 0.35, rare_below: float = 4.0,
-                 synonym_at: float = 0.45):
+                 synonym_at: float = 0.45, everyday_at: float = 4.8, loose_synonym_at: float = 0.6,
+                 ablation_gain: float = 0.06):
         self.vocabulary = vocabulary
         self.embed = embed
         self.vocabulary_vectors = vocabulary_vectors
@@ -88,25 +89,38 @@ class Answerability:
         self.min_answer = min_answer
         self.rare_below = rare_below
         self.synonym_at = synonym_at
+        self.everyday_at = everyday_at
+        self.loose_synonym_at = loose_synonym_at
+        self.ablation_gain = ablation_gain
         n = vocabulary.n_texts
         # The material's subject: stems used in many passages ("ketamine", "brain", "glutamate").
         # Everyday words ("system", "use") are excluded: they do not make a question on-topic.
         self.subject = {s for s, (df, word) in vocabulary.document_frequency.items()
                         if df / n >= 0.25 and zipf_frequency(word, "en") < 5.2}
 
-    def foreign_concepts(self, unknown: Sequence[str]) -> list[str]:
+    def foreign_concepts(self, question: str, unknown: Sequence[str], evidence: Sequence[str]) -> list[str]:
         """Unknown words that name something the material never discusses.
 
         Everyday words ("faster", "people") are let through: they rarely carry the point of a
-        question. A rarer word counts as known when it is a variant of a corpus word
-        ("hallucinations" / "hallucinatory") or close to one in meaning ("amnesia" / "memory").
+        question, and neither do variants of corpus words ("hallucinations" / "hallucinatory") or
+        misspellings. What is left counts as foreign when it is rare and unlike any corpus word in
+        meaning, or when it is only loosely like one and the question matches the best passages
+        better without it (the passages do not speak to that word: "damage the bladder").
         """
-        rare = [w for w in unknown if len(w) >= 4 and everyday_frequency(w) < self.rare_below
-                and not self._variant(w) and not self._typo(w)]
-        if not rare:
+        candidates = [w for w in unknown if len(w) >= 4 and everyday_frequency(w) < self.everyday_at
+                      and not self._variant(w) and not self._typo(w)]
+        if not candidates:
             return []
-        similarity = self.embed(rare) @ self.vocabulary_vectors.T
-        return [w for w, row in zip(rare, similarity, strict=True) if row.max() < self.synonym_at]
+        similarity = (self.embed(candidates) @ self.vocabulary_vectors.T).max(axis=1)
+        foreign = [w for w, sim in zip(candidates, similarity, strict=True)
+                   if sim < self.synonym_at and everyday_frequency(w) < self.rare_below]
+        loose = [w for w, sim in zip(candidates, similarity, strict=True)
+                 if w not in foreign and sim < self.loose_synonym_at]
+        if loose and evidence:
+            variants = [question] + [re.sub(rf"\b{re.escape(w)}\b", " ", question) for w in loose]
+            match = (self.embed(variants) @ self.embed(list(evidence)).T).max(axis=1)
+            foreign += [w for w, m in zip(loose, match[1:], strict=True) if m - match[0] >= self.ablation_gain]
+        return foreign
 
     def _typo(self, word: str) -> bool:
         """A non-word one edit or two away from an everyday word ("hapen", "peple")."""
@@ -139,7 +153,7 @@ class Answerability:
         for asks, holds, lacking in ANSWER_TYPES:
             if asks.search(q) and not holds.search(evidence):
                 return Verdict(kind="not_in_material", reason=f"it gives no {lacking}", features=features)
-        foreign = self.foreign_concepts(unknown)
+        foreign = self.foreign_concepts(q, unknown, [s.sentence.text for s in ranked[:3]])
         features["foreign"] = foreign
         if foreign:
             return Verdict(kind="not_in_material", reason=f"it never mentions {', '.join(foreign)}", features=features)
