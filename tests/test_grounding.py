@@ -1,0 +1,183 @@
+"""The grounding judge: near-miss pairs written for these tests (not from evals/datasets/judge_meta.yaml)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tutor.errors import PromptError
+from tutor.grounding import LLMJudge, Judge, Verdict, is_framing, judge, judge_answer, split_sentences
+from tutor.types import Citation
+
+BLOCKS = ("This means it temporarily blocks the receptor, preventing glutamate from activating it and disrupting "
+          "the normal flow of signals between neurons.")
+ANTAGONIST = "Ketamine’s primary action is to act as an antagonist at these NMDA receptors."
+ABUNDANT = "The most abundant of these is glutamate, which plays a role in nearly all brain activities."
+INHIBITORY = "Many neurons affected by this are inhibitory, meaning they normally dampen brain activity."
+SURGE = "As ketamine’s effects fade, a subsequent surge in glutamate release occurs."
+SSRI = ("This mechanism contrasts with traditional antidepressants, like SSRIs, which act on the serotonin system "
+        "and take several weeks to produce a therapeutic effect.")
+BDNF = "BDNF encourages the growth of new synapses (connections between neurons) and helps repair neuronal pathways."
+PLASTICITY = "While therapeutic doses can foster neuroplasticity, chronic overuse may trigger processes like excitotoxicity."
+EXCITO = ("Excitotoxicity occurs when neurons are damaged or die from being overstimulated by excessive glutamate "
+          "activity from repeated cycles of receptor blockade and glutamate surges.")
+LOSS = "This process can lead to a loss of synapses and other changes to brain structure."
+VET = "The substance is also used in veterinary medicine."
+TIME = ("Individuals may experience a distorted sense of time, where moments feel stretched or compressed, and their "
+        "perception of space can also be altered.")
+DREAM = ("This altered state of consciousness is often described as dream-like or can involve hallucinatory "
+         "experiences at higher doses.")
+
+# (claim, passages, expected label, what it tests)
+NEAR_MISSES = [
+    ("Ketamine temporarily stops glutamate from activating NMDA receptors.", [ANTAGONIST, BLOCKS], "supported",
+     "paraphrase"),
+    ("Ketamine doesn't activate the receptor; it blocks it.", [BLOCKS], "supported", "negated antonym"),
+    ("Ketamine lets glutamate activate the receptor more easily.", [BLOCKS], "contradicted", "antonym"),
+    ("Ketamine permanently blocks the receptor.", [BLOCKS], "contradicted", "temporary/permanent"),
+    ("Ketamine blocks the receptor for about 30 minutes.", [BLOCKS], "unsupported", "added number"),
+    ("Glutamate is involved in almost everything the brain does.", [ABUNDANT], "supported", "paraphrase"),
+    ("Glutamate is the least abundant neurotransmitter.", [ABUNDANT], "contradicted", "antonym"),
+    ("Dopamine is the most abundant neurotransmitter.", [ABUNDANT], "contradicted", "entity swap"),
+    ("Inhibitory neurons usually reduce brain activity.", [INHIBITORY], "supported", "synonyms"),
+    ("Inhibitory neurons normally amplify brain activity.", [INHIBITORY], "contradicted", "antonym"),
+    ("Many neurons affected by ketamine are excitatory.", [INHIBITORY], "contradicted", "inhibitory/excitatory"),
+    ("As ketamine wears off, glutamate release surges.", [SURGE], "supported", "phrasal verb"),
+    ("As ketamine's effects fade, glutamate release drops.", [SURGE], "contradicted", "increase/decrease"),
+    ("SSRIs act on serotonin and take several weeks to work.", [SSRI], "supported", "paraphrase"),
+    ("SSRIs take several days to produce a therapeutic effect.", [SSRI], "contradicted", "time unit"),
+    ("Ketamine takes several weeks to produce a therapeutic effect.", [SSRI], "contradicted", "SSRIs/ketamine"),
+    ("SSRIs act on the dopamine system.", [SSRI], "contradicted", "entity swap"),
+    ("SSRIs can cause weight gain.", [SSRI], "unsupported", "added fact"),
+    ("BDNF promotes the growth of new synapses and helps repair neural pathways.", [BDNF], "supported", "paraphrase"),
+    ("BDNF stops new synapses from growing.", [BDNF], "contradicted", "prevent ... from"),
+    ("Chronic overuse fosters neuroplasticity, while therapeutic doses may trigger excitotoxicity.", [PLASTICITY],
+     "contradicted", "contrast sides swapped"),
+    ("Excitotoxicity happens when neurons are understimulated.", [EXCITO], "contradicted", "over/under"),
+    ("Excitotoxicity is also involved in strokes.", [EXCITO], "unsupported", "added entity"),
+    ("The loss of synapses is what causes excitotoxicity.", [EXCITO, LOSS], "contradicted", "cause reversed"),
+    ("Excitotoxicity can lead to the loss of synapses.", [EXCITO, LOSS], "supported", "two sentences"),
+    ("Excitotoxicity can lead to the loss of synapses.", [VET], "unsupported", "unrelated passage"),
+    ("Ketamine is never used in veterinary medicine.", [VET], "contradicted", "negation"),
+    ("Vets also give ketamine to animals.", [VET], "supported", "paraphrase, implied subject"),
+    ("Ketamine leaves the sense of time undistorted.", [TIME], "contradicted", "negative prefix"),
+    ("Ketamine can make moments feel stretched or compressed.", [TIME], "supported", "subject implied"),
+    ("Ketamine always causes hallucinations.", [DREAM], "unsupported", "hedge turned into certainty"),
+    ("Chronic overuse will trigger excitotoxicity.", [PLASTICITY], "unsupported", "may -> will"),
+    ("Chronic overuse may trigger excitotoxicity.", [PLASTICITY], "supported", "hedge kept"),
+    ("At high doses, the ketamine state can involve hallucinations.", [DREAM], "supported", "paraphrase"),
+]
+
+
+@pytest.fixture(scope="module")
+def rules(embeddings) -> Judge:
+    return Judge(embeddings)
+
+
+@pytest.mark.parametrize(("claim", "passages", "label", "what"), NEAR_MISSES, ids=[p[3] for p in NEAR_MISSES])
+def test_near_miss_pairs(rules, claim, passages, label, what):
+    verdict = rules.judge(claim, passages)
+    assert verdict.label == label, f"{what}: {verdict.reasons}"
+    assert 0.0 <= verdict.score <= 1.0
+    if label == "supported":
+        assert verdict.score >= 0.5
+    else:
+        assert verdict.score < 0.5
+
+
+def test_near_miss_set_covers_every_label():
+    labels = [p[2] for p in NEAR_MISSES]
+    assert min(labels.count(x) for x in ("supported", "unsupported", "contradicted")) >= 5
+
+
+def test_verbatim_quote_is_fully_supported(rules):
+    verdict = rules.judge(f"{VET} [2]", [VET])
+    assert verdict == Verdict(label="supported", score=1.0, evidence=VET, reasons=["quoted verbatim"])
+
+
+def test_nothing_to_compare_is_unsupported(rules):
+    assert rules.judge("Ketamine blocks NMDA receptors.", []).label == "unsupported"
+    assert rules.judge("   ", [VET]).label == "unsupported"
+
+
+def test_module_function_accepts_an_embed_callable(embeddings):
+    import numpy as np
+
+    calls = []
+
+    def embed(texts: list[str]) -> np.ndarray:
+        calls.append(len(texts))
+        return np.asarray(embeddings.embed_documents(texts))
+
+    verdict = judge("Ketamine blocks NMDA receptors.", [BLOCKS, "Ketamine’s primary action is to act as an "
+                                                             "antagonist at these NMDA receptors."], embed=embed)
+    assert verdict.label == "supported"
+    assert calls, "the given embedding function was used"
+
+
+def test_judging_is_deterministic(embeddings):
+    claims = [(c, p) for c, p, _, _ in NEAR_MISSES[:12]]
+    first = [Judge(embeddings).judge(c, p) for c, p in claims]
+    second = [Judge(embeddings).judge(c, p) for c, p in reversed(claims)][::-1]
+    assert first == second
+
+
+def test_importing_grounding_loads_no_model():
+    code = ("import sys, tutor.grounding as g; "
+            "assert 'sentence_transformers' not in sys.modules and g.default_embed.cache_info().currsize == 0")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_split_sentences_keeps_markers_with_their_sentence():
+    answer = "Here is what the material says, from “Target”:\n\nKetamine blocks it. [1] It fades. [2][3]\n\nNew. [4]"
+    assert split_sentences(answer) == ["Here is what the material says, from “Target”:", "Ketamine blocks it. [1]",
+                                       "It fades. [2][3]", "New. [4]"]
+
+
+@pytest.mark.parametrize(("sentence", "framing"), [
+    ("Here is what the material says, from “Ketamine’s Primary Brain Target”:", True),
+    ("The material covers this in “Introduction” and “Brain Alterations from Prolonged Use”:", True),
+    ("Ketamine blocks NMDA receptors.", False),
+    ("In short, glutamate surges as ketamine fades.", False),
+])
+def test_framing_sentences(sentence, framing):
+    assert is_framing(sentence) is framing
+
+
+def _citation(marker: int, text: str) -> Citation:
+    return Citation(marker=marker, chunk_id="c", source="ketamine-and-the-brain.md", section="s", text=text,
+                    start=0, end=len(text))
+
+
+def test_judge_answer_maps_markers_to_cited_text(embeddings):
+    answer = (f"Here is what the material says:\n\n{BDNF} [1] BDNF destroys synapses. [2] "
+              "Ketamine also raises serotonin in the hippocampus. [3] Glutamate surges as ketamine fades.")
+    support = judge_answer(answer, [_citation(1, BDNF), _citation(2, BDNF)], embed=embeddings)
+    verdicts = [(s.verdict, s.citations) for s in support]
+    assert verdicts[0] == ("framing", [])
+    assert verdicts[1] == ("supported", [1])
+    assert verdicts[2] == ("contradicted", [2])
+    assert verdicts[3] == ("unsupported", [3])  # marker without a citation: nothing supports it
+    assert verdicts[4][1] == [] and verdicts[4][0] != "framing"  # factual but uncited: judged, not framing
+
+
+def test_llm_judge_with_a_fake_chat_model():
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    model = FakeListChatModel(responses=['{"label": "contradicted", "reason": "says blocks"}', "I am not sure."])
+    llm = LLMJudge(model)
+    first = llm.judge("Ketamine activates NMDA receptors. [1]", [BLOCKS])
+    assert (first.label, first.score, first.reasons) == ("contradicted", 0.0, ["says blocks"])
+    assert llm.judge("Anything.", [BLOCKS]).label == "unsupported"  # unparseable answers are not support
+
+
+def test_llm_judge_prompt_renders_strictly():
+    llm = LLMJudge(object())
+    text = llm.prompt.render(claim="C", passages="- P")
+    assert "Claim: C" in text and "- P" in text
+    with pytest.raises(PromptError):
+        llm.prompt.render(claim="C")
+    with pytest.raises(PromptError):
+        llm.prompt.render(claim="C", passages="P", extra="x")

@@ -1,0 +1,1278 @@
+"""The support checker: is a claim supported by, missing from, or contradicted by source passages?
+
+`judge(claim, passages)` is offline and deterministic and needs no language model. It aligns the
+claim to the passages (MiniLM sentence and word embeddings plus shared stems), then looks for what
+turns a near match into a wrong claim: a flipped negation, an antonym, a swapped entity or role, a
+changed number or time unit, a reversed cause and effect, a hedge or a plural turned into "every" or
+"only". Content the passages never mention makes a claim unsupported. The runtime verifier and the
+eval suite both use it; `docs/evals.md` reports its measured accuracy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, Field
+from wordfreq import zipf_frequency
+
+from tutor.citations import MARKER
+from tutor.text import STOPWORDS, normalize, stem
+from tutor.types import Citation, SentenceSupport
+
+Label = Literal["supported", "unsupported", "contradicted"]
+Embed = Callable[[list[str]], np.ndarray]
+
+
+class Verdict(BaseModel):
+    """How a claim relates to the passages it was checked against."""
+
+    label: Label
+    score: float = Field(ge=0, le=1, description="Degree of support: 1 fully supported, 0 none or contradicted.")
+    evidence: str = Field(default="", description="The source sentence the claim aligned with best.")
+    reasons: list[str] = Field(default_factory=list, description="What decided the label, for reports.")
+
+
+# --------------------------------------------------------------------------------------------
+# Lexicon. General English (negators, antonyms, quantifiers, time units, causal connectives) and
+# the kinds of entities a text about drugs and the brain names. Nothing here is keyed to a claim.
+# --------------------------------------------------------------------------------------------
+
+# Words joined into one token so that lexicon entries can be phrases.
+PHRASES = """
+switch on|turn on|switch off|turn off|shut down|shut off|cut off|wear off|wears off|wore off|worn off|
+green light|red light|keep from|stand out|stands out|right away|straight away|at once|long term|short term|
+long lasting|long lived|short lived|prefrontal cortex|frontal cortex|frontal lobe|temporal lobe|
+nucleus accumbens|basal ganglia|spinal cord|nervous system|blood pressure|heart rate|side effect|side effects|
+growth factor|growth factors|nerve growth factor|chemical messenger|chemical messengers|decades ago|
+kick in|kicks in|clear headed|one off|memory loss|for good|for ever|in touch|in control|each other|one another|
+take place|takes place|
+years ago|long ago|in the past|no longer|too much|too little|far less|much less|much the same|
+the same|all of|nearly all|almost all|every one|a few|brings about|bring about|brought about|
+results in|resulted in|result in|leads to|led to|lead to|leading to|stems from|stem from|comes from|
+come from|due to|because of|caused by|result of|results from|triggered by|driven by|stand for|stands for|
+stood for|set in|sets in|set off|sets off|
+nitrous oxide|magic mushrooms|weight gain|weight loss|ion channel|ion channels|mental health|
+""".replace("\n", "").strip("|").split("|")
+
+NEGATORS = frozenset("not no never n't cannot without neither nor none nobody nothing lack lacks lacking "
+                     "fail fails failed unable no_longer hardly".split())
+# "X prevents Y from V-ing" means Y does not V.
+BLOCKERS = frozenset("prevent prevents prevented preventing stop stops stopped stopping keep keeps kept keeping "
+                     "block blocks blocked blocking bar bars barred stopping hinder hinders hindered keep_from "
+                     "protect protects protected".split())
+AUXILIARIES = frozenset("is are was were be been being am do does did have has had will would can could may might "
+                        "shall should must to the a an its their his her this that these those very really "
+                        "actually ever even still also always just so too quite".split())
+
+# Antonym pairs: (concept, words on the + side, words on the - side). A word may sit in several.
+ANTONYMS: list[tuple[str, str, str]] = [
+    ("amount", "increase increases increased increasing raise raises raised boost boosts boosted boosting "
+               "enhance enhances enhanced enhancing elevate elevated heighten heightened amplify amplifies "
+               "amplified rise rises rose risen more higher greater surge surges burst spike spikes strengthen "
+               "strengthens excess excessive overstimulated overstimulate overstimulation overactive gain gains "
+               "grow grows growing ramp_up up stimulate stimulates stimulated stimulating excite excites excited "
+               "flood floods maximize",
+     "decrease decreases decreased decreasing reduce reduces reduced reducing reduction lower lowers lowered "
+     "lowering lessen lessens diminish diminishes diminished dampen dampens dampened dampening drop drops "
+     "dropped fall falls fell decline declines declined weaken weakens weakened less fewer shrink shrinks shrank "
+     "suppress suppresses suppressed suppressing suppression inhibit inhibits inhibited inhibiting calm "
+     "calms quiet quiets quieten silence silences deplete depleted depletion shortage deficiency deficient "
+     "insufficient too_little understimulated understimulation underactive minimize dip dips"),
+    ("activation", "activate activates activated activating activation switch_on turn_on agonist agonists open "
+                   "opens stimulate stimulates stimulated stimulating excite excites excited trigger triggers "
+                   "green_light enable enables enabling allow allows allowed allowing flow flowing help helps "
+                   "helping facilitate facilitates facilitating let lets permit permits initiate initiates "
+                   "initiated launch launches mount mounts",
+     "block blocks blocked blocking blockade blockage antagonist antagonists antagonize antagonizes "
+     "deactivate deactivates inhibit inhibits inhibited switch_off turn_off shut_off shut_down close closes "
+     "obstruct obstructs roadblock roadblocks prevent prevents prevented preventing stop stops stopped "
+     "suppress suppresses suppressed suppressing red_light disable disables halt halts halted halting "
+     "protect protects protected protecting"),
+    ("excitation", "excitatory exciting excite excites stimulating stimulatory amplify amplifies",
+     "inhibitory inhibiting inhibit inhibits dampen dampens dampening calming sedating"),
+    ("speed", "rapid rapidly fast faster quick quickly immediate immediately swift swiftly prompt promptly "
+              "instant instantly right_away straight_away at_once sudden suddenly soon early",
+     "slow slowly slower gradual gradually delayed delay lengthy sluggish eventually late later"),
+    ("duration", "temporary temporarily brief briefly transient transiently short_lived momentary fleeting "
+                 "reversible passing",
+     "permanent permanently lasting long_lasting long_lived irreversible irreversibly forever enduring "
+     "persistent persist persists indefinitely for_good for_ever"),
+    ("growth", "growth grow grows growing form forms formed forming formation build builds building create "
+               "creates creating gain gains new sprout sprouting strengthen strengthens add adds multiply "
+               "foster fosters encourage encourages promote promotes regrow",
+     "loss lose loses losing lost destroy destroys destroyed destruction eliminate eliminates elimination "
+     "prune prunes pruning shrink shrinks shrinking kill kills killed remove removes erode erodes "
+     "discourage discourages hinder hinders break breaks breaking broken"),
+    ("health", "repair repairs repaired heal heals healing restore restores restored protect protects "
+               "protected preserve preserves preserved fertilizer fertiliser nourish nourishes nourishing "
+               "nurture nurtures strengthen benefit benefits beneficial healthy safe harmless intact good "
+               "survive survives survival thrive thrives flourish flourishes",
+     "damage damages damaged damaging harm harms harmed harmful injure injures injured injury hurt hurts "
+     "destroy destroys destroyed poison poisons poisonous toxic toxin toxins kill kills killed die dies died "
+     "death compromise compromised compromises bad dangerous weedkiller herbicide pesticide"),
+    ("quality", "improve improves improved improving improvement improvements enhance enhances enhanced "
+                "enhancing enhancement enhancements better sharpen sharpens sharper sharpened boost boosts "
+                "boosted strengthen strengthens superior help helps aid aids benefit benefits",
+     "impair impairs impaired impairment impairments worsen worsens worsened worse weaken weakens weakened "
+     "degrade degrades degraded deficit deficits problem problems difficulty difficulties trouble troubles "
+     "distort distorts distorted distortion warp warps warped blur blurs blurred cloud clouds clouded "
+     "fragment fragments fragmented fragmentation disrupt disrupts disrupted disrupting disruption "
+     "compromise compromised damage damaged decline declines hurt hurts harm harms loss"),
+    ("integration", "integrate integrates integrated integrating integration unify unified unite united "
+                    "combine combines combined coherent cohesive whole connect connects connected "
+                    "connection attached attach engaged engage grounded present aware in_touch",
+     "fragment fragments fragmented fragmentation disintegrate disintegrates split splits splitting separate "
+     "separated separates detach detached detachment disconnect disconnects disconnected disconnection "
+     "isolated estranged"),
+    ("change", "change changes changed changing alter alters altered altering alteration distort distorts "
+               "distorted distortion warp warps warped shift shifts shifted skew skewed transform "
+               "transforms disrupt disrupts disrupted disrupting disruption",
+     "unchanged unaltered undistorted intact unaffected preserve preserves preserved maintain maintains "
+     "maintained maintaining same unchanging stable accurate accurately precise precisely"),
+    ("sameness", "same identical similar similarly alike equal equivalent much_the_same the_same comparable "
+                 "resemble resembles mirror mirrors",
+     "different differ differs difference differences distinct contrast contrasts contrasting unlike "
+     "dissimilar markedly"),
+    ("rank", "most primary main chief principal major leading abundant common commonest plentiful prevalent "
+             "dominant predominant",
+     "least minor secondary rare rarest scarce uncommon marginal"),
+    ("magnitude", "significant significantly major marked markedly substantial considerable profound dramatic "
+                  "dramatically big large prominent pronounced strong strongly strongest largest greatest",
+     "slight slightly minor little negligible insignificant small modest subtle mild mildly minimal weak "
+     "weakly faint absent weakest faintest smallest least"),
+    ("level", "high higher highest large larger heavy heavier big bigger excessive",
+     "low lower lowest small smaller light lighter tiny minimal"),
+    ("recency", "recent recently lately newly new nowadays modern", "decades_ago years_ago long_ago ancient "
+                "old historically traditionally in_the_past centuries"),
+    ("order", "after afterwards subsequent subsequently following follows later ensuing",
+     "before prior precede precedes preceded preceding earlier beforehand ahead"),
+    ("span", "chronic chronically prolonged long_term repeated repeatedly sustained ongoing regular regularly "
+             "heavy persistent",
+     "acute single one_off brief short_term occasional occasionally"),
+    ("calm", "sedative sedating sedate sedates sedation calming relaxing tranquil anesthetic anaesthetic "
+             "anesthesia anaesthesia drowsy sleepy unconscious",
+     "stimulant stimulating energizing energising arousing awake wakeful alert wakefulness"),
+    ("memory", "memory_loss amnesia amnesic forget forgetting forgetful", "memory_enhancing remember "
+               "remembering sharper_memory"),
+    ("attention", "attention attract attracts attracted interest interested notice noticed focus embrace "
+                  "embraced welcome welcomed",
+     "ignore ignores ignored neglect neglects neglected overlook overlooked dismiss dismissed disregard "
+     "disregarded reject rejected"),
+    ("usage", "use used uses using employ employed employs approved allowed administered prescribed",
+     "banned ban bans prohibited prohibit forbidden unused avoided"),
+    ("frequency", "often frequently commonly usually typically regularly generally normally",
+     "rarely seldom hardly infrequently"),
+    ("quantity", "many most numerous majority all every plenty", "few little none minority handful"),
+    ("paradox", "paradoxically surprisingly unexpectedly counterintuitively ironically",
+     "predictably expectedly unsurprisingly naturally"),
+    ("lucidity", "dream dreams dreamlike dreamy hallucinatory hallucination hallucinations surreal",
+     "lucid alert clear clear_headed sober realistic"),
+    ("agency", "observer observers watcher spectator onlooker passive", "participant participants actor active "
+               "in_control"),
+    ("fading", "fade fades fading faded wear_off wears_off wore_off subside subsides wane wanes ebb ebbs end "
+               "ends",
+     "intensify intensifies intensified peak peaks build builds onset begin begins start starts kick_in "
+     "kicks_in"),
+    ("impact", "impact impacts affect affects affected impair impairs harm harms", "spare spares spared "
+               "unaffected untouched"),
+    ("relation", "related involved linked associated tied", "unrelated uninvolved unconnected independent"),
+    ("scope", "both also either additionally", "only solely exclusively sole just"),
+    ("mood", "antidepressant antidepressants uplifting", "depressant depressive depressing"),
+    ("pain", "relieve relieves relieving relief analgesic painkilling painkiller soothe soothes numb numbs ease "
+             "eases easing",
+     "painful worsen worsens intensify intensifies"),
+]
+
+SYNONYMS: list[str] = [
+    "block blocks blocked blocking blockade antagonist antagonists antagonize obstruct",
+    "activate activates activated activating activation switch_on turn_on stimulate",
+    "use uses used using employ employs employed utilize utilized administer administered give given",
+    "medication medications medicine medicines drug drugs substance substances agent compound",
+    "medical clinical doctor doctors physician physicians clinician clinicians patient patients hospital "
+    "hospitals clinic clinics surgery",
+    "anesthesia anaesthesia anesthetic anaesthetic anesthetize",
+    "veterinary vet vets veterinarian veterinarians animal animals",
+    "recent recently lately nowadays",
+    "attention interest interested attract attracted notice noticed",
+    "treat treats treating treated treatment treatments therapy therapies therapeutic",
+    "condition conditions disorder disorders illness illnesses disease diseases",
+    "neuron neurons nerve_cell brain_cell brain_cells cell cells",
+    "signal signals signaling signalling message messages transmit transmits transmission send sends carry "
+    "carries pass passes",
+    "neurotransmitter neurotransmitters chemical_messenger chemical_messengers messenger messengers",
+    "abundant common plentiful prevalent widespread commonest",
+    "regulate regulates regulating regulation control controls controlling govern governs manage manages "
+    "managed modulate modulates",
+    "emotional emotion emotions mood moods feeling feelings",
+    "memory memories remember remembering recall recalling recollect",
+    "temporary temporarily brief briefly transient short_lived",
+    "prevent prevents preventing stop stops keep_from",
+    "disrupt disrupts disrupting disruption interrupt interrupts interrupted interruption interfere "
+    "interferes interference upset upsets upsetting disturb disturbs cut_off",
+    "compare compared comparable comparison like liken likened similar analogous akin resemble resembles "
+    "analogy",
+    "alter alters altered altering alteration change changes changed changing shift shifts shifted modify "
+    "warp warps warped distort distorts distorted",
+    "underlie underlies underlying cause causes caused basis root behind drive drives produce produces "
+    "trigger triggers triggered lead leads led bring brings brought",
+    "effect effects consequence consequences result results outcome outcomes impact impacts",
+    "region regions area areas part parts zone zones",
+    "immediate immediately right_away straight_away instantly at_once",
+    "psychological mental psychic",
+    "detachment detached disconnected disconnect disconnection separated separation",
+    "person people individual individuals someone user users somebody one",
+    "integrate integrates integrating integration combine combines tie ties tying link links bind",
+    "sensory sensation sensations senses",
+    "significant significantly major marked markedly substantial considerable profound dramatic big",
+    "perception perceptions perceive perceives perceived",
+    "dream dreams dreamlike dreamy",
+    "hallucinatory hallucination hallucinations hallucinate hallucinogenic",
+    "observer observers watcher spectator witness onlooker watching watch",
+    "stem stems stemming originate originates arise arises come comes",
+    "initial first early original",
+    "subsequent following later afterwards ensuing",
+    "surge surges burst bursts spike spikes rush flood",
+    "release releases released releasing secretion secrete",
+    "neuroplasticity plasticity rewiring rewire",
+    "form forms formed forming build builds building create creates creating grow grows growing make "
+    "makes generate generates formation",
+    "connection connections link links synapse synapses wiring",
+    "fertilizer fertiliser nourish nourishes nurture nurtures",
+    "encourage encourages encouraging promote promotes promoting foster fosters fostering support supports "
+    "facilitate facilitates spur spurs help helps aid aids",
+    "repair repairs repairing heal heals healing restore restores mend mends fix fixes",
+    "pathway pathways circuit circuits route routes",
+    "prominent pronounced notable noticeable strong stand_out stands_out conspicuous",
+    "traditional conventional standard classic older established",
+    "long_term chronic chronically prolonged extended sustained",
+    "impairment impairments deficit deficits problem problems difficulty difficulties trouble impaired",
+    "abuse abused overuse misuse",
+    "skill skills ability abilities capacity capacities",
+    "damage damaged harm harmed injure injured hurt",
+    "die dies died death dying",
+    "excessive too_much extreme",
+    "repeated repeatedly recurring repetitive",
+    "loss lose loses losing lost",
+    "antidepressant antidepressants",
+    "week weeks",
+    "reality real_world",
+    "rapid rapidly fast quickly quick swift swiftly",
+    "recognized recognised known noted famous renowned",
+    "function functions act acts acting work works serve serves operate operates behave behaves",
+    "rely relies relying depend depends depending need needs require requires",
+    "occur occurs occurring happen happens happening take_place takes_place arise arises",
+    "relieve relieves relieving relief ease eases easing soothe soothes",
+]
+
+# Kinds of entity: naming another one of the same kind than the source does is a swap.
+ENTITIES: dict[str, str] = {
+    "chemical": "glutamate serotonin dopamine gaba norepinephrine noradrenaline adrenaline epinephrine "
+                "acetylcholine histamine glycine endorphin endorphins oxytocin cortisol melatonin "
+                "endocannabinoid endocannabinoids",
+    "receptor": "nmda ampa kainate opioid opioids cannabinoid muscarinic nicotinic",
+    "region": "prefrontal_cortex frontal_cortex frontal_lobe temporal_lobe hippocampus hippocampal amygdala "
+              "cerebellum brainstem thalamus hypothalamus striatum nucleus_accumbens insula basal_ganglia "
+              "spinal_cord cortex",
+    "drug": "ketamine ssri ssris esketamine pcp phencyclidine lsd psilocybin mdma cocaine heroin alcohol "
+            "morphine fentanyl opioids benzodiazepines benzodiazepine lithium prozac fluoxetine sertraline "
+            "nitrous_oxide dxm memantine caffeine nicotine cannabis marijuana amphetamine amphetamines "
+            "methamphetamine antipsychotics placebo",
+    "factor": "bdnf ngf gdnf igf vegf neurotrophin neurotrophins nerve_growth_factor",
+    "organ": "bladder kidney kidneys liver heart lung lungs stomach bowel skin eyes",
+    "condition": "depression ptsd anxiety schizophrenia alzheimer alzheimer's parkinson parkinson's dementia ocd "
+                 "bipolar psychosis addiction epilepsy insomnia autism adhd stroke",
+    "being": "human humans people animal animals children adults teenagers elderly rats mice horses dogs cats",
+    "cell": "astrocyte astrocytes glia glial microglia oligodendrocytes interneuron interneurons pyramidal "
+            "dendrites axons",
+}
+
+TIME_UNITS = {"second": 1, "minute": 2, "hour": 3, "day": 4, "week": 5, "month": 6, "year": 7, "decade": 8,
+              "century": 9}
+NUMBER_WORDS = frozenset("two three four five six seven eight nine ten eleven twelve fifteen twenty thirty "
+                         "forty fifty hundred thousand million half dozen percent".split())
+# Quantifiers that claim more than a hedged or plural source.
+UNIVERSALS = frozenset("every everyone everybody everything always all any each entire entirely completely "
+                       "totally fully guaranteed guarantee guarantees definitely certainly invariably "
+                       "inevitably cure cures cured proven permanently never".split())
+EXCLUSIVES = frozenset("only solely exclusively sole just".split())
+# Source words that mark a claim as one case among several (so "only" contradicts them).
+PLURALITY = ("both", "also", "one of", "a primary one", "one of these", "among", "such as", "like", "other",
+             "others", "including")
+HEDGES = frozenset("may might can could often sometimes potential potentially possible possibly thought "
+                   "believed suggests likely some certain many nearly almost".split())
+# Certainty that is only an overclaim when the source hedges ("may trigger" -> "will trigger").
+CERTAINTY = frozenset("will must certainly undoubtedly surely clearly proves proved proven definitely".split())
+
+FORWARD_CAUSE = frozenset("leads_to led_to lead_to leading_to causes cause caused triggers trigger triggered "
+                          "results_in resulted_in result_in brings_about bring_about brought_about drives "
+                          "drove produces produced stimulates underlies underlie drew draws draw "
+                          "so therefore thus".split())
+BACKWARD_CAUSE = frozenset("stems_from stem_from comes_from come_from due_to because because_of caused_by "
+                           "result_of results_from triggered_by driven_by".split())
+CLAUSE_CAUSE = frozenset("when following after once by as".split())
+
+# Uncited sentences made only of these (plus quoted titles) frame an answer rather than state a fact.
+META_WORDS = frozenset("material article text source sources passage passages section sections course lesson "
+                       "says say said covers cover covered answer answers question questions guess topic "
+                       "topics here following quote quotes cited citation find found mention mentions "
+                       "mentioned explains explain explained discuss discusses describes described note "
+                       "notes summary summarise summarize short sure know ask asked help learn".split())
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+_CLAUSE_BREAK = frozenset(",;:()\"") | {"but", "while", "whereas", "although", "though", "which", "who", "and"}
+
+
+def _token_stem(word: str) -> str:
+    """Stem of a token; joined phrases are stemmed word by word ("decades_ago" -> "decad_ago")."""
+    if "_" in word:
+        return "_".join(stem(p) for p in word.split("_"))
+    return stem(word)
+
+
+def _stems(words: str) -> frozenset[str]:
+    return frozenset(_token_stem(w) for w in words.split())
+
+
+def _related_form(word: str, listed: str) -> bool:
+    """Whether `word` is an inflection of the listed word, not a stem collision ("several"/"sever")."""
+    if word == listed:
+        return True
+    if "_" in word or "_" in listed:
+        return _token_stem(word) == _token_stem(listed)
+    root = _token_stem(listed)
+    if _token_stem(word) != root:
+        return False
+    n = min(len(root) + 1, len(listed), len(word))
+    return word[:n] == listed[:n]
+
+
+class _Lexicon:
+    """Word -> values, looked up by surface form first, then by a guarded stem."""
+
+    def __init__(self) -> None:
+        self.surface: dict[str, list] = {}
+        self.by_stem: dict[str, list[tuple[str, object]]] = {}
+
+    def add(self, word: str, value: object) -> None:
+        bucket = self.surface.setdefault(word, [])
+        if value not in bucket:
+            bucket.append(value)
+        self.by_stem.setdefault(_token_stem(word), []).append((word, value))
+
+    def get(self, word: str) -> list:
+        if word in self.surface:
+            return list(self.surface[word])
+        found: list = []
+        for listed, value in self.by_stem.get(_token_stem(word), []):
+            if value not in found and _related_form(word, listed):
+                found.append(value)
+        return found
+
+
+_POLES = _Lexicon()
+for _concept, _plus, _minus in ANTONYMS:
+    for _sign, _words in ((1, _plus), (-1, _minus)):
+        for _w in _words.split():
+            _POLES.add(_w, (_concept, _sign))
+_SYNONYMS = _Lexicon()
+for _group in SYNONYMS:
+    _first = sorted(_group.split())[0]
+    for _w in _group.split():
+        if not _SYNONYMS.get(_w):
+            _SYNONYMS.add(_w, "syn:" + _first)
+_ENTITY_KIND: dict[str, str] = {_token_stem(w): kind for kind, ws in ENTITIES.items() for w in ws.split()}
+_PHRASE_SET = {p.replace(" ", "_") for p in PHRASES}
+_PHRASE_BY_STEM = {"_".join(stem(w) for w in p.split()): p.replace(" ", "_") for p in PHRASES}
+_MAX_PHRASE = max(p.count(" ") + 1 for p in PHRASES)
+_FORWARD = _stems(" ".join(FORWARD_CAUSE))
+_BACKWARD = _stems(" ".join(BACKWARD_CAUSE))
+_UNIT_STEMS = {stem(u): r for u, r in TIME_UNITS.items()} | {stem(u + "s"): r for u, r in TIME_UNITS.items()}
+_UNIT_STEMS[stem("centuries")] = 9
+
+
+def canonical(word: str) -> str:
+    """The synonym-group id of a word, or its stem."""
+    found = _SYNONYMS.get(word)
+    return found[0] if found else _token_stem(word)
+
+
+# --------------------------------------------------------------------------------------------
+# Text analysis
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Token:
+    """One word (or joined phrase) of a sentence, with what the detectors need to know about it."""
+
+    text: str
+    stem: str
+    index: int
+    clause: int
+    content: bool
+    negated: bool = False
+    poles: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def canon(self) -> str:
+        return canonical(self.text)
+
+
+@dataclass
+class Analysed:
+    """A sentence split into tokens, with clauses marked and negation resolved."""
+
+    text: str
+    tokens: list[Token]
+    antecedent: set[str] = field(default_factory=set)
+
+    @property
+    def content(self) -> list[Token]:
+        return [t for t in self.tokens if t.content]
+
+    def stems(self) -> set[str]:
+        return {t.stem for t in self.tokens if t.content}
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a passage or answer (markers such as [2] stay with the sentence before them)."""
+    pieces = []
+    for block in re.split(r"\n\s*\n", text):
+        block = re.sub(r"\s+", " ", block).strip()
+        if not block:
+            continue
+        # A marker after the full stop belongs to the sentence it ends: "… glutamate. [1] Next …".
+        block = re.sub(r"([.!?][\"”’)]*)\s*((?:\[\d+\]\s*)+)", lambda m: f"{m.group(1)} {m.group(2).strip()}\n",
+                       block)
+        for line in block.split("\n"):
+            pieces.extend(p.strip() for p in _SENTENCE_END.split(line.strip()) if p.strip())
+    return pieces
+
+
+def _raw_tokens(text: str) -> list[str]:
+    norm = normalize(text).replace("’", "'")
+    norm = re.sub(r"\bcan't\b", "can n't", norm)
+    norm = re.sub(r"\bwon't\b", "will n't", norm)
+    norm = re.sub(r"\b(\w+)n't\b", r"\1 n't", norm)  # "doesn't" -> "does n't"
+    raw = []
+    for m in re.finditer(r"n't|[a-z0-9]+(?:'[a-z]+)?|[,;:.!?()\"]", norm):
+        raw.append(m.group(0))
+    # Join known phrases greedily, longest first, matching inflections ("switches on" -> "switch_on").
+    out, i = [], 0
+    while i < len(raw):
+        for n in range(_MAX_PHRASE, 1, -1):
+            if len(raw) - i < n:
+                continue
+            cand = "_".join(raw[i : i + n])
+            key = "_".join(stem(w) for w in raw[i : i + n])
+            if cand in _PHRASE_SET or key in _PHRASE_BY_STEM:
+                out.append(cand if cand in _PHRASE_SET else _PHRASE_BY_STEM[key])
+                i += n
+                break
+        else:
+            out.append(raw[i])
+            i += 1
+    # Separable particle verbs: "switch the receptor on" -> "switch_on the receptor".
+    bases = {"switch": "switch", "switches": "switch", "switched": "switch", "turn": "turn", "turns": "turn",
+             "turned": "turn", "cut": "cut", "cuts": "cut", "shut": "shut", "shuts": "shut"}
+    for j, w in enumerate(out):
+        if w not in bases:
+            continue
+        for k in range(j + 2, min(j + 5, len(out))):
+            if out[k] in ("on", "off", "down"):
+                if f"{bases[w]}_{out[k]}" in _PHRASE_SET:
+                    out[j], out[k] = f"{bases[w]}_{out[k]}", ","
+                break
+            if out[k] in _CLAUSE_BREAK:
+                break
+    return out
+
+
+_PARTICLE_VERBS = frozenset("switch_on turn_on switch_off turn_off shut_down shut_off cut_off wear_off wears_off "
+                            "wore_off worn_off kick_in kicks_in".split())
+_NEGATIVE_PREFIXES = ("un", "non", "dis", "in", "im", "ir", "il")
+
+
+def _poles_of(word: str) -> list[tuple[str, int]]:
+    """Antonym poles of a word; a negative prefix flips those of the base ("undistorted")."""
+    if "_" in word and word not in _PARTICLE_VERBS:
+        own = _POLES.get(word)
+        for part in word.split("_"):
+            if part not in STOPWORDS:
+                own += [p for p in _POLES.get(part) if p not in own]
+        return own
+    own = _POLES.get(word)
+    if own:
+        return own
+    for prefix in _NEGATIVE_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 4:
+            base = _POLES.get(word[len(prefix):])
+            if base:
+                return [(c, -sg) for c, sg in base]
+    return []
+
+
+@lru_cache(maxsize=8192)
+def analyse(text: str) -> Analysed:
+    """Tokens of one sentence with clause numbers, content flags, antonym poles and negation."""
+    raw = _raw_tokens(MARKER.sub(" ", text))
+    tokens: list[Token] = []
+    clause = 0
+    for i, w in enumerate(raw):
+        if w in _CLAUSE_BREAK:
+            clause += 1
+        s = _token_stem(w)
+        is_word = bool(re.match(r"[a-z0-9]", w))
+        poles = _poles_of(w) if is_word else []
+        content = is_word and (w not in STOPWORDS or bool(poles)) and w not in NEGATORS and len(w) > 1 \
+            and w != "n't"
+        tokens.append(Token(text=w, stem=s, index=i, clause=clause, content=content, poles=poles))
+    _resolve_negation(tokens)
+    return Analysed(text=text, tokens=tokens)
+
+
+def _resolve_negation(tokens: list[Token]) -> None:
+    """Mark the predicate each negator governs, and the verb after "prevent … from"."""
+    n = len(tokens)
+    for i, t in enumerate(tokens):
+        if t.text in NEGATORS:
+            # The first content word within four tokens, skipping auxiliaries, is what is denied.
+            for j in range(i + 1, min(i + 5, n)):
+                u = tokens[j]
+                if u.text in _CLAUSE_BREAK and u.text not in ("which", "who"):
+                    break
+                if u.content and u.text not in AUXILIARIES:
+                    u.negated = not u.negated
+                    break
+    for i, t in enumerate(tokens):
+        if t.text in BLOCKERS and not t.negated:
+            for j in range(i + 1, min(i + 6, n)):
+                if tokens[j].text == "from":
+                    for k in range(j + 1, min(j + 4, n)):
+                        if tokens[k].content:
+                            tokens[k].negated = not tokens[k].negated
+                            break
+                    break
+                if tokens[j].text in (",", ";", ".", "and"):
+                    break
+
+
+# --------------------------------------------------------------------------------------------
+# The judge
+# --------------------------------------------------------------------------------------------
+
+
+def _weight(word: str) -> float:
+    """How much an unsupported word matters: rare, specific words more than everyday ones."""
+    if word.isdigit() or _token_stem(word) in _ENTITY_KIND:
+        return 1.0
+    if "_" in word:
+        return max(_weight(part) for part in word.split("_") if part not in STOPWORDS) \
+            if any(part not in STOPWORDS for part in word.split("_")) else 0.15
+    z = zipf_frequency(word, "en")
+    return float(np.clip((6.6 - z) / 3.0, 0.15, 1.0))
+
+
+# Words too general to need support: "ketamine can affect people".
+_LIGHT = frozenset("people person someone individual individuals thing things way ways part parts kind lot "
+                   "bit make makes made take takes taken put puts give gives go goes going come comes "
+                   "become becomes became get gets getting keep keeps call called calls say says said "
+                   "known seen show shows called able use used using whereas whilst although though "
+                   "however instead rather thereby hence stand_for stands_for stood_for refer refers "
+                   "besides each_other one_another "
+                   "referred set_in sets_in set_off sets_off".split()) | FORWARD_CAUSE | BACKWARD_CAUSE
+
+
+@dataclass
+class _Evidence:
+    sentences: list[str]
+    analysed: list[Analysed]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+
+@dataclass
+class Features:
+    """What the decision is made from (exposed for reports and threshold tuning)."""
+
+    similarity: float
+    coverage: float
+    gaps: dict[str, float]
+    best: int
+    support: dict[int, float] = field(default_factory=dict)
+
+
+class Judge:
+    """The offline judge. Holds an embedding function, the corpus topic, and vector caches.
+
+    `topic` names what every passage is implicitly about (the article's subject, e.g. "ketamine"):
+    a claim may name it even when a passage only says "it" or "this". Thresholds were set on the
+    dev split of `evals/datasets/judge_meta.yaml` (see docs/evals.md).
+    """
+
+    name = "rules"
+
+    def __init__(self, embed: Embed | Any | None = None, *, topic: Iterable[str] | None = None,
+                 support_at: float = 0.62, gap_at: float = 0.42, about_at: float = 0.45):
+        self._embed_fn = _as_embed(embed) if embed is not None else None
+        self._topic = None if topic is None else {_token_stem(w.lower()) for w in topic}
+        self.support_at = support_at
+        self.gap_at = gap_at
+        self.about_at = about_at
+        self._vectors: dict[str, np.ndarray] = {}
+
+    # -- embeddings ----------------------------------------------------------------------------
+
+    @property
+    def embed(self) -> Embed:
+        if self._embed_fn is None:
+            self._embed_fn = default_embed()
+        return self._embed_fn
+
+    @property
+    def topic(self) -> set[str]:
+        if self._topic is None:
+            self._topic = set(default_topic())
+        return self._topic
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors of texts, cached; new texts are embedded in one sorted batch."""
+        missing = sorted({t for t in texts if t not in self._vectors})
+        if missing:
+            for t, v in zip(missing, np.asarray(self.embed(missing), dtype=np.float32), strict=True):
+                norm = float(np.linalg.norm(v)) or 1.0
+                self._vectors[t] = v / norm
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.stack([self._vectors[t] for t in texts])
+
+    # -- public API ----------------------------------------------------------------------------
+
+    def judge(self, claim: str, passages: Sequence[str]) -> Verdict:
+        """Label one claim against passages: supported, unsupported or contradicted."""
+        claim_text = re.sub(r"\s+", " ", MARKER.sub(" ", claim)).strip()
+        sentences = [s for p in passages for s in split_sentences(MARKER.sub(" ", p))]
+        if not claim_text or not sentences:
+            return Verdict(label="unsupported", score=0.0, reasons=["nothing to compare"])
+        folded = normalize(claim_text).rstrip(" .!?")
+        for s in sentences:
+            if folded and folded in normalize(s):
+                return Verdict(label="supported", score=1.0, evidence=s, reasons=["quoted verbatim"])
+        analysed = []
+        for i, s in enumerate(sentences):
+            a = analyse(s)
+            if i > 0:
+                a = replace(a, antecedent={t.canon for t in analyse(sentences[i - 1]).content})
+            analysed.append(a)
+        evidence = _Evidence(sentences, analysed)
+        parsed = analyse(claim_text)
+        features = self.features(claim_text, parsed, evidence)
+        return self._decide(parsed, evidence, features)
+
+    def judge_answer(self, answer: str, citations: Sequence[Citation],
+                     context: Sequence[str] | None = None) -> list[SentenceSupport]:
+        """Judge each sentence of an answer against the passages its [n] markers cite.
+
+        Sentences without markers and without facts ("Here is what the material says:") are
+        labelled "framing". A factual sentence without markers is judged against `context`
+        (default: every cited passage) so that faithfulness still sees it.
+        """
+        by_marker: dict[int, str] = {c.marker: c.text for c in citations}
+        pool = list(context) if context is not None else list(dict.fromkeys(by_marker.values()))
+        out: list[SentenceSupport] = []
+        for sentence in split_sentences(answer):
+            markers = [int(m) for m in MARKER.findall(sentence)]
+            plain = re.sub(r"\s+", " ", MARKER.sub(" ", sentence)).strip()
+            if not plain:
+                continue
+            if not markers and is_framing(plain):
+                out.append(SentenceSupport(sentence=plain, citations=[], score=1.0, verdict="framing"))
+                continue
+            cited = [by_marker[m] for m in markers if m in by_marker]
+            verdict = self.judge(plain, cited if markers else pool)
+            out.append(SentenceSupport(sentence=plain, citations=markers, score=round(verdict.score, 4),
+                                       verdict=verdict.label))
+        return out
+
+    # -- features ------------------------------------------------------------------------------
+
+    def features(self, claim: str, parsed: Analysed, ev: _Evidence) -> Features:
+        """Similarity to the best sentence (or all of them), and per-word support of the claim."""
+        ev_tokens = [t for a in ev.analysed for t in a.content]
+        ev_stems = {t.stem for t in ev_tokens}
+        ev_canon = {t.canon for t in ev_tokens}
+        ev_concepts = {c for t in ev_tokens for c, _ in t.poles}
+        ev_words = sorted({t.text.replace("_", " ") for t in ev_tokens})
+        ev_entities = {t.stem for t in ev_tokens if t.stem in _ENTITY_KIND}
+        claim_tokens = [t for t in parsed.content if t.text not in _LIGHT]
+        pending: list[Token] = []
+        support: dict[int, float] = {}
+        claim_entities = {t.stem for t in claim_tokens if t.stem in _ENTITY_KIND}
+        for t in claim_tokens:
+            if t.stem in ev_stems or t.canon in ev_canon or _variant_of(t.text, ev_words):
+                support[t.index] = 1.0
+            elif t.poles and any(c in ev_concepts for c, _ in t.poles):
+                support[t.index] = 1.0  # an antonym: on topic; the contradiction checks decide
+            elif t.stem in _ENTITY_KIND:
+                # Named things match exactly. The article's subject is implied by "it" and "this",
+                # unless the passage names another thing of its kind that the claim does not.
+                rivals = {e for e in ev_entities if _ENTITY_KIND[e] == _ENTITY_KIND[t.stem]} - claim_entities
+                support[t.index] = 1.0 if t.stem in self.topic and not rivals else 0.0
+            elif t.text.isdigit() or t.text in NUMBER_WORDS:
+                support[t.index] = 0.0
+            else:
+                pending.append(t)
+        # One batch: the claim, the evidence, the words to compare, and the claim without each of them.
+        pending_words = [t.text.replace("_", " ") for t in pending]
+        without = [_drop_token(parsed, t) for t in pending]
+        whole = [ev.text] if len(ev.sentences) > 1 else []
+        self.vectors([claim, *ev.sentences, *whole, *pending_words, *ev_words, *without])
+        claim_vec = self.vectors([claim])[0]
+        sims = self.vectors(ev.sentences) @ claim_vec
+        best = int(np.argmax(sims))
+        similarity = max(float(sims.max()), float(self.vectors(whole)[0] @ claim_vec) if whole else -1.0)
+        if pending and ev_words:
+            word_sims = self.vectors(pending_words) @ self.vectors(ev_words).T
+            ev_matrix = self.vectors([*ev.sentences, *whole])
+            for t, row, reduced in zip(pending, word_sims, without, strict=True):
+                lexical = float(np.clip((row.max() - 0.42) / 0.3, 0.0, 1.0))
+                # Dropping a word that adds a fact brings the claim closer to the source; dropping a
+                # paraphrased word does not (measured: added facts gain > 0.03, paraphrases < 0.03).
+                gain = float((self.vectors([reduced]) @ ev_matrix.T).max()) - similarity
+                contextual = float(np.clip((0.04 - gain) / 0.04, 0.0, 0.85))
+                # Only trusted when the claim is near the source and the word is not foreign to it.
+                trust = float(np.clip((similarity - 0.5) / 0.2, 0.0, 1.0)) if row.max() >= 0.3 else 0.0
+                support[t.index] = max(lexical, contextual * trust)
+        # "This is a sense of detachment": with nothing before it in the passages, the claim's subject
+        # may be what "this" stands for.
+        first = ev.analysed[0].tokens[0].text if ev.analysed[0].tokens else ""
+        if first in ("this", "these", "it", "they", "such") and claim_tokens:
+            head = claim_tokens[0]
+            if head.stem not in _ENTITY_KIND:
+                support[head.index] = max(support.get(head.index, 0.0), 0.75)
+        total = sum(_weight(t.text) for t in claim_tokens) or 1.0
+        gaps = {t.text.replace("_", " "): _weight(t.text) * (1 - support.get(t.index, 0.0)) for t in claim_tokens}
+        coverage = 1.0 - sum(gaps.values()) / total if claim_tokens else 1.0
+        return Features(similarity=similarity, coverage=coverage, gaps=gaps, best=best, support=support)
+
+    # -- decision ------------------------------------------------------------------------------
+
+    def _decide(self, parsed: Analysed, ev: _Evidence, f: Features) -> Verdict:
+        evidence_text = ev.sentences[f.best]
+        about = f.similarity >= self.about_at or f.coverage >= 0.6
+        order = sorted(range(len(ev.sentences)), key=lambda i: (i != f.best, i))
+        contradiction = self._contradiction(parsed, ev, order) if about else None
+        if not contradiction and f.coverage >= 0.75 and f.similarity >= 0.6:
+            contradiction = self._bare_negation(parsed, ev, order) or self._substitution(parsed, ev, f)
+        if contradiction:
+            score = float(np.clip(0.25 * (1 - f.similarity), 0.0, 0.2))
+            return Verdict(label="contradicted", score=round(score, 4), evidence=evidence_text,
+                           reasons=[contradiction])
+        worst = max(f.gaps.values(), default=0.0)
+        support = float(np.clip(0.55 * f.coverage + 0.45 * f.similarity - 0.5 * worst, 0.0, 1.0))
+        summary = f"coverage {f.coverage:.2f}, similarity {f.similarity:.2f}"
+        addition = self._addition(parsed, ev)
+        on_topic = f.similarity >= self.about_at or f.coverage >= 0.95
+        additive = {"also", "too", "besides", "additionally"} & {t.text for t in parsed.tokens} \
+            and not {"also", "too", "besides", "additionally"} & {t.text for a in ev.analysed for t in a.tokens}
+        gap_at = self.gap_at / 2 if additive else self.gap_at
+        if not addition and f.coverage >= self.support_at and worst <= gap_at and on_topic:
+            return Verdict(label="supported", score=round(max(support, 0.5), 4), evidence=evidence_text,
+                           reasons=[summary])
+        reasons = [addition] if addition else []
+        missing = [w for w, g in sorted(f.gaps.items(), key=lambda x: -x[1]) if g > 0.2]
+        if missing:
+            reasons.append("not in the source: " + ", ".join(missing[:5]))
+        return Verdict(label="unsupported", score=round(min(support, 0.49), 4), evidence=evidence_text,
+                       reasons=[*reasons, summary])
+
+    # -- what makes a claim unsupported even when its words are covered -----------------------------
+
+    def _addition(self, parsed: Analysed, ev: _Evidence) -> str | None:
+        ev_text = " " + " ".join(" ".join(t.text for t in a.tokens) for a in ev.analysed) + " "
+        ev_stems = {t.stem for a in ev.analysed for t in a.tokens}
+        claim_words = [t.text for t in parsed.tokens]
+        # Quantities: numbers and time spans the source does not give.
+        for t in parsed.tokens:
+            if (t.text.isdigit() or t.text in NUMBER_WORDS) and t.stem not in ev_stems:
+                return f"adds a quantity ({t.text})"
+            if t.stem in _UNIT_STEMS and t.stem not in ev_stems:
+                return f"adds a time span ({t.text})"
+        # "every", "always", "cures": a universal the source does not make.
+        for i, w in enumerate(claim_words):
+            hedged = i > 0 and claim_words[i - 1] in ("almost", "nearly", "virtually", "practically", "without",
+                                                         "not", "n't", "no", "hardly")
+            if w in UNIVERSALS and w != "never" and not hedged and f" {w} " not in ev_text:
+                return f"overclaims ({w})"
+            if w in EXCLUSIVES and f" {w} " not in ev_text:
+                return f"overclaims ({w})"
+            if w in CERTAINTY and f" {w} " not in ev_text and HEDGES & set(ev_text.split()):
+                return f"turns a hedge into certainty ({w})"
+        return None
+
+    # -- contradiction detectors ----------------------------------------------------------------
+
+    def _contradiction(self, parsed: Analysed, ev: _Evidence, order: list[int]) -> str | None:
+        top = [ev.analysed[i] for i in order[:3]]
+        for check in (self._polarity, self._entities, self._quantities, self._exclusive, self._causal,
+                      self._contrast, self._roles):
+            found = check(parsed, ev, top)
+            if found:
+                return found
+        return None
+
+    def _polarity(self, parsed: Analysed, ev: _Evidence, top: list[Analysed]) -> str | None:
+        """A predicate whose sign (after negation) is opposite to the matching one in the source."""
+        claim_signs = {cs for t in parsed.tokens if t.content for cs in _signed_concepts(t)}
+        ev_signs = {cs for a in ev.analysed for t in a.tokens if t.content for cs in _signed_concepts(t)}
+        # A concept the claim and the source both use on both sides ("fragments … ability to integrate"):
+        # which word goes with which is beyond a word-level check.
+        ambiguous = {c for c, sg in claim_signs if (c, -sg) in claim_signs and (c, sg) in ev_signs
+                     and (c, -sg) in ev_signs}
+        for t in parsed.tokens:
+            if not t.content:
+                continue
+            ctx = _context(parsed, t)
+            for concept, sign in _signed_concepts(t):
+                if concept in ambiguous:
+                    continue
+                same, opposite, opposite_word = -1.0, -1.0, ""
+                for a in ev.analysed:
+                    for u in a.tokens:
+                        if not u.content:
+                            continue
+                        for c2, s2 in _signed_concepts(u):
+                            if c2 != concept:
+                                continue
+                            overlap = len(ctx & _context(a, u)) + (0.5 if u.stem == t.stem else 0.0)
+                            if _infinitive(a, u) and any(c2 == c for v in a.tokens if v.index != u.index
+                                                         for c, _ in _signed_concepts(v)):
+                                overlap -= 1.5  # "the ability to integrate … becomes fragmented"
+                            if s2 == sign:
+                                same = max(same, overlap)
+                            elif overlap > opposite:
+                                opposite, opposite_word = overlap, u.text
+                if opposite >= _MIN_OVERLAP and opposite > same:
+                    what = "antonym" if concept.startswith("~") else "negation"
+                    neg = "not " if t.negated else ""
+                    return (f"{what}: claim says “{neg}{t.text.replace('_', ' ')}”, "
+                            f"source says “{opposite_word.replace('_', ' ')}”")
+        return None
+
+    def _entities(self, parsed: Analysed, ev: _Evidence, top: list[Analysed]) -> str | None:
+        """An entity the source replaces with another of the same kind (serotonin for glutamate)."""
+        claim_ents = _entities_in(parsed)
+        if {"also", "too", "besides", "additionally", "addition", "well"} & {t.text for t in parsed.tokens}:
+            return None  # "X also does it": an addition, not a swap
+        ev_ents_all = {e for a in ev.analysed for e in _entities_in(a)}
+        claim_set = set(claim_ents)
+        for ent in claim_ents:
+            if ent in ev_ents_all:
+                continue
+            kind = _ENTITY_KIND[ent]
+            for a in top[:2]:
+                rivals = [e for e in _entities_in(a) if _ENTITY_KIND[e] == kind and e not in claim_set]
+                if rivals and _overlap_without(parsed, a, {ent, *rivals}) >= 0.5:
+                    return f"swapped entity: claim names {ent}, source names {rivals[0]}"
+        return None
+
+    def _quantities(self, parsed: Analysed, ev: _Evidence, top: list[Analysed]) -> str | None:
+        """A time unit or number different from the source's."""
+        claim_units = {_UNIT_STEMS[t.stem] for t in parsed.tokens if t.stem in _UNIT_STEMS}
+        ev_units = {_UNIT_STEMS[t.stem] for a in ev.analysed for t in a.tokens if t.stem in _UNIT_STEMS}
+        if claim_units and ev_units and not claim_units & ev_units:
+            return "changed time span"
+        claim_numbers = {t.text for t in parsed.tokens if t.text.isdigit() or t.text in NUMBER_WORDS}
+        ev_numbers = {t.text for a in ev.analysed for t in a.tokens if t.text.isdigit() or t.text in NUMBER_WORDS}
+        if claim_numbers and ev_numbers and not claim_numbers & ev_numbers:
+            return "changed number"
+        return None
+
+    def _exclusive(self, parsed: Analysed, ev: _Evidence, top: list[Analysed]) -> str | None:
+        """"only X" when the source names X as one of several."""
+        words = [t.text for t in parsed.tokens]
+        if not any(w in EXCLUSIVES for w in words):
+            return None
+        ev_text = " " + " ".join(" ".join(t.text.replace("_", " ") for t in a.tokens) for a in top[:2]) + " "
+        claim_text = " " + " ".join(words) + " "
+        for marker in PLURALITY:
+            if f" {marker} " in ev_text and f" {marker} " not in claim_text:
+                return f"exclusive claim (“only”) where the source says “{marker}”"
+        return None
+
+    def _causal(self, parsed: Analysed, ev: _Evidence, top: list[Analysed]) -> str | None:
+        """Cause and effect the other way round from the source."""
+        claim_pairs = _causal_pairs([parsed], self.topic)
+        if not claim_pairs:
+            return None
+        ev_pairs = _causal_pairs(ev.analysed, self.topic)
+        for cause, effect in claim_pairs:
+            forward = max((min(_share(cause, c), _share(effect, e)) for c, e in ev_pairs), default=0.0)
+            backward = max((min(_share(cause, e), _share(effect, c)) for c, e in ev_pairs), default=0.0)
+            if backward >= 0.3 and backward >= forward + 0.25:
+                return "cause and effect reversed"
+        return None
+
+    def _bare_negation(self, parsed: Analysed, ev: _Evidence, order: list[int]) -> str | None:
+        """A negated claim that otherwise restates a source sentence that negates nothing."""
+        if not any(t.text in NEGATORS for t in parsed.tokens):
+            return None
+        if any(t.text in NEGATORS or t.text in BLOCKERS or t.negated for a in ev.analysed for t in a.tokens):
+            return None
+        return "negation: the claim denies what the source states"
+
+    def _substitution(self, parsed: Analysed, ev: _Evidence, f: Features) -> str | None:
+        """One specific word of a near-verbatim claim replaced by another the source does not support."""
+        from difflib import SequenceMatcher
+
+        claim = [t for t in parsed.content if t.text not in _LIGHT]
+        source = [t for t in ev.analysed[f.best].content if t.text not in _LIGHT]
+        matcher = SequenceMatcher(a=[t.canon for t in claim], b=[t.canon for t in source], autojunk=False)
+        matched = sum(size for _, _, size in matcher.get_matching_blocks())
+        if not claim or matched / len(claim) < 0.6:
+            return None
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op != "replace" or i2 - i1 > 2 or j2 - j1 > 2:
+                continue
+            new = [t for t in claim[i1:i2] if f.support.get(t.index, 1.0) < 0.35 and _weight(t.text) >= 0.6]
+            old = [t for t in source[j1:j2] if _weight(t.text) >= 0.6 and t.canon not in {c.canon for c in claim}]
+            if new and old:
+                return (f"substitution: claim says “{new[0].text.replace('_', ' ')}” where the source says "
+                        f"“{old[0].text.replace('_', ' ')}”")
+        return None
+
+    def _contrast(self, parsed: Analysed, ev: _Evidence, top: list[Analysed]) -> str | None:
+        """A contrast restated with its sides mixed ("overuse fosters plasticity, while therapeutic doses …")."""
+        claim_sides = _contrast_sides(parsed, self.topic)
+        if len(claim_sides) < 2:
+            return None
+        for a in top[:2]:
+            sides = _contrast_sides(a, self.topic)
+            if len(sides) < 2:
+                continue
+            left, right = sides[0] - sides[1], sides[1] - sides[0]
+            for side in claim_sides:
+                if len(side & left) >= 1 and len(side & right) >= 1 and len(side & (left | right)) >= 3:
+                    return "the two sides of a contrast are mixed up"
+        return None
+
+    def _roles(self, parsed: Analysed, ev: _Evidence, top: list[Analysed]) -> str | None:
+        """The same action done by a different entity (glutamate blocks … instead of ketamine)."""
+        claim_roles = _agent_roles(parsed)
+        if not claim_roles:
+            return None
+        ev_roles = [r for a in ev.analysed for r in _agent_roles(a)]
+        claim_ents = set(_entities_in(parsed))
+        for agent, action, sign in claim_roles:
+            matches = [(a2, s2) for a2, act2, s2 in ev_roles if act2 == action]
+            if not matches or any(a2 == agent for a2, _ in matches):
+                continue
+            rivals = [a2 for a2, s2 in matches if s2 == sign and a2 in claim_ents]
+            if rivals:
+                return f"swapped roles: claim has {agent} {action.removeprefix('syn:')}, source has {rivals[0]}"
+        return None
+
+
+def _infinitive(a: Analysed, t: Token) -> bool:
+    """Whether a word is governed by "to" ("the ability to integrate"): a capacity, not an assertion."""
+    return t.index > 0 and a.tokens[t.index - 1].text == "to"
+
+
+def _drop_token(a: Analysed, t: Token) -> str:
+    return " ".join(u.text.replace("_", " ") for u in a.tokens if u.index != t.index)
+
+
+def _as_embed(embed: Any) -> Embed:
+    """Accept a callable or a LangChain Embeddings object."""
+    if hasattr(embed, "embed_documents"):
+        return lambda texts: np.asarray(embed.embed_documents(list(texts)))
+    return embed
+
+
+def _variant_of(word: str, ev_words: Sequence[str]) -> bool:
+    """A spelling or derivational variant of a source word (neuroplastic/neuroplasticity)."""
+    w = word.replace("_", "")
+    if len(w) < 6:
+        return False
+    root = w[:6]
+    return any(v.replace(" ", "").startswith(root) for v in ev_words if len(v) >= 6)
+
+
+def _signed_concepts(t: Token) -> list[tuple[str, int]]:
+    """(concept, sign) pairs of a token: its antonym poles, or its own stem, flipped if negated."""
+    flip = -1 if t.negated else 1
+    if t.poles:
+        return [("~" + c, s * flip) for c, s in t.poles]
+    return [(t.canon, flip)]
+
+
+def _context(a: Analysed, t: Token, width: int = 8) -> set[str]:
+    """Canonical content stems near a token in its sentence (excluding the token and its antonyms)."""
+    own = {c for c, _ in t.poles}
+    near = {u.canon for u in a.tokens if u.content and u.index != t.index and abs(u.index - t.index) <= width
+            and not own & {c for c, _ in u.poles}}
+    # "these cells", "this process": the words the sentence before gave them.
+    return near | a.antecedent if any(u.text in ("these", "this", "they", "it", "them") and
+                                      abs(u.index - t.index) <= width for u in a.tokens) else near
+
+
+def _entities_in(a: Analysed) -> list[str]:
+    return [t.stem for t in a.tokens if t.stem in _ENTITY_KIND]
+
+
+def _overlap_without(claim: Analysed, source: Analysed, drop: set[str]) -> float:
+    """Share of the claim's other content stems that the source sentence also has."""
+    mine = {t.canon for t in claim.content if t.stem not in drop}
+    if not mine:
+        return 0.0
+    theirs = {t.canon for t in source.content}
+    return len(mine & theirs) / len(mine)
+
+
+def _share(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a) if a else 0.0
+
+
+def _segment(tokens: Sequence[Token], drop: Collection[str] = ()) -> set[str]:
+    return {t.canon for t in tokens
+            if t.content and t.stem not in _FORWARD and t.stem not in _BACKWARD and t.stem not in drop}
+
+
+def _causal_pairs(sentences: Sequence[Analysed], drop: Collection[str] = ()) -> list[tuple[set[str], set[str]]]:
+    """(cause, effect) stem sets from connectives: "A leads to B", "B stems from A", "When A, B",
+    "A is what causes B", "It was A that B", "This leads to B" (A = the previous sentence)."""
+    pairs: list[tuple[set[str], set[str]]] = []
+    previous: list[Token] = []
+    for a in sentences:
+        toks = a.tokens
+        words = [t.text for t in toks]
+        for i, t in enumerate(toks):
+            if t.text in FORWARD_CAUSE or t.stem in _FORWARD:
+                before, after = toks[:i], toks[i + 1 :]
+                if before and before[0].text in ("this", "these", "it") and len(_segment(before, drop)) <= 1:
+                    before = previous + before
+                pairs.append((_segment(before, drop), _segment(after, drop)))
+            elif t.text in BACKWARD_CAUSE or t.stem in _BACKWARD:
+                pairs.append((_segment(toks[i + 1 :], drop), _segment(toks[:i], drop)))
+        # "When A, B" / "Following A, B" / "By V-ing A, B"
+        if words and words[0] in CLAUSE_CAUSE and "," in words:
+            comma = words.index(",")
+            pairs.append((_segment(toks[1:comma], drop), _segment(toks[comma + 1 :], drop)))
+        # "A is what V-s B", "It was A that V-ed B" (cleft: A is the cause)
+        for i in range(len(words) - 1):
+            if words[i] in ("is", "are", "was", "were") and words[i + 1] == "what":
+                pairs.append((_segment(toks[:i], drop), _segment(toks[i + 2 :], drop)))
+        if len(words) > 3 and words[0] == "it" and words[1] in ("is", "was") and "that" in words[2:]:
+            k = words.index("that", 2)
+            pairs.append((_segment(toks[2:k], drop), _segment(toks[k + 1 :], drop)))
+        # ", V-ing …" after a main clause: the participle is a result of the clause before it.
+        for i in range(1, len(toks) - 1):
+            if toks[i].text == "," and toks[i + 1].text.endswith("ing") and toks[i + 1].content \
+                    and toks[i + 1].text not in ("including", "following", "according"):
+                pairs.append((_segment(toks[:i], drop), _segment(toks[i + 1 :], drop)))
+        previous = list(toks)
+    return [(c, e) for c, e in pairs if c and e]
+
+
+_CONTRASTS = frozenset("while whereas whilst but unlike although though contrasts contrast than instead".split())
+
+
+def _contrast_sides(a: Analysed, drop: Collection[str]) -> list[set[str]]:
+    """The two sides of "While A, B", "A, whereas B", "A, but B", "A contrasts with B", "A than B"."""
+    toks = a.tokens
+    words = [t.text for t in toks]
+    for i, w in enumerate(words):
+        if w not in _CONTRASTS:
+            continue
+        if i == 0 and "," in words:
+            comma = words.index(",")
+            return [_segment(toks[1:comma], drop), _segment(toks[comma + 1 :], drop)]
+        if i > 0:
+            return [_segment(toks[:i], drop), _segment(toks[i + 1 :], drop)]
+    return [_segment(toks, drop)]
+
+
+_MIN_OVERLAP = 1.0
+_BE = frozenset("is are was were be been being".split())
+
+
+def _agent_roles(a: Analysed) -> list[tuple[str, str, int]]:
+    """(agent entity, action concept, sign) for verbs with an entity (or "it") right before them."""
+    roles = []
+    toks = a.tokens
+    for i, t in enumerate(toks):
+        if not t.content or t.stem in _ENTITY_KIND or not t.canon.startswith("syn:"):
+            continue
+        if i > 0 and toks[i - 1].text in _BE:
+            continue  # passive or copula: the subject is not the agent
+        agent = None
+        for j in range(i - 1, max(-1, i - 4), -1):
+            u = toks[j]
+            if u.stem in _ENTITY_KIND:
+                agent = u.stem
+                break
+            if u.text in _CLAUSE_BREAK or (u.content and u.text not in AUXILIARIES and not u.text.endswith("ly")):
+                break
+        # "keeps X from V-ing": X is the agent of V
+        if agent is None and i >= 2 and toks[i - 1].text == "from" and toks[i - 2].stem in _ENTITY_KIND:
+            agent = toks[i - 2].stem
+        if agent:
+            roles.append((agent, t.canon, -1 if t.negated else 1))
+    return roles
+
+
+def is_framing(sentence: str) -> bool:
+    """Whether an uncited sentence only frames the answer (no fact to check)."""
+    text = re.sub(r"[“\"][^”\"]*[”\"]", " ", sentence)  # quoted section titles
+    stripped = text.strip()
+    words = [t for t in analyse(stripped).content if t.text not in META_WORDS and t.text not in _LIGHT]
+    if stripped.endswith(":") and len(words) <= 3:
+        return True
+    return len(words) == 0
+
+
+# --------------------------------------------------------------------------------------------
+# Module-level entry points
+# --------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def default_embed() -> Embed:
+    """The bundled MiniLM model, loaded once on first use (never at import)."""
+    from tutor.adapters.embeddings import load_embeddings
+    from tutor.config import Settings
+
+    return _as_embed(load_embeddings(Settings().embedding_model))
+
+
+def topic_of(texts: Iterable[str], titles: Iterable[str] = ()) -> list[str]:
+    """The subject of a corpus: the named entities of its titles, else those most paragraphs mention."""
+    named = sorted({e for t in titles for e in _entities_in(analyse(t))})
+    if named:
+        return named
+    paragraphs = [p for t in texts for p in re.split(r"\n\s*\n", t) if p.strip()]
+    counts: dict[str, int] = {}
+    for p in paragraphs:
+        for e in set(_entities_in(analyse(p))):
+            counts[e] = counts.get(e, 0) + 1
+    if not counts:
+        return []
+    top = max(counts.values())
+    return sorted(e for e, c in counts.items() if c == top and c >= 0.3 * len(paragraphs))
+
+
+@lru_cache(maxsize=1)
+def default_topic() -> tuple[str, ...]:
+    """The subject of the configured corpus (read once, on first use)."""
+    from tutor.config import Settings
+    from tutor.corpus import load_corpus
+    from tutor.errors import CorpusError
+
+    try:
+        corpus = load_corpus(Settings().corpus_dir)
+    except CorpusError:  # no corpus: no implied subject
+        return ()
+    return tuple(topic_of([d.text for d in corpus.documents], [d.title for d in corpus.documents]))
+
+
+_JUDGES: dict[int, tuple[Any, Judge]] = {}
+
+
+def get_judge(embed: Embed | Any | None = None) -> Judge:
+    """A Judge per embedding function (the bundled model when None), reused so its caches are kept."""
+    key = id(embed)
+    if key not in _JUDGES:
+        if len(_JUDGES) >= 8:
+            _JUDGES.pop(next(iter(_JUDGES)))
+        _JUDGES[key] = (embed, Judge(embed))  # holding `embed` keeps its id from being reused
+    return _JUDGES[key][1]
+
+
+def judge(claim: str, passages: list[str], *, embed: Embed | Any | None = None) -> Verdict:
+    """Is `claim` supported by, missing from, or contradicted by `passages`?
+
+    Args:
+        claim: one sentence; [n] markers are ignored.
+        passages: source text (one or more sentences each).
+        embed: optional `list[str] -> np.ndarray` (or a LangChain Embeddings object); by default the
+            bundled MiniLM model is loaded once.
+    """
+    return get_judge(embed).judge(claim, passages)
+
+
+def judge_answer(answer: str, citations: Sequence[Citation], context: Sequence[str] | None = None, *,
+                 embed: Embed | Any | None = None) -> list[SentenceSupport]:
+    """Per-sentence support of an answer with [n] markers against what each sentence cites."""
+    return get_judge(embed).judge_answer(answer, citations, context)
+
+
+# --------------------------------------------------------------------------------------------
+# Optional: a language-model judge through any LangChain chat model
+# --------------------------------------------------------------------------------------------
+
+class LLMVerdict(BaseModel):
+    """What the language model must answer with (one JSON object)."""
+
+    label: Label = Field(description="supported, unsupported or contradicted")
+    reason: str = Field(default="", description="One short sentence.")
+
+
+class LLMJudge:
+    """Judge claims with any LangChain chat model (for users who have one); same interface as Judge.
+
+    The prompt is `prompts/judge.yaml`, rendered strictly: a missing variable fails loudly.
+    """
+
+    name = "llm"
+
+    def __init__(self, chat_model: Any, *, prompt_path: Path | None = None):
+        from tutor.config import REPO_ROOT
+        from tutor.prompts import load_prompt
+
+        self.chat_model = chat_model
+        self.prompt = load_prompt(prompt_path or REPO_ROOT / "prompts" / "judge.yaml")
+
+    def judge(self, claim: str, passages: Sequence[str]) -> Verdict:
+        """Ask the model for a label; an unparseable answer counts as unsupported."""
+        from langchain_core.messages import HumanMessage
+
+        text = self.prompt.render(claim=MARKER.sub("", claim).strip(),
+                                  passages="\n".join(f"- {p}" for p in passages))
+        content = self.chat_model.invoke([HumanMessage(content=text)]).content
+        answer = content if isinstance(content, str) else str(content)
+        parsed = _parse_llm_verdict(answer)
+        if parsed is None:
+            return Verdict(label="unsupported", score=0.0, reasons=[f"unparseable judge answer: {answer[:80]!r}"])
+        score = {"supported": 1.0, "unsupported": 0.3, "contradicted": 0.0}[parsed.label]
+        return Verdict(label=parsed.label, score=score, reasons=[parsed.reason] if parsed.reason else [])
+
+    def judge_answer(self, answer: str, citations: Sequence[Citation],
+                     context: Sequence[str] | None = None) -> list[SentenceSupport]:
+        """Per-sentence support, as Judge.judge_answer."""
+        return Judge.judge_answer(self, answer, citations, context)  # type: ignore[arg-type]
+
+
+def _parse_llm_verdict(text: str) -> LLMVerdict | None:
+    import json
+
+    match = re.search(r"\{.*\}", text, re.DOTALL)
+    if match:
+        try:
+            return LLMVerdict.model_validate(json.loads(match.group(0)))
+        except (ValueError, TypeError):
+            pass
+    for label in ("contradicted", "unsupported", "supported"):
+        if re.search(rf"\b{label}\b", text.lower()):
+            return LLMVerdict(label=label)  # type: ignore[arg-type]
+    return None
+
+
+LABELS: tuple[Label, ...] = ("supported", "unsupported", "contradicted")
