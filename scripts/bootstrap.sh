@@ -19,4 +19,15 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+# The generative backends only when asked (./run-tests sets BOOTSTRAP_GENERATIVE=1): llama-cpp-python builds
+# from source (3-5 minutes; pip caches the wheel afterwards), which ./run must never wait for.
+if [ "${BOOTSTRAP_GENERATIVE:-0}" = 1 ]; then
+  gen_stamp=".venv/.generative-$(cat requirements.lock requirements-generative.lock | sha256sum | cut -c1-16)"
+  if [ ! -f "$gen_stamp" ]; then
+    echo "Installing the generative backends (llama-cpp-python builds from source once: 3-5 minutes)…"
+    .venv/bin/python -m pip install --quiet -c requirements.lock -r requirements-generative.lock
+    rm -f .venv/.generative-*
+    touch "$gen_stamp"
+  fi
+fi
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 ANONYMIZED_TELEMETRY=False GRADIO_ANALYTICS_ENABLED=False

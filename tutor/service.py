@@ -14,13 +14,15 @@ import numpy as np
 from tutor.adapters.embeddings import load_embeddings
 from tutor.adapters.vectorstore import ChromaStore, sentence_id
 from tutor.answerability import Answerability, Verdict
-from tutor.answering import AnswerContext, Backend, Composition, ExtractiveBackend
+from tutor.answering import AnswerContext, Backend, Composition
+from tutor.backends import create_backend
 from tutor.chunking import chunk_document
 from tutor.config import Settings
 from tutor.corpus import Corpus, load_corpus
 from tutor.errors import IndexMissing, InvalidQuestion
 from tutor.index import IngestReport, VectorStore, ingest, plan_ingest
 from tutor.retrieval import LexicalIndex, Vocabulary, condense, fuse, prefer_new, rank_sentences
+from tutor.safety import SafetyGuard
 from tutor.sessions import SessionStore
 from tutor.suggestions import pick_suggestions, suggestion_pool
 from tutor.text import content_stems
@@ -84,12 +86,14 @@ class Tutor:
         self.embeddings = embeddings
         self.sessions = sessions
         self.backend = backend
+        self._backends: dict[str, Backend] = {backend.name: backend}
         self._by_id = {c.chunk_id: c for c in chunks}
         self.vocabulary = Vocabulary([c.text for c in chunks])
         self.lexical = LexicalIndex(chunks, self.vocabulary)
         self.answerability = Answerability(self.vocabulary, self._embed, self._vocabulary_vectors())
         self.suggestion_pool = suggestion_pool(chunks)
         self.sources = {d.source: d.text for d in corpus.documents}
+        self.guard = SafetyGuard.from_settings(settings, self._embed, self.sources.values())
         self.last_ingest: IngestReport | None = None
 
     @classmethod
@@ -114,8 +118,8 @@ class Tutor:
                                    f"{len(plan.remove)} to remove). Run `tutor ingest`.")
             log.info("Index out of date; ingesting %d chunks", len(plan.add))
             report = ingest(chunks, store, embeddings, len(corpus.documents), corpus.skipped)
-        tutor = cls(settings, corpus, chunks, store, embeddings, SessionStore(settings.sessions_path),
-                    ExtractiveBackend())
+        backend = create_backend(settings.backend, settings, embeddings=embeddings)
+        tutor = cls(settings, corpus, chunks, store, embeddings, SessionStore(settings.sessions_path), backend)
         tutor.last_ingest = report
         return tutor
 
@@ -146,13 +150,42 @@ class Tutor:
         assert reply is not None
         return reply
 
-    def stream(self, question: str, session_id: str | None = None) -> Iterator[str | TutorReply]:
-        """Yield the answer text as it is produced, then the full TutorReply (the last item)."""
+    def available_backends(self) -> list[str]:
+        """Backends a request may choose: the quoting one and the configured one."""
+        return list(dict.fromkeys(["extractive", self.backend.name]))
+
+    def backend_for(self, name: str | None = None) -> Backend:
+        """The configured backend, or another one by name (built once, on first use)."""
+        if name is None:
+            return self.backend
+        if name not in self._backends:
+            self._backends[name] = create_backend(name, self.settings, embeddings=self.embeddings)
+        return self._backends[name]
+
+    def stream(self, question: str, session_id: str | None = None,
+               backend: str | None = None) -> Iterator[str | TutorReply]:
+        """Yield the answer text as it is produced, then the full TutorReply (the last item).
+
+        `backend` picks another backend by name for this request (see `available_backends`).
+        """
         question = self.validate(question)
+        composer = self.backend_for(backend)
         session_id = session_id or uuid.uuid4().hex
         history = self.sessions.history(session_id, self.settings.history_turns)
+        # Safety first: a crisis or harmful request is answered before any retrieval happens.
+        decision = self.guard.check_input(question, history)
+        if decision.kind != "ok":
+            reply = self.guard.reply(decision, session_id, question)
+            yield reply.answer
+            self._remember(session_id, reply)
+            yield reply
+            return
+        question = decision.question  # after an injection, only the question inside it is answered
         previous = [t.standalone_question or t.question for t in history]
         standalone = condense(question, previous, self.vocabulary)
+        rewrite = getattr(composer, "condense", None)
+        if standalone != question and rewrite is not None and self.settings.condense_with_model:
+            standalone = rewrite(question, previous) or standalone  # the rule-based result stays the fallback
         passages, query_vectors = self.retrieve(standalone, question)
         terms = set(content_stems(self.vocabulary.repair(standalone)))
         ranked = rank_sentences(passages, query_vectors, self._sentence_vectors(passages), terms, self.lexical.idf)
@@ -166,7 +199,7 @@ class Tutor:
             context = AnswerContext(question=question, standalone_question=standalone, sentences=ranked,
                                     max_sentences=self.settings.max_answer_sentences)
             composition: Composition | None = None
-            for piece in self.backend.stream(context):
+            for piece in self.guard.screen_stream(composer.stream(context)):
                 if isinstance(piece, Composition):
                     composition = piece
                 else:
@@ -177,8 +210,11 @@ class Tutor:
                 kind="answer", answer=composition.answer, citations=composition.citations,
                 session_id=session_id, question=question, standalone_question=standalone,
                 suggestions=pick_suggestions(self.suggestion_pool, self.chunks, cited, previous + [question]),
-                grounding=composition.grounding, backend=self.backend.name,
+                grounding=composition.grounding, backend=composer.name,
             )
+        reply = self.guard.finish(reply, decision)  # output check (doses, sources, prompt text) and notices
+        if verdict.kind == "answer" and composition.notice and reply.kind == "answer":
+            reply = reply.model_copy(update={"notice": " ".join(filter(None, [composition.notice, reply.notice]))})
         self._remember(session_id, reply)
         yield reply
 
@@ -257,5 +293,6 @@ class Tutor:
         ))
 
     def close(self) -> None:
-        """Release the session database."""
+        """Release the session database and the safety counters."""
         self.sessions.close()
+        self.guard.close()
