@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 
@@ -70,10 +71,12 @@ def test_retrieval_set_covers_every_paragraph(tutor):
 @pytest.mark.parametrize("kind,minimum", [("answer", 0.85), ("not_in_material", 0.45), ("out_of_scope", 0.9)])
 def test_answerability_by_kind(tutor, kind, minimum):
     cases = [c for c in ANSWERABILITY if c["kind"] == kind]
+    # A refusal by the safety layer (e.g. of a dose question) also declines without guessing.
+    accepted = {kind, "safety"} if kind == "not_in_material" else {kind}
     wrong = []
     for case in cases:
         reply = ask_case(tutor, case["history"], case["question"])
-        if reply.kind != case["kind"]:
+        if reply.kind not in accepted:
             wrong.append(f"{case['question']!r} -> {reply.kind}")
     accuracy = 1 - len(wrong) / len(cases)
     assert accuracy >= minimum, f"{kind}: {accuracy:.2f}\n" + "\n".join(wrong)
@@ -86,8 +89,10 @@ def test_answerability_by_kind(tutor, kind, minimum):
 ])
 def test_numbers_dates_and_prices_are_never_guessed(tutor, question):
     reply = ask_case(tutor, [], question)
-    assert reply.kind == "not_in_material"
-    assert "covers" in reply.answer and "Dissociative" in reply.answer  # says what the material does cover
+    assert reply.kind in ("not_in_material", "safety")  # the safety layer may decline a dose question first
+    assert not re.search(r"\d", reply.answer)
+    if reply.kind == "not_in_material":
+        assert "covers" in reply.answer and "Dissociative" in reply.answer  # says what the material does cover
 
 
 def test_off_topic_questions_are_out_of_scope(tutor):
