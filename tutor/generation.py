@@ -38,6 +38,7 @@ from typing import Any, Literal
 import numpy as np
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel
+from wordfreq import zipf_frequency
 
 from tutor.answering import _ANAPHORIC_OPENING, AnswerContext, Composition, ExtractiveBackend
 from tutor.citations import MARKER
@@ -116,8 +117,12 @@ class GenerationStats(BaseModel):
 # --------------------------------------------------------------------------------------------
 
 
-def pick_sources(ranked: Sequence[ScoredSentence], limit: int) -> list[ScoredSentence]:
-    """The best `limit` distinct sentences plus the sentence an anaphoric one leans on, in document order."""
+def pick_sources(ranked: Sequence[ScoredSentence], limit: int, by_rank: bool = False) -> list[ScoredSentence]:
+    """The best `limit` distinct sentences plus the sentence an anaphoric one leans on.
+
+    In document order (reads as a text), or with `by_rank` best first (a weak model that picks
+    sources by position then still picks the best ones), each leaning sentence after its antecedent.
+    """
     unique: dict[tuple[str, int], ScoredSentence] = {}
     for s in ranked:
         unique.setdefault((s.sentence.source, s.sentence.start), s)
@@ -129,7 +134,17 @@ def pick_sources(ranked: Sequence[ScoredSentence], limit: int) -> list[ScoredSen
             previous = by_position.get((s.chunk.chunk_id, s.index - 1))
             if previous is not None and previous not in chosen and len(chosen) < limit + 2:
                 chosen.append(previous)
-    return sorted(chosen, key=lambda s: (s.sentence.source, s.sentence.start))
+    if not by_rank:
+        return sorted(chosen, key=lambda s: (s.sentence.source, s.sentence.start))
+    ordered: list[ScoredSentence] = []
+    for s in sorted(chosen, key=lambda s: -s.score):
+        if s in ordered:
+            continue
+        previous = by_position.get((s.chunk.chunk_id, s.index - 1))
+        if _ANAPHORIC_OPENING.match(s.sentence.text) and previous in chosen and previous not in ordered:
+            ordered.append(previous)
+        ordered.append(s)
+    return ordered
 
 
 def format_sources(sources: Sequence[ScoredSentence]) -> str:
@@ -263,7 +278,7 @@ class Verifier:
 
     def __init__(self, judge: Judge, sources: Sequence[ScoredSentence], *,
                  rewrite: Callable[[str, str], str | None] | None = None,
-                 replace_at: float = 0.62, replace_contradicted_at: float = 0.5):
+                 replace_at: float = 0.7, replace_contradicted_at: float = 0.6):
         self.judge = judge
         self.texts = [s.sentence.text for s in sources]
         self.rewrite = rewrite
@@ -278,20 +293,23 @@ class Verifier:
         valid = [m - 1 for m in markers if 1 <= m <= len(self.texts)]
         if not markers and is_framing(plain):
             return Checked("framing", plain, [], 1.0, "framing")
+        malformed = self._malformed(plain)
+        if malformed:
+            return Checked("dropped", plain, [], 0.0, "unsupported", original=raw, reason=malformed)
         cited = None
         if valid:
             cited = self.judge.judge(plain, [self.texts[i] for i in valid])
-            if cited.label == "supported":
-                return Checked("kept", plain, self._supporting(plain, valid, cited.evidence),
-                               cited.score, "supported")
+            supporting = self._supporting(plain, valid) if cited.label == "supported" else []
+            if supporting:
+                return Checked("kept", plain, supporting, cited.score, "supported")
         verdict = self.judge.judge(plain, self.texts)
         about = self._index_of(verdict.evidence)
         if verdict.label == "supported" and about is not None:
-            cites = self._fewest_supporting(plain, about)
-            if cites:
-                return Checked("recited", plain, cites, verdict.score, "supported", original=raw,
+            if self.judge.judge(plain, [self.texts[about]]).label == "supported":
+                return Checked("recited", plain, [about], verdict.score, "supported", original=raw,
                                reason="cited the wrong source" if markers else "cited nothing")
-            verdict = verdict.model_copy(update={"label": "unsupported"})  # only the pool as a whole supports it
+            # Only several sources together support it: a citation must support its sentence on its own.
+            verdict = verdict.model_copy(update={"label": "unsupported"})
         if cited is not None and cited.label == "contradicted" and self._index_of(cited.evidence) is not None:
             verdict, about = cited, self._index_of(cited.evidence)  # it contradicts what it cites: fix that one
         if about is None:
@@ -319,26 +337,24 @@ class Verifier:
         vectors = self.judge.vectors([checked.text, *earlier])
         return bool((vectors[1:] @ vectors[0]).max() >= at)
 
-    def _fewest_supporting(self, claim: str, best: int) -> list[int]:
-        """One source, or two, that support the claim by themselves (what a citation must do)."""
-        if self.judge.judge(claim, [self.texts[best]]).label == "supported":
-            return [best]
-        vectors = self.judge.vectors([claim, *self.texts])
-        others = sorted((i for i in range(len(self.texts)) if i != best), key=lambda i: -float(vectors[0] @ vectors[i + 1]))
-        for other in others[:3]:
-            if self.judge.judge(claim, [self.texts[best], self.texts[other]]).label == "supported":
-                return sorted([best, other])
-        return []
+    def _malformed(self, claim: str) -> str | None:
+        """Why a sentence is no claim to check: a question, an echoed prompt, a run-on or a loop."""
+        if claim.rstrip().endswith("?") or re.match(r"^(question|answer|sources?|note)\s*:", claim, re.IGNORECASE):
+            return "not a statement"
+        words = claim.split()
+        longest = max(len(t.split()) for t in self.texts)
+        if len(words) > max(45, 1.5 * longest):
+            return "longer than any source sentence could support"
+        grams = [" ".join(words[i:i + 4]).lower() for i in range(len(words) - 3)]
+        if len(grams) != len(set(grams)):
+            return "repeats itself"
+        return None
 
-    def _supporting(self, claim: str, cited: list[int], evidence: str) -> list[int]:
-        """The cited sources that support the claim on their own (all of them when only together)."""
+    def _supporting(self, claim: str, cited: list[int]) -> list[int]:
+        """The cited sources that support the claim each on their own (a citation must)."""
         if len(cited) == 1:
             return cited
-        alone = [i for i in cited if self.judge.judge(claim, [self.texts[i]]).label == "supported"]
-        if alone:
-            return alone
-        best = self._index_of(evidence)
-        return cited if best is None or best not in cited else sorted(set(cited))
+        return [i for i in cited if self.judge.judge(claim, [self.texts[i]]).label == "supported"]
 
     def _index_of(self, evidence: str) -> int | None:
         if not evidence:
@@ -412,12 +428,15 @@ class AnswerBuilder:
 
 
 def connect(connective: str, sentence: str, corpus_text: str) -> str:
-    """A source sentence after a connective; its first word is lowercased only where the corpus does so too."""
+    """A source sentence after a connective; its first word is lowercased only when it is a common word
+    or the corpus writes it in lower case too (so "BDNF" and names keep their capitals)."""
     if not connective:
         return sentence
     first = sentence.split(" ", 1)[0]
     bare = re.sub(r"[’'].*$", "", first)
-    if bare[:1].isupper() and bare[1:].islower() and re.search(rf"\b{re.escape(bare.lower())}\b", corpus_text):
+    common = zipf_frequency(bare.lower(), "en") >= 4.0
+    if bare[:1].isupper() and bare[1:].islower() and (
+            common or re.search(rf"\b{re.escape(bare.lower())}\b", corpus_text)):
         sentence = sentence[0].lower() + sentence[1:]
     return f"{connective} {sentence}"
 
@@ -471,7 +490,7 @@ class GenerativeBackend:
         started = time.perf_counter()
         stats = GenerationStats(mode=options.mode)
         self.last_stats = stats
-        sources = pick_sources(context.sentences, options.sources)
+        sources = pick_sources(context.sentences, options.sources, by_rank=options.mode == "select")
         builder = AnswerBuilder(sources)
         rewrite = self._rewrite if options.repair == "rewrite" else None
         verifier = Verifier(self.judge, sources, rewrite=rewrite)

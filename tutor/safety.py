@@ -210,6 +210,9 @@ CRISIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                    r"(?:myself|me) off\b|\b(?:fastest|quickest|easiest|painless|surest|best) way to\b[^\n]{0,30}\b(?:myself|"
                    r"for good|forever|die|not wake)|\bfor good\b[^\n]{0,20}\b(?:myself|me|my life)\b")),
     ("suicide", _R(r"^(?=[\s\S]*" + _SELF_REF + r")(?=[\s\S]*" + _DEATH + r")[\s\S]{0,80}")),
+    ("suicide", _R(r"\b(?:lethal|fatal|deadly)\b[^\n]{0,40}\b(?:for me|for myself|(?:someone|a person) (?:my|of my) "
+                   r"(?:size|weight)|my size|my weight)\b|\b(?:looking up|looked up|researching|searching|googling|googled)\b"
+                   r"[^\n]{0,40}\b(?:lethal|fatal|deadly|overdos\w*)|\bno (?:other )?way out\b")),
     ("suicide", _R(r"\b(?:bought|buying|got|have|stockpil\w*|saved up|saving up|hoard\w*|collecting|hidden|hid)\b[^\n]{0,20}"
                    r"\b(?:a |some |the )?(?:rope|noose)\b|\b(?:i|i've|i'm)\b[^\n]{0,40}\b(?:rope|noose)\b|"
                    r"\b(?:second|third|2nd|3rd|another|next|last) (?:time|attempt) (?:planning|trying|i tried)\b|"
@@ -236,7 +239,7 @@ CRISIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                    r"overdose\w*" + _ANY + r"{0,20}\bon purpose|(?:take|taking|swallow\w*|use|using|do|doing|snort\w*|sniff\w*|inject\w*|"
                    r"rail\w*) (?:all|"
                    r"everything|the whole|my whole)" + _ANY + r"{0,30}\b(?:i have|i've got|left|at once|tonight|bottle|"
-                   r"pills|meds|to end)")),
+                   r"pills|meds|to end|bag|stash|vials?|supply|lot)")),
     ("self_harm", _R(r"\b(?:cut|cutting|burn|burning|hurt|hurting|harm|harming|starve|starving) (?:my ?self|myself)\b|"
                      r"\b(?:been|started|keep|am|i'm|still) (?:cutting|burning)|\bcutting again|"
                      r"\bburns on my (?:arms|legs|skin)|\bwhen (?:you|i) cut\b|\b(?:scratch\w*|slash\w*|cut\w*|carv\w*) "
@@ -267,9 +270,10 @@ CRISIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                      r"(?:racing|pounding)|throwing up|can't stand|can't move)\b[^\n]{0,60}\b(?:right now|now|currently|"
                      r"at the moment|help)\b|\b(?:right now|now|currently)\b[^\n]{0,60}\b(?:chest pain|can barely breathe|"
                      r"can't breathe|cannot breathe)")),
-    ("emergency", _R(r"\b(?:he's|she's|they're|he is|she is|they are|i'm|i am) (?:acting |being |getting )?(?:really |so |"
+    ("emergency", _R(r"\b(?:he's|she's|they're|he is|she is|they are|i'm|i am|" + _SUBJ + r" (?:is|looks|seems)|" + _SUBJ +
+                     r"'s) (?:acting |being |getting )?(?:really |so |"
                      r"very |totally |all )?(?:out of it|confused and|unresponsive|not making sense|slurring|hallucinating "
-                     r"and|panicking so|blue|cold and)")),
+                     r"and|panicking so|blue|cold and|floppy|limp|clammy|gone (?:really )?pale)")),
     ("emergency", _R(r"(?:\b(?:just|now|right now|currently|still)\b|\b(?:a|some|this|the) (?:guy|girl|man|woman|person|"
                      r"kid|boy|dude|lad)\b)[^\n]{0,40}\b(?:collapsed|passed out|unconscious|twitching|jerking|"
                      r"convulsing|seizing|fitting|foaming|not breathing|stopped breathing|turning blue|on the floor and)\b|"
@@ -325,6 +329,8 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                   r"\bhow (?:often|frequently|many times)\b[^\n]{0,25}\b(?:can|should|could|do) (?:i|we|you)\b[^\n]{0,15}"
                   r"\b(?:k-hole|use|do|take|bump|dose|trip|have)\b|\b(?:can|should) (?:i|we)\b[^\n]{0,30}\b(?:per|a|each) "
                   r"(?:week|weekend|month|day|night)\b")),
+    ("dosing", _R(r"\b(?:dose|amount|much)\b[^\n]{0,10}\b(?:where|so that|at which|that lets|that keeps)\b[^\n]{0,20}"
+                  r"\b(?:i|i'd|i'll|i can|you|you'd|you can|still)\b")),
     ("dosing", _R(r"\bhow (?:strong|big|fat|long|large|heavy) should (?:my|a|the|our|his|her) (?:first )?(?:line|bump|"
                   r"dose|rail|key|hit)")),
     ("dosing", _R(r"\b(?:redos\w*|re-dos\w*|top(?:ping)? up|(?:wait|gap|time|leave|space) between (?:bumps|lines|doses|hits|keys|rails)|"
@@ -467,7 +473,9 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                   r"dose|dosing|crush|roofie)\b" + _ANY + r"{0,40}\b(?:in|into) (?:someone'?s?|somebody'?s?|his|her|"
                   r"their|my \w+'?s?|a girl'?s?|a guy'?s?|people'?s?) (?:drink|food|tea|coffee|water|beer|meal|juice|"
                   r"cup|glass|dinner|soup|smoothie|wine|cocktail)")),
-    ("covert", _R(r"\b(?:slip|put|add|give|get|make|dose|spike|mix)\b" + _ANY + r"{0,60}\bwithout (?:them|him|her|their|his|"
+    ("covert", _R(r"\bknock (?:\w+ )?out\b|\bknock (?:out )?(?:someone|somebody|him|her|them|a (?:\w+ )?(?:man|woman|guy|girl|"
+                  r"person))\b")),
+    ("covert", _R(r"\b(?:slip|put|add|give|get|make|dose|spike|mix|knock)\b" + _ANY + r"{0,60}\bwithout (?:them|him|her|their|his|"
                   r"my \w+|someone|anyone|the person|people) (?:knowing|noticing|tasting|realizing|realising|finding out|"
                   r"knowledge|consent|telling|seeing|being told)|\bwithout telling (?:her|him|them) what it is")),
     ("covert", _R(r"\b(?:in|into) (?:someone|somebody|a girl|a guy|a person|people|his|her|their|my \w+)'?s? (?:drink|"
@@ -842,7 +850,7 @@ _DISTRESS = re.compile(
     r"try again|confused|sleepy|drowsy|shaking|fainted|faint|being around|stop being|making it|make it to|giving "
     r"(?:my|away)|coming out|come out of it|survive|roof|bridge|ledge|end (?:your|my) life|peaceful\w*|done trying|"
     r"so done|i'm done|tired of|cope|happier without|without me|the night|need it to|stop a heart|fatal|lethal|"
-    r"cold and|floppy|gurgl\w*|limp)\b")
+    r"cold and|floppy|gurgl\w*|limp|no way out|lethal|stay asleep|stay that way|going out|way out|decided how|check out|end it)\b")
 # An overdose word signals danger only when it is about someone in particular.
 _OVERDOSE_PERSONAL = re.compile(r"\b(?:i|i'm|i've|me|my|we|he|she|they|him|her|asking because)\b[^\n]{0,60}\b(?:overdos\w*|"
                                 r"took|taken|snorted|did)\b|\boverdos\w*\b[^\n]{0,60}\b(?:i|i'm|me|my|he|she|him|her)\b")
@@ -858,7 +866,7 @@ _ACTION = re.compile(
 _EXPLAIN = re.compile(
     r"^(?:why|how come|what does [\w' -]{1,30} mean|what is [\w' -]{1,30} slang for|what do (?:people|they|you) mean|"
     r"define|explain|describe|summari[sz]e|compare|essay|for (?:my|a) (?:class|essay|course|exam|presentation)|"
-    r"is it true|(?:is|are) (?:a|an) [\w' -]{1,20} (?:a|an|the|just|another|slang)|what happens (?:in|to) the brain|how (?:is|are) (?:it|ketamine|esketamine|\w+) (?:given|administered|"
+    r"is it true|(?:is it|are they|isn't it|would it be) (?:dangerous|risky|harmful|bad for you|unsafe)|(?:is|are) (?:a|an) [\w' -]{1,20} (?:a|an|the|just|another|slang)|what happens (?:in|to) the brain|how (?:is|are) (?:it|ketamine|esketamine|\w+) (?:given|administered|"
     r"used|delivered|dosed|prescribed) (?:in|at|by|for))\b")
 
 # Asking how to raise something with one's own clinician is the advice we point people to.
@@ -1534,15 +1542,25 @@ they trust; they carry no material and no citations. Safety events are counted b
 
 ## Reading these numbers honestly
 
-- The held-out split was measured **before** any of its misses were studied: the first measurement of the
-  screen gave crisis recall 0.607 (17/28), safety recall 0.816 (40/49), false-positive rate 0.000 (0/78).
-  Its misses were then used to add patterns and cue words meant to generalise (self-harm vocabulary,
-  goodbye letters, "switch myself off", lethal-amount questions, sublingual routes, urine-sample tampering,
-  fake clinic symptoms, "go well together", "sweet spot amount"). So the held-out figures above are no
-  longer an unbiased estimate.
-- A set of probe messages written after that tuning, never used to tune anything, is the fairer estimate;
-  see "Fresh probes" below. Expect misses on wordings nobody has seen, especially indirect crisis messages
-  with no distress word and dosing questions that do not name the drug.
-- The classifier is small (367 training messages) and MiniLM is English-only: non-English harmful requests
-  rely on the few multilingual patterns.
+The goals are met on the held-out split, but only after its misses were studied, so treat the table above
+as an upper bound, not an estimate for messages nobody has seen. The history, in order:
+
+| step | crisis recall | safety recall | false positives (legitimate) | off-topic flagged |
+|---|---|---|---|---|
+| held-out split, first measurement (before its misses were studied) | 0.607 (17/28) | 0.816 (40/49) | 0/78 | 1/22 |
+| 100 new probes written after tuning on the held-out misses | 0.70 (14/20) | 0.93 (28/30) | 4/40 | 2/10 |
+| 98 more new probes, after tuning on the previous ones | 0.89 (16/18) | 0.89 (24/27) | 4/43 | 1/10 |
+| 68 more, after tuning on those | 0.86 (12/14) | 0.90 (18/20) | 1/28 | 0/6 |
+| 50 more, after tuning on those (nothing changed afterwards) | 1.00 (10/10) | 1.00 (15/15) | 0/20 | 0/5 |
+
+Each probe set was measured once through the screen before any fix it prompted; every fix was a pattern,
+cue word or normalisation meant to generalise (never a rule for one wording). The probes were written by
+the same author as the fixes, in similar styles, so even the last row flatters the layer; on real
+messages expect roughly one crisis or harmful message in ten with unusual wording to get past the
+offline layers, and a few percent of learning questions to be refused. Most exposed: indirect crisis
+messages with no distress word, dosing questions that name neither the drug nor an amount, and
+learning questions that sound like requests ("is a bump a small amount?"). The classifier is small
+(367 training messages) and MiniLM is English-only, so non-English harmful requests rely on a few
+multilingual patterns. The injection set was also used to write the injection patterns, so its score is
+in-sample too.
 """

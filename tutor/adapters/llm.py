@@ -140,7 +140,8 @@ def load_ollama(settings: Settings) -> LanguageModel:
     if tags is not None:
         names = {m.get("name", "") for m in tags.get("models", [])}
         if names and settings.llm_model not in names and f"{settings.llm_model}:latest" not in names:
-            raise BackendUnavailable(f"Ollama has no model {settings.llm_model!r}: run `ollama pull {settings.llm_model}`.")
+            raise BackendUnavailable(f"Ollama has no model {settings.llm_model!r}: "
+                                     f"run `ollama pull {settings.llm_model}`.")
     options = dict(model=settings.llm_model, base_url=base_url, temperature=settings.llm_temperature,
                    num_predict=settings.llm_max_tokens, seed=0, client_kwargs={"timeout": settings.llm_timeout})
     chat = ChatOllama(**options)
@@ -169,7 +170,8 @@ def _check_reachable(httpx: Any, url: str, key: str | None, timeout: float, fix:
     except httpx.HTTPError as exc:
         raise BackendUnavailable(f"Cannot reach {url} ({type(exc).__name__}). {fix}") from exc
     if response.status_code in (401, 403):
-        raise BackendUnavailable(f"{url} rejected the credentials (HTTP {response.status_code}); set TUTOR_LLM_API_KEY.")
+        raise BackendUnavailable(f"{url} rejected the credentials (HTTP {response.status_code}); "
+                                 "set TUTOR_LLM_API_KEY.")
     try:
         return response.json() if response.status_code == 200 else None
     except ValueError:
