@@ -196,11 +196,17 @@ cmd_judge_eval.arguments = _judge_eval_arguments  # type: ignore[attr-defined]
 
 def cmd_safety_report(args: argparse.Namespace) -> int:
     """Run the held-out safety split and the injection set end to end; rewrite docs/safety.md."""
+    import tempfile
+    from pathlib import Path
+
     from tutor import safety
     from tutor.config import REPO_ROOT
     from tutor.safety import SafetyReport, load_examples, render_report, run_cases, run_injections
+    from tutor.service import Tutor
 
-    tutor = _load_tutor(args)
+    # A scratch data directory: measurement traffic must not land in the real sessions or safety counts.
+    scratch = tempfile.TemporaryDirectory(prefix="tutor-safety-")
+    tutor = Tutor.load(_settings(args).model_copy(update={"data_dir": Path(scratch.name)}))
     try:
         def explain(text: str, history: list[str]):
             return tutor.guard.screen.assess(text, history)
@@ -212,6 +218,7 @@ def cmd_safety_report(args: argparse.Namespace) -> int:
         )
     finally:
         tutor.close()
+        scratch.cleanup()
     target = REPO_ROOT / "docs" / "safety.md"
     target.write_text(render_report(report), encoding="utf-8")
     m = report.metrics()

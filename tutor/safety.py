@@ -12,12 +12,12 @@ import base64
 import binascii
 import codecs
 import hashlib
-import json
 import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -58,7 +58,7 @@ _SHORTHAND = {
     "arent": "aren't", "shouldnt": "shouldn't", "couldnt": "couldn't", "wouldnt": "wouldn't", "whats": "what's",
     "hes": "he's", "shes": "she's", "theyre": "they're", "youre": "you're", "thats": "that's", "tmrw": "tomorrow",
     "tn": "tonight", "tonite": "tonight", "rn": "right now", "w/": "with", "w/o": "without", "abt": "about",
-    "thru": "through", "n": "and", "idk": "i don't know", "ok": "ok", "b4": "before", "2nite": "tonight",
+    "thru": "through", "n": "and", "idk": "i don't know", "b4": "before", "2nite": "tonight",
     "gf": "girlfriend", "bf": "boyfriend", "mum": "mom", "ya": "you", "bout": "about", "prolly": "probably",
     "kinda": "kind of", "sorta": "sort of", "ima": "i'm going to", "imma": "i'm going to", "od": "overdose",
     "oded": "overdosed", "od'd": "overdosed", "ods": "overdoses",
@@ -86,7 +86,6 @@ _SLANG: list[tuple[re.Pattern[str], re.Pattern[str] | None]] = [
     (re.compile(r"(?<![\w.-])(?<!special )(?<!vitamin )(?<!super )(?<!special-)(?<!vitamin-)k(?![\w-]|\.\w)"),
      re.compile(r"\b(?:the|letter|a) k (?:in|stands?|for|is for)\b|^k\W*$|^k,? (?:thanks|thx|cool|bye)")),
 ]
-_KHOLE = re.compile(r"\bk[- ]?holes?\b|\bk[- ]?holing\b|\bk[- ]?holed\b")
 
 _WORD_TOKEN = re.compile(r"[a-z][a-z']+")
 
@@ -919,6 +918,7 @@ CRISIS_THRESHOLD = 0.35
 SAFETY_THRESHOLD = 0.4
 
 
+_ABOUT_MATERIAL = re.compile(r"\b(?:article|material|section|text|reading)\b")
 _WHY = re.compile(r"\bwhy (?:would|did|does|do|is|was|are|might|can|could)\b|\bhow come\b")
 _SENTENCES = re.compile(r"(?<=[.?!])\s+|\s*(?:\.\.\.|…)\s*|\n+")
 
@@ -974,7 +974,7 @@ class Screen:
         if m:
             return SafetyDecision(kind=m.kind, category=m.category, layer="pattern", question=message, matched=m.text,
                                   scores=scores)
-        layer = "context" if follow_up and probs[1].max() > probs[0].max() else "classifier"
+        layer = "context" if follow_up and bool((probs[1][:2] > probs[0][:2]).any()) else "classifier"
         if self._crisis_vote(float(p[0]), text):
             return SafetyDecision(kind="crisis", category="crisis", layer=layer, question=message, scores=scores)
         for part, row in zip(parts, probs[len(texts):], strict=True):
@@ -999,9 +999,8 @@ class Screen:
 
     def on_topic(self, segment: str) -> bool:
         """Whether a leftover part of a message is a question about the material."""
-        words_ = set(re.findall(r"[a-z]+", canonical(segment)))
-        if words_ & self.topic_terms or _TOPIC.search(canonical(segment)) or re.search(r"\b(?:article|material|section)\b",
-                                                                                        canonical(segment)):
+        text = canonical(segment)
+        if set(re.findall(r"[a-z]+", text)) & self.topic_terms or _TOPIC.search(text) or _ABOUT_MATERIAL.search(text):
             return True
         p = self.classifier.proba(self.embed([classifier_text(segment)]))[0]
         return p[LABELS.index("legitimate")] > p[LABELS.index("off_topic")]
@@ -1040,10 +1039,11 @@ _SOURCE = re.compile(r"https?://|\bwww\.|\.onion\b|\b[a-z0-9-]+\.(?:com|net|org|
                      r"\bdark ?web\b|\bdarknet\b|\btelegram\b|\bwickr\b|\bvendors?\b|\bdealers?\b|\bplugs?\b|"
                      r"\bonline pharmac\w*|\b(?:buy|order|get|source) (?:it|ketamine|some)? ?(?:from|at|online|on)\b|"
                      r"\byou can (?:buy|order|get|find|score) (?:it|ketamine|some)\b")
-_PROCEDURE_VERB = (r"(?:dissolve|evaporate|heat|boil|filter|crush|grind|mix|combine|add|pour|dry|bake|cook|snort|sniff|"
-                   r"inject|insert|measure|weigh|divide|split|rack|cut|dilute|extract|purify|recrystalli[sz]e|wash|"
-                   r"draw up|load|rail|bump|boof|plug|smoke|vape|swallow|take|use|wait|repeat|redose|re-dose|stir|"
-                   r"scrape|chop|microwave|freeze|distil|distill|neutrali[sz]e|acidify|basify|react|reflux)")
+# Verbs of preparing or taking a drug. Everyday verbs ("take the prefrontal cortex, for example") are left
+# out so that a paraphrasing backend is not refused for ordinary prose; amounts are caught as doses anyway.
+_PROCEDURE_VERB = (r"(?:dissolve|evaporate|heat|boil|filter|crush|grind|mix|pour|bake|cook|snort|sniff|inject|measure out|"
+                   r"weigh out|divide|rack|dilute|extract|purify|recrystalli[sz]e|draw up|rail|boof|plug|smoke|vape|"
+                   r"swallow|redose|re-dose|scrape|chop|microwave|distil|distill|neutrali[sz]e|acidify|basify|reflux)")
 _PROCEDURE = re.compile(
     r"(?:^|\n)\s*(?:\d+[.)]|step \d+|[-*•])\s*" + _PROCEDURE_VERB + r"\b|"
     r"(?:^|[.!?]\s+|\n)\s*(?:first|then|next|after that|finally|now),?\s+" + _PROCEDURE_VERB + r"\b|"
@@ -1062,12 +1062,34 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", normalize(_MARKER.sub("", text)))
 
 
+@lru_cache(maxsize=8)
+def _flat_corpus(texts: tuple[str, ...]) -> str:
+    return " ".join(_flat(t) for t in texts)
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", normalize(text))
+
+
+@lru_cache(maxsize=8)
+def _protected_runs(protected: tuple[str, ...], corpus_texts: tuple[str, ...], window: int) -> frozenset[str]:
+    corpus = " ".join(_tokens(" ".join(corpus_texts)))
+    runs = set()
+    for secret in protected:
+        tokens = _tokens(secret)
+        for i in range(max(1, len(tokens) - window + 1)):
+            run = " ".join(tokens[i : i + window])
+            if len(run) > 20 and run not in corpus:
+                runs.add(run)
+    return frozenset(runs)
+
+
 def check_output(answer_text: str, corpus_texts: Iterable[str]) -> list[OutputProblem]:
     """Doses, quantities, prices, sources and procedures in an answer that the material does not contain.
 
     A sentence quoted from the material passes whole; otherwise each such detail must occur in it.
     """
-    corpus = " ".join(_flat(t) for t in corpus_texts)
+    corpus = _flat_corpus(tuple(corpus_texts))
     problems: list[OutputProblem] = []
     text = _MARKER.sub("", answer_text)
     for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
@@ -1090,15 +1112,9 @@ def leaked(answer_text: str, protected: Sequence[str], corpus_texts: Iterable[st
     """Whether an answer repeats a run of `window` words from a protected text (a prompt) not also in the material."""
     if not protected:
         return False
-    answer = " ".join(re.findall(r"[a-z0-9']+", normalize(answer_text)))
-    corpus = " ".join(re.findall(r"[a-z0-9']+", " ".join(normalize(t) for t in corpus_texts)))
-    for secret in protected:
-        tokens = re.findall(r"[a-z0-9']+", normalize(secret))
-        for i in range(max(1, len(tokens) - window + 1)):
-            run = " ".join(tokens[i : i + window])
-            if len(run) > 20 and run in answer and run not in corpus:
-                return True
-    return False
+    runs = _protected_runs(tuple(protected), tuple(corpus_texts), window)
+    tokens = _tokens(answer_text)
+    return any(" ".join(tokens[i : i + window]) in runs for i in range(max(1, len(tokens) - window + 1)))
 
 
 # ============================================================================ replies
