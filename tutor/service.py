@@ -181,7 +181,8 @@ class Tutor:
             yield reply
             return
         question = decision.question  # after an injection, only the question inside it is answered
-        previous = [t.standalone_question or t.question for t in history]
+        # Refused turns (safety, crisis) are not context: their words must not steer the next search.
+        previous = [t.standalone_question or t.question for t in history if t.reply_kind not in ("safety", "crisis")]
         standalone = condense(question, previous, self.vocabulary)
         rewrite = getattr(composer, "condense", None)
         if standalone != question and rewrite is not None and self.settings.condense_with_model:
