@@ -346,6 +346,12 @@ def test_specifics_the_material_lacks_are_caught(answer, kind):
     assert kind in {p.kind for p in problems}, problems
 
 
+def test_ordinary_prose_from_a_paraphrasing_backend_passes():
+    answer = ("Take the prefrontal cortex, for example: it is involved in mood regulation [1]. You can think of BDNF "
+              "as a fertilizer for brain cells [2]. First, ketamine blocks NMDA receptors; then glutamate surges [3].")
+    assert check_output(answer, [MATERIAL]) == []
+
+
 def test_answers_that_differ_by_one_fact():
     faithful = "Chronic overuse may trigger processes like excitotoxicity [1]."
     unfaithful = "Chronic overuse of more than 2 grams a week may trigger processes like excitotoxicity [1]."
