@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
-import threading
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -14,6 +12,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel
 
+from tutor.storage import SqliteFile
 from tutor.types import TutorReply
 
 Rating = Literal["up", "down"]
@@ -32,25 +31,20 @@ class Rated(BaseModel):
     earlier_questions: list[str]
 
 
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS replies (seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT UNIQUE NOT NULL,
+    session_id TEXT NOT NULL, created_at TEXT NOT NULL, reply TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS replies_session ON replies(session_id, seq);
+CREATE TABLE IF NOT EXISTS feedback (reply_key TEXT PRIMARY KEY REFERENCES replies(key),
+    rating TEXT NOT NULL CHECK (rating IN ('up', 'down')), comment TEXT NOT NULL DEFAULT '', rated_at TEXT NOT NULL);
+"""
+
+
 class FeedbackStore:
     """Every reply the UI showed (so citations survive a reload) and at most one rating per reply."""
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(
-            "CREATE TABLE IF NOT EXISTS replies ("
-            " seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT UNIQUE NOT NULL, session_id TEXT NOT NULL,"
-            " created_at TEXT NOT NULL, reply TEXT NOT NULL);"
-            "CREATE INDEX IF NOT EXISTS replies_session ON replies(session_id, seq);"
-            "CREATE TABLE IF NOT EXISTS feedback ("
-            " reply_key TEXT PRIMARY KEY REFERENCES replies(key),"
-            " rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),"
-            " comment TEXT NOT NULL DEFAULT '', rated_at TEXT NOT NULL);"
-        )
-        self._db.commit()
+        self._file = SqliteFile(path, _SCHEMA)
 
     @classmethod
     def open(cls, data_dir: Path) -> FeedbackStore:
@@ -60,68 +54,65 @@ class FeedbackStore:
     def save_reply(self, reply: TutorReply) -> str:
         """Record a reply; returns the key that names it in the page and in ratings."""
         key = uuid.uuid4().hex
-        with self._lock:
-            self._db.execute("INSERT INTO replies(key, session_id, created_at, reply) VALUES (?, ?, ?, ?)",
-                             (key, reply.session_id, _now(), reply.model_dump_json()))
-            self._db.commit()
+        with self._file.transaction() as db:
+            db.execute("INSERT INTO replies(key, session_id, created_at, reply) VALUES (?, ?, ?, ?)",
+                       (key, reply.session_id, _now(), reply.model_dump_json()))
         return key
 
     def reply(self, key: str) -> TutorReply | None:
         """The reply recorded under `key`, if any."""
-        with self._lock:
-            row = self._db.execute("SELECT reply FROM replies WHERE key = ?", (key,)).fetchone()
+        with self._file.transaction() as db:
+            row = db.execute("SELECT reply FROM replies WHERE key = ?", (key,)).fetchone()
         return TutorReply.model_validate_json(row[0]) if row else None
 
     def replies(self, session_id: str) -> list[tuple[str, TutorReply]]:
         """(key, reply) for every reply recorded in a session, oldest first."""
-        with self._lock:
-            rows = self._db.execute("SELECT key, reply FROM replies WHERE session_id = ? ORDER BY seq",
-                                    (session_id,)).fetchall()
+        with self._file.transaction() as db:
+            rows = db.execute("SELECT key, reply FROM replies WHERE session_id = ? ORDER BY seq",
+                              (session_id,)).fetchall()
         return [(k, TutorReply.model_validate_json(r)) for k, r in rows]
 
     def rate(self, key: str, rating: Rating | None, comment: str | None = None) -> bool:
         """Set (or with None, withdraw) the rating of a reply; a None comment keeps the one stored."""
-        with self._lock:
-            if not self._db.execute("SELECT 1 FROM replies WHERE key = ?", (key,)).fetchone():
+        with self._file.transaction() as db:
+            if not db.execute("SELECT 1 FROM replies WHERE key = ?", (key,)).fetchone():
                 return False
             if rating is None:
-                self._db.execute("DELETE FROM feedback WHERE reply_key = ?", (key,))
+                db.execute("DELETE FROM feedback WHERE reply_key = ?", (key,))
             else:
-                self._db.execute(
+                db.execute(
                     "INSERT INTO feedback(reply_key, rating, comment, rated_at) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT(reply_key) DO UPDATE SET rating = excluded.rating, rated_at = excluded.rated_at"
                     + (", comment = excluded.comment" if comment is not None else ""),
                     (key, rating, (comment or "")[:MAX_COMMENT_CHARS], _now()),
                 )
-            self._db.commit()
         return True
 
     def comment(self, key: str, comment: str) -> bool:
         """Attach a comment to an already rated reply; False when the reply has no rating."""
-        with self._lock:
-            cur = self._db.execute("UPDATE feedback SET comment = ? WHERE reply_key = ?",
-                                   (comment.strip()[:MAX_COMMENT_CHARS], key))
-            self._db.commit()
+        with self._file.transaction() as db:
+            cur = db.execute("UPDATE feedback SET comment = ? WHERE reply_key = ?",
+                             (comment.strip()[:MAX_COMMENT_CHARS], key))
         return cur.rowcount > 0
 
     def rating(self, key: str) -> Rating | None:
         """The current rating of a reply."""
-        with self._lock:
-            row = self._db.execute("SELECT rating FROM feedback WHERE reply_key = ?", (key,)).fetchone()
+        with self._file.transaction() as db:
+            row = db.execute("SELECT rating FROM feedback WHERE reply_key = ?", (key,)).fetchone()
         return row[0] if row else None
 
     def rated(self, ratings: Iterable[Rating] = ("up", "down"), history_turns: int = 3) -> list[Rated]:
         """Every rated reply (oldest first) with up to `history_turns` earlier questions of its session."""
         wanted = set(ratings)
-        with self._lock:
-            rows = self._db.execute(
+        with self._file.transaction() as db:
+            rows = db.execute(
                 "SELECT r.key, r.seq, r.session_id, r.reply, f.rating, f.comment, f.rated_at"
                 " FROM feedback f JOIN replies r ON r.key = f.reply_key ORDER BY r.seq").fetchall()
             out = []
             for key, seq, session_id, reply_json, rating, comment, rated_at in rows:
                 if rating not in wanted:
                     continue
-                earlier = self._db.execute(
+                earlier = db.execute(
                     "SELECT reply FROM replies WHERE session_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
                     (session_id, seq, history_turns)).fetchall()
                 out.append(Rated(
@@ -133,8 +124,7 @@ class FeedbackStore:
 
     def close(self) -> None:
         """Close the database connection."""
-        with self._lock:
-            self._db.close()
+        self._file.close()
 
 
 def _now() -> str:

@@ -13,8 +13,6 @@ import binascii
 import codecs
 import hashlib
 import re
-import sqlite3
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -27,6 +25,7 @@ from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 from wordfreq import zipf_frequency
 
+from tutor.storage import SqliteFile
 from tutor.text import normalize
 from tutor.types import TutorReply
 
@@ -1192,39 +1191,34 @@ class SafetyLog:
     """Counts of safety events by day, kind and category in SQLite; message text only if enabled."""
 
     def __init__(self, path: Path, store_text: bool = False):
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.store_text = store_text
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
-        self._db.execute("CREATE TABLE IF NOT EXISTS safety_counts (day TEXT NOT NULL, kind TEXT NOT NULL, "
-                         "category TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (day, kind, category))")
+        schema = ("CREATE TABLE IF NOT EXISTS safety_counts (day TEXT NOT NULL, kind TEXT NOT NULL, "
+                  "category TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (day, kind, category));")
         if store_text:
-            self._db.execute("CREATE TABLE IF NOT EXISTS safety_messages (id INTEGER PRIMARY KEY AUTOINCREMENT, "
-                             "at TEXT NOT NULL, kind TEXT NOT NULL, category TEXT NOT NULL, text TEXT NOT NULL)")
-        self._db.commit()
+            schema += ("CREATE TABLE IF NOT EXISTS safety_messages (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                       "at TEXT NOT NULL, kind TEXT NOT NULL, category TEXT NOT NULL, text TEXT NOT NULL);")
+        self._file = SqliteFile(path, schema)
 
     def record(self, kind: str, category: str, text: str | None = None) -> None:
         """Count one event; keep `text` only when the operator turned message logging on."""
         now = datetime.now(timezone.utc)
-        with self._lock:
-            self._db.execute("INSERT INTO safety_counts VALUES (?, ?, ?, 1) ON CONFLICT(day, kind, category) "
-                             "DO UPDATE SET n = n + 1", (now.date().isoformat(), kind, category))
+        with self._file.transaction() as db:
+            db.execute("INSERT INTO safety_counts VALUES (?, ?, ?, 1) ON CONFLICT(day, kind, category) "
+                       "DO UPDATE SET n = n + 1", (now.date().isoformat(), kind, category))
             if self.store_text and text is not None:
-                self._db.execute("INSERT INTO safety_messages (at, kind, category, text) VALUES (?, ?, ?, ?)",
-                                 (now.isoformat(timespec="seconds"), kind, category, text))
-            self._db.commit()
+                db.execute("INSERT INTO safety_messages (at, kind, category, text) VALUES (?, ?, ?, ?)",
+                           (now.isoformat(timespec="seconds"), kind, category, text))
 
     def counts(self) -> dict[str, int]:
         """Totals per 'kind/category' over all days."""
-        with self._lock:
-            rows = self._db.execute("SELECT kind, category, SUM(n) FROM safety_counts GROUP BY kind, category").fetchall()
+        with self._file.transaction() as db:
+            rows = db.execute("SELECT kind, category, SUM(n) FROM safety_counts GROUP BY kind, category").fetchall()
         return {f"{k}/{c}": int(n) for k, c, n in rows}
 
     def close(self) -> None:
         """Close the database."""
-        with self._lock:
-            self._db.close()
+        self._file.close()
 
 
 # ============================================================================ the guard the Tutor uses
