@@ -117,7 +117,21 @@ class Settings(BaseSettings):
         False,
         description="Also store the text of messages that trigger a safety event; off: only counts are kept.",
     )
-
+    api_dev_mode: bool = Field(
+        False,
+        description="HTTP API without keys (a fixed local admin principal); for development on this machine only "
+                    "(`tutor serve --dev`).",
+    )
+    api_cors_origins: list[str] = Field(
+        [], description="Origins allowed to call the HTTP API from a browser (CORS; JSON list, [\"*\"] for any)."
+    )
+    api_rate_limit: float = Field(60.0, gt=0, description="Requests per minute each API key may make (token bucket).")
+    api_rate_burst: int = Field(20, ge=1, description="Requests an API key may make at once before the rate limit applies.")
+    api_max_body_bytes: int = Field(65536, ge=1024, description="Largest HTTP API request body accepted (bytes).")
+    api_max_messages: int = Field(
+        50, ge=1, description="Most messages accepted by /v1/chat/completions (the conversation sent by the client)."
+    )
+    api_mount_ui: bool = Field(True, description="Serve the web app under /ui of the HTTP API server.")
     xapi_endpoint: str | None = Field(
         None, description="xAPI LRS endpoint (statements go to <endpoint>/statements); unset: no statements are sent."
     )
@@ -136,6 +150,7 @@ class Settings(BaseSettings):
     lti_launch_token_ttl: int = Field(
         28800, ge=60, description="Seconds the chat page of an LTI launch may keep talking to the tutor."
     )
+
     @field_validator("corpus_dir", "data_dir", "prompts_dir")
     @classmethod
     def _absolute(cls, path: Path) -> Path:
@@ -145,6 +160,11 @@ class Settings(BaseSettings):
     def sessions_path(self) -> Path:
         """SQLite file holding conversation turns."""
         return self.data_dir / "sessions.sqlite3"
+
+    @property
+    def api_keys_path(self) -> Path:
+        """SQLite file holding hashed API keys and which key owns which session."""
+        return self.data_dir / "api_keys.sqlite3"
 
     @property
     def chroma_path(self) -> Path:
