@@ -393,3 +393,41 @@ def test_rewrite_repair_is_verified_again(tutor, judge, prompts):
     _, composition = run(backend, context(tutor))
     assert backend.last_stats.replaced == 1 and backend.last_stats.rewritten == 0
     assert composition.answer.startswith("As ketamine’s effects fade, a subsequent surge in glutamate release occurs.")
+
+
+def test_a_built_wheel_carries_the_prompts(tmp_path):
+    """prompts/ stays the one source in the repository; a wheel (and so `pip install .`) carries it."""
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+
+    source = tmp_path / "src"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO / name, source / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in ("tutor", "evals", "prompts"):
+        shutil.copytree(REPO / name, source / name, symlinks=True, ignore=ignore)
+    assert (source / "tutor/data/prompts").is_symlink()  # the package links to prompts/, no second copy
+    done = subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir",
+                           str(tmp_path / "dist"), str(source)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    [wheel] = (tmp_path / "dist").glob("tutor-*.whl")
+    installed = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(installed)
+    shipped = installed / "tutor/data/prompts"
+    expected = sorted(p.name for p in (REPO / "prompts").glob("*.yaml"))
+    assert expected and sorted(p.name for p in shipped.glob("*.yaml")) == expected
+    for name in expected:
+        assert (shipped / name).read_bytes() == (REPO / "prompts" / name).read_bytes()
+    assert not (shipped).is_symlink()
+    # The installed copy's default settings find them, outside any checkout.
+    probe = ("from tutor.config import Settings; from tutor.prompts import load_prompts; "
+             "s = Settings(); print(s.prompts_dir); print(sorted(load_prompts(s.prompts_dir)))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300,
+                         cwd=tmp_path, env={"PYTHONPATH": str(installed), "PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.splitlines()[0] == str(shipped.resolve())
+    assert "answer" in out.stdout and "system" in out.stdout

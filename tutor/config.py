@@ -80,7 +80,9 @@ class Settings(BaseSettings):
     model_store: Path | None = Field(
         None, description="Folder of assembled local models (`tutor models install`); default: <data dir>/models."
     )
-    prompts_dir: Path = Field(REPO_ROOT / "prompts", description="Folder of the generative prompts (system, answer, …).")
+    # tutor/data/prompts links to the top-level prompts/ in a checkout and holds copies in a wheel.
+    prompts_dir: Path = Field(Path(__file__).resolve().parent / "data" / "prompts",
+                              description="Folder of the generative prompts (system, answer, …).")
     condense_with_model: bool = Field(
         True, description="Let a generative backend rewrite follow-ups into standalone questions (else the rule-based way)."
     )
