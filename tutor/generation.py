@@ -70,6 +70,8 @@ class LanguageModel:
     """JSON schema -> a runnable whose output text obeys the schema (grammar-constrained decoding)."""
     transient: tuple[type[BaseException], ...] = ()
     """Errors worth retrying (connection refused, timeouts, 5xx)."""
+    retryable: Callable[[BaseException], bool] | None = field(default=None, repr=False)
+    """Whether an error is worth retrying, when its type alone does not tell (else `transient` decides)."""
     explain: Callable[[BaseException], str] = str
     """A one-line, user-facing description of a failure, naming the fix."""
     default_mode: Mode = "generate"
@@ -712,7 +714,8 @@ class GenerativeBackend:
                 return
             except Exception as exc:  # noqa: BLE001 - every failure becomes a fallback, never a crash
                 _close(iterator)
-                if isinstance(exc, self.model.transient) and attempt < self.options.retries:
+                retry = self.model.retryable(exc) if self.model.retryable else isinstance(exc, self.model.transient)
+                if retry and attempt < self.options.retries:
                     delay = self.options.backoff * (2 ** attempt)
                     log.info("%s call failed (%s); retry %d in %.1f s", self.model.provider, exc, attempt + 1, delay)
                     time.sleep(delay)

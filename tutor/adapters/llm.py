@@ -132,6 +132,7 @@ def load_ollama(settings: Settings) -> LanguageModel:
     try:
         import httpx
         from langchain_ollama import ChatOllama
+        from ollama import ResponseError
     except ImportError as exc:
         raise _missing_extra("ollama", exc) from exc
     base_url = (settings.llm_base_url or OLLAMA_DEFAULT_URL).rstrip("/")
@@ -151,15 +152,24 @@ def load_ollama(settings: Settings) -> LanguageModel:
 
     transient = (httpx.TransportError, ConnectionError)
 
+    def retryable(exc: BaseException) -> bool:
+        # The server is down or slow, or failed inside (5xx); a 4xx (no such model) will not get better.
+        return isinstance(exc, transient) or (isinstance(exc, ResponseError) and exc.status_code >= 500)
+
     def explain(exc: BaseException) -> str:
         if isinstance(exc, httpx.TimeoutException):
             return f"Ollama did not answer within {settings.llm_timeout:g} s (TUTOR_LLM_TIMEOUT)"
         if isinstance(exc, httpx.TransportError | ConnectionError):
             return f"cannot reach Ollama at {base_url}; start it with `ollama serve`"
-        return f"Ollama failed ({type(exc).__name__}: {exc})"
+        if isinstance(exc, ResponseError) and exc.status_code == 404:
+            return f"Ollama has no model {settings.llm_model!r}; run `ollama pull {settings.llm_model}`"
+        if isinstance(exc, ResponseError):
+            status = f"HTTP {exc.status_code}: " if exc.status_code > 0 else ""
+            return f"Ollama failed ({status}{exc.error})"
+        return f"Ollama sent something unexpected ({type(exc).__name__}: {exc})"
 
     return LanguageModel(provider="ollama", model=settings.llm_model, chat=chat, constrained=constrained,
-                         transient=transient, explain=explain, default_mode="generate")
+                         transient=transient, retryable=retryable, explain=explain, default_mode="generate")
 
 
 def _check_reachable(httpx: Any, url: str, key: str | None, timeout: float, fix: str) -> dict | None:
