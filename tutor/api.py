@@ -34,9 +34,12 @@ from tutor.api_deps import (
 )
 from tutor.config import Settings
 from tutor.errors import BackendUnavailable, IndexMissing, InvalidQuestion, StoreUnavailable, TutorError
-from tutor.keys import KeyStore
+from tutor.keys import ApiKey, KeyStore
+from tutor.lti import lti_router
 from tutor.service import Tutor
 from tutor.types import Citation, Turn, TutorReply
+from tutor.widget import widget_router
+from tutor.xapi import install_xapi
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +48,7 @@ SESSION_ID_PATTERN = r"^[A-Za-z0-9_.:\-]{1,128}$"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 CHAT = require_scope("chat")
+ADMIN = require_scope("admin")
 
 
 # -- request and response models -------------------------------------------------------------
@@ -397,6 +401,19 @@ def core_router(settings: Settings) -> APIRouter:
                            end=chunk.end, text=chunk.text,
                            sentences=[SentenceInfo(start=s.start, end=s.end, text=s.text) for s in chunk.sentences])
 
+    @router.get("/keys", response_model=list[ApiKey], tags=["admin"], responses=error_responses(401, 403, 429))
+    def list_keys(request: Request, principal: Principal = Depends(ADMIN)) -> list[ApiKey]:
+        """Every API key (never the secrets). Admin scope."""
+        return get_keys(request).list()
+
+    @router.delete("/keys/{key_id}", response_model=ApiKey, tags=["admin"], responses=error_responses(401, 403, 404, 429))
+    def revoke_key(key_id: str, request: Request, principal: Principal = Depends(ADMIN)) -> ApiKey:
+        """Revoke an API key. Admin scope."""
+        keys = get_keys(request)
+        if not keys.revoke(key_id):
+            raise ApiError(404, "key_not_found", "No active key has that id.")
+        return next(k for k in keys.list() if k.key_id == key_id)
+
     return router
 
 
@@ -643,26 +660,20 @@ class BodyLimit:
 
 # -- the app ---------------------------------------------------------------------------------------
 
-def create_app(tutor: Tutor, settings: Settings | None = None, *, ui: bool | None = None) -> FastAPI:
-    """The API app around a loaded Tutor; `ui` (default: TUTOR_API_MOUNT_UI) mounts the web app at /ui."""
-    settings = settings or tutor.settings
-    keys = KeyStore(settings.api_keys_path)
-    demo = None
+def build_app(settings: Settings) -> FastAPI:
+    """The API's routes, middleware and error handlers, without a tutor (enough for the OpenAPI document)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        if demo is not None:
-            demo.tutor_store.close()  # the UI's feedback store
-        keys.close()
+        for close in reversed(getattr(app.state, "closers", [])):
+            close()
 
     app = FastAPI(title="Tutor API", version=API_VERSION, lifespan=lifespan,
-                  description="A grounded tutor: every answer quotes the passages it rests on. See docs/api.md.")
-    app.state.tutor = tutor
+                  description="A grounded tutor: every answer quotes the passages it rests on. "
+                              "Authenticate with `Authorization: Bearer <key>` (`tutor keys create`). See docs/api.md.")
     app.state.settings = settings
-    app.state.keys = keys
-    app.state.limiter = RateLimiter(settings.api_rate_limit, settings.api_rate_burst)
-    app.state.chunks_by_id = {c.chunk_id: c for c in tutor.chunks}
+    app.state.closers = []
     install_error_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.api_max_body_bytes)
     if settings.api_cors_origins:
@@ -676,21 +687,40 @@ def create_app(tutor: Tutor, settings: Settings | None = None, *, ui: bool | Non
     app.include_router(openai_router(settings))
 
     # --- optional routers: one line each (widget, LTI 1.3, xAPI of #7; tutoring of #8) ---------------
-    # They depend only on tutor.api_deps (get_tutor, require_scope, ApiError), never on this module.
-    # e.g. app.include_router(lti_router(tutor, settings))
+    # A router factory takes only `settings` (the OpenAPI document is built without a tutor); handlers get
+    # the tutor with `Depends(get_tutor)` and the caller with `Depends(require_scope(...))` from tutor.api_deps,
+    # never by importing this module. Regenerate docs/openapi.json afterwards (see docs/api.md).
+    # e.g. app.include_router(lti_router(settings))
+    app.include_router(widget_router())  # #7: the widget script under /static and the /embed iframe page
+    app.include_router(lti_router(settings))  # #7: LTI 1.3 tool under /lti (404 page until platforms are configured)
+    install_xapi(app, settings)  # #7: xAPI statements of chat turns, when TUTOR_XAPI_ENDPOINT is set
     # --- end of optional routers ------------------------------------------------------------------
-
-    if settings.api_mount_ui if ui is None else ui:
-        import gradio as gr
-
-        from tutor.ui import build_app, launch_options
-
-        demo = build_app(tutor)
-        gr.mount_gradio_app(app, demo, path="/ui", ssr_mode=False, show_error=False, footer_links=[],
-                            **launch_options())
     return app
 
 
-def openapi_json(app: FastAPI) -> str:
-    """The app's OpenAPI document as checked into docs/openapi.json."""
-    return json.dumps(app.openapi(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+def create_app(tutor: Tutor, settings: Settings | None = None, *, ui: bool | None = None) -> FastAPI:
+    """The API app around a loaded Tutor; `ui` (default: TUTOR_API_MOUNT_UI) mounts the web app at /ui."""
+    settings = settings or tutor.settings
+    app = build_app(settings)
+    keys = KeyStore(settings.api_keys_path)
+    app.state.tutor = tutor
+    app.state.keys = keys
+    app.state.limiter = RateLimiter(settings.api_rate_limit, settings.api_rate_burst)
+    app.state.chunks_by_id = {c.chunk_id: c for c in tutor.chunks}
+    app.state.closers.append(keys.close)
+    if settings.api_mount_ui if ui is None else ui:
+        import gradio as gr
+
+        from tutor.ui import build_app as build_ui
+        from tutor.ui import launch_options
+
+        demo = build_ui(tutor)
+        gr.mount_gradio_app(app, demo, path="/ui", ssr_mode=False, show_error=False, footer_links=[],
+                            **launch_options())
+        app.state.closers.append(demo.tutor_store.close)  # the UI's feedback store
+    return app
+
+
+def openapi_json(settings: Settings | None = None) -> str:
+    """The OpenAPI document, as checked into docs/openapi.json (`tutor serve --print-openapi`)."""
+    return json.dumps(build_app(settings or Settings()).openapi(), indent=2, ensure_ascii=False) + "\n"

@@ -12,8 +12,9 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from fastapi import Request
+from fastapi import Request, Security
 from fastapi.responses import JSONResponse
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from tutor.config import Settings
@@ -171,10 +172,16 @@ def authenticate(request: Request) -> Principal:
     return principal
 
 
-def require_scope(scope: str) -> Callable[[Request], Principal]:
+# Declared so the OpenAPI document (and /docs) show both ways to send a key; parsing is `authenticate`'s.
+_BEARER = HTTPBearer(auto_error=False, scheme_name="bearer", description="An API key from `tutor keys create`.")
+_HEADER = APIKeyHeader(name="X-API-Key", auto_error=False, scheme_name="apiKey", description="The same key, as a header.")
+
+
+def require_scope(scope: str) -> Callable[..., Principal]:
     """A dependency that authenticates the caller and checks it holds `scope` (admin holds every scope)."""
 
-    def dependency(request: Request) -> Principal:
+    def dependency(request: Request, _bearer: HTTPAuthorizationCredentials | None = Security(_BEARER),
+                   _header: str | None = Security(_HEADER)) -> Principal:
         principal = authenticate(request)
         if not principal.has(scope):
             raise ApiError(403, "scope_required", f"This API key lacks the `{scope}` scope.")

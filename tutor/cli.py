@@ -227,6 +227,101 @@ def cmd_safety_report(args: argparse.Namespace) -> int:
     return 0 if report.goals_met() else 1
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the HTTP API (and the web app under /ui) with uvicorn; --print-openapi prints its OpenAPI document."""
+    import ipaddress
+    import socket
+
+    settings = _settings(args)
+    if args.print_openapi:
+        from tutor.api import openapi_json
+
+        sys.stdout.write(openapi_json(settings))
+        return 0
+    if args.dev:
+        try:
+            loopback = all(ipaddress.ip_address(a[4][0]).is_loopback for a in socket.getaddrinfo(args.host, None))
+        except (OSError, ValueError):
+            loopback = False
+        if not loopback and not args.force:
+            print(f"error: --dev turns off API keys; refusing to listen on {args.host} (not loopback). "
+                  "Use --host 127.0.0.1, or --force if you really mean it.", file=sys.stderr)
+            return EXIT_USAGE
+        settings = settings.model_copy(update={"api_dev_mode": True})
+    import uvicorn
+
+    from tutor.api import create_app
+    from tutor.service import Tutor
+
+    tutor = Tutor.load(settings)
+    app = create_app(tutor, settings, ui=False if args.no_ui else None)
+    mode = " (dev mode: no API key needed)" if settings.api_dev_mode else ""
+    print(f"Tutor API on http://{args.host}:{args.port}{mode}; docs at /docs"
+          f"{'' if args.no_ui or not settings.api_mount_ui else ', web app at /ui'} (Ctrl-C to stop)", flush=True)
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info" if args.verbose else "warning")
+    finally:
+        tutor.close()
+    return 0
+
+
+def _serve_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8080, help="port (default: 8080)")
+    p.add_argument("--dev", action="store_true", help="local dev mode: no API key needed (loopback hosts only)")
+    p.add_argument("--force", action="store_true", help="allow --dev on a non-loopback host")
+    p.add_argument("--no-ui", action="store_true", help="do not mount the web app under /ui")
+    p.add_argument("--backend", choices=["extractive", "local", "openai", "ollama"],
+                   help="how answers are composed (default: TUTOR_BACKEND or extractive)")
+    p.add_argument("--print-openapi", action="store_true", help="print the OpenAPI document (docs/openapi.json) and exit")
+
+
+cmd_serve.arguments = _serve_arguments  # type: ignore[attr-defined]
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    """API keys: `create --scope chat|admin [--origin URL] [--name N]` (prints the key once), `list`, `revoke ID`."""
+    from tutor.keys import KeyStore
+
+    store = KeyStore(_settings(args).api_keys_path)
+    try:
+        if args.action == "create":
+            record, secret = store.create([args.scope], args.origin or [], args.name or "")
+            print(secret)
+            print(f"Created key {record.key_id} ({record.name}; scope {args.scope}"
+                  f"{'; origins ' + ', '.join(record.origins) if record.origins else ''}). "
+                  "It is shown only this once: store it now.", file=sys.stderr)
+            return 0
+        if args.action == "revoke":
+            if not store.revoke(args.key_id):
+                print(f"error: no active key {args.key_id}", file=sys.stderr)
+                return EXIT_USAGE
+            print(f"Revoked {args.key_id}.")
+            return 0
+        for k in store.list():
+            state = f"revoked {k.revoked_at:%Y-%m-%d}" if k.revoked_at else "active"
+            print(f"{k.key_id}  {k.name:20} {','.join(k.scopes):12} {state:18} created {k.created_at:%Y-%m-%d %H:%M}"
+                  f"  origins: {', '.join(k.origins) or '(server-side only)'}")
+        return 0
+    finally:
+        store.close()
+
+
+def _keys_arguments(p: argparse.ArgumentParser) -> None:
+    actions = p.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="make a key and print it (once)")
+    create.add_argument("--scope", choices=["chat", "admin"], required=True,
+                        help="chat: chat, own sessions, corpus, passages; admin: everything")
+    create.add_argument("--origin", action="append", help="browser origin allowed to use the key (repeatable; * for any)")
+    create.add_argument("--name", help="a label for the key")
+    actions.add_parser("list", help="every key (never the secrets)")
+    revoke = actions.add_parser("revoke", help="revoke a key by id")
+    revoke.add_argument("key_id")
+
+
+cmd_keys.arguments = _keys_arguments  # type: ignore[attr-defined]
+
+
 def format_reply(reply: TutorReply) -> str:
     """Human-readable reply: the answer, then numbered passages with their sections."""
     width = 96
@@ -255,6 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
         "ingest": cmd_ingest, "ask": cmd_ask, "chat": cmd_chat, "settings": cmd_settings,
         "ui": cmd_ui, "feedback": cmd_feedback, "models": cmd_models,
         "eval": cmd_eval, "judge-eval": cmd_judge_eval, "safety-report": cmd_safety_report,
+        "serve": cmd_serve, "keys": cmd_keys,
     }
     for name, fn in commands.items():
         p = sub.add_parser(name, help=fn.__doc__, description=fn.__doc__)
