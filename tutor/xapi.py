@@ -19,6 +19,7 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any
 
+import anyio.to_thread
 import httpx
 
 from tutor.config import Settings
@@ -355,3 +356,64 @@ class XapiRecorder:
 
 def _score(raw: float, max_score: float) -> dict[str, float]:
     return {"raw": raw, "min": 0, "max": max_score, "scaled": max(0.0, min(1.0, raw / max_score))}
+
+
+class XapiMiddleware:
+    """ASGI middleware: after each successful POST /v1/chat (JSON or SSE), queue its `asked`/`answered`.
+
+    It reads the reply from the response itself (the `reply` SSE event, or the JSON body), so the chat
+    code needs no hook and a client never waits: the statements are queued after the last byte is sent.
+    """
+
+    def __init__(self, app: Any, recorder: XapiRecorder, paths: tuple[str, ...] = ("/v1/chat",)):
+        self.app, self.recorder, self.paths = app, recorder, paths
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("method") != "POST" or scope.get("path") not in self.paths:
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})  # request.state of the endpoint: auth puts the principal there
+        seen: dict[str, Any] = {"status": 0, "body": bytearray(), "sse": False}
+
+        async def tap(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                seen["status"] = message["status"]
+                ctype = dict(message.get("headers") or []).get(b"content-type", b"")
+                seen["sse"] = ctype.startswith(b"text/event-stream")
+            elif message["type"] == "http.response.body" and seen["status"] == 200:
+                seen["body"] += message.get("body", b"")
+            await send(message)
+
+        await self.app(scope, receive, tap)
+        if seen["status"] != 200:
+            return
+        try:
+            reply = _reply_from(bytes(seen["body"]), seen["sse"])
+            if reply is not None:
+                principal = state.get("principal")
+                # The statement write is a small SQLite insert; still, keep it off the event loop.
+                await anyio.to_thread.run_sync(self.recorder.record_turn, reply, getattr(principal, "key_id", None))
+        except Exception:  # a statement must never break the chat
+            log.exception("could not queue xAPI statements for a chat reply")
+
+
+def _reply_from(body: bytes, sse: bool) -> TutorReply | None:
+    """The TutorReply in a /v1/chat response body: the `reply` event of a stream, or the JSON body."""
+    if not sse:
+        return TutorReply.model_validate_json(body)
+    for block in body.decode("utf-8", "replace").replace("\r\n", "\n").split("\n\n"):
+        lines = block.split("\n")
+        if "event: reply" in lines:
+            data = "\n".join(line[6:] for line in lines if line.startswith("data: "))
+            return TutorReply.model_validate_json(data)
+    return None
+
+
+def install_xapi(app: Any, settings: Settings) -> XapiRecorder | None:
+    """When an LRS is configured: a recorder on `app.state.xapi` and the middleware feeding it chat turns."""
+    recorder = XapiRecorder.from_settings(settings)
+    app.state.xapi = recorder
+    if recorder is not None:
+        app.add_middleware(XapiMiddleware, recorder=recorder)
+        getattr(app.state, "closers", []).append(recorder.close)
+    return recorder
