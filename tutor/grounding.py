@@ -58,10 +58,12 @@ results in|resulted in|result in|leads to|led to|lead to|leading to|stems from|s
 come from|due to|because of|caused by|result of|results from|triggered by|driven by|stand for|stands for|
 stood for|set in|sets in|set off|sets off|
 nitrous oxide|magic mushrooms|weight gain|weight loss|ion channel|ion channels|mental health|
+no one|very few|hardly any|small share|small fraction|tiny fraction|small minority|neurotrophic factor|
+neurotrophic factors|
 """.replace("\n", "").strip("|").split("|")
 
 NEGATORS = frozenset("not no never n't cannot without neither nor none nobody nothing lack lacks lacking "
-                     "fail fails failed unable no_longer hardly".split())
+                     "fail fails failed unable no_longer hardly no_one".split())
 # "X prevents Y from V-ing" means Y does not V.
 BLOCKERS = frozenset("prevent prevents prevented preventing stop stops stopped stopping keep keeps kept keeping "
                      "block blocks blocked blocking bar bars barred stopping hinder hinders hindered keep_from "
@@ -168,7 +170,10 @@ ANTONYMS: list[tuple[str, str, str]] = [
      "banned ban bans prohibited prohibit forbidden unused avoided"),
     ("frequency", "often frequently commonly usually typically regularly generally normally",
      "rarely seldom hardly infrequently"),
-    ("quantity", "many most numerous majority all every plenty", "few little none minority handful"),
+    # Phrases are listed whole: their parts ("all", "few") are stopwords and give no pole on their own.
+    ("quantity", "many most numerous majority all every plenty nearly_all almost_all all_of every_one",
+     "few little none minority handful a_few very_few hardly_any no_one nobody small_share small_fraction "
+     "tiny_fraction small_minority"),
     ("paradox", "paradoxically surprisingly unexpectedly counterintuitively ironically",
      "predictably expectedly unsurprisingly naturally"),
     ("lucidity", "dream dreams dreamlike dreamy hallucinatory hallucination hallucinations surreal",
@@ -178,7 +183,7 @@ ANTONYMS: list[tuple[str, str, str]] = [
     ("fading", "fade fades fading faded wear_off wears_off wore_off subside subsides wane wanes ebb ebbs end "
                "ends",
      "intensify intensifies intensified peak peaks build builds onset begin begins start starts kick_in "
-     "kicks_in"),
+     "kicks_in strongest height"),
     ("impact", "impact impacts affect affects affected impair impairs harm harms", "spare spares spared "
                "unaffected untouched"),
     ("relation", "related involved linked associated tied", "unrelated uninvolved unconnected independent"),
@@ -283,7 +288,8 @@ ENTITIES: dict[str, str] = {
             "morphine fentanyl opioids benzodiazepines benzodiazepine lithium prozac fluoxetine sertraline "
             "nitrous_oxide dxm memantine caffeine nicotine cannabis marijuana amphetamine amphetamines "
             "methamphetamine antipsychotics placebo",
-    "factor": "bdnf ngf gdnf igf vegf neurotrophin neurotrophins nerve_growth_factor",
+    "factor": "bdnf ngf gdnf igf vegf neurotrophin neurotrophins nerve_growth_factor neurotrophic_factor "
+              "neurotrophic_factors",
     "organ": "bladder kidney kidneys liver heart lung lungs stomach bowel skin eyes",
     "condition": "depression ptsd anxiety schizophrenia alzheimer alzheimer's parkinson parkinson's dementia ocd "
                  "bipolar psychosis addiction epilepsy insomnia autism adhd stroke",
@@ -306,6 +312,8 @@ PLURALITY = ("both", "also", "one of", "a primary one", "one of these", "among",
              "others", "including")
 HEDGES = frozenset("may might can could often sometimes potential potentially possible possibly thought "
                    "believed suggests likely some certain many nearly almost".split())
+# "Most users …" is only an overclaim when the source says "may" or "can" and nothing about how many.
+MAJORITY = frozenset("most majority usually typically generally commonly".split())
 # Certainty that is only an overclaim when the source hedges ("may trigger" -> "will trigger").
 CERTAINTY = frozenset("will must certainly undoubtedly surely clearly proves proved proven definitely".split())
 
@@ -497,6 +505,8 @@ def _raw_tokens(text: str) -> list[str]:
 _PARTICLE_VERBS = frozenset("switch_on turn_on switch_off turn_off shut_down shut_off cut_off wear_off wears_off "
                             "wore_off worn_off kick_in kicks_in".split())
 _NEGATIVE_PREFIXES = ("un", "non", "dis", "in", "im", "ir", "il")
+# Verbs whose stem collides with a listed adjective ("last" is not "lasting").
+_NO_POLES = frozenset("last lasts lasted".split())
 
 
 def _poles_of(word: str) -> list[tuple[str, int]]:
@@ -507,6 +517,8 @@ def _poles_of(word: str) -> list[tuple[str, int]]:
             if part not in STOPWORDS:
                 own += [p for p in _POLES.get(part) if p not in own]
         return own
+    if word in _NO_POLES:
+        return []
     own = _POLES.get(word)
     if own:
         return own
@@ -533,8 +545,22 @@ def analyse(text: str) -> Analysed:
         content = is_word and (w not in STOPWORDS or bool(poles)) and w not in NEGATORS and len(w) > 1 \
             and w != "n't"
         tokens.append(Token(text=w, stem=s, index=i, clause=clause, content=content, poles=poles))
+    _time_speed(tokens)
     _resolve_negation(tokens)
     return Analysed(text=text, tokens=tokens)
+
+
+def _time_speed(tokens: list[Token]) -> None:
+    """A span of days or more ("takes several weeks") is slow; seconds or minutes are fast."""
+    for i, t in enumerate(tokens):
+        rank = _UNIT_STEMS.get(t.stem)
+        if rank is None or (i > 0 and tokens[i - 1].text in ("recent", "past", "last", "few_recent")):
+            continue
+        if rank >= 4 and t.text.endswith("s") or rank <= 2:
+            sign = 1 if rank <= 2 else -1
+            if ("speed", sign) not in t.poles:
+                t.poles = [*t.poles, ("speed", sign)]
+                t.content = True
 
 
 def _resolve_negation(tokens: list[Token]) -> None:
@@ -542,13 +568,13 @@ def _resolve_negation(tokens: list[Token]) -> None:
     n = len(tokens)
     for i, t in enumerate(tokens):
         if t.text in NEGATORS:
-            # The first content word within four tokens, skipping auxiliaries, is what is denied.
+            # The first content word within four tokens, skipping auxiliaries, is what is denied ...
             for j in range(i + 1, min(i + 5, n)):
                 u = tokens[j]
                 if u.text in _CLAUSE_BREAK and u.text not in ("which", "who"):
                     break
                 if u.content and u.text not in AUXILIARIES:
-                    u.negated = not u.negated
+                    (_modifier_focus(tokens, j) or u).negated ^= True
                     break
     for i, t in enumerate(tokens):
         if t.text in BLOCKERS and not t.negated:
@@ -561,6 +587,24 @@ def _resolve_negation(tokens: list[Token]) -> None:
                     break
                 if tokens[j].text in (",", ";", ".", "and"):
                     break
+
+
+_ADVERBS = frozenset("forever for_good for_ever fast soon long much often always later early indefinitely "
+                     "permanently".split())
+_MODIFIER_CONCEPTS = frozenset("speed duration rank magnitude frequency level quantity".split())
+
+
+def _modifier_focus(tokens: list[Token], j: int) -> Token | None:
+    """ … unless a degree or manner adverb follows the verb: "does not act quickly" denies "quickly"."""
+    if tokens[j].text.endswith("ly") or tokens[j].text in _ADVERBS:
+        return None
+    for k in range(j + 1, min(j + 4, len(tokens))):
+        v = tokens[k]
+        if v.text in _CLAUSE_BREAK or v.text in (".", "?", "!"):
+            return None
+        if (v.text.endswith("ly") or v.text in _ADVERBS) and any(c in _MODIFIER_CONCEPTS for c, _ in v.poles):
+            return v
+    return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -812,10 +856,13 @@ class Judge:
                                                          "not", "n't", "no", "hardly")
             if w in UNIVERSALS and w != "never" and not hedged and f" {w} " not in ev_text:
                 return f"overclaims ({w})"
-            if w in EXCLUSIVES and f" {w} " not in ev_text:
+            if w in EXCLUSIVES and f" {w} " not in ev_text and not (i > 0 and claim_words[i - 1] in NEGATORS):
                 return f"overclaims ({w})"
             if w in CERTAINTY and f" {w} " not in ev_text and HEDGES & set(ev_text.split()):
                 return f"turns a hedge into certainty ({w})"
+            if w in MAJORITY and f" {w} " not in ev_text and HEDGES & set(ev_text.split()) \
+                    and not {"many", "often", "usually", "most", "majority", "commonly"} & set(ev_text.split()):
+                return f"turns a possibility into a majority ({w})"
         return None
 
     # -- contradiction detectors ----------------------------------------------------------------
@@ -823,7 +870,7 @@ class Judge:
     def _contradiction(self, parsed: Analysed, ev: _Evidence, order: list[int]) -> str | None:
         top = [ev.analysed[i] for i in order[:3]]
         for check in (self._polarity, self._entities, self._quantities, self._exclusive, self._causal,
-                      self._contrast, self._roles):
+                      self._contrast, self._roles, self._reversal):
             found = check(parsed, ev, top)
             if found:
                 return found
@@ -877,9 +924,9 @@ class Judge:
         for ent in claim_ents:
             if ent in ev_ents_all:
                 continue
-            kind = _ENTITY_KIND[ent]
+            kind = _kind_in(parsed, ent)
             for a in top[:2]:
-                rivals = [e for e in _entities_in(a) if _ENTITY_KIND[e] == kind and e not in claim_set]
+                rivals = [e for e in _entities_in(a) if _kind_in(a, e) == kind and e not in claim_set]
                 if rivals and _overlap_without(parsed, a, {ent, *rivals}) >= 0.5:
                     return f"swapped entity: claim names {ent}, source names {rivals[0]}"
         return None
@@ -899,8 +946,8 @@ class Judge:
     def _exclusive(self, parsed: Analysed, ev: _Evidence, top: list[Analysed]) -> str | None:
         """"only X" when the source names X as one of several."""
         words = [t.text for t in parsed.tokens]
-        if not any(w in EXCLUSIVES for w in words):
-            return None
+        if not any(w in EXCLUSIVES and not (i > 0 and words[i - 1] in NEGATORS) for i, w in enumerate(words)):
+            return None  # "not only … but also" agrees with a plural source
         ev_text = " " + " ".join(" ".join(t.text.replace("_", " ") for t in a.tokens) for a in top[:2]) + " "
         claim_text = " " + " ".join(words) + " "
         for marker in PLURALITY:
@@ -927,6 +974,10 @@ class Judge:
             return None
         if any(t.text in NEGATORS or t.text in BLOCKERS or t.negated for a in ev.analysed for t in a.tokens):
             return None
+        # "not rare" where the source says "abundant": denying the opposite agrees with the source.
+        ev_signs = {cs for a in ev.analysed for t in a.tokens if t.content and t.poles for cs in _signed_concepts(t)}
+        if any(t.negated and t.poles and set(_signed_concepts(t)) & ev_signs for t in parsed.tokens):
+            return None
         return "negation: the claim denies what the source states"
 
     def _substitution(self, parsed: Analysed, ev: _Evidence, f: Features) -> str | None:
@@ -952,15 +1003,16 @@ class Judge:
     def _contrast(self, parsed: Analysed, ev: _Evidence, top: list[Analysed]) -> str | None:
         """A contrast restated with its sides mixed ("overuse fosters plasticity, while therapeutic doses …")."""
         claim_sides = _contrast_sides(parsed, self.topic)
-        if len(claim_sides) < 2:
-            return None
         for a in top[:2]:
             sides = _contrast_sides(a, self.topic)
             if len(sides) < 2:
                 continue
             left, right = sides[0] - sides[1], sides[1] - sides[0]
             for side in claim_sides:
-                if len(side & left) >= 1 and len(side & right) >= 1 and len(side & (left | right)) >= 3:
+                mixed = len(side & left) >= 1 and len(side & right) >= 1 and len(side & (left | right)) >= 3
+                # A one-sided claim ("overuse fosters plasticity") that takes its words from both sides
+                # without restating either; a claim restating both sides holds most words of one.
+                if mixed and (len(claim_sides) >= 2 or max(_share(left, side), _share(right, side)) < 0.75):
                     return "the two sides of a contrast are mixed up"
         return None
 
@@ -979,6 +1031,84 @@ class Judge:
             if rivals:
                 return f"swapped roles: claim has {agent} {action.removeprefix('syn:')}, source has {rivals[0]}"
         return None
+
+
+    def _reversal(self, parsed: Analysed, ev: _Evidence, top: list[Analysed]) -> str | None:
+        """Subject and object of the same verb swapped ("synapses encourage BDNF" for "BDNF encourages synapses")."""
+        for t in parsed.tokens:
+            if not _verb_like(parsed, t):
+                continue
+            mine = _arguments(parsed, t.index, self.topic)
+            if mine is None:
+                continue
+            for a in top[:2]:
+                for u in a.tokens:
+                    if u.canon != t.canon or not _verb_like(a, u):
+                        continue
+                    theirs = _arguments(a, u.index, self.topic)
+                    if theirs is None:
+                        continue
+                    (cl, cr), (sl, sr) = mine, theirs
+                    if cl & sr and cr & sl and not cl & sl and not cr - sl - sr:
+                        return (f"roles reversed around “{t.text.replace('_', ' ')}”: the source has "
+                                f"{'/'.join(sorted(sl))} acting on {'/'.join(sorted(sr))}")
+        return None
+
+
+_PREPOSITIONS = frozenset("between in at with to from into onto on for about across through within among by "
+                          "during than like as of over under".split())
+_DETERMINERS = frozenset("the a an this that these those its their his her our your".split())
+# Relations that read the same both ways ("A interacts with B").
+_SYMMETRIC = _stems("interact interacts link links linked connect connects connected combine combines integrate "
+                    "integrates compare compares resemble resembles associate associated relate related differ "
+                    "differs contrast contrasts similar like unlike same different alike equal match matches")
+
+
+def _verb_like(a: Analysed, t: Token) -> bool:
+    """A lexicon word used as a verb: not after a determiner, not an entity, not symmetric or light."""
+    if not t.content or t.negated or t.stem in _ENTITY_KIND or t.text in _LIGHT or t.stem in _SYMMETRIC:
+        return False
+    if not (t.canon.startswith("syn:") or t.poles) or t.text.endswith("ly") or t.text.endswith("ing"):
+        return False
+    before = a.tokens[t.index - 1].text if t.index > 0 else ""
+    return before not in _DETERMINERS and before not in _PREPOSITIONS and not before.endswith("'s")
+
+
+def _arguments(a: Analysed, i: int, topic: set[str]) -> tuple[set[str], set[str]] | None:
+    """(doer, done-to) words of the verb at token i: up to two content words on each side in its clause;
+    "it" or "this" as subject stands for the topic; a passive ("is encouraged by B") is turned around."""
+    toks = a.tokens
+    left: list[str] = []
+    pronoun = False
+    for j in range(i - 1, -1, -1):
+        u = toks[j]
+        if u.text in _CLAUSE_BREAK or u.text in (".", "!", "?") or u.text in _PREPOSITIONS:
+            break
+        if u.text in ("it", "this", "they", "these"):
+            pronoun = True
+            break
+        if u.content and u.text not in AUXILIARIES and u.text not in _LIGHT and u.text not in HEDGES \
+                and not u.text.endswith("ly"):
+            left.append(u.canon)
+            if len(left) == 2:
+                break
+    if not left and pronoun:
+        left = sorted(topic)
+    passive = i > 0 and toks[i - 1].text in _BE and i + 1 < len(toks) and toks[i + 1].text == "by"
+    right: list[str] = []
+    for j in range(i + 1, len(toks)):
+        u = toks[j]
+        if u.text in _CLAUSE_BREAK or u.text in (".", "!", "?"):
+            break
+        if u.text in _PREPOSITIONS and u.text != "of" and not (passive and u.text == "by" and j == i + 1):
+            break
+        if u.content and u.text not in _LIGHT:
+            right.append(u.canon)
+            if len(right) == 3:
+                break
+    if not left or not right:
+        return None
+    return (set(right), set(left)) if passive else (set(left), set(right))
 
 
 def _infinitive(a: Analysed, t: Token) -> bool:
@@ -1028,6 +1158,19 @@ def _entities_in(a: Analysed) -> list[str]:
     return [t.stem for t in a.tokens if t.stem in _ENTITY_KIND]
 
 
+# Kinds one can be mistaken for the other: a neurotransmitter for a growth factor.
+_KIND_FAMILY = {"chemical": "molecule", "factor": "molecule"}
+
+
+def _kind_in(a: Analysed, stem_: str) -> str:
+    """The kind of an entity in a sentence: "dopamine receptors" names a receptor, not a chemical."""
+    kind = _ENTITY_KIND[stem_]
+    for t in a.tokens:
+        if t.stem == stem_ and t.index + 1 < len(a.tokens) and a.tokens[t.index + 1].stem == "receptor":
+            return "receptor"
+    return _KIND_FAMILY.get(kind, kind)
+
+
 def _overlap_without(claim: Analysed, source: Analysed, drop: set[str]) -> float:
     """Share of the claim's other content stems that the source sentence also has."""
     mine = {t.canon for t in claim.content if t.stem not in drop}
@@ -1062,6 +1205,12 @@ def _causal_pairs(sentences: Sequence[Analysed], drop: Collection[str] = ()) -> 
                 pairs.append((_segment(before, drop), _segment(after, drop)))
             elif t.text in BACKWARD_CAUSE or t.stem in _BACKWARD:
                 pairs.append((_segment(toks[i + 1 :], drop), _segment(toks[:i], drop)))
+            elif t.text == "by" and i > 0 and toks[i - 1].content and toks[i - 1].text.endswith("ed"):
+                # A passive agent is a cause ("neurons … overstimulated by excessive glutamate"), except
+                # in "A is followed by B", where A comes first as in "Following A, B".
+                before_, after_ = _segment(toks[:i], drop), _segment(toks[i + 1 :], drop)
+                pairs.append((before_, after_) if toks[i - 1].text in ("followed", "succeeded")
+                             else (after_, before_))
         # "When A, B" / "Following A, B" / "By V-ing A, B"
         if words and words[0] in CLAUSE_CAUSE and "," in words:
             comma = words.index(",")
@@ -1092,6 +1241,10 @@ def _contrast_sides(a: Analysed, drop: Collection[str]) -> list[set[str]]:
     for i, w in enumerate(words):
         if w not in _CONTRASTS:
             continue
+        if i > 0 and words[i - 1] == "," and w in ("unlike", "instead") and "," in words[i + 1 :]:
+            # "A, unlike B, C": B against A and C.
+            close = words.index(",", i + 1)
+            return [_segment([*toks[:i], *toks[close + 1 :]], drop), _segment(toks[i + 1 : close], drop)]
         if i == 0 and "," in words:
             comma = words.index(",")
             return [_segment(toks[1:comma], drop), _segment(toks[comma + 1 :], drop)]
