@@ -32,6 +32,7 @@ from lti1p3platform.oidc_login import OIDCLoginAbstract
 from lti1p3platform.registration import Registration
 
 from tests.conftest import CORPUS
+from tests.test_xapi import LrsStub, wait_until
 from tutor.api import create_app
 from tutor.config import Settings
 from tutor.lti import session_id_for
@@ -185,15 +186,20 @@ def world(tutor, tmp_path_factory):
     platforms.write_text(json.dumps({ISS: {
         "client_id": CLIENT_ID, "auth_login_url": platform_url + "/authorize", "auth_token_url": platform_url + "/token",
         "key_set_url": platform_url + "/jwks", "deployment_ids": [DEPLOYMENT]}}))
-    settings = Settings(corpus_dir=CORPUS, data_dir=data, lti_platforms_file=platforms, api_mount_ui=False)
+    lrs = LrsStub(free_port())
+    settings = Settings(corpus_dir=CORPUS, data_dir=data, lti_platforms_file=platforms, api_mount_ui=False,
+                        xapi_endpoint=f"http://127.0.0.1:{lrs.port}/xapi", xapi_username=lrs.user,
+                        xapi_password=lrs.password)
     private, public = rsa_pair()
     options: dict = {}
-    tool = Served(create_app(tutor, settings, ui=False), tool_port)
+    app = create_app(tutor, settings, ui=False)
+    tool = Served(app, tool_port)
     platform = Served(platform_app({"tool": tool_url, "platform": platform_url, "private": private, "public": public},
                                    options), platform_port)
-    yield {"tool": tool.url, "platform": platform.url, "options": options}
+    yield {"tool": tool.url, "platform": platform.url, "options": options, "lrs": lrs, "xapi": app.state.xapi}
     platform.stop()
     tool.stop()
+    lrs.stop()
 
 
 @pytest.fixture
@@ -276,6 +282,14 @@ def test_launch_opens_the_chat_in_a_session_tied_to_the_user_and_course(world, o
     assert [e for e, _ in events][-2:] == ["citations", "reply"]
     reply = events[-1][1]
     assert reply["session_id"] == session_id and reply["kind"] == "answer" and reply["citations"]
+    # Its learning record names the platform's user, not the key (queued once the reply was sent).
+    def asked_statements():
+        return [st for st in world["lrs"].statements if st["verb"]["display"]["en-US"] == "asked"]
+
+    assert wait_until(asked_statements)
+    asked = asked_statements()
+    assert asked[-1]["actor"]["account"] == {"homePage": ISS, "name": "learner-1"}
+    assert asked[-1]["result"]["response"] == "What receptor does ketamine block?"
 
     # The next launch from the same course finds the conversation again, with a fresh key; the old one is revoked.
     client2 = browser()

@@ -243,3 +243,27 @@ def test_a_malformed_statement_is_set_aside_without_blocking_the_rest(lrs, port,
     assert recorder.flush()
     assert [s["id"] for s in lrs.statements] == [good, later]
     assert [s["id"] for s in recorder.rejected()] == ["00000000-0000-4000-8000-000000000000"]
+
+
+def test_the_api_chat_path_records_each_turn_under_the_calling_key(tutor, lrs, port, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from tutor.api import create_app
+
+    settings = settings_for(tmp_path, port, api_mount_ui=False)
+    app = create_app(tutor, settings, ui=False)
+    record, secret = app.state.keys.create(["chat"], name="xapi test")
+    auth = {"Authorization": f"Bearer {secret}"}
+    with TestClient(app) as client:
+        plain = client.post("/v1/chat", headers=auth, json={"question": "What receptor does ketamine block?"})
+        streamed = client.post("/v1/chat", headers={**auth, "Accept": "text/event-stream"},
+                               json={"question": "What is BDNF?", "session_id": plain.json()["session_id"]})
+        refused = client.post("/v1/chat", json={"question": "What is BDNF?"})  # no key: no statement
+        assert plain.status_code == 200 and streamed.status_code == 200 and refused.status_code == 401
+        assert app.state.xapi.flush()
+        questions = [s["result"]["response"] for s in lrs.statements if s["verb"]["id"] == VERBS["asked"]]
+        assert questions == ["What receptor does ketamine block?", "What is BDNF?"]
+        assert {s["actor"]["account"]["name"] for s in lrs.statements if s["verb"]["id"] == VERBS["asked"]} == {
+            f"key:{record.key_id}"}
+        answers = [s["result"]["response"] for s in lrs.statements if s["verb"]["id"] == VERBS["answered"]]
+        assert answers[0] == plain.json()["answer"]

@@ -30,6 +30,7 @@
     "--tc-accent-fg:#0b0d12;--tc-user:#262c40;--tc-bot:#1e2330;--tc-mark:#6b5a12;--tc-error:#fda29b;}",
     "*{box-sizing:border-box}",
     ".bubble{position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;cursor:pointer;",
+    "display:flex;align-items:center;justify-content:center;",
     "background:var(--tc-accent);color:var(--tc-accent-fg);box-shadow:0 4px 14px rgba(0,0,0,.25);font-size:26px;z-index:2147483000}",
     ".panel{position:fixed;right:20px;bottom:88px;width:min(400px,calc(100vw - 24px));height:min(600px,calc(100vh - 110px));",
     "display:none;flex-direction:column;background:var(--tc-bg);border:1px solid var(--tc-border);border-radius:14px;",
@@ -132,7 +133,11 @@
     connectedCallback() {
       if (this.panel) return;
       var style = el("style"); style.textContent = CSS;
-      this.bubble = el("button", "bubble", "💬");
+      this.bubble = el("button", "bubble");
+      // An inline icon: emoji fonts are missing on many systems.
+      this.bubble.innerHTML = '<svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true" fill="currentColor">' +
+        '<path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm3 6.5a1.5 1.5 0 1 0 0 ' +
+        '3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z"/></svg>';
       this.bubble.setAttribute("aria-label", "Open the tutor chat");
       this.bubble.setAttribute("part", "bubble");
       this.panel = el("section", "panel");
