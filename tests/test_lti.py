@@ -31,7 +31,7 @@ from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract
 from lti1p3platform.oidc_login import OIDCLoginAbstract
 from lti1p3platform.registration import Registration
 
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, REPO
 from tests.test_xapi import LrsStub, wait_until
 from tutor.api import create_app
 from tutor.config import Settings
@@ -386,3 +386,14 @@ def test_deep_linking_places_the_tutor_and_the_platform_accepts_the_response(wor
 def test_the_tool_key_set_is_published(world):
     keys = httpx.get(world["tool"] + "/lti/jwks").json()["keys"]
     assert len(keys) == 1 and keys[0]["kty"] == "RSA" and keys[0]["alg"] == "RS256" and "d" not in keys[0]
+
+
+def test_the_shipped_example_registrations_load(tmp_path):
+    from tutor.lti import load_platforms
+
+    config = load_platforms(REPO / "examples" / "lti-platforms.example.json", tmp_path)
+    moodle = config.find_registration("https://moodle.example.edu")
+    canvas = config.find_registration_by_params("https://canvas.instructure.com", "10000000000001")
+    assert moodle.get_auth_login_url().endswith("/mod/lti/auth.php") and moodle.get_tool_private_key()
+    assert canvas.get_key_set_url().startswith("https://") and canvas.get_kid()
+    assert (tmp_path / "lti" / "tool-private.pem").stat().st_mode & 0o077 == 0  # the key is private to its owner

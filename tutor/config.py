@@ -140,14 +140,14 @@ class Settings(BaseSettings):
     xapi_username: str | None = Field(None, description="LRS basic-auth username (the LRS key).")
     xapi_password: SecretStr | None = Field(None, description="LRS basic-auth password (the LRS secret).")
     xapi_actor_homepage: str = Field(
-        "http://localhost:8000",
+        "http://localhost:8080",
         description="homePage of xAPI account actors for API keys and sessions, and base IRI of the tutor's activities.",
     )
     xapi_timeout: float = Field(10.0, gt=0, description="Seconds one delivery of statements to the LRS may take.")
     xapi_retry_max: float = Field(300.0, gt=0, description="Longest wait (seconds) between retries while the LRS fails.")
     lti_platforms_file: Path | None = Field(
         None, description="JSON file of LTI 1.3 platform registrations (see examples/lti-platforms.example.json); "
-                          "unset: no LTI routes.",
+                          "unset: the /lti routes answer 404.",
     )
     lti_launch_token_ttl: int = Field(
         28800, ge=60, description="Seconds the chat page of an LTI launch may keep talking to the tutor."
