@@ -24,6 +24,7 @@ import hashlib
 import html
 import json
 import logging
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -330,17 +331,20 @@ def lti_router(settings: Settings) -> APIRouter:
     """LTI 1.3 routes under /lti: login, launch (resource link and deep linking), deep-link return, JWKS."""
     router = APIRouter(prefix="/lti", include_in_schema=False)
     state: dict[str, Any] = {}
+    lock = threading.Lock()
 
-    def tools() -> tuple[ToolConfDict, LtiStore]:
-        if "config" not in state:
-            if settings.lti_platforms_file is None:
-                raise LookupError("no LTI platforms are configured (TUTOR_LTI_PLATFORMS_FILE)")
-            state["config"] = load_platforms(settings.lti_platforms_file, settings.data_dir)
-            state["store"] = LtiStore(settings.data_dir / "lti.sqlite3")
+    def tools(request: Request) -> tuple[ToolConfDict, LtiStore]:
+        with lock:  # loaded on first use, so a server without LTI never reads the file or makes a key
+            if "config" not in state:
+                if settings.lti_platforms_file is None:
+                    raise LookupError("no LTI platforms are configured (TUTOR_LTI_PLATFORMS_FILE)")
+                state["config"] = load_platforms(settings.lti_platforms_file, settings.data_dir)
+                state["store"] = LtiStore(settings.data_dir / "lti.sqlite3")
+                getattr(request.app.state, "closers", []).append(state["store"].close)
         return state["config"], state["store"]
 
     def services(request: Request, params: dict[str, str]):
-        config, store = tools()
+        config, store = tools(request)
         req = StarletteLtiRequest(request, params)
         storage = SqliteLaunchData(store)
         storage.set_request(req)
@@ -380,7 +384,7 @@ def lti_router(settings: Settings) -> APIRouter:
                          f"{exc}. Open the tutor again from your course.", 401, "lti_launch_invalid")
         if message.is_deep_link_launch():
             return _deep_link_page(request, message)
-        return _chat_page(request, data, store, settings)
+        return await run_in_threadpool(_chat_page, request, data, store, settings)
 
     @router.get("/jwks", name="lti_jwks")
     def jwks() -> JSONResponse:
