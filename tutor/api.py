@@ -12,12 +12,13 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any, Literal
 
+import anyio
 from fastapi import APIRouter, Depends, FastAPI, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tutor.api_deps import (
@@ -283,23 +284,32 @@ def sse(event: str, data: Any) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False, separators=(',', ':'))}\n\n"
 
 
-async def start_stream(tutor: Tutor, question: str, session_id: str,
-                       backend: str | None) -> tuple[Iterator[str | TutorReply], str | TutorReply | None]:
+def workers(request: Request) -> anyio.CapacityLimiter:
+    """The app's limit on answers computed at once (TUTOR_API_WORKERS worker threads)."""
+    limiter = getattr(request.app.state, "workers", None)
+    if limiter is None:  # made on first use, inside the running event loop
+        limiter = request.app.state.workers = anyio.CapacityLimiter(get_settings(request).api_workers)
+    return limiter
+
+
+async def start_stream(tutor: Tutor, question: str, session_id: str, backend: str | None,
+                       limiter: anyio.CapacityLimiter) -> tuple[Iterator[str | TutorReply], str | TutorReply | None]:
     """Start Tutor.stream in a worker thread and take its first item, so early errors become HTTP statuses."""
     pieces = tutor.stream(question, session_id, backend)
     try:
-        first = await run_in_threadpool(next, pieces, None)
+        first = await anyio.to_thread.run_sync(next, pieces, None, limiter=limiter)
     except TutorError as exc:
         raise api_error_for(exc) from exc
     return pieces, first
 
 
-async def rest_of(pieces: Iterator[str | TutorReply], first: str | TutorReply | None) -> AsyncIterator[str | TutorReply]:
+async def rest_of(pieces: Iterator[str | TutorReply], first: str | TutorReply | None,
+                  limiter: anyio.CapacityLimiter) -> AsyncIterator[str | TutorReply]:
     """The first item, then the rest of the stream, each produced in a worker thread (CPU-bound)."""
-    if first is not None:
-        yield first
-    async for item in iterate_in_threadpool(pieces):
+    item = first
+    while item is not None:
         yield item
+        item = await anyio.to_thread.run_sync(next, pieces, None, limiter=limiter)
 
 
 def stream_error(exc: Exception) -> dict[str, Any]:
@@ -345,13 +355,13 @@ def core_router(settings: Settings) -> APIRouter:
         check_backend(tutor, body.backend)
         session_id = body.session_id or uuid.uuid4().hex
         await run_in_threadpool(check_session, request, principal, session_id, True)
-        pieces, first = await start_stream(tutor, question, session_id, body.backend)
+        pieces, first = await start_stream(tutor, question, session_id, body.backend, workers(request))
         if body.stream or "text/event-stream" in request.headers.get("accept", ""):
-            return StreamingResponse(_chat_events(pieces, first), media_type="text/event-stream",
+            return StreamingResponse(_chat_events(pieces, first, workers(request)), media_type="text/event-stream",
                                      headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
         reply = None
         try:
-            async for item in rest_of(pieces, first):
+            async for item in rest_of(pieces, first, workers(request)):
                 if isinstance(item, TutorReply):
                     reply = item
         except TutorError as exc:
@@ -417,10 +427,11 @@ def core_router(settings: Settings) -> APIRouter:
     return router
 
 
-async def _chat_events(pieces: Iterator[str | TutorReply], first: str | TutorReply | None) -> AsyncIterator[str]:
+async def _chat_events(pieces: Iterator[str | TutorReply], first: str | TutorReply | None,
+                       limiter: anyio.CapacityLimiter) -> AsyncIterator[str]:
     reply: TutorReply | None = None
     try:
-        async for item in rest_of(pieces, first):
+        async for item in rest_of(pieces, first, limiter):
             if isinstance(item, TutorReply):
                 reply = item
             elif item:
@@ -464,18 +475,18 @@ def openai_router(settings: Settings) -> APIRouter:
         session_id = f"oai-{uuid.uuid4().hex}"
         await run_in_threadpool(_seed_session, tutor, session_id, body.messages[:users[-1]])
         try:
-            pieces, first = await start_stream(tutor, question, session_id, backend)
+            pieces, first = await start_stream(tutor, question, session_id, backend, workers(request))
         except ApiError:
             await run_in_threadpool(tutor.sessions.delete, session_id)
             raise
         completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
         if body.stream:
             return StreamingResponse(_completion_chunks(tutor, session_id, pieces, first, completion_id, created,
-                                                        body.model), media_type="text/event-stream",
+                                                        body.model, workers(request)), media_type="text/event-stream",
                                      headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
         reply = None
         try:
-            async for item in rest_of(pieces, first):
+            async for item in rest_of(pieces, first, workers(request)):
                 if isinstance(item, TutorReply):
                     reply = item
         except TutorError as exc:
@@ -508,7 +519,7 @@ def _seed_session(tutor: Tutor, session_id: str, messages: list[ChatMessage]) ->
 
 async def _completion_chunks(tutor: Tutor, session_id: str, pieces: Iterator[str | TutorReply],
                              first: str | TutorReply | None, completion_id: str, created: int,
-                             model: str) -> AsyncIterator[str]:
+                             model: str, limiter: anyio.CapacityLimiter) -> AsyncIterator[str]:
     def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
         body = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": model,
                 "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
@@ -517,7 +528,7 @@ async def _completion_chunks(tutor: Tutor, session_id: str, pieces: Iterator[str
     try:
         yield chunk({"role": "assistant", "content": ""})
         reply: TutorReply | None = None
-        async for item in rest_of(pieces, first):
+        async for item in rest_of(pieces, first, limiter):
             if isinstance(item, TutorReply):
                 reply = item
             elif item:

@@ -134,6 +134,10 @@ class Settings(BaseSettings):
         50, ge=1, description="Most messages accepted by /v1/chat/completions (the conversation sent by the client)."
     )
     api_mount_ui: bool = Field(True, description="Serve the web app under /ui of the HTTP API server.")
+    api_workers: int = Field(
+        4, ge=1, le=64,
+        description="Answers the HTTP API computes at once (worker threads); further requests wait their turn.",
+    )
     xapi_endpoint: str | None = Field(
         None, description="xAPI LRS endpoint (statements go to <endpoint>/statements); unset: no statements are sent."
     )
