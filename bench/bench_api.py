@@ -131,6 +131,8 @@ def pct(values: list[float], q: float) -> float:
 
 
 def section(rows: list[dict], info: dict) -> str:
+    fifty = [r for r in rows if r["clients"] >= 50]
+    goal = ("met" if all(r["errors"] == 0 for r in fifty) else "NOT met") if fifty else "not measured in this run"
     lines = [SECTION, "",
              f"`bench/bench_api.py`, {info['date']}: a real `tutor serve` (extractive backend, no UI) on loopback; "
              f"all clients post `POST /v1/chat` with `stream: true` at once (questions from tests/data/retrieval.yaml) "
@@ -148,9 +150,10 @@ def section(rows: list[dict], info: dict) -> str:
         lines += ["", "Errors: " + "; ".join(f"{k}: {v}" for r in rows for k, v in r["error_kinds"].items())]
     lines += ["", "First event: from sending the request to the first SSE event (the first `delta`, i.e. the answer's "
               "first text: retrieval and checks happen before it). Reply: to the final `reply` event. The tutor is "
-              "CPU-bound and each answer takes a worker thread (`Tutor.stream` runs in the thread pool), so with "
+              "CPU-bound: `Tutor.stream` runs in at most TUTOR_API_WORKERS worker threads (default 4), so with "
               "more clients than cores requests queue and time to first event grows with the number of clients; "
-              "the /healthz column shows the event loop itself stays responsive meanwhile.", ""]
+              "the /healthz column shows the event loop itself stays responsive meanwhile. Goal (issue 7): zero "
+              f"errors at 50 concurrent clients — {goal}.", ""]
     return "\n".join(lines)
 
 
