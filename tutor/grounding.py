@@ -58,7 +58,11 @@ results in|resulted in|result in|leads to|led to|lead to|leading to|stems from|s
 come from|due to|because of|caused by|result of|results from|triggered by|driven by|stand for|stands for|
 stood for|set in|sets in|set off|sets off|
 nitrous oxide|magic mushrooms|weight gain|weight loss|ion channel|ion channels|mental health|
-no one|very few|hardly any|small share|small fraction|tiny fraction|small minority|neurotrophic factor|
+no one|very few|hardly any|small share|a great deal|great deal|play a role|plays a role|played a role|
+play a part|plays a part|played a part|plays no role|plays no part|play no role|play no part|
+played no role|played no part|nothing to do with|caught the eye|catch the eye|catches the eye|traced back to|
+trace back to|traces back to|laying down|lay down|lays down|short term memory|short term memories|
+long term memory|long term memories|last forever|lasts forever|last long|lasts long|small fraction|tiny fraction|small minority|neurotrophic factor|
 neurotrophic factors|
 """.replace("\n", "").strip("|").split("|")
 
@@ -88,12 +92,12 @@ ANTONYMS: list[tuple[str, str, str]] = [
      "insufficient too_little understimulated understimulation underactive minimize dip dips"),
     ("activation", "activate activates activated activating activation switch_on turn_on agonist agonists open "
                    "opens stimulate stimulates stimulated stimulating excite excites excited trigger triggers "
-                   "green_light enable enables enabling allow allows allowed allowing flow flowing help helps "
+                   "green_light enable enables enabling allow allows allowed allowing help helps "
                    "helping facilitate facilitates facilitating let lets permit permits initiate initiates "
                    "initiated launch launches mount mounts",
      "block blocks blocked blocking blockade blockage antagonist antagonists antagonize antagonizes "
      "deactivate deactivates inhibit inhibits inhibited switch_off turn_off shut_off shut_down close closes "
-     "obstruct obstructs roadblock roadblocks prevent prevents prevented preventing stop stops stopped "
+     "obstruct obstructs roadblock roadblocks prevent prevents prevented preventing stop stops stopped shut shuts "
      "suppress suppresses suppressed suppressing red_light disable disables halt halts halted halting "
      "protect protects protected protecting"),
     ("excitation", "excitatory exciting excite excites stimulating stimulatory amplify amplifies",
@@ -104,6 +108,7 @@ ANTONYMS: list[tuple[str, str, str]] = [
     ("duration", "temporary temporarily brief briefly transient transiently short_lived momentary fleeting "
                  "reversible passing",
      "permanent permanently lasting long_lasting long_lived irreversible irreversibly forever enduring "
+     "last lasts lasted last_forever lasts_forever last_long lasts_long "
      "persistent persist persists indefinitely for_good for_ever"),
     ("growth", "growth grow grows growing form forms formed forming formation build builds building create "
                "creates creating gain gains new sprout sprouting strengthen strengthens add adds multiply "
@@ -124,7 +129,7 @@ ANTONYMS: list[tuple[str, str, str]] = [
      "impair impairs impaired impairment impairments worsen worsens worsened worse weaken weakens weakened "
      "degrade degrades degraded deficit deficits problem problems difficulty difficulties trouble troubles "
      "distort distorts distorted distortion warp warps warped blur blurs blurred cloud clouds clouded "
-     "fragment fragments fragmented fragmentation disrupt disrupts disrupted disrupting disruption "
+     "fragment fragments fragmented fragmentation "
      "compromise compromised damage damaged decline declines hurt hurts harm harms loss"),
     ("integration", "integrate integrates integrated integrating integration unify unified unite united "
                     "combine combines combined coherent cohesive whole connect connects connected "
@@ -145,12 +150,13 @@ ANTONYMS: list[tuple[str, str, str]] = [
              "dominant predominant",
      "least minor secondary rare rarest scarce uncommon marginal"),
     ("magnitude", "significant significantly major marked markedly substantial considerable profound dramatic "
-                  "dramatically big large prominent pronounced strong strongly strongest largest greatest",
+                  "dramatically big large prominent pronounced strong strongly strongest largest greatest "
+                  "a_great_deal great_deal",
      "slight slightly minor little negligible insignificant small modest subtle mild mildly minimal weak "
      "weakly faint absent weakest faintest smallest least"),
     ("level", "high higher highest large larger heavy heavier big bigger excessive",
      "low lower lowest small smaller light lighter tiny minimal"),
-    ("recency", "recent recently lately newly new nowadays modern", "decades_ago years_ago long_ago ancient "
+    ("recency", "recent recently lately nowadays modern", "decades_ago years_ago long_ago ancient "
                 "old historically traditionally in_the_past centuries"),
     ("order", "after afterwards subsequent subsequently following follows later ensuing",
      "before prior precede precedes preceded preceding earlier beforehand ahead"),
@@ -184,9 +190,13 @@ ANTONYMS: list[tuple[str, str, str]] = [
                "ends",
      "intensify intensifies intensified peak peaks build builds onset begin begins start starts kick_in "
      "kicks_in strongest height"),
-    ("impact", "impact impacts affect affects affected impair impairs harm harms", "spare spares spared "
+    ("impact", "impact impacts affect affects affected impair impairs harm harms suffer suffers suffered",
+               "spare spares spared "
                "unaffected untouched"),
-    ("relation", "related involved linked associated tied", "unrelated uninvolved unconnected independent"),
+    ("relation", "related involved linked associated tied play_a_role plays_a_role played_a_role play_a_part "
+                 "plays_a_part played_a_part",
+     "unrelated uninvolved unconnected independent plays_no_role plays_no_part play_no_role play_no_part "
+     "played_no_role played_no_part nothing_to_do_with"),
     ("scope", "both also either additionally", "only solely exclusively sole just"),
     ("mood", "antidepressant antidepressants uplifting", "depressant depressive depressing"),
     ("pain", "relieve relieves relieving relief analgesic painkilling painkiller soothe soothes numb numbs ease "
@@ -195,7 +205,7 @@ ANTONYMS: list[tuple[str, str, str]] = [
 ]
 
 SYNONYMS: list[str] = [
-    "block blocks blocked blocking blockade antagonist antagonists antagonize obstruct",
+    "block blocks blocked blocking blockade antagonist antagonists antagonize obstruct shut shuts",
     "activate activates activated activating activation switch_on turn_on stimulate",
     "use uses used using employ employs employed utilize utilized administer administered give given",
     "medication medications medicine medicines drug drugs substance substances agent compound",
@@ -204,7 +214,7 @@ SYNONYMS: list[str] = [
     "anesthesia anaesthesia anesthetic anaesthetic anesthetize",
     "veterinary vet vets veterinarian veterinarians animal animals",
     "recent recently lately nowadays",
-    "attention interest interested attract attracted notice noticed",
+    "attention interest interested attract attracted notice noticed caught_the_eye catch_the_eye catches_the_eye",
     "treat treats treating treated treatment treatments therapy therapies therapeutic",
     "condition conditions disorder disorders illness illnesses disease diseases",
     "neuron neurons nerve_cell brain_cell brain_cells cell cells",
@@ -227,12 +237,13 @@ SYNONYMS: list[str] = [
     "underlie underlies underlying cause causes caused basis root behind drive drives produce produces "
     "trigger triggers triggered lead leads led bring brings brought",
     "effect effects consequence consequences result results outcome outcomes impact impacts",
+    "involved involve involves play_a_role plays_a_role played_a_role play_a_part plays_a_part played_a_part",
     "region regions area areas part parts zone zones",
     "immediate immediately right_away straight_away instantly at_once",
     "psychological mental psychic",
     "detachment detached disconnected disconnect disconnection separated separation",
     "person people individual individuals someone user users somebody one",
-    "integrate integrates integrating integration combine combines tie ties tying link links bind",
+    "integrate integrates integrating integration combine combines tie ties tying bind",
     "sensory sensation sensations senses",
     "significant significantly major marked markedly substantial considerable profound dramatic big",
     "perception perceptions perceive perceives perceived",
@@ -245,7 +256,8 @@ SYNONYMS: list[str] = [
     "surge surges burst bursts spike spikes rush flood",
     "release releases released releasing secretion secrete",
     "neuroplasticity plasticity rewiring rewire",
-    "form forms formed forming build builds building create creates creating grow grows growing make "
+    "form forms formed forming build builds building create creates creating grow grows growing make laying_down "
+    "lay_down lays_down "
     "makes generate generates formation",
     "connection connections link links synapse synapses wiring",
     "fertilizer fertiliser nourish nourishes nurture nurtures",
@@ -307,6 +319,7 @@ UNIVERSALS = frozenset("every everyone everybody everything always all any each 
                        "totally fully guaranteed guarantee guarantees definitely certainly invariably "
                        "inevitably cure cures cured proven permanently never".split())
 EXCLUSIVES = frozenset("only solely exclusively sole just".split())
+_ALL_WORDS = frozenset("all all_of every each entire".split())
 # Source words that mark a claim as one case among several (so "only" contradicts them).
 PLURALITY = ("both", "also", "one of", "a primary one", "one of these", "among", "such as", "like", "other",
              "others", "including")
@@ -322,7 +335,8 @@ FORWARD_CAUSE = frozenset("leads_to led_to lead_to leading_to causes cause cause
                           "drove produces produced stimulates underlies underlie drew draws draw "
                           "so therefore thus".split())
 BACKWARD_CAUSE = frozenset("stems_from stem_from comes_from come_from due_to because because_of caused_by "
-                           "result_of results_from triggered_by driven_by".split())
+                           "result_of results_from triggered_by driven_by traced_back_to trace_back_to "
+                           "traces_back_to".split())
 CLAUSE_CAUSE = frozenset("when following after once by as".split())
 
 # Uncited sentences made only of these (plus quoted titles) frame an answer rather than state a fact.
@@ -505,8 +519,8 @@ def _raw_tokens(text: str) -> list[str]:
 _PARTICLE_VERBS = frozenset("switch_on turn_on switch_off turn_off shut_down shut_off cut_off wear_off wears_off "
                             "wore_off worn_off kick_in kicks_in".split())
 _NEGATIVE_PREFIXES = ("un", "non", "dis", "in", "im", "ir", "il")
-# Verbs whose stem collides with a listed adjective ("last" is not "lasting").
-_NO_POLES = frozenset("last lasts lasted".split())
+# Kinds of memory, not lengths of use.
+_NO_POLES = frozenset("short_term_memory short_term_memories long_term_memory long_term_memories".split())
 
 
 def _poles_of(word: str) -> list[tuple[str, int]]:
@@ -525,7 +539,8 @@ def _poles_of(word: str) -> list[tuple[str, int]]:
     for prefix in _NEGATIVE_PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 4:
             base = _POLES.get(word[len(prefix):])
-            if base:
+            # "undistorted" is rarer than "distorted"; "information" is no negation of "formation".
+            if base and zipf_frequency(word, "en") < zipf_frequency(word[len(prefix):], "en"):
                 return [(c, -sg) for c, sg in base]
     return []
 
@@ -544,10 +559,25 @@ def analyse(text: str) -> Analysed:
         poles = _poles_of(w) if is_word else []
         content = is_word and (w not in STOPWORDS or bool(poles)) and w not in NEGATORS and len(w) > 1 \
             and w != "n't"
+        if s in _ENTITY_KIND:
+            poles = []  # "depression" names a condition; it is not the pole of "antidepressant"
         tokens.append(Token(text=w, stem=s, index=i, clause=clause, content=content, poles=poles))
+    for t, nxt in zip(tokens, tokens[1:], strict=False):
+        if t.text in _ASPECT and (nxt.text == "to" or nxt.text.endswith("ing")):
+            t.poles = []  # "starts to wear off": the verb after it carries the meaning
+        if t.text in ("last", "lasts", "lasted") and any(u.stem in _UNIT_STEMS for u in tokens[t.index + 1:
+                                                                                             t.index + 5]):
+            t.poles = []  # "lasts about 30 minutes" gives a length, not "lasting"
+        if t.text in _ORDINALS and (nxt.text in ("most", "largest", "biggest") or nxt.text.endswith("est")):
+            t.stem, t.poles, t.content = t.text, [("rank", -1)], True  # "second most abundant"
     _time_speed(tokens)
     _resolve_negation(tokens)
     return Analysed(text=text, tokens=tokens)
+
+
+_ASPECT = frozenset("start starts started starting begin begins began beginning continue continues "
+                    "continued".split())
+_ORDINALS = frozenset("second third fourth fifth".split())
 
 
 def _time_speed(tokens: list[Token]) -> None:
@@ -568,12 +598,16 @@ def _resolve_negation(tokens: list[Token]) -> None:
     n = len(tokens)
     for i, t in enumerate(tokens):
         if t.text in NEGATORS:
+            if i > 0 and tokens[i - 1].text == "," and t.text == "not":
+                continue  # "overuse, not therapeutic use, may …": a correction, not a denial
+            if _time_scope(tokens, i):
+                continue  # "does not work for several weeks": says when, not whether
             # The first content word within four tokens, skipping auxiliaries, is what is denied ...
             for j in range(i + 1, min(i + 5, n)):
                 u = tokens[j]
                 if u.text in _CLAUSE_BREAK and u.text not in ("which", "who"):
                     break
-                if u.content and u.text not in AUXILIARIES:
+                if u.content and (u.text not in AUXILIARIES or u.text in EXCLUSIVES):
                     (_modifier_focus(tokens, j) or u).negated ^= True
                     break
     for i, t in enumerate(tokens):
@@ -592,6 +626,18 @@ def _resolve_negation(tokens: list[Token]) -> None:
 _ADVERBS = frozenset("forever for_good for_ever fast soon long much often always later early indefinitely "
                      "permanently".split())
 _MODIFIER_CONCEPTS = frozenset("speed duration rank magnitude frequency level quantity".split())
+
+
+def _time_scope(tokens: list[Token], i: int) -> bool:
+    """Whether a negated clause is bounded by a span ("not … for several weeks", "not … until …")."""
+    for k in range(i + 1, min(i + 10, len(tokens))):
+        if tokens[k].text in _CLAUSE_BREAK or tokens[k].text in (".", "?", "!"):
+            return False
+        if tokens[k].text == "until":
+            return True
+        if tokens[k].text == "for" and any(u.stem in _UNIT_STEMS for u in tokens[k + 1 : k + 4]):
+            return True
+    return False
 
 
 def _modifier_focus(tokens: list[Token], j: int) -> Token | None:
@@ -756,7 +802,7 @@ class Judge:
         ev_concepts = {c for t in ev_tokens for c, _ in t.poles}
         ev_words = sorted({t.text.replace("_", " ") for t in ev_tokens})
         ev_entities = {t.stem for t in ev_tokens if t.stem in _ENTITY_KIND}
-        claim_tokens = [t for t in parsed.content if t.text not in _LIGHT]
+        claim_tokens = [t for t in parsed.content if t.text.removesuffix("'s") not in _LIGHT]
         pending: list[Token] = []
         support: dict[int, float] = {}
         claim_entities = {t.stem for t in claim_tokens if t.stem in _ENTITY_KIND}
@@ -854,7 +900,8 @@ class Judge:
         for i, w in enumerate(claim_words):
             hedged = i > 0 and claim_words[i - 1] in ("almost", "nearly", "virtually", "practically", "without",
                                                          "not", "n't", "no", "hardly")
-            if w in UNIVERSALS and w != "never" and not hedged and f" {w} " not in ev_text:
+            same = _ALL_WORDS if w in _ALL_WORDS else {w}
+            if w in UNIVERSALS and w != "never" and not hedged and not any(f" {x} " in ev_text for x in same):
                 return f"overclaims ({w})"
             if w in EXCLUSIVES and f" {w} " not in ev_text and not (i > 0 and claim_words[i - 1] in NEGATORS):
                 return f"overclaims ({w})"
@@ -970,8 +1017,8 @@ class Judge:
 
     def _bare_negation(self, parsed: Analysed, ev: _Evidence, order: list[int]) -> str | None:
         """A negated claim that otherwise restates a source sentence that negates nothing."""
-        if not any(t.text in NEGATORS for t in parsed.tokens):
-            return None
+        if not any(t.text in NEGATORS for t in parsed.tokens) or not any(t.negated for t in parsed.tokens):
+            return None  # no negator, or only a correction ("X, not Y, …") or a time bound
         if any(t.text in NEGATORS or t.text in BLOCKERS or t.negated for a in ev.analysed for t in a.tokens):
             return None
         # "not rare" where the source says "abundant": denying the opposite agrees with the source.
@@ -993,8 +1040,11 @@ class Judge:
         for op, i1, i2, j1, j2 in matcher.get_opcodes():
             if op != "replace" or i2 - i1 > 2 or j2 - j1 > 2:
                 continue
-            new = [t for t in claim[i1:i2] if f.support.get(t.index, 1.0) < 0.35 and _weight(t.text) >= 0.6]
-            old = [t for t in source[j1:j2] if _weight(t.text) >= 0.6 and t.canon not in {c.canon for c in claim}]
+            # An item of a list ("learning, memory, and …") swapped for another counts even if common.
+            listed = _in_list(parsed, claim[i1]) and _in_list(ev.analysed[f.best], source[j1])
+            at = 0.35 if listed else 0.6
+            new = [t for t in claim[i1:i2] if f.support.get(t.index, 1.0) < 0.35 and _weight(t.text) >= at]
+            old = [t for t in source[j1:j2] if _weight(t.text) >= at and t.canon not in {c.canon for c in claim}]
             if new and old:
                 return (f"substitution: claim says “{new[0].text.replace('_', ' ')}” where the source says "
                         f"“{old[0].text.replace('_', ' ')}”")
@@ -1010,9 +1060,7 @@ class Judge:
             left, right = sides[0] - sides[1], sides[1] - sides[0]
             for side in claim_sides:
                 mixed = len(side & left) >= 1 and len(side & right) >= 1 and len(side & (left | right)) >= 3
-                # A one-sided claim ("overuse fosters plasticity") that takes its words from both sides
-                # without restating either; a claim restating both sides holds most words of one.
-                if mixed and (len(claim_sides) >= 2 or max(_share(left, side), _share(right, side)) < 0.75):
+                if mixed and len(claim_sides) >= 2:
                     return "the two sides of a contrast are mixed up"
         return None
 
@@ -1109,6 +1157,12 @@ def _arguments(a: Analysed, i: int, topic: set[str]) -> tuple[set[str], set[str]
     if not left or not right:
         return None
     return (set(right), set(left)) if passive else (set(left), set(right))
+
+
+def _in_list(a: Analysed, t: Token) -> bool:
+    """Whether a word is an item of a comma list ("learning, memory, and emotional states")."""
+    near = [a.tokens[k].text for k in (t.index - 1, t.index + 1) if 0 <= k < len(a.tokens)]
+    return "," in near and any(u.text in ("and", "or") for u in a.tokens)
 
 
 def _infinitive(a: Analysed, t: Token) -> bool:
@@ -1215,6 +1269,12 @@ def _causal_pairs(sentences: Sequence[Analysed], drop: Collection[str] = ()) -> 
         if words and words[0] in CLAUSE_CAUSE and "," in words:
             comma = words.index(",")
             pairs.append((_segment(toks[1:comma], drop), _segment(toks[comma + 1 :], drop)))
+        # "The consequence of A is B"
+        for i in range(len(words) - 2):
+            if toks[i].canon == "syn:consequence" and words[i + 1] == "of" and "is" in words[i + 2 :]:
+                k = words.index("is", i + 2)
+                pairs.append((_segment(toks[i + 2 : k], drop), _segment(toks[k + 1 :], drop)))
+                break
         # "A is what V-s B", "It was A that V-ed B" (cleft: A is the cause)
         for i in range(len(words) - 1):
             if words[i] in ("is", "are", "was", "were") and words[i + 1] == "what":
@@ -1241,9 +1301,12 @@ def _contrast_sides(a: Analysed, drop: Collection[str]) -> list[set[str]]:
     for i, w in enumerate(words):
         if w not in _CONTRASTS:
             continue
-        if i > 0 and words[i - 1] == "," and w in ("unlike", "instead") and "," in words[i + 1 :]:
-            # "A, unlike B, C": B against A and C.
+        if (i == 0 or words[i - 1] in (",", ";", ":")) and w in ("unlike", "instead", "while", "whereas",
+                                                                  "although") and "," in words[i + 1 :]:
+            # "A; unlike B, which …, C": B (with its relative clause) against A and C.
             close = words.index(",", i + 1)
+            if close + 1 < len(words) and words[close + 1] in ("which", "who") and "," in words[close + 1 :]:
+                close = words.index(",", close + 1)
             return [_segment([*toks[:i], *toks[close + 1 :]], drop), _segment(toks[i + 1 : close], drop)]
         if i == 0 and "," in words:
             comma = words.index(",")
