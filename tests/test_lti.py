@@ -196,7 +196,8 @@ def world(tutor, tmp_path_factory):
     tool = Served(app, tool_port)
     platform = Served(platform_app({"tool": tool_url, "platform": platform_url, "private": private, "public": public},
                                    options), platform_port)
-    yield {"tool": tool.url, "platform": platform.url, "options": options, "lrs": lrs, "xapi": app.state.xapi}
+    yield {"tool": tool.url, "platform": platform.url, "options": options, "lrs": lrs, "xapi": app.state.xapi,
+           "settings": settings}
     platform.stop()
     tool.stop()
     lrs.stop()
@@ -397,3 +398,26 @@ def test_the_shipped_example_registrations_load(tmp_path):
     assert moodle.get_auth_login_url().endswith("/mod/lti/auth.php") and moodle.get_tool_private_key()
     assert canvas.get_key_set_url().startswith("https://") and canvas.get_kid()
     assert (tmp_path / "lti" / "tool-private.pem").stat().st_mode & 0o077 == 0  # the key is private to its owner
+
+
+def test_a_launch_key_stops_working_once_its_lifetime_is_over(world, options, tutor):
+    import sqlite3
+
+    from tutor.keys import KeyStore
+    from tutor.lti import LtiStore, revoke_expired
+
+    client = browser()
+    key, session_id = chat_credentials(post_launch(client, launch_form(world, client)).text)
+    auth = {"Authorization": f"Bearer {key}"}
+    assert httpx.get(f"{world['tool']}/v1/sessions/{session_id}", headers=auth).status_code == 200
+    data_dir = world["settings"].data_dir
+    with sqlite3.connect(data_dir / "lti.sqlite3") as db:  # the lifetime passes
+        db.execute("UPDATE launch_keys SET expires_at = 0 WHERE key_id = ?", (key.split("_")[1],))
+    store, keys = LtiStore(data_dir / "lti.sqlite3"), KeyStore(world["settings"].api_keys_path)
+    try:
+        assert revoke_expired(store, keys) == 1  # what the sweeper thread does every minute
+    finally:
+        store.close()
+        keys.close()
+    refused = httpx.get(f"{world['tool']}/v1/sessions/{session_id}", headers=auth)
+    assert refused.status_code == 401

@@ -49,6 +49,7 @@ from starlette.concurrency import run_in_threadpool
 from tutor.api_deps import get_keys
 from tutor.config import Settings
 from tutor.errors import ConfigError
+from tutor.keys import KeyStore
 from tutor.storage import SqliteFile
 from tutor.widget import embed_page
 
@@ -350,6 +351,9 @@ def lti_router(settings: Settings) -> APIRouter:
         storage.set_request(req)
         return config, store, req, ToolSession(req, storage), StarletteCookies(req), storage
 
+    if settings.lti_platforms_file is not None:
+        _start_sweeper(settings)
+
     @router.api_route("/login", methods=["GET", "POST"], name="lti_login")
     async def login(request: Request) -> Response:
         """OIDC third-party login initiation: check cookies, then redirect to the platform's auth endpoint."""
@@ -395,6 +399,30 @@ def lti_router(settings: Settings) -> APIRouter:
     return router
 
 
+def revoke_expired(store: LtiStore, keys: KeyStore) -> int:
+    """Revoke the keys of launches past their lifetime; returns how many."""
+    expired = store.expired()
+    for key_id in expired:
+        keys.revoke(key_id)
+    return len(expired)
+
+
+def _start_sweeper(settings: Settings) -> None:
+    """Revoke expired launch keys every minute (or sooner for short lifetimes), not only at the next launch."""
+    every = min(60.0, settings.lti_launch_token_ttl / 10)
+
+    def sweep() -> None:
+        store, keys = LtiStore(settings.data_dir / "lti.sqlite3"), KeyStore(settings.api_keys_path)
+        while True:
+            try:
+                revoke_expired(store, keys)
+            except Exception:  # a locked or vanished file must not end the sweeping
+                log.exception("could not revoke expired LTI launch keys")
+            time.sleep(every)
+
+    threading.Thread(target=sweep, name="lti-key-sweeper", daemon=True).start()
+
+
 def _chat_page(request: Request, data: dict[str, Any], store: LtiStore, settings: Settings) -> Response:
     """The chat for this learner in this course, with a key that owns exactly their conversation."""
     session_id = session_id_for(data)
@@ -403,8 +431,7 @@ def _chat_page(request: Request, data: dict[str, Any], store: LtiStore, settings
     record, secret = keys.create(["chat"], origins=[], name=f"lti {data.get('sub', '')[:40]} {context.get('id', '')[:40]}")
     for old in store.minted(record.key_id, session_id, settings.lti_launch_token_ttl):
         keys.revoke(old)
-    for old in store.expired():
-        keys.revoke(old)
+    revoke_expired(store, keys)
     keys.release(session_id)  # the conversation moves to this launch's key
     keys.claim(session_id, record.key_id)
     recorder = getattr(request.app.state, "xapi", None)
