@@ -156,3 +156,16 @@ def test_the_iframe_page_answers_with_citations(page, sites):
     chip.click()
     assert frame.locator("tutor-chat .msg.bot .passage mark").first.inner_text().strip()
     shot(page, "iframe")
+
+
+def test_the_embed_page_is_framed_only_by_the_keys_sites(sites):
+    import httpx
+
+    good = httpx.get(f"{sites['api']}/embed", params={"key": sites["key"], "theme": "dark"})
+    assert good.status_code == 200 and 'theme="dark"' in good.text and "<tutor-chat" in good.text
+    assert good.headers["content-security-policy"] == f"frame-ancestors 'self' {sites['host']}"
+    assert good.headers["cache-control"] == "no-store"
+    assert httpx.get(f"{sites['api']}/embed", params={"key": "tk_nope_nope"}).status_code == 401
+    script = httpx.get(f"{sites['api']}/static/tutor-widget.js")
+    assert script.status_code == 200 and "customElements.define(\"tutor-chat\"" in script.text
+    assert httpx.get(f"{sites['api']}/static/..%2Fconfig.py").status_code == 404
