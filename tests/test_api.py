@@ -467,3 +467,17 @@ def test_docs_name_every_error_code():
     codes |= set(re.findall(r'\d+: "([a-z_]+)"', source)) | set(re.findall(r'error_body\("([a-z_]+)"', source))
     guide = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
     assert codes and not [c for c in sorted(codes) if f"`{c}`" not in guide]
+
+
+def test_the_mounted_web_app_answers(live, tutor):
+    """The Gradio app under /ui works through the API server (its queue and streaming under the sub-path)."""
+    from gradio_client import Client
+
+    client = Client(f"{live.url}/ui/", verbose=False)
+    params = client.view_api(return_format="dict", print_info=False)["named_endpoints"]["/respond"]["parameters"]
+    session = "ui-through-the-api"
+    values = {"question": QUESTION, "session_id": session}
+    args = [values.get(p["parameter_name"], p["parameter_default"]) for p in params]
+    client.predict(*args, api_name="/respond")
+    turns = tutor.sessions.history(session)
+    assert [t.question for t in turns] == [QUESTION] and turns[0].reply_kind == "answer"
