@@ -262,15 +262,16 @@ class XapiRecorder:
                 db.execute(f"DELETE FROM statements WHERE id IN ({marks})", ids)
             self.failures, self.last_error = 0, None
             return self.pending() == 0
-        if status == 400 and len(ids) == 1:
-            # A statement the LRS calls malformed will never pass; set it aside (kept, logged) so others flow.
+        if status in (400, 409) and len(ids) == 1:
+            # A statement the LRS refuses as malformed or conflicting will never pass; set it aside (kept,
+            # logged) so the others flow.
             with self._file.transaction() as db:
                 db.execute("UPDATE statements SET rejected = 1, last_error = ? WHERE id = ?",
                            (response.text[:500], ids[0]))
             log.error("LRS rejected statement %s as malformed: %s", ids[0], response.text[:200])
             return self.pending() == 0
-        if status == 400:
-            # Find the bad one: deliver one by one from now on for this batch.
+        if status in (400, 409):
+            # Find the bad one (malformed, or an id the LRS holds with other content): one by one for this batch.
             for statement_id in ids:
                 self._deliver_single(statement_id)
             return self.pending() == 0
@@ -297,7 +298,7 @@ class XapiRecorder:
         with self._file.transaction() as db:
             if response.status_code in (200, 204):
                 db.execute("DELETE FROM statements WHERE id = ?", (statement_id,))
-            elif response.status_code == 400:
+            elif response.status_code in (400, 409):
                 db.execute("UPDATE statements SET rejected = 1, last_error = ? WHERE id = ?",
                            (response.text[:500], statement_id))
                 log.error("LRS rejected statement %s as malformed: %s", statement_id, response.text[:200])
