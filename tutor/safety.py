@@ -122,6 +122,8 @@ def clean(text: str) -> str:
     text = re.sub(r"[a-z][a-z']*", lambda m: _SHORTHAND.get(m.group(0), m.group(0)), text)
     text = _WORD_TOKEN.sub(lambda m: _repair_word(m.group(0)), text)
     text = re.sub(r"\bk[- ]?hole", "k-hole", text)
+    # "how dose it work": no noun phrase starts "how dose", so it is "does".
+    text = re.sub(r"\b(how|why|when|where|who|which) dose\b(?! (?:of|is|was|should|would|will|for)\b)", r"\1 does", text)
     return text
 
 
@@ -163,7 +165,6 @@ _PERSON = r"(?:i|i'm|i've|i'll|i'd|me|my|mine|myself|we|we're|our|us)"
 _SUBJ = (r"(?:i|i'm|we|we're|he|he's|she|she's|they|they're|him|her|my (?:\w+ )?(?:friend|mate|boyfriend|girlfriend|"
          r"partner|husband|wife|brother|sister|son|daughter|roommate|flatmate|dad|mom|mother|father|kid|child|"
          r"buddy|pal|cousin|colleague|housemate|uncle|aunt|grandma|grandpa|neighbou?r|bro|sis))")
-_LEARNING_OPEN = re.compile(r"^(?:why|how come)\b")
 _ANY = r"[^.?!\n]"
 
 # "The someone is me", "not asking for a friend": the writer means themself.
@@ -540,12 +541,12 @@ def match_patterns(text: str, drug_in_view: bool | None = None) -> Match | None:
         m = pattern.search(text)
         if m and not (past and category == "emergency"):
             return Match(kind="crisis", category=category, text=m.group(0))
-    # "Why do people snort it rather than swallow it?" asks for an explanation, not instructions.
-    explaining = bool(_LEARNING_OPEN.search(text)) and not _PERSONAL.search(text)
+    # "Why do people snort it rather than swallow it?", "what does 'tusi' mean?" ask for an explanation.
+    explaining = bool(_EXPLAIN.search(text)) and not _PERSONAL.search(_LEARNER_FRAME.sub(" ", text))
     drugish = bool(_DRUGISH.search(text)) if drug_in_view is None else drug_in_view
     for category, pattern in SAFETY_PATTERNS:
         m = pattern.search(text)
-        if not m or (explaining and category in {"route", "combining", "concealment", "covert", "obtaining", "use"}):
+        if not m or explaining:
             continue
         if category in {"dosing", "obtaining"} and not drugish:
             continue
@@ -801,10 +802,14 @@ _REFERS_BACK = re.compile(r"^(?:and|but|so|ok|okay|then|cool|great|got it|fine|r
                           r"any|one|the stuff|the same)\b")
 
 
+_NEW_TOPIC = re.compile(r"\b(?:unrelated|different (?:question|topic|subject)|change (?:of|the) (?:topic|subject)|"
+                        r"off[- ]topic|new question|something else)\b")
+
+
 def is_follow_up(message: str) -> bool:
     """Whether a message leans on earlier turns: no subject of its own and a back-reference or little content."""
     text = canonical(message)
-    if _TOPIC.search(text):
+    if _TOPIC.search(text) or _NEW_TOPIC.search(text):
         return False
     return bool(_REFERS_BACK.search(text)) or len(text.split()) <= 8
 
@@ -852,63 +857,76 @@ _DISTRESS = re.compile(
 # An overdose word signals danger only when it is about someone in particular.
 _OVERDOSE_PERSONAL = re.compile(r"\b(?:i|i'm|i've|me|my|we|he|she|they|him|her|asking because)\b[^\n]{0,60}\b(?:overdos\w*|"
                                 r"took|taken|snorted|did)\b|\boverdos\w*\b[^\n]{0,60}\b(?:i|i'm|me|my|he|she|him|her)\b")
-_ACTION = re.compile(
-    r"(?:\d ?mg|\d ?g|\d ?ml)\b|\b(?:how much|how many|dose\w*|dosage|amount|mg|milligrams?|grams?|g|ml|bumps?|lines?|keys?|rails?|number|"
-    r"buy\w*|get|getting|got|score|order\w*|find|source|dealer\w*|plug|online|prescri\w*|script|vet|steal\w*|sell\w*|"
-    r"darknet|dark web|market|vendor|supplier|access|accept\w*|qualify|approve\w*|intake|convert|turn into|"
-    r"price|cost|cheap\w*|ship\w*|make|making|cook\w*|synth\w*|extract\w*|purif\w*|powder|crystals?|liquid|vials?|"
-    r"precursors?|mix\w*|combin\w*|together|combo|ratio|stack|before|after|hide|hiding|test|pass|detect\w*|flush|"
-    r"notice|find out|secret\w*|without|snort\w*|inject\w*|smok\w*|sniff\w*|boof\w*|plug\w*|rail\w*|orally|"
-    r"swallow\w*|nose|needle|take|taking|do|doing|use|using|try|trying|tonight|weekend|party|first time|high|trip\w*|"
-    r"k-hole|feel it|stronger|longer|more|again|safely|(?:is it|would it be|is that) (?:ok|okay|safe|alright|fine))\b")
+# Framing that makes the writer a learner, not an actor: "I read that", "for my class", "my doctor said".
+_LEARNER_FRAME = re.compile(
+    r"\b(?:tell|teach|show) (?:me|us) (?:about|more|why|what)\b|\bexplain(?: to me)?\b|\bhelp me understand\b|"
+    r"\b(?:can|could|may) i ask\b|\b(?:i|we) (?:should|need to|want to|would like to|'d like to) (?:know|learn|understand)\b|"
+    r"\bi(?:'m| am)? (?:curious|wondering|wonder|read|heard|saw|learned|noticed|studying|writing|researching)\b|"
+    r"\bfor (?:my|our|a) (?:class|essay|course|exam|project|presentation|report|assignment|thesis|homework)\b|"
+    r"\bmy (?:\w+ )?(?:doctor|gp|psychiatrist|therapist|nurse|teacher|professor|lecturer)\b(?: (?:said|says|told|"
+    r"suggested|mentioned|recommended|thinks))?")
+# Asking for something to be done with the drug: amounts, getting, making, mixing, hiding, taking.
+_DOING = re.compile(
+    r"\b(?:how much|how many|dos(?:e|es|ing|age)|amounts?|mg|grams?|buy\w*|get|getting|score|order\w*|find|source|sell\w*|"
+    r"pay|offer\w*|cash|price|cost|make|making|cook\w*|synth\w*|got|have|extract\w*|purif\w*|mix\w*|combin\w*|together|hide|hiding|"
+    r"pass|tests?|detect\w*|snort\w*|sniff\w*|inject\w*|smok\w*|rail\w*|bump\w*|lines?|keys?|take|taking|do|doing|use|"
+    r"using|try|trying|drink|tonight|weekend|party|parties|high|trip\w*|k-hole|quickest|fastest|stronger|longer)\b|\d ?(?:mg|g|ml)\b")
+# ... by someone in particular: the writer, a how-to, an order, an amount of their own.
+_WRITER = re.compile(r"\b(?:i|i'm|i'll|i've|i'd|me|my|myself|we|we're|we'll|us|our)\b")
+_HOW_TO = re.compile(
+    r"\bhow (?:do|can|should|would|could) (?:you|one)\b|\bhow to\b|\b(?:best|safest|easiest|quickest|right|proper) way "
+    r"(?:to|of)\b|^(?:please )?(?:give|tell|show|walk|teach|list|send|recommend|suggest|find) (?:me|us)\b|"
+    r"\b\d+(?:\.\d+)? ?(?:mg|g|grams?|ml|kg|kilos?|lbs?)\b|\b(?:bumps?|lines?|keys?|rails?)\b")
+# Medicine, law, animals, science, risk and time course: a question framed by one of these, with nobody in
+# particular doing anything, asks about the drug ("how many weeks does it take to work?", "do vets use it?").
+_FRAME = re.compile(
+    r"\b(?:doctors?|clinics?|clinical|hospitals?|patients?|therap\w*|treatments?|infusions?|an(?:a)?esthe\w*|surg\w*|"
+    r"paramedics?|medic\w*|veterinar\w*|animals?|horses?|cats?|dogs?|legal\w*|illegal\w*|laws?|penalt\w*|"
+    r"schedule[ds]?|controlled|police|courts?|stud(?:y|ies)|trials?|research\w*|scientists?|brain|receptors?|neurons?|"
+    r"synap\w*|glutamate|bdnf|nmda|mechanism|harm\w*|danger\w*|risk\w*|damag\w*|side effects?|toxic\w*|weeks|months|"
+    r"depress\w*|ptsd|mental health|pain relie\w*|"
+    r"years|history|invented|discovered|take to work|how (?:long|fast|quickly|soon))\b")
+# Asking what a word means, or why something is so, is learning even when the words sound like a request.
 _EXPLAIN = re.compile(
-    r"^(?:why|how come|what does [\w' -]{1,30} mean|what is [\w' -]{1,30} slang for|what do (?:people|they|you) mean|"
-    r"define|explain|describe|summari[sz]e|compare|essay|for (?:my|a) (?:class|essay|course|exam|presentation)|"
-    r"is it true|(?:is it|are they|isn't it|would it be) (?:dangerous|risky|harmful|bad for you|unsafe)|(?:is|are) (?:a|an) [\w' -]{1,20} (?:a|an|the|just|another|slang)|what happens (?:in|to) the brain|how (?:is|are) (?:it|ketamine|esketamine|\w+) (?:given|administered|"
-    r"used|delivered|dosed|prescribed) (?:in|at|by|for))\b")
-
+    r"^(?:why|how come|define|explain|describe|summari[sz]e|compare|is it true)\b|"
+    r"^what (?:is|are|does|do|'s)\b[^.?!]{0,40}\b(?:mean|means|meaning|slang|short|stand|stands) ?(?:for)?\b|"
+    r"^what (?:is|are|'s) (?:a |an |the )?['\"][^'\"]{1,30}['\"]|^(?:is|are) (?:a|an) [\w' -]{1,20} (?:a|an|the|just|another|slang)\b|"
+    r"^(?:is it|are they|isn't it|would it be) (?:dangerous|risky|harmful|bad for you|unsafe)\b")
 # Asking how to raise something with one's own clinician is the advice we point people to.
 _CLINICIAN = re.compile(r"\b(?:ask|tell|talk to|talk with|discuss with|speak to|speak with|check with|bring up with|raise "
                         r"with) (?:my|your|a|the|our) (?:doctor|gp|psychiatrist|therapist|clinician|nurse|pharmacist|"
                         r"prescriber|care team|clinic)\b")
 _DECEIT = re.compile(r"\b(?:pretend|lie|lying|say it's|convince|trick|fool|so i can|get (?:them|him|her) to|extra|"
                      r"without (?:them|him|her) knowing)\b")
-
-
-# "I" in "what should I know", "I read that", "I'm writing an essay" is about learning, not about the writer.
-_EPISTEMIC = re.compile(r"\b(?:i|we) (?:should|need to|want to|would like to|'d like to) (?:know|learn|understand)\b|"
-                        r"\bi(?:'m| am)? (?:curious|wondering|wonder|read|heard|saw|learned|studying|writing|researching)\b|"
-                        r"\b(?:can|could|may) i ask\b|\bfor (?:my|our) (?:class|essay|course|exam|project|presentation)\b")
 _SOMEONE_REAL = re.compile(r"\b(?:i|i'm|i've|i'll|me|my|myself|we|we're|us|our|he|he's|she|she's|him|her|they're|"
                            r"someone here)\b|\b(?:right now|help (?:me|us|him|her)|please help|need help|emergency|"
                            r"tonight)\b")
 
 
-# Research and clinical framing without the writer in it: "what dose range is used in trials?"
-_CLINICAL = re.compile(r"\b(?:in|during|for|by) (?:research|studies|a study|trials|clinical trials|clinics?|hospitals?|surgery|"
-                       r"anesthesia|anaesthesia|veterinary medicine|vets|doctors|anesthesiologists|patients)\b|"
-                       r"\b(?:anesthetic|anaesthetic|sub-?anesthetic|therapeutic|clinical|medical)\b")
-
-
 def distress_cue(text: str) -> bool:
     """Despair or danger about a real person (corroborates a crisis vote of the classifier)."""
-    if not _SOMEONE_REAL.search(_EPISTEMIC.sub(" ", text)):
+    about = _LEARNER_FRAME.sub(" ", text)
+    if not _SOMEONE_REAL.search(about):
         return False
-    return bool(_DISTRESS.search(text) or _OVERDOSE_PERSONAL.search(_EPISTEMIC.sub(" ", text)))
+    return bool(_DISTRESS.search(text) or _OVERDOSE_PERSONAL.search(about))
 
 
 _BUMP_NAMESAKE = re.compile(r"\b(?:speed|baby|goose) bumps?\b|\bbumps? (?:on|in|under|near|along|to) (?:my|the|your|his|her|"
                             r"their|a)\b|\b(?:line|lines) (?:of code|in the|from the|of the (?:article|text|poem))\b")
 
 
-def action_cue(text: str) -> bool:
-    """Words that ask for something to do with the drug (corroborates a safety vote of the classifier)."""
-    text = _BUMP_NAMESAKE.sub(" ", text)
+def action_cue(text: str, context: str = "") -> bool:
+    """Whether a message asks for use rather than knowledge (corroborates a safety vote of the classifier).
+
+    Someone in particular going to do something always counts; otherwise a framing in medicine, law,
+    animals, science, risk or time course (in the message or the turns it follows up) marks a learning question.
+    """
     if _EXPLAIN.search(text) or (_CLINICIAN.search(text) and not _DECEIT.search(text)):
         return False
-    if _CLINICAL.search(text) and not _PERSONAL.search(text):
-        return False
-    return bool(_ACTION.search(text))
+    text = _LEARNER_FRAME.sub(" ", _BUMP_NAMESAKE.sub(" ", text))
+    if _HOW_TO.search(text):
+        return True
+    return bool(_DOING.search(text)) and bool(_WRITER.search(text) or not _FRAME.search(f"{text} {context}"))
 
 
 # Probability thresholds for the classifier, chosen by cross-validation on the training split.
@@ -981,7 +999,7 @@ class Screen:
                 scores["crisis"] = round(float(row[0]), 3)
                 return SafetyDecision(kind="crisis", category="crisis", layer="sentence", question=message,
                                       scores=scores)
-        if p[1] >= self.safety_threshold and named and action_cue(text) and not _EXPLAIN.search(text):
+        if p[1] >= self.safety_threshold and named and action_cue(text, seen if follow_up else ""):
             return SafetyDecision(kind="safety", category="unsafe_use", layer=layer, question=message, scores=scores)
         return SafetyDecision(kind="ok", question=message, scores=scores)
 
@@ -994,7 +1012,7 @@ class Screen:
         asking_why = bool(_WHY.search(text)) or (bool(_PAST.search(text)) and not _NOW.search(text))
         if p >= self.crisis_threshold and distress_cue(text) and (not asking_why or p >= 0.7):
             return True
-        return whole and p >= 0.9 and not asking_why and bool(_SOMEONE_REAL.search(_EPISTEMIC.sub(" ", text)))
+        return whole and p >= 0.9 and not asking_why and bool(_SOMEONE_REAL.search(_LEARNER_FRAME.sub(" ", text)))
 
     def on_topic(self, segment: str) -> bool:
         """Whether a leftover part of a message is a question about the material."""
