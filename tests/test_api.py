@@ -42,6 +42,7 @@ class LiveServer:
     """A uvicorn server in a thread on a free loopback port."""
 
     def __init__(self, app):
+        self.app = app
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
@@ -413,6 +414,8 @@ def test_web_app_and_docs_are_served(live):
     assert ui.status_code == 200 and "<html" in ui.text.lower()
     assert httpx.get(f"{live.url}/docs").status_code == 200
     assert httpx.get(f"{live.url}/openapi.json").json()["paths"]["/v1/chat"]
+    # the API's lifespan still runs with Gradio mounted (it sets up the answer workers)
+    assert live.app.state.workers.total_tokens == live.app.state.settings.api_workers
 
 
 # -- a Chroma server that goes down ----------------------------------------------------------------------

@@ -287,7 +287,7 @@ def sse(event: str, data: Any) -> str:
 def workers(request: Request) -> anyio.CapacityLimiter:
     """The app's limit on answers computed at once (TUTOR_API_WORKERS worker threads)."""
     limiter = getattr(request.app.state, "workers", None)
-    if limiter is None:  # made on first use, inside the running event loop
+    if limiter is None:  # no lifespan ran (e.g. a TestClient used without `with`): make it now, in this loop
         limiter = request.app.state.workers = anyio.CapacityLimiter(get_settings(request).api_workers)
     return limiter
 
@@ -676,6 +676,7 @@ def build_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.workers = anyio.CapacityLimiter(settings.api_workers)  # bound to this server's event loop
         yield
         for close in reversed(getattr(app.state, "closers", [])):
             close()
