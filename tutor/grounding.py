@@ -62,12 +62,13 @@ no one|very few|hardly any|small share|a great deal|great deal|play a role|plays
 play a part|plays a part|played a part|plays no role|plays no part|play no role|play no part|
 played no role|played no part|nothing to do with|caught the eye|catch the eye|catches the eye|traced back to|
 trace back to|traces back to|laying down|lay down|lays down|short term memory|short term memories|
-long term memory|long term memories|last forever|lasts forever|last long|lasts long|small fraction|tiny fraction|small minority|neurotrophic factor|
+long term memory|long term memories|last forever|lasts forever|last long|lasts long|far from|by no means|
+take effect|takes effect|took effect|taking effect|small fraction|tiny fraction|small minority|neurotrophic factor|
 neurotrophic factors|
 """.replace("\n", "").strip("|").split("|")
 
 NEGATORS = frozenset("not no never n't cannot without neither nor none nobody nothing lack lacks lacking "
-                     "fail fails failed unable no_longer hardly no_one".split())
+                     "fail fails failed unable no_longer hardly no_one far_from by_no_means".split())
 # "X prevents Y from V-ing" means Y does not V.
 BLOCKERS = frozenset("prevent prevents prevented preventing stop stops stopped stopping keep keeps kept keeping "
                      "block blocks blocked blocking bar bars barred stopping hinder hinders hindered keep_from "
@@ -189,12 +190,13 @@ ANTONYMS: list[tuple[str, str, str]] = [
     ("fading", "fade fades fading faded wear_off wears_off wore_off subside subsides wane wanes ebb ebbs end "
                "ends",
      "intensify intensifies intensified peak peaks build builds onset begin begins start starts kick_in "
-     "kicks_in strongest height"),
+     "kicks_in strongest height take_effect takes_effect took_effect taking_effect"),
     ("impact", "impact impacts affect affects affected impair impairs harm harms suffer suffers suffered",
                "spare spares spared "
                "unaffected untouched"),
     ("relation", "related involved linked associated tied play_a_role plays_a_role played_a_role play_a_part "
-                 "plays_a_part played_a_part",
+                 "plays_a_part played_a_part rely relies relying relied depend depends depending underlie "
+                 "underlies underlying",
      "unrelated uninvolved unconnected independent plays_no_role plays_no_part play_no_role play_no_part "
      "played_no_role played_no_part nothing_to_do_with"),
     ("scope", "both also either additionally", "only solely exclusively sole just"),
@@ -586,6 +588,8 @@ def _time_speed(tokens: list[Token]) -> None:
         rank = _UNIT_STEMS.get(t.stem)
         if rank is None or (i > 0 and tokens[i - 1].text in ("recent", "past", "last", "few_recent")):
             continue
+        if rank == 3 and i + 1 < len(tokens) and tokens[i + 1].text in ("after", "later"):
+            rank = 4  # "hours after" is a delay
         if rank >= 4 and t.text.endswith("s") or rank <= 2:
             sign = 1 if rank <= 2 else -1
             if ("speed", sign) not in t.poles:
@@ -598,8 +602,7 @@ def _resolve_negation(tokens: list[Token]) -> None:
     n = len(tokens)
     for i, t in enumerate(tokens):
         if t.text in NEGATORS:
-            if i > 0 and tokens[i - 1].text == "," and t.text == "not":
-                continue  # "overuse, not therapeutic use, may …": a correction, not a denial
+            correction = i > 0 and tokens[i - 1].text == "," and t.text == "not"
             if _time_scope(tokens, i):
                 continue  # "does not work for several weeks": says when, not whether
             # The first content word within four tokens, skipping auxiliaries, is what is denied ...
@@ -608,7 +611,22 @@ def _resolve_negation(tokens: list[Token]) -> None:
                 if u.text in _CLAUSE_BREAK and u.text not in ("which", "who"):
                     break
                 if u.content and (u.text not in AUXILIARIES or u.text in EXCLUSIVES):
-                    (_modifier_focus(tokens, j) or u).negated ^= True
+                    focus = _modifier_focus(tokens, j) or u
+                    if correction and not focus.poles:
+                        break  # "overuse, not therapeutic use, may …" names who does it, denies nothing
+                    focus.negated ^= True
+                    if focus.text in _PERMISSIVE:
+                        # "does not let glutamate switch on the receptor": the receptor is not switched on
+                        for v in tokens[j + 1 : j + 5]:
+                            if v.text in _CLAUSE_BREAK:
+                                break
+                            if v.poles and v.stem not in _ENTITY_KIND:
+                                v.negated ^= True
+                                break
+                    if focus.text in _ALL_WORDS or focus.text == "always":
+                        focus.poles = []  # "not all" is not "none": it agrees with "many"
+                    if focus.text in EXCLUSIVES and j + 1 < n and tokens[j + 1].text not in _CLAUSE_BREAK:
+                        tokens[j + 1].poles = [p for p in tokens[j + 1].poles if p[0] != "quantity"]
                     break
     for i, t in enumerate(tokens):
         if t.text in BLOCKERS and not t.negated:
@@ -624,7 +642,9 @@ def _resolve_negation(tokens: list[Token]) -> None:
 
 
 _ADVERBS = frozenset("forever for_good for_ever fast soon long much often always later early indefinitely "
-                     "permanently".split())
+                     "permanently right_away straight_away at_once".split())
+_PERMISSIVE = frozenset("let lets allow allows allowed enable enables permit permits help helps make makes "
+                        "cause causes".split())
 _MODIFIER_CONCEPTS = frozenset("speed duration rank magnitude frequency level quantity".split())
 
 
@@ -1024,6 +1044,10 @@ class Judge:
         # "not rare" where the source says "abundant": denying the opposite agrees with the source.
         ev_signs = {cs for a in ev.analysed for t in a.tokens if t.content and t.poles for cs in _signed_concepts(t)}
         if any(t.negated and t.poles and set(_signed_concepts(t)) & ev_signs for t in parsed.tokens):
+            return None
+        # Denying a degree or a restriction ("not just a few", "not quickly") is left to the polarity check.
+        if all(t.poles and {c for c, _ in t.poles} <= _MODIFIER_CONCEPTS | {"scope"}
+               for t in parsed.tokens if t.negated):
             return None
         return "negation: the claim denies what the source states"
 
