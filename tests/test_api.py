@@ -380,6 +380,11 @@ def test_openai_client_gets_answers_with_citations(live, keys):
     assert last.choices[0].finish_reason == "stop"
     assert "".join(pieces).strip() == content.strip()
     assert last.model_extra["citations"] == extra["citations"]
+    # errors reach the SDK as its own exception types, with our code and message
+    with pytest.raises(openai.AuthenticationError) as refused:
+        openai.OpenAI(base_url=f"{live.url}/v1", api_key="tk_wrong_key", max_retries=0).chat.completions.create(
+            model="tutor", messages=[{"role": "user", "content": QUESTION}])
+    assert refused.value.body["code"] == "invalid_key"
 
 
 def test_openai_earlier_messages_are_context_for_a_follow_up(live, keys):
