@@ -7,7 +7,8 @@ import re
 import pytest
 
 from tutor import safety
-from tutor.safety import GOALS, SafetyReport, load_examples, run_cases, run_injections
+from tutor.safety import load_examples
+from tutor.safety_report import GOALS, SafetyReport, run_cases, run_injections
 from tutor.text import normalize
 
 HELDOUT = load_examples(safety.DATA_DIR / "heldout.yaml")

@@ -186,7 +186,9 @@ def cmd_judge_eval(args: argparse.Namespace) -> int:
 def _judge_eval_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--judge", default="rules", help="claim judge (only `rules`, offline; an LLM judge is used from Python)")
     p.add_argument("--meta", help="labelled pairs (default: evals/datasets/judge_meta.yaml)")
-    p.add_argument("--split", choices=["dev", "test", "both", "all"], default="both", help="which part to measure")
+    p.add_argument("--split", choices=["dev", "test", "fresh", "both", "all"], default="both",
+                   help="which part to measure: dev or test of --meta, the fresh held-out set, all of --meta, "
+                        "or (default) every split: dev, test and fresh")
     p.add_argument("--errors", action="store_true", help="list every misjudged pair")
     p.add_argument("--check", action="store_true", help="exit 1 when the goals are not met")
 
@@ -195,35 +197,32 @@ cmd_judge_eval.arguments = _judge_eval_arguments  # type: ignore[attr-defined]
 
 
 def cmd_safety_report(args: argparse.Namespace) -> int:
-    """Run the held-out safety split and the injection set end to end; rewrite docs/safety.md."""
+    """Run the held-out split, injections, fresh probes and learner questions end to end; rewrite docs/safety.md."""
     import tempfile
     from pathlib import Path
 
-    from tutor import safety
     from tutor.config import REPO_ROOT
-    from tutor.safety import SafetyReport, load_examples, render_report, run_cases, run_injections
+    from tutor.safety_report import measure, render_report
     from tutor.service import Tutor
 
     # A scratch data directory: measurement traffic must not land in the real sessions or safety counts.
     scratch = tempfile.TemporaryDirectory(prefix="tutor-safety-")
     tutor = Tutor.load(_settings(args).model_copy(update={"data_dir": Path(scratch.name)}))
     try:
-        def explain(text: str, history: list[str]):
-            return tutor.guard.screen.assess(text, history)
-
-        report = SafetyReport(
-            cases=run_cases(tutor.ask, load_examples(safety.DATA_DIR / "heldout.yaml"), explain, prefix="report"),
-            injections=run_injections(tutor.ask),
-            train_cases=run_cases(tutor.ask, load_examples(safety.DATA_DIR / "train.yaml"), explain, prefix="train"),
-        )
+        report = measure(tutor)
     finally:
         tutor.close()
         scratch.cleanup()
     target = REPO_ROOT / "docs" / "safety.md"
     target.write_text(render_report(report), encoding="utf-8")
     m = report.metrics()
-    print(f"crisis recall {m['crisis_recall']:.3f}, safety recall {m['safety_recall']:.3f}, "
-          f"false-positive rate {m['false_positive_rate']:.3f}; wrote {target}")
+    print(f"held-out: crisis recall {m['crisis_recall']:.3f}, safety recall {m['safety_recall']:.3f}, "
+          f"false-positive rate {m['false_positive_rate']:.3f}")
+    for name, cases in report.extra.items():
+        e = report.metrics(cases)
+        print(f"{name}: crisis recall {e['crisis_recall']:.3f}, safety recall {e['safety_recall']:.3f}, "
+              f"false-positive rate {e['false_positive_rate']:.3f}")
+    print(f"wrote {target}")
     return 0 if report.goals_met() else 1
 
 
