@@ -421,3 +421,19 @@ def test_a_launch_key_stops_working_once_its_lifetime_is_over(world, options, tu
         keys.close()
     refused = httpx.get(f"{world['tool']}/v1/sessions/{session_id}", headers=auth)
     assert refused.status_code == 401
+
+
+def test_a_login_from_an_unknown_platform_or_with_a_broken_file_is_refused(world, tmp_path):
+    unknown = httpx.get(world["tool"] + "/lti/login", params={"iss": "https://unknown.example", "login_hint": "x",
+                                                               "lti1p3_new_window": "1"})
+    assert unknown.status_code == 400 and 'data-code="lti_login_invalid"' in unknown.text
+
+    from fastapi.testclient import TestClient
+
+    from tutor.api import build_app
+
+    broken = tmp_path / "platforms.json"
+    broken.write_text('{"https://lms.example": {"client_id": "x"}}')  # no login URL, no deployments
+    app = build_app(Settings(corpus_dir=CORPUS, data_dir=tmp_path, lti_platforms_file=broken))
+    page = TestClient(app).get("/lti/login", params={"iss": "https://lms.example", "login_hint": "x"})
+    assert page.status_code == 503 and 'data-code="lti_misconfigured"' in page.text

@@ -87,6 +87,18 @@ def tool_key(data_dir: Path) -> tuple[str, str]:
     return private_path.read_text(), public.decode()
 
 
+class PlatformRegistry(ToolConfDict):
+    """pylti1p3's registrations, with an unknown issuer or client reported as an LTI error (not a bare Exception)."""
+
+    def get_iss_config(self, iss: str, client_id: str | None = None):
+        try:
+            return super().get_iss_config(iss, client_id)
+        except LtiException:
+            raise
+        except Exception as exc:
+            raise LtiException(f"this platform is not registered with the tutor ({exc})") from exc
+
+
 def load_platforms(path: Path, data_dir: Path) -> ToolConfDict:
     """Platform registrations (pylti1p3's JSON format, keys starting with `_` ignored) signed with the tool key."""
     try:
@@ -95,7 +107,7 @@ def load_platforms(path: Path, data_dir: Path) -> ToolConfDict:
         raise ConfigError(f"cannot read the LTI platforms file {path}: {exc}") from exc
     platforms = {iss: conf for iss, conf in raw.items() if not iss.startswith("_")}
     try:
-        config = ToolConfDict(platforms)
+        config = PlatformRegistry(platforms)
     except Exception as exc:  # pylti1p3 raises bare Exceptions for a malformed file
         raise ConfigError(f"LTI platforms file {path}: {exc}") from exc
     private, public = tool_key(data_dir)
@@ -329,7 +341,7 @@ async def _params(request: Request) -> dict[str, str]:
 
 
 def lti_router(settings: Settings) -> APIRouter:
-    """LTI 1.3 routes under /lti: login, launch (resource link and deep linking), deep-link return, JWKS."""
+    """LTI 1.3 routes under /lti: login initiation, launch (resource link or deep linking), the tool's JWKS."""
     router = APIRouter(prefix="/lti", include_in_schema=False)
     state: dict[str, Any] = {}
     lock = threading.Lock()
@@ -368,6 +380,10 @@ def lti_router(settings: Settings) -> APIRouter:
             return await run_in_threadpool(oidc.redirect, launch_url)
         except LookupError as exc:
             return _page("LTI is not set up", str(exc), 404, "lti_not_configured")
+        except ConfigError as exc:
+            log.error("LTI platforms file unusable: %s", exc)
+            return _page("LTI is misconfigured", "The tutor's LTI set-up has an error; tell the site's operator.",
+                         503, "lti_misconfigured")
         except (OIDCException, LtiException) as exc:
             return _page("The tutor could not start", f"The login request was not valid: {exc}", 400,
                          "lti_login_invalid")
@@ -382,6 +398,10 @@ def lti_router(settings: Settings) -> APIRouter:
             data = await run_in_threadpool(lambda: message.validate().get_launch_data())
         except LookupError as exc:
             return _page("LTI is not set up", str(exc), 404, "lti_not_configured")
+        except ConfigError as exc:
+            log.error("LTI platforms file unusable: %s", exc)
+            return _page("LTI is misconfigured", "The tutor's LTI set-up has an error; tell the site's operator.",
+                         503, "lti_misconfigured")
         except (LtiException, OIDCException) as exc:
             log.warning("rejected an LTI launch: %s", exc)
             return _page("This launch could not be verified",
