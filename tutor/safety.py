@@ -1,9 +1,15 @@
 """The safety layer: crisis, harmful-use and prompt-injection screening, replies, output check, counters.
 
-Pure logic plus a small classifier. Layers, cheapest first:
-normalise (case, spacing, leetspeak, misspellings, slang) → injection screen (strip or refuse) →
-patterns for unambiguous cases → a logistic regression on sentence embeddings trained on
-`tutor/data/safety/train.yaml`. Embeddings come in as a function; this module loads no model.
+Pure logic plus a small classifier; embeddings come in as a function, this module loads no model.
+Each message goes through, in order:
+1. normalise: case, spacing, leetspeak, shorthand, misspelt key words, street names → "ketamine";
+2. crisis patterns: suicidal intent, self-harm, an emergency now (these win over everything else);
+3. injection screen: injected instructions are dropped, a legitimate question left over is judged alone;
+4. harmful-intent patterns: dosing, obtaining, making, combining, hiding, covert dosing, routes;
+5. classifier: logistic regression on sentence embeddings (`tutor/data/safety/train.yaml`), whose vote
+   counts only when the words agree: a distress cue for crisis, a request for use (`action_cue`) for safety.
+Answers then pass the output check (doses, prices, sources, procedures, prompt text not in the material).
+Measurement lives in `tutor.safety_report`.
 """
 
 from __future__ import annotations
@@ -149,7 +155,7 @@ def mentions_drug(canonical_text: str) -> bool:
     return bool(_DRUG.search(canonical_text))
 
 
-# ============================================================================ patterns
+# ============================================================================ crisis and harmful-intent patterns
 
 
 class Match(BaseModel):
@@ -412,15 +418,12 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("synthesis", _R(r"\b(?:get|take|remove|wash) (?:the )?cut(?:s|ting agents?)? out|\bremove (?:the )?(?:cut|adulterants?|"
                      r"fillers?)\b")),
     # ------------------------------------------------------------------ combining for effect
-    ("combining", _R(r"\bketamine ?(?:\+|and|&|with|plus|then|after|before|or) ?(?:a |some |\w+ )?(?:mdma|molly|mandy|cocaine|"
-                     r"coke|alcohol|booze|drink|drinks|beer|weed|cannabis|acid|lsd|2c-?b|2cb|mushrooms|shrooms|xanax|"
-                     r"benzos?|ghb|speed|meth|ecstasy|pills|opioids?|heroin|valium|nitrous|nos|poppers|ambien|oxy|"
-                     r"alprazolam|diazepam|adderall|dmt|molly)\b" + _ANY + r"{0,60}\b(?:ratio|order|before or after|"
+    ("combining", _R(r"\bketamine ?(?:\+|and|&|with|plus|then|after|before|or) ?(?:a |some |\w+ )?" + _OTHER_DRUGS +
+                     r"\b" + _ANY + r"{0,60}\b(?:ratio|order|before or after|"
                      r"better|best|stronger|deeper|vibe|combo\b(?! considered)|tonight|for the best|first|enhance|"
                      r"should i|can i|ok to|okay to|i'm|intense|visuals|night|together for|mix well|go well|come down|"
                      r"come-?up|ruin)")),
-    ("combining", _R(r"\b(?:mdma|molly|mandy|cocaine|coke|alcohol|weed|acid|lsd|2c-?b|2cb|shrooms|xanax|benzos?|ghb|speed|"
-                     r"ecstasy|pills|beers?|drinks?)\b" + _ANY + r"{0,30}\b(?:with|and|\+|before|after|on) (?:my )?(?:ketamine|"
+    ("combining", _R(r"\b" + _OTHER_DRUGS + r"\b" + _ANY + r"{0,30}\b(?:with|and|\+|before|after|on) (?:my )?(?:ketamine|"
                      r"bumps?|lines?|it)\b" + _ANY + r"{0,60}\b(?:ratio|order|better|best|stronger|deeper|tonight|"
                      r"should i|can i|ok|okay|fine|i'm|first|come down|before it gets)")),
     ("combining", _R(r"\b(?:ketamine|mdma|coke|cocaine|molly)\b[^\n]{0,20}\bratio\b|\bratio\b[^\n]{0,20}\b(?:ketamine|"
@@ -838,22 +841,27 @@ class SafetyDecision(BaseModel):
 # The classifier proposes; a cue in the words must agree before it blocks anything. Its mistakes on
 # near-miss questions ("is it possible to overdose?", "what does bump mean?") lack these cues.
 _DISTRESS = re.compile(
-    r"\b(?:die|dying|dead|death|kill\w*|suicid\w*|end (?:it|things|everything|my)|over with|gone|goodbye|disappear\w*|"
-    r"not (?:be )?(?:here|around|alive)|(?:not|never) wake|wake up|exist\w*|alive|(?:to|want|wanna) live|living|"
-    r"hopeless\w*|pointless|no point|the point|tired of|can't (?:go on|cope|take|do this|stop|breathe|move|feel|stand|"
-    r"wake)|give up|giving up|worthless|burden|better off|nobody|no one|alone|empty|scared|afraid|panic\w*|terrified|"
-    r"help (?:me|us|him|her|them)|please help|need help|someone help|get help|emergency|ambulance|hospital|breath\w*|respond\w*|unresponsive|blue|seizure|fit|bleed\w*|blood|funeral|grave|"
-    r"relief|letters|last thing|nothing (?:helps|works|left)|doesn't help|even that|for good|switch (?:myself|me) off|rope|"
-    r"noose|razor|blades?|wrists?|stitches|scratch\w*|cuts|twitch\w*|jerking|sweating|collapsed|on the floor|"
-    r"unconscious|collapsed|passed out|pulse|heart|chest|vomit\w*|throwing up|sick|spinning|right now|tonight|"
-    r"hurt\w*|harm\w*|cut|cutting|burn\w*|overdosed|took (?:too|way|a lot|loads|all)|too much|pills|note|a plan|my plan|planning to|"
-    r"jump|bridge|agony|pain|won't (?:wake|respond|stop|breathe)|isn't (?:breathing|moving|responding|waking)|not moving|"
-    r"not waking|dying|forever|permanent\w*|on purpose|"
-    r"slurr\w*|gasp\w*|lips|call (?:someone|anyone|an ambulance|for help)|be here|here anymore|anymore|trying again|"
-    r"try again|confused|sleepy|drowsy|shaking|fainted|faint|being around|stop being|making it|make it to|giving "
-    r"(?:my|away)|coming out|come out of it|survive|roof|bridge|ledge|end (?:your|my) life|peaceful\w*|done trying|"
-    r"so done|i'm done|tired of|cope|happier without|without me|the night|need it to|stop a heart|fatal|lethal|"
-    r"cold and|floppy|gurgl\w*|limp|no way out|lethal|stay asleep|stay that way|going out|way out|decided how|check out|end it)\b")
+    r"\b(?:"
+    r"die|dying|dead|death|kill\w*|suicid\w*|end (?:it|things|everything|my)|over with|gone|goodbye|"
+    r"disappear\w*|not (?:be )?(?:here|around|alive)|(?:not|never) wake|wake up|exist\w*|alive|"
+    r"(?:to|want|wanna) live|living|hopeless\w*|pointless|no point|the point|tired of|"
+    r"can't (?:go on|cope|take|do this|stop|breathe|move|feel|stand|wake)|give up|giving up|worthless|burden|"
+    r"better off|nobody|no one|alone|empty|scared|afraid|panic\w*|terrified|help (?:me|us|him|her|them)|"
+    r"please help|need help|someone help|get help|emergency|ambulance|hospital|breath\w*|respond\w*|"
+    r"unresponsive|blue|seizure|fit|bleed\w*|blood|funeral|grave|relief|letters|last thing|"
+    r"nothing (?:helps|works|left)|doesn't help|even that|for good|switch (?:myself|me) off|rope|noose|razor|"
+    r"blades?|wrists?|stitches|scratch\w*|cuts|twitch\w*|jerking|sweating|collapsed|on the floor|unconscious|"
+    r"passed out|pulse|heart|chest|vomit\w*|throwing up|sick|spinning|right now|tonight|hurt\w*|harm\w*|cut|"
+    r"cutting|burn\w*|overdosed|took (?:too|way|a lot|loads|all)|too much|pills|note|a plan|my plan|"
+    r"planning to|jump|bridge|agony|pain|won't (?:wake|respond|stop|breathe)|"
+    r"isn't (?:breathing|moving|responding|waking)|not moving|not waking|forever|permanent\w*|on purpose|"
+    r"slurr\w*|gasp\w*|lips|call (?:someone|anyone|an ambulance|for help)|be here|here anymore|anymore|"
+    r"trying again|try again|confused|sleepy|drowsy|shaking|fainted|faint|being around|stop being|making it|"
+    r"make it to|giving (?:my|away)|coming out|come out of it|survive|roof|ledge|end (?:your|my) life|"
+    r"peaceful\w*|done trying|so done|i'm done|cope|happier without|without me|the night|need it to|"
+    r"stop a heart|fatal|lethal|cold and|floppy|gurgl\w*|limp|no way out|stay asleep|stay that way|going out|"
+    r"way out|decided how|check out|end it"
+    r")\b")
 # An overdose word signals danger only when it is about someone in particular.
 _OVERDOSE_PERSONAL = re.compile(r"\b(?:i|i'm|i've|me|my|we|he|she|they|him|her|asking because)\b[^\n]{0,60}\b(?:overdos\w*|"
                                 r"took|taken|snorted|did)\b|\boverdos\w*\b[^\n]{0,60}\b(?:i|i'm|me|my|he|she|him|her)\b")
@@ -871,8 +879,7 @@ _DOING = re.compile(
     r"pay|offer\w*|cash|price|cost|make|making|cook\w*|synth\w*|got|have|extract\w*|purif\w*|mix\w*|combin\w*|together|hide|hiding|"
     r"pass|tests?|detect\w*|snort\w*|sniff\w*|inject\w*|smok\w*|rail\w*|bump\w*|lines?|keys?|take|taking|do|doing|use|"
     r"using|try|trying|drink|tonight|weekend|party|parties|high|trip\w*|k-hole|quickest|fastest|stronger|longer)\b|\d ?(?:mg|g|ml)\b")
-# ... by someone in particular: the writer, a how-to, an order, an amount of their own.
-_WRITER = re.compile(r"\b(?:i|i'm|i'll|i've|i'd|me|my|myself|we|we're|we'll|us|our)\b")
+# ... by someone in particular: the writer (`_PERSONAL`), a how-to, an order, an amount of their own.
 _HOW_TO = re.compile(
     r"\bhow (?:do|can|should|would|could) (?:you|one)\b|\bhow to\b|\b(?:best|safest|easiest|quickest|right|proper) way "
     r"(?:to|of)\b|^(?:please )?(?:give|tell|show|walk|teach|list|send|recommend|suggest|find) (?:me|us)\b|"
@@ -926,7 +933,7 @@ def action_cue(text: str, context: str = "") -> bool:
     text = _LEARNER_FRAME.sub(" ", _BUMP_NAMESAKE.sub(" ", text))
     if _HOW_TO.search(text):
         return True
-    return bool(_DOING.search(text)) and bool(_WRITER.search(text) or not _FRAME.search(f"{text} {context}"))
+    return bool(_DOING.search(text)) and bool(_PERSONAL.search(text) or not _FRAME.search(f"{text} {context}"))
 
 
 # Probability thresholds for the classifier, chosen by cross-validation on the training split.
