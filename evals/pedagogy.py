@@ -1,0 +1,203 @@
+"""Measuring the tutoring layer: grading accuracy on hand-labelled learner answers, and the question bank's checks.
+
+`tutor quiz-eval` runs it and rewrites docs/pedagogy.md. Uses only the public API of tutor.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+from pydantic import BaseModel
+
+from tutor.config import REPO_ROOT
+from tutor.quiz import BLANK, DISTRACTOR_MAX_SIMILARITY, equivalent, item_from_passage
+from tutor.types import Citation
+
+DATASET = REPO_ROOT / "evals" / "datasets" / "learner_answers.yaml"
+REPORT = REPO_ROOT / "docs" / "pedagogy.md"
+EXPECTED = {"correct": "correct", "paraphrased": "correct", "partly": "partly", "wrong": "incorrect",
+            "contradicting": "incorrect"}
+GOALS = {"accuracy": 0.9, "contradicting_marked_correct": 0}
+
+
+class GradedCase(BaseModel):
+    """One labelled answer and how the grader judged it."""
+
+    question_id: str
+    split: str
+    kind: str
+    answer: str
+    expected: str
+    got: str
+    reasons: list[str]
+
+
+def locate(tutor: Any, text: str, marker: int = 1) -> Citation:
+    """The exact citation of a passage quoted from the corpus (raises ValueError when it is not there)."""
+    for chunk in tutor.chunks:
+        i = chunk.text.find(text)
+        if i >= 0:
+            return Citation(marker=marker, chunk_id=chunk.chunk_id, source=chunk.source, section=chunk.section,
+                            text=text, start=chunk.start + i, end=chunk.start + i + len(text))
+    raise ValueError(f"passage not in the material: {text[:60]!r}")
+
+
+def load_cases(path: Path = DATASET) -> list[dict]:
+    """The labelled questions of the dataset."""
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+
+
+def grade_dataset(tutoring: Any, path: Path = DATASET) -> list[GradedCase]:
+    """Grade every labelled answer with the tutor's grader."""
+    out = []
+    for q in load_cases(path):
+        cites = [locate(tutoring.tutor, p, n) for n, p in enumerate(q["passages"], 1)]
+        item = item_from_passage(q["question"], cites)
+        for a in q["answers"]:
+            grade = tutoring.grader.grade(item, a["text"])
+            out.append(GradedCase(question_id=q["id"], split=q.get("split", "test"), kind=a["kind"], answer=a["text"],
+                                  expected=EXPECTED[a["kind"]], got=grade.label, reasons=grade.reasons))
+    return out
+
+
+def grading_metrics(cases: list[GradedCase]) -> dict[str, Any]:
+    """Accuracy overall and per split and kind; contradicting answers marked correct; confusion counts."""
+    def acc(cs: list[GradedCase]) -> float:
+        return sum(c.got == c.expected for c in cs) / len(cs) if cs else float("nan")
+
+    return {
+        "answers": len(cases),
+        "accuracy": acc(cases),
+        "by_split": {s: acc([c for c in cases if c.split == s]) for s in sorted({c.split for c in cases})},
+        "by_kind": {k: acc([c for c in cases if c.kind == k]) for k in EXPECTED},
+        "contradicting_marked_correct": sum(c.kind == "contradicting" and c.got == "correct" for c in cases),
+        "paraphrase_marked_incorrect": sum(c.kind == "paraphrased" and c.got == "incorrect" for c in cases),
+        "confusion": Counter((c.expected, c.got) for c in cases),
+    }
+
+
+def check_bank(tutoring: Any) -> dict[str, Any]:
+    """Re-check every item of the question bank with the judge and the embedding model."""
+    bank = tutoring.bank()
+    keys_supported = 0
+    distractors = bad_distractors = 0
+    false_items = false_supported = 0
+    problems: list[str] = []
+    for item in bank.items:
+        passages = [c.text for c in item.citations]
+        if tutoring.judge(item.key, passages).label == "supported":
+            keys_supported += 1
+        else:
+            problems.append(f"key not supported: {item.item_id}")
+        if item.kind == "multiple_choice":
+            vecs = np.asarray(tutoring.embed(list(item.options)), dtype=float)
+            vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+            a = item.options.index(item.answer)
+            stem_text = re.search(r"“(.*)”", item.question, re.S)
+            for i, option in enumerate(item.options):
+                if option == item.answer:
+                    continue
+                distractors += 1
+                filled = stem_text.group(1).replace(BLANK, option) if stem_text else option
+                if equivalent(option, item.answer) or float(vecs[i] @ vecs[a]) >= DISTRACTOR_MAX_SIMILARITY \
+                        or tutoring.judge(filled, passages).label == "supported":
+                    bad_distractors += 1
+                    problems.append(f"distractor equivalent to the answer: {item.item_id} {option!r}")
+        if item.kind == "true_false" and item.answer == "False":
+            false_items += 1
+            statement = re.search(r"“(.*)”", item.question, re.S)
+            if statement and tutoring.judge(statement.group(1), passages).label == "supported":
+                false_supported += 1
+                problems.append(f"false statement supported: {item.item_id}")
+    return {"items": len(bank.items), "by_kind": Counter(i.kind for i in bank.items),
+            "keys_supported": keys_supported, "distractors": distractors, "equivalent_distractors": bad_distractors,
+            "false_statements": false_items, "false_statements_supported": false_supported,
+            "rejected_at_generation": bank.rejected, "objectives": len(tutoring.lessons().objectives()),
+            "problems": problems}
+
+
+def goals_met(grading: dict[str, Any], bank: dict[str, Any]) -> bool:
+    """Whether the issue's goals hold."""
+    return (grading["accuracy"] >= GOALS["accuracy"] and grading["contradicting_marked_correct"] == 0
+            and bank["keys_supported"] == bank["items"] and bank["equivalent_distractors"] == 0
+            and bank["false_statements_supported"] == 0)
+
+
+def render(grading: dict[str, Any], bank: dict[str, Any], cases: list[GradedCase]) -> str:
+    """docs/pedagogy.md's measured section."""
+    lines = ["## Measured", "",
+             "Run `tutor quiz-eval` (rewrites this section). Offline, deterministic, extractive backend.", "",
+             f"**Grading** on `evals/datasets/learner_answers.yaml` ({grading['answers']} hand-labelled answers to "
+             f"{len({c.question_id for c in cases})} questions):", "",
+             "| measure | value | goal |", "|---|---|---|",
+             f"| accuracy (all) | {grading['accuracy']:.3f} | ≥ {GOALS['accuracy']} |"]
+    for split, value in grading["by_split"].items():
+        lines.append(f"| accuracy ({split} split) | {value:.3f} | |")
+    for kind, value in grading["by_kind"].items():
+        lines.append(f"| accuracy on {kind} answers | {value:.3f} | |")
+    lines += [f"| contradicting answers marked correct | {grading['contradicting_marked_correct']} | 0 |",
+              f"| paraphrased answers marked incorrect | {grading['paraphrase_marked_incorrect']} | 0 |", "",
+              "Confusion (expected → graded): " + ", ".join(
+                  f"{e}→{g}: {n}" for (e, g), n in sorted(grading["confusion"].items())), ""]
+    misses = [c for c in cases if c.got != c.expected]
+    if misses:
+        lines += ["Misgraded answers:", ""]
+        lines += [f"- `{c.question_id}` ({c.kind}, expected {c.expected}, graded {c.got}): “{c.answer}” — "
+                  f"{'; '.join(c.reasons)}" for c in misses]
+        lines.append("")
+    kinds = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(bank["by_kind"].items()))
+    lines += [f"**Question bank** of the article: {bank['objectives']} objectives, {bank['items']} items ({kinds}).", "",
+              "| check | result |", "|---|---|",
+              f"| answer keys supported by their cited passage (judge) | {bank['keys_supported']} / {bank['items']} |",
+              f"| distractors equivalent to the answer (same stem or acronym, cosine ≥ {DISTRACTOR_MAX_SIMILARITY}, "
+              f"or judged supported in the answer's place) | {bank['equivalent_distractors']} / {bank['distractors']} |",
+              f"| false true/false statements the judge calls supported | {bank['false_statements_supported']} / "
+              f"{bank['false_statements']} |",
+              f"| candidates dropped while generating | " + ", ".join(
+                  f"{k.replace('_', ' ')}: {v}" for k, v in bank["rejected_at_generation"].items()) + " |", ""]
+    return "\n".join(lines)
+
+
+def write_report(measured: str, path: Path = REPORT) -> None:
+    """Replace the measured section of docs/pedagogy.md (everything from '## Measured' to the next '## ')."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Pedagogy\n\n## Measured\n"
+    head, sep, rest = text.partition("## Measured")
+    tail = ""
+    if sep:
+        nxt = re.search(r"^## ", rest[1:], re.M)
+        tail = rest[nxt.start() + 1:] if nxt else ""
+    path.write_text(head + measured.rstrip() + "\n\n" + tail.lstrip() if tail else head + measured.rstrip() + "\n",
+                    encoding="utf-8")
+
+
+def run_quiz_eval(args: Any, settings: Any) -> int:
+    """`tutor quiz-eval`: measure, print a summary, rewrite docs/pedagogy.md; 1 when a goal is missed."""
+    from tutor.service import Tutor
+
+    tutor = Tutor.load(settings)
+    try:
+        tutoring = tutor.tutoring
+        cases = grade_dataset(tutoring, Path(args.dataset) if getattr(args, "dataset", None) else DATASET)
+        grading = grading_metrics(cases)
+        bank = check_bank(tutoring)
+    finally:
+        tutor.close()
+    print(f"grading accuracy {grading['accuracy']:.3f} ("
+          + ", ".join(f"{s} {v:.3f}" for s, v in grading["by_split"].items())
+          + f"); contradicting marked correct {grading['contradicting_marked_correct']}; "
+          f"keys supported {bank['keys_supported']}/{bank['items']}; equivalent distractors "
+          f"{bank['equivalent_distractors']}/{bank['distractors']}; false statements supported "
+          f"{bank['false_statements_supported']}/{bank['false_statements']}")
+    if getattr(args, "errors", False):
+        for c in cases:
+            if c.got != c.expected:
+                print(f"  {c.question_id} {c.kind}: expected {c.expected}, got {c.got}: {c.answer}  [{'; '.join(c.reasons)}]")
+    if not getattr(args, "no_report", False):
+        write_report(render(grading, bank, cases))
+        print(f"wrote {REPORT}")
+    return 0 if goals_met(grading, bank) else 1

@@ -1,0 +1,220 @@
+"""Chat commands and Socratic mode: what `Tutor.stream` hands over once the safety guard passed a message.
+
+Commands: "quiz me [on <topic>]" or "/quiz [topic]", "stop quiz", "/socratic on|off", "show me the answer",
+"another hint", "/progress" ("what should I study next?"), "/lessons". While a quiz waits for an
+answer, the next message is graded as the answer (a message ending in "?" is answered as a question
+instead, and the quiz keeps waiting). In Socratic mode a question gets a guiding question and hints
+drawn from the passages the answer would cite; the cited answer is shown after the learner tries
+(the attempt is graded first) or asks for it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from tutor.quiz import BLANK, item_from_passage, key_points, terms_in
+from tutor.text import content_stems, stem
+from tutor.types import TutorReply
+
+if TYPE_CHECKING:
+    from tutor.tutoring import Tutoring
+
+_END = r"\s*[.!]*\s*$"
+QUIZ = re.compile(r"^\s*(?:/quiz|(?:please\s+)?(?:quiz|test)\s+me|give me a quiz)(?:\s+(?:on|about)?\s*(?P<scope>[^?]+?))?"
+                  r"\s*[.!?]*\s*$", re.I)
+SOCRATIC = re.compile(r"^\s*(?:/socratic\s+|(?:turn\s+)?socratic(?:\s+mode)?\s+)(?P<state>on|off)" + _END, re.I)
+REVEAL = re.compile(r"^\s*(?:/answer|/reveal|(?:please\s+)?show(?:\s+me)?(?:\s+the)?\s+answer|reveal(?:\s+the\s+answer)?|"
+                    r"tell me the answer|(?:i\s+)?give up)" + _END, re.I)
+HINT = re.compile(r"^\s*(?:/hint|(?:another|a|one more|more)\s+hints?|hint|give me (?:another |a )?hint)" + _END, re.I)
+STOP = re.compile(r"^\s*(?:/stop|(?:stop|end|quit|exit)(?:\s+the)?\s+quiz)" + _END, re.I)
+PROGRESS = re.compile(r"^\s*(?:/progress|/next|(?:show\s+)?my progress|what should i (?:study|learn) next)\s*[.!?]*\s*$",
+                      re.I)
+LESSONS = re.compile(r"^\s*(?:/lessons|(?:show\s+)?(?:the\s+)?lesson map)" + _END, re.I)
+
+
+def _reply(message: str, session_id: str, text: str, citations=(), suggestions=(), standalone: str = "") -> TutorReply:
+    return TutorReply(kind="answer", answer=text, citations=list(citations), session_id=session_id, question=message,
+                      standalone_question=standalone, suggestions=list(suggestions), backend="tutoring")
+
+
+def _choices(item) -> list[str]:
+    return list(item.options) if item.kind in ("multiple_choice", "true_false") else []
+
+
+def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply | None:
+    """The tutoring reply to a message, or None when the tutor should answer it normally."""
+    from tutor.tutoring import item_text
+
+    m = SOCRATIC.match(message)
+    if m:
+        on = m.group("state").lower() == "on"
+        t.set_socratic(session_id, on)
+        text = ("Socratic mode is on: I’ll answer questions with a guiding question and hints first; say "
+                "“show me the answer” any time." if on else "Socratic mode is off: I’ll answer questions directly.")
+        return _reply(message, session_id, text)
+    pending = t.pending(session_id)
+    m = QUIZ.match(message)
+    if m:
+        return _start_quiz(t, message, session_id, (m.group("scope") or "").strip())
+    if LESSONS.match(message):
+        lines = [f"{s.title}:\n" + "\n".join(f"  • {o.text}" for o in s.objectives) for s in t.lessons().sections]
+        return _reply(message, session_id, "What this material teaches:\n\n" + "\n\n".join(lines))
+    if PROGRESS.match(message):
+        return _reply(message, session_id, progress_text(t, session_id), suggestions=["Quiz me"])
+    if pending and pending.get("type") == "quiz":
+        if STOP.match(message):
+            t.set_pending(session_id, None)
+            return _reply(message, session_id, "Quiz stopped. Say “quiz me” to start another.", suggestions=["Quiz me"])
+        if message.rstrip().endswith("?") and not REVEAL.match(message):
+            return None  # a question in the middle of a quiz is answered; the quiz waits
+        result = t.answer(pending["quiz_id"], None, "" if REVEAL.match(message) else message)
+        quiz, _ = t.quiz(pending["quiz_id"])
+        text, cites = _feedback(result.grade)
+        if result.finished:
+            t.set_pending(session_id, None)
+            text += f"\n\nQuiz finished: {result.score:g} of {len(quiz.items)} points.\n\n" + progress_text(t, session_id)
+            return _reply(message, session_id, text, cites, ["Quiz me"])
+        nxt = result.next_item
+        assert nxt is not None
+        text += "\n\n" + item_text(nxt, result.answered + 1, len(quiz.items))
+        return _reply(message, session_id, text, cites, _choices(nxt))
+    if pending and pending.get("type") == "socratic":
+        if HINT.match(message):
+            return _next_hint(t, message, session_id, pending)
+        if REVEAL.match(message):
+            t.set_pending(session_id, None)
+            reply = TutorReply.model_validate(pending["reply"])
+            return reply.model_copy(update={"session_id": session_id, "question": message, "backend": "tutoring"})
+        if not message.rstrip().endswith("?"):
+            return _grade_attempt(t, message, session_id, pending)
+        t.set_pending(session_id, None)  # a new question: leave the old one
+    if REVEAL.match(message) or HINT.match(message):
+        return _reply(message, session_id, "There is no open question right now. Ask me something, or say “quiz me”.",
+                      suggestions=["Quiz me"])
+    if t.socratic(session_id):
+        return _socratic_turn(t, message, session_id)
+    return None
+
+
+def _feedback(grade) -> tuple[str, list]:
+    from tutor.tutoring import cited
+
+    label = {"correct": "✓ Correct.", "partly": "◐ Partly right.", "incorrect": "✗ Not quite."}[grade.label]
+    body = grade.feedback
+    for lead in ("Correct — ", "Not quite — ", "Partly right. "):
+        if body.startswith(lead):
+            body = body[len(lead):]
+    body = body[:1].upper() + body[1:]
+    return cited(f"{label} {body}", grade.citation)
+
+
+def _start_quiz(t: "Tutoring", message: str, session_id: str, scope: str) -> TutorReply:
+    from tutor.tutoring import item_text
+
+    note = ""
+    section = t.lessons().section(scope) if scope and scope.lower() not in ("all", "everything") else None
+    if scope and scope.lower() not in ("all", "everything") and section is None:
+        note = f"I couldn’t find “{scope}” in the material, so this quiz covers everything. "
+    quiz = t.start_quiz(session_id, section.title if section else "all")
+    if not quiz.items:
+        return _reply(message, session_id, "I couldn’t make quiz questions from this material.")
+    t.set_pending(session_id, {"type": "quiz", "quiz_id": quiz.quiz_id})
+    where = "the whole material" if quiz.scope == "all" else f"“{quiz.scope}”"
+    text = (f"{note}A quiz on {where}: {len(quiz.items)} questions, each checked against the material. "
+            "Say “stop quiz” to end it.\n\n" + item_text(quiz.items[0], 1, len(quiz.items)))
+    return _reply(message, session_id, text, suggestions=_choices(quiz.items[0]))
+
+
+def progress_text(t: "Tutoring", learner: str) -> str:
+    """Mastery summary and what to study next."""
+    p = t.progress(learner)
+    lines = [f"Mastered {p.mastered} of {p.total} objectives."]
+    if p.next:
+        lines.append("Study next:")
+        lines.extend(f"  • {o.text} ({o.section}; {mastery_word(o.p_known, o.attempts)})" for o in p.next)
+    return "\n".join(lines)
+
+
+def mastery_word(p_known: float, attempts: int) -> str:
+    """A mastery estimate in words (numbers next to a drug's name read like amounts)."""
+    if not attempts:
+        return "not practised yet"
+    return "mastered" if p_known >= 0.95 else "well known" if p_known >= 0.7 else "partly known" \
+        if p_known >= 0.4 else "not yet known"
+
+
+# -- Socratic ----------------------------------------------------------------------------------------------
+
+def _focus(question: str, reply: TutorReply):
+    """The cited passage closest to the question (most shared content words; the first on a tie)."""
+    asked = set(content_stems(question))
+    return max(reply.citations, key=lambda c: (len(asked & set(content_stems(c.text))), -c.marker))
+
+
+def hints(question: str, reply: TutorReply) -> list[str]:
+    """Hints from the passages an answer cites: where to look, the key words, then a sentence to complete."""
+    if not reply.citations:
+        return []
+    focus = _focus(question, reply)
+    out = [f"Look at what the material says in “{focus.section}”."]
+    words = key_points(focus.text, question, limit=3)
+    if words:
+        out.append("Think about how these fit in: " + ", ".join(words) + ".")
+    asked = set(content_stems(question))
+    blanks = [(s, e, w) for s, e, w in terms_in(focus.text) if stem(w.split()[-1].lower()) not in asked]
+    if not blanks and words:  # no technical term: blank the rarest key word instead
+        m = re.search(r"\b" + re.escape(words[0]) + r"\b", focus.text, re.I)
+        blanks = [(m.start(), m.end(), m.group(0))] if m else []
+    if blanks:
+        s, e, _ = blanks[0]
+        out.append(f"Complete this sentence from the material: “{focus.text[:s]}{BLANK}{focus.text[e:]}”")
+    return out
+
+
+def guiding_question(question: str, reply: TutorReply) -> str:
+    """The question that turns the learner's question back to them."""
+    q = question.strip().rstrip("?.! ")
+    return f"Before I show you the passage: how would you answer “{q}” yourself, in a sentence or two?"
+
+
+def _socratic_turn(t: "Tutoring", message: str, session_id: str) -> TutorReply:
+    inner: TutorReply | None = None
+    # The full answer is composed in a side session, so this session never shows it before the learner tries.
+    for item in t.tutor.stream(message, f"{session_id}-socratic", tutoring=False):
+        if isinstance(item, TutorReply):
+            inner = item
+    assert inner is not None
+    if inner.kind != "answer" or not inner.citations:
+        return inner.model_copy(update={"session_id": session_id})
+    tips = hints(message, inner)
+    t.set_pending(session_id, {"type": "socratic", "question": message, "reply": inner.model_dump(mode="json"),
+                               "hints": tips, "shown": 1})
+    text = guiding_question(message, inner)
+    if tips:
+        text += f"\n\nHint: {tips[0]}"
+    text += "\n\nTry an answer — or say “another hint” or “show me the answer”."
+    return _reply(message, session_id, text, suggestions=["Another hint", "Show me the answer"],
+                  standalone=inner.standalone_question)
+
+
+def _next_hint(t: "Tutoring", message: str, session_id: str, pending: dict) -> TutorReply:
+    tips, shown = pending.get("hints", []), int(pending.get("shown", 0))
+    if shown >= len(tips):
+        return _reply(message, session_id, "That was my last hint. Have a try, or say “show me the answer”.",
+                      suggestions=["Show me the answer"])
+    t.set_pending(session_id, {**pending, "shown": shown + 1})
+    more = ["Another hint"] if shown + 1 < len(tips) else []
+    return _reply(message, session_id, f"Hint {shown + 1}: {tips[shown]}", suggestions=[*more, "Show me the answer"])
+
+
+def _grade_attempt(t: "Tutoring", message: str, session_id: str, pending: dict) -> TutorReply:
+    t.set_pending(session_id, None)
+    reply = TutorReply.model_validate(pending["reply"])
+    item = item_from_passage(pending["question"], reply.citations)
+    grade = t.grader.grade(item, message)
+    label = {"correct": "✓ That’s right.", "partly": "◐ Partly right.", "incorrect": "✗ Not quite."}[grade.label]
+    missing = f" The material also mentions {', '.join(grade.missing)}." if grade.label == "partly" and grade.missing else ""
+    text = f"{label}{missing}\n\n{reply.answer}"
+    return reply.model_copy(update={"answer": text, "session_id": session_id, "question": message,
+                                    "backend": "tutoring", "suggestions": reply.suggestions})

@@ -1,0 +1,314 @@
+"""Tutoring over a Tutor: the lesson map, quizzes with grading, mastery per learner, Socratic mode, chat commands.
+
+`Tutoring(tutor)` is built on first use (`Tutor.tutoring`). The lesson map and question bank are
+generated once per corpus state and cached in the data directory; quizzes, answers and per-session
+settings live in `tutoring.sqlite3`, mastery in `mastery.sqlite3`. Every front end (chat commands,
+the terminal `tutor quiz`, the web app, the HTTP API) goes through this class.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import uuid
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, Field
+
+from tutor.grading import Grade, Grader
+from tutor.grounding import judge as judge_claim
+from tutor.lessons import LessonMap, build_lesson_map
+from tutor.mastery import MasteryStore, ObjectiveMastery, guess_for
+from tutor.quiz import CachedEmbed, QuestionBank, Quiz, QuizItem
+from tutor.storage import SqliteFile
+from tutor.types import Citation, TutorReply
+
+if TYPE_CHECKING:
+    from tutor.service import Tutor
+
+log = logging.getLogger(__name__)
+
+GENERATOR_VERSION = "tutoring-v1"  # bump when lessons or quiz generation change, to rebuild the cache
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS quizzes (quiz_id TEXT PRIMARY KEY, learner TEXT NOT NULL, quiz TEXT NOT NULL,
+                                    created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS answers (id INTEGER PRIMARY KEY AUTOINCREMENT, quiz_id TEXT NOT NULL, item_id TEXT NOT NULL,
+                                    learner TEXT NOT NULL, answer TEXT NOT NULL, grade TEXT NOT NULL,
+                                    created_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS answers_quiz ON answers(quiz_id, id);
+CREATE TABLE IF NOT EXISTS session_state (session_id TEXT PRIMARY KEY, socratic INTEGER, pending TEXT);
+"""
+
+
+class ObjectiveProgress(BaseModel):
+    """One objective in a learner's progress view."""
+
+    objective_id: str
+    section: str
+    text: str
+    p_known: float
+    attempts: int
+    correct: int
+    mastered: bool
+
+
+class Progress(BaseModel):
+    """A learner's mastery of every objective, and what to study next."""
+
+    learner: str
+    objectives: list[ObjectiveProgress]
+    mastered: int
+    total: int
+    next: list[ObjectiveProgress] = Field(description="Objectives to study next, least known first.")
+
+
+class AnswerResult(BaseModel):
+    """The grade of one quiz answer, the mastery it moved, and what comes next."""
+
+    quiz_id: str
+    item_id: str
+    grade: Grade
+    mastery: ObjectiveMastery | None = None
+    next_item: QuizItem | None = None
+    finished: bool = False
+    score: float = Field(description="Points so far in this quiz (correct 1, partly 0.5).")
+    answered: int
+
+
+class TutoringError(Exception):
+    """Raised for an unknown quiz or item; front ends turn it into a message or a 404."""
+
+
+class Tutoring:
+    """Lessons, quizzes, grading, mastery and Socratic mode for one Tutor."""
+
+    def __init__(self, tutor: "Tutor"):
+        self.tutor = tutor
+        self.embed = CachedEmbed(tutor._embed)
+        self.grader = Grader(self.judge, self.embed)
+        data = tutor.settings.data_dir
+        self.mastery = MasteryStore(data / "mastery.sqlite3")
+        self._db = SqliteFile(data / "tutoring.sqlite3", _SCHEMA)
+        self._lessons: LessonMap | None = None
+        self._bank: QuestionBank | None = None
+        self._items: dict[str, QuizItem] = {}
+
+    def judge(self, claim: str, passages: list[str]) -> Any:
+        """The grounding judge, sharing the Tutor's embedding model."""
+        return judge_claim(claim, passages, embed=self.embed)
+
+    # -- material ------------------------------------------------------------------------------
+
+    def _cache_path(self):
+        digest = hashlib.sha1("\n".join([GENERATOR_VERSION, self.tutor.settings.embedding_model,
+                                         *(c.chunk_id for c in self.tutor.chunks)]).encode()).hexdigest()[:16]
+        return self.tutor.settings.data_dir / f"tutoring-{digest}.json"
+
+    def _load(self) -> None:
+        if self._bank is not None:
+            return
+        path = self._cache_path()
+        if path.exists():
+            try:
+                cached = json.loads(path.read_text(encoding="utf-8"))
+                self._lessons = LessonMap.model_validate(cached["lessons"])
+                self._bank = QuestionBank([QuizItem.model_validate(i) for i in cached["items"]], cached["rejected"])
+            except (ValueError, KeyError) as exc:  # a damaged cache is rebuilt
+                log.warning("Rebuilding the tutoring cache (%s)", exc)
+                self._bank = None
+        if self._bank is None:
+            log.info("Generating the lesson map and question bank")
+            self._lessons = build_lesson_map(self.tutor.chunks, self.judge)
+            self._bank = QuestionBank.build(self.tutor.chunks, self._lessons, self.judge, self.embed)
+            path.write_text(json.dumps({"lessons": self._lessons.model_dump(mode="json"),
+                                        "items": [i.model_dump(mode="json") for i in self._bank.items],
+                                        "rejected": self._bank.rejected}), encoding="utf-8")
+        self._items = {i.item_id: i for i in self._bank.items}
+
+    def lessons(self) -> LessonMap:
+        """The lesson map of the material."""
+        self._load()
+        assert self._lessons is not None
+        return self._lessons
+
+    def bank(self) -> QuestionBank:
+        """Every checked quiz item."""
+        self._load()
+        assert self._bank is not None
+        return self._bank
+
+    # -- quizzes -------------------------------------------------------------------------------
+
+    def start_quiz(self, learner: str, scope: str = "all", n: int | None = None) -> Quiz:
+        """A new quiz for a learner on everything or one section, least-mastered objectives first."""
+        n = n or self.tutor.settings.quiz_questions
+        progress = self.progress(learner)
+        priority = [o.objective_id for o in sorted(progress.objectives, key=lambda o: (o.mastered, o.p_known))]
+        with self._db.transaction() as db:
+            taken = db.execute("SELECT COUNT(*) FROM quizzes WHERE learner=?", (learner,)).fetchone()[0]
+        quiz = self.bank().quiz(scope, n, seed=taken, priority=priority, lessons=self.lessons())
+        quiz = quiz.model_copy(update={"quiz_id": f"{quiz.quiz_id}-{uuid.uuid4().hex[:8]}"})
+        with self._db.transaction() as db:
+            db.execute("INSERT INTO quizzes VALUES (?,?,?,?)", (quiz.quiz_id, learner, quiz.model_dump_json(), _now()))
+        return quiz
+
+    def quiz(self, quiz_id: str) -> tuple[Quiz, str]:
+        """A stored quiz and its learner; raises TutoringError when unknown."""
+        with self._db.transaction() as db:
+            row = db.execute("SELECT quiz, learner FROM quizzes WHERE quiz_id=?", (quiz_id,)).fetchone()
+        if row is None:
+            raise TutoringError(f"No quiz {quiz_id!r}.")
+        return Quiz.model_validate_json(row[0]), row[1]
+
+    def answered(self, quiz_id: str) -> dict[str, Grade]:
+        """Grades given so far in a quiz, by item id (the latest per item)."""
+        with self._db.transaction() as db:
+            rows = db.execute("SELECT item_id, grade FROM answers WHERE quiz_id=? ORDER BY id", (quiz_id,)).fetchall()
+        return {r[0]: Grade.model_validate_json(r[1]) for r in rows}
+
+    def answer(self, quiz_id: str, item_id: str | None, answer: str) -> AnswerResult:
+        """Grade an answer to an item of a quiz (the next unanswered one when item_id is None); update mastery."""
+        quiz, learner = self.quiz(quiz_id)
+        done = self.answered(quiz_id)
+        if item_id is None:
+            item = next((i for i in quiz.items if i.item_id not in done), None)
+            if item is None:
+                raise TutoringError("This quiz is finished.")
+        else:
+            item = next((i for i in quiz.items if i.item_id == item_id), None)
+            if item is None:
+                raise TutoringError(f"Quiz {quiz_id!r} has no item {item_id!r}.")
+        grade = self.grader.grade(item, answer)
+        with self._db.transaction() as db:
+            db.execute("INSERT INTO answers(quiz_id, item_id, learner, answer, grade, created_at) VALUES (?,?,?,?,?,?)",
+                       (quiz_id, item.item_id, learner, answer, grade.model_dump_json(), _now()))
+        mastery = None
+        if item.objective_id:
+            mastery = self.mastery.record(learner, item.objective_id, grade.score,
+                                          guess_for(item.kind, len(item.options)))
+        done[item.item_id] = grade
+        remaining = [i for i in quiz.items if i.item_id not in done]
+        self._report(learner, quiz, item, grade, finished=not remaining, done=done)
+        return AnswerResult(quiz_id=quiz_id, item_id=item.item_id, grade=grade, mastery=mastery,
+                            next_item=remaining[0] if remaining else None, finished=not remaining,
+                            score=sum(g.score for g in done.values()), answered=len(done))
+
+    def _report(self, learner: str, quiz: Quiz, item: QuizItem, grade: Grade, finished: bool,
+                done: dict[str, Grade]) -> None:
+        """Send attempted/scored/completed statements through the xAPI exporter when one is configured."""
+        try:
+            from tutor import xapi  # type: ignore[attr-defined]
+        except ImportError:
+            return
+        send = getattr(xapi, "send_quiz_result", None)
+        if send is None:
+            return
+        try:
+            send(self.tutor.settings, learner=learner, quiz_id=quiz.quiz_id, item_id=item.item_id,
+                 question=item.question, label=grade.label, score=grade.score, finished=finished,
+                 total=len(quiz.items), points=sum(g.score for g in done.values()))
+        except Exception:  # reporting must never break a lesson
+            log.exception("xAPI export failed")
+
+    # -- mastery -------------------------------------------------------------------------------
+
+    def progress(self, learner: str, n_next: int = 3) -> Progress:
+        """Mastery of every objective, and up to n_next objectives to study next."""
+        known = self.mastery.all(learner)
+        rows = []
+        for o in self.lessons().objectives():
+            m = known.get(o.objective_id) or self.mastery.get(learner, o.objective_id)
+            rows.append(ObjectiveProgress(objective_id=o.objective_id, section=o.section, text=o.text,
+                                          p_known=round(m.p_known, 4), attempts=m.attempts, correct=m.correct,
+                                          mastered=m.mastered))
+        order = {o.objective_id: i for i, o in enumerate(rows)}
+        todo = sorted((r for r in rows if not r.mastered), key=lambda r: (r.p_known, order[r.objective_id]))
+        return Progress(learner=learner, objectives=rows, mastered=sum(r.mastered for r in rows), total=len(rows),
+                        next=todo[:n_next])
+
+    # -- per-session state ---------------------------------------------------------------------
+
+    def _state(self, session_id: str) -> tuple[bool, dict | None]:
+        with self._db.transaction() as db:
+            row = db.execute("SELECT socratic, pending FROM session_state WHERE session_id=?", (session_id,)).fetchone()
+        if row is None:
+            return self.tutor.settings.socratic_default, None
+        socratic = self.tutor.settings.socratic_default if row[0] is None else bool(row[0])
+        return socratic, json.loads(row[1]) if row[1] else None
+
+    def _save_state(self, session_id: str, socratic: bool | None = None, pending: dict | None | str = "keep") -> None:
+        current_socratic, current_pending = self._state(session_id)
+        socratic = current_socratic if socratic is None else socratic
+        pending = current_pending if pending == "keep" else pending
+        with self._db.transaction() as db:
+            db.execute("INSERT INTO session_state VALUES (?,?,?) ON CONFLICT(session_id) DO UPDATE SET "
+                       "socratic=excluded.socratic, pending=excluded.pending",
+                       (session_id, int(socratic), json.dumps(pending) if pending else None))
+
+    def socratic(self, session_id: str) -> bool:
+        """Whether Socratic mode is on for a session."""
+        return self._state(session_id)[0]
+
+    def set_socratic(self, session_id: str, on: bool) -> None:
+        """Turn Socratic mode on or off for a session."""
+        self._save_state(session_id, socratic=on, pending=None if not on else "keep")
+
+    def pending(self, session_id: str) -> dict | None:
+        """What the session waits for: {'type': 'quiz', …} or {'type': 'socratic', …}, else None."""
+        return self._state(session_id)[1]
+
+    def set_pending(self, session_id: str, pending: dict | None) -> None:
+        """Record what the session waits for (None clears it)."""
+        self._save_state(session_id, pending=pending)
+
+    # -- chat ----------------------------------------------------------------------------------
+
+    def handle(self, message: str, session_id: str) -> TutorReply | None:
+        """A reply when the message is a tutoring command or a turn of a quiz or Socratic exchange, else None.
+
+        Called by `Tutor.stream` after the safety guard has passed the message.
+        """
+        from tutor.socratic import handle_message
+
+        return handle_message(self, message, session_id)
+
+    def close(self) -> None:
+        """Close the databases."""
+        self.mastery.close()
+        self._db.close()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+def cited(reply_text: str, citation: Citation | None) -> tuple[str, list[Citation]]:
+    """Feedback text with a [1] marker and its citation (so front ends show the passage)."""
+    if citation is None:
+        return reply_text, []
+    return f"{reply_text} [1]", [citation.model_copy(update={"marker": 1})]
+
+
+def letters(options: list[str]) -> str:
+    """Options as 'A) …' lines."""
+    return "\n".join(f"{chr(65 + i)}) {o}" for i, o in enumerate(options))
+
+
+def item_text(item: QuizItem, number: int, total: int) -> str:
+    """How a quiz item is shown in a chat."""
+    kind = {"multiple_choice": "multiple choice", "true_false": "true or false", "short_answer": "short answer"}[item.kind]
+    text = f"Question {number} of {total} ({kind}, {item.section}):\n\n{item.question}"
+    if item.kind == "multiple_choice":
+        text += "\n\n" + letters(item.options) + "\n\nAnswer with a letter or the term."
+    elif item.kind == "true_false":
+        text += "\n\nAnswer true or false."
+    else:
+        text += "\n\nAnswer in a sentence or two, in your own words."
+    return text
+
+
+_WORDS = re.compile(r"\s+")
