@@ -119,6 +119,10 @@ class Settings(BaseSettings):
         False,
         description="Also store the text of messages that trigger a safety event; off: only counts are kept.",
     )
+    quiz_questions: int = Field(5, ge=1, le=30, description="Questions in a quiz (chat, terminal, UI and API).")
+    socratic_default: bool = Field(
+        False, description="Start new sessions in Socratic mode (guiding questions and hints before the cited answer)."
+    )
     api_dev_mode: bool = Field(
         False,
         description="HTTP API without keys (a fixed local admin principal); for development on this machine only "

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -27,6 +28,9 @@ from tutor.sessions import SessionStore
 from tutor.suggestions import pick_suggestions, suggestion_pool
 from tutor.text import content_stems
 from tutor.types import Chunk, Passage, ReplyKind, Turn, TutorReply
+
+if TYPE_CHECKING:
+    from tutor.tutoring import Tutoring
 
 log = logging.getLogger(__name__)
 
@@ -163,10 +167,11 @@ class Tutor:
         return self._backends[name]
 
     def stream(self, question: str, session_id: str | None = None,
-               backend: str | None = None) -> Iterator[str | TutorReply]:
+               backend: str | None = None, *, tutoring: bool = True) -> Iterator[str | TutorReply]:
         """Yield the answer text as it is produced, then the full TutorReply (the last item).
 
         `backend` picks another backend by name for this request (see `available_backends`).
+        `tutoring=False` skips quiz commands and Socratic mode (tutor/socratic.py) for this message.
         """
         question = self.validate(question)
         composer = self.backend_for(backend)
@@ -181,6 +186,13 @@ class Tutor:
             yield reply
             return
         question = decision.question  # after an injection, only the question inside it is answered
+        handled = self.tutoring.handle(question, session_id) if tutoring else None
+        if handled is not None:  # a quiz command or answer, or a Socratic turn — after the guard, never instead of it
+            handled = self.guard.finish(handled, decision)
+            yield handled.answer
+            self._remember(session_id, handled)
+            yield handled
+            return
         # Refused turns (safety, crisis) are not context: their words must not steer the next search.
         previous = [t.standalone_question or t.question for t in history if t.reply_kind not in ("safety", "crisis")]
         standalone = condense(question, previous, self.vocabulary)
@@ -293,7 +305,16 @@ class Tutor:
             cited_spans=[(c.source, c.start) for c in reply.citations],
         ))
 
+    @functools.cached_property
+    def tutoring(self) -> Tutoring:
+        """Lessons, quizzes, mastery and Socratic mode over this tutor (built on first use)."""
+        from tutor.tutoring import Tutoring
+
+        return Tutoring(self)
+
     def close(self) -> None:
         """Release the session database and the safety counters."""
         self.sessions.close()
         self.guard.close()
+        if "tutoring" in self.__dict__:
+            self.tutoring.close()
