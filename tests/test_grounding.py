@@ -29,6 +29,14 @@ TIME = ("Individuals may experience a distorted sense of time, where moments fee
         "perception of space can also be altered.")
 DREAM = ("This altered state of consciousness is often described as dream-like or can involve hallucinatory "
          "experiences at higher doses.")
+USES = "This has led to its use as both a clinical treatment and a recreational substance."
+DISSOCIATION = ("The immediate psychological consequence of ketamine’s disruption of the glutamate system is a state "
+                "known as dissociation.")
+UNDERLIES = "This interference with glutamate signaling underlies all of ketamine’s effects."
+NMDA = ("Glutamate interacts with receptors on neurons, and a primary one is the N-methyl-D-aspartate (NMDA) receptor, "
+        "which is involved in regulating learning, memory, and emotional states.")
+ROADBLOCK = ("The action is comparable to a temporary roadblock at a major intersection, altering system-wide traffic "
+             "patterns.")
 
 # (claim, passages, expected label, what it tests)
 NEAR_MISSES = [
@@ -68,6 +76,37 @@ NEAR_MISSES = [
     ("Chronic overuse will trigger excitotoxicity.", [PLASTICITY], "unsupported", "may -> will"),
     ("Chronic overuse may trigger excitotoxicity.", [PLASTICITY], "supported", "hedge kept"),
     ("At high doses, the ketamine state can involve hallucinations.", [DREAM], "supported", "paraphrase"),
+    # Near misses written for the judge's second round (issue 3): structure rather than single words.
+    ("NMDA receptors block ketamine.", [ANTAGONIST, BLOCKS], "contradicted", "subject and object swapped"),
+    ("Synapses encourage the growth of BDNF.", [BDNF], "contradicted", "subject and object swapped, 2"),
+    ("The growth of new synapses is encouraged by BDNF.", [BDNF], "supported", "passive voice kept the roles"),
+    ("Damaged neurons cause excessive glutamate activity.", [EXCITO], "contradicted", "passive agent is the cause"),
+    ("Ketamine is not only a clinical treatment but also a recreational substance.", [USES], "supported",
+     "not only ... but also"),
+    ("Nobody uses ketamine recreationally.", [USES], "contradicted", "negative subject"),
+    ("Dissociation only appears weeks after taking ketamine.", [DISSOCIATION], "contradicted",
+     "weeks against immediate"),
+    ("SSRIs don't work right away.", [SSRI], "supported", "negated adverb agrees"),
+    ("SSRIs do not produce a therapeutic effect for several weeks.", [SSRI], "supported", "negation bounded by time"),
+    ("Glutamate takes part in just a few brain activities.", [ABUNDANT], "contradicted", "a few against nearly all"),
+    ("Glutamate is involved in nearly all brain activities, not just a few.", [ABUNDANT], "supported",
+     "denied restriction"),
+    ("Glutamate is the third most abundant neurotransmitter.", [ABUNDANT], "contradicted", "ordinal"),
+    ("Glutamate is not scarce: it plays a role in nearly all brain activities.", [ABUNDANT], "supported", "negated antonym, no negator in source"),
+    ("Ketamine's effects have nothing to do with glutamate signaling.", [UNDERLIES], "contradicted",
+     "nothing to do with"),
+    ("The NMDA receptor plays no role in regulating memory.", [NMDA], "contradicted", "plays no role"),
+    ("The NMDA receptor is involved in regulating appetite, memory, and emotional states.", [NMDA], "contradicted",
+     "list item swapped"),
+    ("Ketamine is an antagonist at dopamine receptors.", [ANTAGONIST], "contradicted", "receptor named by a chemical"),
+    ("Ketamine does not let glutamate switch the receptor on.", [BLOCKS], "supported", "negated permissive verb"),
+    ("Chronic overuse, not therapeutic use, may trigger excitotoxicity.", [PLASTICITY], "supported",
+     "a correction is no denial"),
+    ("Ketamine’s roadblock does not last forever.", [ROADBLOCK], "supported", "negated 'forever'"),
+    ("Most people who use ketamine develop excitotoxicity.", [PLASTICITY, EXCITO], "unsupported",
+     "may -> most"),
+    ("Entering a dissociative state is what makes ketamine disrupt the glutamate system.", [DISSOCIATION],
+     "contradicted", "consequence of A is B, reversed"),
 ]
 
 
@@ -90,6 +129,51 @@ def test_near_miss_pairs(rules, claim, passages, label, what):
 def test_near_miss_set_covers_every_label():
     labels = [p[2] for p in NEAR_MISSES]
     assert min(labels.count(x) for x in ("supported", "unsupported", "contradicted")) >= 5
+
+
+def test_fresh_held_out_set_is_large_balanced_and_new():
+    from evals.judging import FRESH_META
+    from evals.schema import JUDGE_META, load_judge_meta
+
+    fresh, meta = load_judge_meta(FRESH_META), load_judge_meta(JUDGE_META)
+    assert len(fresh) >= 120
+    assert min(sum(p.label == lab for p in fresh) for lab in ("supported", "unsupported", "contradicted")) >= 30
+    # Written independently: only a few short claims ("SSRIs act on the serotonin system.") coincide.
+    assert len({p.claim.lower() for p in fresh} & {p.claim.lower() for p in meta}) <= 0.1 * len(fresh)
+    assert {"negation", "antonym", "entity_swap", "time", "role_reversal", "quantifier", "causal_reversal"} <= {
+        p.type for p in fresh if p.label == "contradicted"}
+
+
+def test_judge_eval_prints_every_split(embeddings, tmp_path, monkeypatch):
+    import argparse
+    import io
+
+    import yaml
+
+    from evals import command
+
+    rows = [(ANTAGONIST, "Ketamine mainly acts as an NMDA receptor antagonist.", "supported"),
+            (BLOCKS, "Ketamine keeps glutamate from activating the receptor for a while.", "supported"),
+            (SURGE, "A surge of glutamate release follows as ketamine wears off.", "supported"),
+            (VET, "Ketamine is given to horses more than to any other animal.", "unsupported"),
+            (SSRI, "SSRIs are usually taken once a day.", "unsupported"),
+            (BDNF, "BDNF also strengthens blood vessels.", "unsupported"),
+            (INHIBITORY, "None of the affected neurons dampen brain activity.", "contradicted"),
+            (EXCITO, "Excitotoxicity spares neurons from harm.", "contradicted"),
+            (TIME, "Under ketamine, time always feels exactly as usual.", "contradicted")]
+    pairs = [{"id": f"t{i}", "claim": c, "passages": [p], "label": lab} for i, (p, c, lab) in enumerate(rows)]
+    (tmp_path / "meta.yaml").write_text(yaml.safe_dump(pairs[:6] + pairs[6:8]))
+    (tmp_path / "fresh.yaml").write_text(yaml.safe_dump(pairs[::2]))
+    monkeypatch.setattr(command, "JUDGE_META", tmp_path / "meta.yaml")
+    monkeypatch.setattr(command, "FRESH_META", tmp_path / "fresh.yaml")
+    monkeypatch.setattr(command, "make_judge", lambda name: Judge(embeddings))
+    out = io.StringIO()
+    args = argparse.Namespace(judge="rules", meta=None, split="both", errors=True, check=True)
+    code = command.run_judge_eval(args, out)
+    text = out.getvalue()
+    assert "(dev, n=" in text and "(test, n=" in text and "judge_meta_fresh (fresh, n=5)" in text
+    assert text.count("Goals") == 2  # both held-out sets, not dev
+    assert code == (1 if "NOT met" in text else 0)
 
 
 def test_verbatim_quote_is_fully_supported(rules):
