@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from evals.judging import JudgeQuality, make_judge, meta_evaluate, split_pairs
+from evals.judging import FRESH_META, JudgeQuality, make_judge, meta_evaluate, split_pairs
 from evals.report import HEADLINE, _fmt, failing_cases, write_reports
 from evals.runner import EvalRun, evaluate, load_thresholds
 from evals.schema import GOLDEN, JUDGE_META, GoldenSet, load_dataset, load_judge_meta
@@ -32,12 +32,13 @@ def _tick(bar: Any):
 
 
 def measure_judge(judge: Any, meta: Path, splits: tuple[str, ...] = ("dev", "test")) -> list[JudgeQuality]:
-    """The judge's quality on each split of the labelled pairs."""
+    """The judge's quality on each split of the labelled pairs ("fresh": the fresh held-out file)."""
     pairs = load_judge_meta(meta)
     out = []
     for split in splits:
-        bar = _progress(len(split_pairs(pairs, split)), f"judge {split}")  # type: ignore[arg-type]
-        out.append(meta_evaluate(pairs, judge, split, progress=_tick(bar)))  # type: ignore[arg-type]
+        chosen = load_judge_meta(FRESH_META) if split == "fresh" else pairs
+        bar = _progress(len(split_pairs(chosen, split)), f"judge {split}")  # type: ignore[arg-type]
+        out.append(meta_evaluate(chosen, judge, split, progress=_tick(bar)))  # type: ignore[arg-type]
         if bar is not None:
             bar.close()
     return out
@@ -95,16 +96,22 @@ def summary_text(run: EvalRun) -> str:
 def run_judge_eval(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     """Measure the judge on the labelled pairs: balanced accuracy, per-class recall, confusion matrix."""
     judge = make_judge(args.judge)
-    splits = ("dev", "test") if args.split == "both" else (args.split,)
-    results = measure_judge(judge, Path(args.meta or JUDGE_META), splits)  # type: ignore[arg-type]
+    if args.split == "both":  # every split: dev, held-out test, and the fresh set unless --meta is given
+        splits: tuple[str, ...] = ("dev", "test") if args.meta else ("dev", "test", "fresh")
+    else:
+        splits = (args.split,)
+    results = measure_judge(judge, Path(args.meta or JUDGE_META), splits)
     for q in results:
         print(judge_text(q, errors=args.errors), file=out)
-    test = next((q for q in results if q.split in ("test", "all")), results[-1])
-    met = (test.balanced_accuracy >= JUDGE_GOALS["balanced_accuracy"]
-           and test.recall.get("contradicted", 0.0) >= JUDGE_GOALS["contradicted"])
-    print(f"Goals (balanced accuracy ≥ 0.85, contradiction recall ≥ 0.9) on {test.split}: "
-          f"{'met' if met else 'NOT met'}", file=out)
-    return 1 if args.check and not met else 0
+    held_out = [q for q in results if q.split != "dev"] or results
+    met_all = True
+    for q in held_out:
+        met = (q.balanced_accuracy >= JUDGE_GOALS["balanced_accuracy"]
+               and q.recall.get("contradicted", 0.0) >= JUDGE_GOALS["contradicted"])
+        met_all = met_all and met
+        print(f"Goals (balanced accuracy ≥ 0.85, contradiction recall ≥ 0.9) on {q.split}: "
+              f"{'met' if met else 'NOT met'}", file=out)
+    return 1 if args.check and not met_all else 0
 
 
 def judge_text(q: JudgeQuality, errors: bool = False) -> str:
