@@ -192,27 +192,9 @@ class Tutoring:
                                           guess_for(item.kind, len(item.options)))
         done[item.item_id] = grade
         remaining = [i for i in quiz.items if i.item_id not in done]
-        self._report(learner, quiz, item, grade, finished=not remaining, done=done)
         return AnswerResult(quiz_id=quiz_id, item_id=item.item_id, grade=grade, mastery=mastery,
                             next_item=remaining[0] if remaining else None, finished=not remaining,
                             score=sum(g.score for g in done.values()), answered=len(done))
-
-    def _report(self, learner: str, quiz: Quiz, item: QuizItem, grade: Grade, finished: bool,
-                done: dict[str, Grade]) -> None:
-        """Send attempted/scored/completed statements through the xAPI exporter when one is configured."""
-        try:
-            from tutor import xapi  # type: ignore[attr-defined]
-        except ImportError:
-            return
-        send = getattr(xapi, "send_quiz_result", None)
-        if send is None:
-            return
-        try:
-            send(self.tutor.settings, learner=learner, quiz_id=quiz.quiz_id, item_id=item.item_id,
-                 question=item.question, label=grade.label, score=grade.score, finished=finished,
-                 total=len(quiz.items), points=sum(g.score for g in done.values()))
-        except Exception:  # reporting must never break a lesson
-            log.exception("xAPI export failed")
 
     # -- mastery -------------------------------------------------------------------------------
 
