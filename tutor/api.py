@@ -38,6 +38,7 @@ from tutor.errors import BackendUnavailable, IndexMissing, InvalidQuestion, Stor
 from tutor.keys import ApiKey, KeyStore
 from tutor.lti import lti_router
 from tutor.service import Tutor
+from tutor.tutoring_api import tutoring_router
 from tutor.types import Citation, Turn, TutorReply
 from tutor.widget import widget_router
 from tutor.xapi import install_xapi
@@ -706,6 +707,7 @@ def build_app(settings: Settings) -> FastAPI:
     app.include_router(widget_router())  # #7: the widget script under /static and the /embed iframe page
     app.include_router(lti_router(settings))  # #7: LTI 1.3 tool under /lti (404 page until platforms are configured)
     install_xapi(app, settings)  # #7: xAPI statements of chat turns, when TUTOR_XAPI_ENDPOINT is set
+    app.include_router(tutoring_router(settings))  # #8: quizzes, answers, progress and lessons (tutor/tutoring_api.py)
     # --- end of optional routers ------------------------------------------------------------------
     return app
 
