@@ -297,6 +297,8 @@ def cmd_keys(args: argparse.Namespace) -> int:
                 return EXIT_USAGE
             print(f"Revoked {args.key_id}.")
             return 0
+        if not store.list():
+            print("No API keys yet; create one with `tutor keys create --scope chat`.")
         for k in store.list():
             state = f"revoked {k.revoked_at:%Y-%m-%d}" if k.revoked_at else "active"
             print(f"{k.key_id}  {k.name:20} {','.join(k.scopes):12} {state:18} created {k.created_at:%Y-%m-%d %H:%M}"
@@ -319,6 +321,80 @@ def _keys_arguments(p: argparse.ArgumentParser) -> None:
 
 
 cmd_keys.arguments = _keys_arguments  # type: ignore[attr-defined]
+
+
+def cmd_lessons(args: argparse.Namespace) -> int:
+    """The lesson map: learning objectives per section with the passages that teach them (--json for the model)."""
+    tutor = _load_tutor(args)
+    try:
+        lessons = tutor.tutoring.lessons()
+    finally:
+        tutor.close()
+    from tutor.lessons import format_lessons
+
+    print(lessons.model_dump_json(indent=2) if args.json else format_lessons(lessons), end="")
+    return 0
+
+
+def _lessons_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print the lesson map as JSON")
+
+
+cmd_lessons.arguments = _lessons_arguments  # type: ignore[attr-defined]
+
+
+def cmd_quiz(args: argparse.Namespace) -> int:
+    """A quiz in the terminal, graded with the passage that proves each answer; updates your mastery."""
+    from tutor.socratic import progress_text
+    from tutor.tutoring import item_text
+
+    tutor = _load_tutor(args)
+    try:
+        tutoring = tutor.tutoring
+        quiz = tutoring.start_quiz(args.learner, args.scope, args.questions)
+        where = "the whole material" if quiz.scope == "all" else quiz.scope
+        print(f"A quiz on {where}: {len(quiz.items)} questions. An empty line or Ctrl-D stops.\n")
+        for n, item in enumerate(quiz.items, 1):
+            print(textwrap.indent(item_text(item, n, len(quiz.items)), "  ") + "\n")
+            try:
+                answer = input("answer> ").strip()
+            except (EOFError, KeyboardInterrupt):
+                print()
+                break
+            if not answer:
+                break
+            result = tutoring.answer(quiz.quiz_id, item.item_id, answer)
+            print(textwrap.indent(textwrap.fill(result.grade.feedback, 96), "  ") + "\n")
+        done = tutoring.answered(quiz.quiz_id)
+        print(f"Score: {sum(g.score for g in done.values()):g} of {len(quiz.items)}.\n{progress_text(tutoring, args.learner)}")
+    finally:
+        tutor.close()
+    return 0
+
+
+def _quiz_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scope", nargs="?", default="all", help="a section or topic, e.g. dissociation (default: all)")
+    p.add_argument("-n", "--questions", type=int, help="how many questions (default: TUTOR_QUIZ_QUESTIONS)")
+    p.add_argument("--learner", default="terminal", help="whose mastery to update (default: terminal)")
+
+
+cmd_quiz.arguments = _quiz_arguments  # type: ignore[attr-defined]
+
+
+def cmd_quiz_eval(args: argparse.Namespace) -> int:
+    """Measure grading on the labelled learner answers and re-check the question bank; rewrites docs/pedagogy.md."""
+    from evals.pedagogy import run_quiz_eval
+
+    return run_quiz_eval(args, _settings(args))
+
+
+def _quiz_eval_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dataset", help="labelled answers YAML (default: evals/datasets/learner_answers.yaml)")
+    p.add_argument("--errors", action="store_true", help="list every misgraded answer")
+    p.add_argument("--no-report", action="store_true", help="do not rewrite docs/pedagogy.md")
+
+
+cmd_quiz_eval.arguments = _quiz_eval_arguments  # type: ignore[attr-defined]
 
 
 def format_reply(reply: TutorReply) -> str:
@@ -350,6 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
         "ui": cmd_ui, "feedback": cmd_feedback, "models": cmd_models,
         "eval": cmd_eval, "judge-eval": cmd_judge_eval, "safety-report": cmd_safety_report,
         "serve": cmd_serve, "keys": cmd_keys,
+        "lessons": cmd_lessons, "quiz": cmd_quiz, "quiz-eval": cmd_quiz_eval,
     }
     for name, fn in commands.items():
         p = sub.add_parser(name, help=fn.__doc__, description=fn.__doc__)

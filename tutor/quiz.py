@@ -430,7 +430,8 @@ def near_misses(text: str, pool: Sequence[str] = (), vectors: dict[str, np.ndarr
     m = _AUX.search(text)
     if m:
         neg = "cannot" if m.group(1) == "can" else f"{m.group(1)} not"
-        out.append((f"negation of {m.group(1)}", text[:m.start()] + neg + text[m.end():]))
+        rest = re.sub(r"^\s+(?:also|too)\b", "", text[m.end():])  # "is not also used" reads wrong
+        out.append((f"negation of {m.group(1)}", text[:m.start()] + neg + rest))
     return out
 
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-GENERATOR_VERSION = "tutoring-v1"  # bump when lessons or quiz generation change, to rebuild the cache
+GENERATOR_VERSION = "tutoring-v2"  # bump when lessons or quiz generation change, to rebuild the cache
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS quizzes (quiz_id TEXT PRIMARY KEY, learner TEXT NOT NULL, quiz TEXT NOT NULL,
