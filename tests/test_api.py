@@ -282,6 +282,9 @@ def test_a_key_made_on_the_command_line_works(live, tutor):
     listed = subprocess.run([str(TUTOR_BIN), "--data-dir", str(tutor.settings.data_dir), "keys", "list"],
                             capture_output=True, text=True, check=True).stdout
     assert "cli" in listed and secret not in listed
+    bad = subprocess.run([str(TUTOR_BIN), "--data-dir", str(tutor.settings.data_dir), "keys", "create", "--scope", "chat",
+                          "--origin", "lms.example.edu/course"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "not an origin" in bad.stderr and not bad.stdout
 
 
 def test_rate_limit_gives_429_with_retry_after(tutor, keys):

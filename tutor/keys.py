@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import secrets
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,11 +13,13 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from tutor.errors import ConfigError
 from tutor.storage import SqliteFile
 
 Scope = Literal["chat", "admin"]
 SCOPES: tuple[str, ...] = ("chat", "admin")
 KEY_PREFIX = "tk"
+_ORIGIN = re.compile(r"^https?://[^/\s?#]+$")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS api_keys (
@@ -70,7 +73,11 @@ class KeyStore:
         """Make a key; returns its record and the secret, which is shown once and never stored."""
         unknown = [s for s in scopes if s not in SCOPES]
         if unknown or not scopes:
-            raise ValueError(f"unknown scope(s) {unknown or scopes}; choose from {', '.join(SCOPES)}")
+            raise ConfigError(f"unknown scope(s) {unknown or scopes}; choose from {', '.join(SCOPES)}")
+        # Browsers send Origin as scheme://host[:port]; anything else could never match.
+        bad = [o for o in origins or [] if o != "*" and not _ORIGIN.match(o.rstrip("/"))]
+        if bad:
+            raise ConfigError(f"not an origin: {', '.join(bad)}; use scheme://host[:port], e.g. https://lms.example.edu")
         key_id = secrets.token_hex(6)
         secret = f"{KEY_PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
         record = ApiKey(key_id=key_id, name=name or key_id, scopes=list(dict.fromkeys(scopes)),
