@@ -2,7 +2,9 @@
 
 login → check-cookies page → platform auth → signed launch → chat in the LTI-tied session; tampered,
 expired, wrongly-audienced and replayed launches are refused; a deep-linking response validates on the
-platform (which fetches the tool's JWKS).
+platform (which fetches the tool's JWKS). In headless Chromium, with the tool on https on another site
+than the LMS, a launch from the course page's iframe meets blocked third-party cookies, takes the
+check-cookies page's new tab, and ends in a working chat.
 
 lti1p3platform's own FastAPI adapter imports `pkg_resources` (gone from current setuptools), so the
 platform's two FastAPI handlers are written here on its framework-neutral classes, as its adapter does.
@@ -51,9 +53,9 @@ def free_port() -> int:
 class Served:
     """An ASGI app served by uvicorn in a thread on a loopback port."""
 
-    def __init__(self, app, port: int):
-        self.url = f"http://127.0.0.1:{port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    def __init__(self, app, port: int, url: str | None = None, **options):
+        self.url = url or f"http://127.0.0.1:{port}"
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **options))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
         deadline = time.monotonic() + 30
@@ -109,7 +111,8 @@ class Launch(LTIAdvantageMessageLaunchAbstract):
         return HTMLResponse(
             f'<form method="POST" action="{launch_data["launch_url"]}" id="form">'
             f'<input type="hidden" name="id_token" value="{launch_data["id_token"]}">'
-            f'<input type="hidden" name="state" value="{launch_data["state"]}"></form>')
+            f'<input type="hidden" name="state" value="{launch_data["state"]}"></form>'
+            "<script>document.getElementById('form').submit();</script>")
 
 
 def platform_app(urls: dict, options: dict) -> FastAPI:
@@ -118,6 +121,12 @@ def platform_app(urls: dict, options: dict) -> FastAPI:
 
     def platform() -> Platform:
         return Platform(**urls)
+
+    @app.get("/course")
+    def course():
+        # A course page showing the tool in an iframe, as an LMS does.
+        return HTMLResponse('<h1>Neuroscience 101</h1><iframe id="tool" src="/start" '
+                            'style="width:900px;height:600px"></iframe>')
 
     @app.get("/jwks")
     def jwks():
@@ -437,3 +446,92 @@ def test_a_login_from_an_unknown_platform_or_with_a_broken_file_is_refused(world
     app = build_app(Settings(corpus_dir=CORPUS, data_dir=tmp_path, lti_platforms_file=broken))
     page = TestClient(app).get("/lti/login", params={"iss": "https://lms.example", "login_hint": "x"})
     assert page.status_code == 503 and 'data-code="lti_misconfigured"' in page.text
+
+
+def self_signed(tmp_path) -> tuple[str, str]:
+    """A certificate for localhost and 127.0.0.1, so the tool runs on https as LTI in an iframe requires."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
+                                                        x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+            .sign(key, hashes.SHA256()))
+    key_file, cert_file = tmp_path / "key.pem", tmp_path / "cert.pem"
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return str(key_file), str(cert_file)
+
+
+@pytest.fixture
+def iframe_world(tutor, tmp_path):
+    """The tool on https://localhost (another site than the LMS on http://127.0.0.1), as in production."""
+    tool_port, platform_port = free_port(), free_port()
+    tool_url, platform_url = f"https://localhost:{tool_port}", f"http://127.0.0.1:{platform_port}"
+    platforms = tmp_path / "lti-platforms.json"
+    platforms.write_text(json.dumps({ISS: {
+        "client_id": CLIENT_ID, "auth_login_url": platform_url + "/authorize", "auth_token_url": platform_url + "/token",
+        "key_set_url": platform_url + "/jwks", "deployment_ids": [DEPLOYMENT]}}))
+    settings = Settings(corpus_dir=CORPUS, data_dir=tmp_path / "tool", lti_platforms_file=platforms, api_mount_ui=False)
+    private, public = rsa_pair()
+    key_file, cert_file = self_signed(tmp_path)
+    tool = Served(create_app(tutor, settings, ui=False), tool_port, tool_url, ssl_keyfile=key_file,
+                  ssl_certfile=cert_file)
+    platform = Served(platform_app({"tool": tool_url, "platform": platform_url, "private": private, "public": public},
+                                   {"user": "learner-iframe"}), platform_port)
+    yield {"tool": tool_url, "platform": platform_url}
+    platform.stop()
+    tool.stop()
+
+
+def test_a_launch_inside_the_lms_iframe_opens_a_working_chat(iframe_world, tmp_path):
+    from tests.test_ui_browser import ARGS, CHROMIUM
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (tests/test_ui_browser.py installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=str(CHROMIUM),
+                                                       args=ARGS, ignore_https_errors=True)
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            page.goto(iframe_world["platform"] + "/course")
+            frame = page.frame_locator("#tool")
+            # login → check-cookies page → platform auth → signed POST launch → the chat. Where the iframe may
+            # keep cookies this all happens inside it; where the browser blocks third-party cookies (this
+            # headless Chromium does), the check-cookies page offers a new tab, where it happens instead.
+            warning, chat = frame.locator("#lti1p3-warning-msg"), frame.locator("tutor-chat textarea")
+            warning.or_(chat).first.wait_for(state="visible", timeout=60_000)
+            if warning.is_visible():
+                assert "blocks cookies" in warning.inner_text()
+                with context.expect_page() as opened:
+                    frame.locator("#lti1p3-new-tab-link").click()
+                where = opened.value
+                where.wait_for_load_state()
+                view = where.locator("html")
+            else:
+                where, view = page.frames[1], frame.locator("html")
+            view.locator("tutor-chat textarea").fill("What receptor does ketamine block?", timeout=60_000)
+            view.locator("tutor-chat textarea").press("Enter")
+            chip = view.locator("tutor-chat .msg.bot button.cite").first
+            chip.wait_for(state="visible", timeout=120_000)
+            assert where.url == iframe_world["tool"] + "/lti/launch"
+            chip.click()
+            assert view.locator("tutor-chat .passage mark").first.inner_text().strip()
+            ARTIFACTS = REPO / "test-artifacts" / "lti"
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "course-page.png"))
+            if where is not page.frames[1]:
+                where.screenshot(path=str(ARTIFACTS / "new-tab-chat.png"))
+        finally:
+            context.close()
