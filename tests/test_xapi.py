@@ -160,8 +160,13 @@ def test_an_lti_session_names_the_platform_user_and_quiz_helpers_queue_their_ver
         VERBS["attempted"], VERBS["completed"], VERBS["scored"]]
     assert by_id[completed]["result"]["score"]["scaled"] == pytest.approx(0.8)
     assert by_id[completed]["actor"] == lti_user
-    # A session without an LTI launch is recorded under the API key that used it.
+    # A session without an LTI launch is recorded under the API key that used it...
     assert by_id[scored]["actor"]["account"]["name"] == "key:key-9"
+    # ...unless that key was an LTI launch's: then anything it does names the platform's user.
+    recorder.remember_key_actor("key-lti", lti_user)
+    quiz = recorder.attempted("learner-of-key-lti", "quiz-2", principal="key-lti")
+    assert recorder.flush()
+    assert {s["id"]: s for s in lrs.statements}[quiz]["actor"] == lti_user
 
 
 def test_recording_never_waits_for_the_lrs(lrs, port, tmp_path, recorders):

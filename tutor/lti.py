@@ -458,7 +458,9 @@ def _chat_page(request: Request, data: dict[str, Any], store: LtiStore, settings
     if recorder is not None:
         from tutor.xapi import account_actor
 
-        recorder.remember_actor(session_id, account_actor(data["iss"], data["sub"], data.get("name")))
+        actor = account_actor(data["iss"], data["sub"], data.get("name"))
+        recorder.remember_actor(session_id, actor)
+        recorder.remember_key_actor(record.key_id, actor)
     heading = context.get("title") or context.get("label")
     page = embed_page(api_key=secret, session_id=session_id, persist="none", title="Ask the tutor",
                       heading=f"Course: {heading}" if heading else None)

@@ -113,12 +113,18 @@ class XapiRecorder:
             db.execute("INSERT OR REPLACE INTO actors(session_id, actor) VALUES (?, ?)",
                        (session_id, json.dumps(actor)))
 
+    def remember_key_actor(self, key_id: str, actor: dict[str, Any]) -> None:
+        """Tie an API key to an actor (an LTI launch's key), so whatever it does (quizzes too) names that person."""
+        self.remember_actor(f"key:{key_id}", actor)
+
     def actor_for(self, session_id: str, principal: str | None = None) -> dict[str, Any]:
-        """The session's LTI user if it has one, else the API key (`principal`), else the session."""
+        """The LTI user of the session or of the key if there is one, else the API key (`principal`), else the session."""
         with self._file.transaction() as db:
-            row = db.execute("SELECT actor FROM actors WHERE session_id = ?", (session_id,)).fetchone()
-        if row:
-            return json.loads(row[0])
+            rows = dict(db.execute("SELECT session_id, actor FROM actors WHERE session_id IN (?, ?)",
+                                   (session_id, f"key:{principal}")).fetchall())
+        known = rows.get(session_id) or rows.get(f"key:{principal}")
+        if known:
+            return json.loads(known)
         if principal:
             return account_actor(self.base, f"key:{principal}")
         return account_actor(self.base, f"session:{session_id}")
