@@ -63,7 +63,8 @@ play a part|plays a part|played a part|plays no role|plays no part|play no role|
 played no role|played no part|nothing to do with|caught the eye|catch the eye|catches the eye|traced back to|
 trace back to|traces back to|laying down|lay down|lays down|short term memory|short term memories|
 long term memory|long term memories|last forever|lasts forever|last long|lasts long|far from|by no means|
-take effect|takes effect|took effect|taking effect|small fraction|tiny fraction|small minority|neurotrophic factor|
+take effect|takes effect|took effect|taking effect|long after|shortly after|soon after|right after|
+exactly one|a single|just one|one and only|small fraction|tiny fraction|small minority|neurotrophic factor|
 neurotrophic factors|
 """.replace("\n", "").strip("|").split("|")
 
@@ -104,8 +105,9 @@ ANTONYMS: list[tuple[str, str, str]] = [
     ("excitation", "excitatory exciting excite excites stimulating stimulatory amplify amplifies",
      "inhibitory inhibiting inhibit inhibits dampen dampens dampening calming sedating"),
     ("speed", "rapid rapidly fast faster quick quickly immediate immediately swift swiftly prompt promptly "
-              "instant instantly right_away straight_away at_once sudden suddenly soon early",
-     "slow slowly slower gradual gradually delayed delay lengthy sluggish eventually late later"),
+              "instant instantly right_away straight_away at_once sudden suddenly soon early shortly_after "
+              "soon_after right_after",
+     "slow slowly slower gradual gradually delayed delay lengthy sluggish eventually late later long_after"),
     ("duration", "temporary temporarily brief briefly transient transiently short_lived momentary fleeting "
                  "reversible passing",
      "permanent permanently lasting long_lasting long_lived irreversible irreversibly forever enduring "
@@ -191,7 +193,8 @@ ANTONYMS: list[tuple[str, str, str]] = [
                "ends",
      "intensify intensifies intensified peak peaks build builds onset begin begins start starts kick_in "
      "kicks_in strongest height take_effect takes_effect took_effect taking_effect"),
-    ("impact", "impact impacts affect affects affected impair impairs harm harms suffer suffers suffered",
+    ("impact", "impact impacts affect affects affected impair impairs impairment impairments harm harms suffer "
+               "suffers suffered",
                "spare spares spared "
                "unaffected untouched"),
     ("relation", "related involved linked associated tied play_a_role plays_a_role played_a_role play_a_part "
@@ -320,7 +323,7 @@ NUMBER_WORDS = frozenset("two three four five six seven eight nine ten eleven tw
 UNIVERSALS = frozenset("every everyone everybody everything always all any each entire entirely completely "
                        "totally fully guaranteed guarantee guarantees definitely certainly invariably "
                        "inevitably cure cures cured proven permanently never".split())
-EXCLUSIVES = frozenset("only solely exclusively sole just".split())
+EXCLUSIVES = frozenset("only solely exclusively sole just exactly_one a_single just_one one_and_only".split())
 _ALL_WORDS = frozenset("all all_of every each entire".split())
 # Source words that mark a claim as one case among several (so "only" contradicts them).
 PLURALITY = ("both", "also", "one of", "a primary one", "one of these", "among", "such as", "like", "other",
@@ -521,8 +524,9 @@ def _raw_tokens(text: str) -> list[str]:
 _PARTICLE_VERBS = frozenset("switch_on turn_on switch_off turn_off shut_down shut_off cut_off wear_off wears_off "
                             "wore_off worn_off kick_in kicks_in".split())
 _NEGATIVE_PREFIXES = ("un", "non", "dis", "in", "im", "ir", "il")
-# Kinds of memory, not lengths of use.
-_NO_POLES = frozenset("short_term_memory short_term_memories long_term_memory long_term_memories".split())
+# Kinds of memory, not lengths of use; "leading to" is a cause, not a rank.
+_NO_POLES = frozenset("short_term_memory short_term_memories long_term_memory long_term_memories lead_to leads_to "
+                      "led_to leading_to".split())
 
 
 def _poles_of(word: str) -> list[tuple[str, int]]:
@@ -912,6 +916,8 @@ class Judge:
         claim_words = [t.text for t in parsed.tokens]
         # Quantities: numbers and time spans the source does not give.
         for t in parsed.tokens:
+            if t.index > 0 and parsed.tokens[t.index - 1].text == "not":
+                continue  # "weeks, not hours": a denied span adds nothing
             if (t.text.isdigit() or t.text in NUMBER_WORDS) and t.stem not in ev_stems:
                 return f"adds a quantity ({t.text})"
             if t.stem in _UNIT_STEMS and t.stem not in ev_stems:
@@ -1113,17 +1119,20 @@ class Judge:
             mine = _arguments(parsed, t.index, self.topic)
             if mine is None:
                 continue
+            cl, cr = mine
             for a in top[:2]:
-                for u in a.tokens:
-                    if u.canon != t.canon or not _verb_like(a, u):
-                        continue
-                    theirs = _arguments(a, u.index, self.topic)
-                    if theirs is None:
-                        continue
-                    (cl, cr), (sl, sr) = mine, theirs
+                found = [args for u in a.tokens if u.canon == t.canon and _verb_like(a, u)
+                         for args in [_arguments(a, u.index, self.topic)] if args is not None]
+                for sl, sr in found:
                     if cl & sr and cr & sl and not cl & sl and not cr - sl - sr:
                         return (f"roles reversed around “{t.text.replace('_', ' ')}”: the source has "
                                 f"{'/'.join(sorted(sl))} acting on {'/'.join(sorted(sr))}")
+                # The same verb and object, but the subject is another thing the sentence names in a
+                # different role ("overuse fosters plasticity" where therapeutic doses do, and overuse does not).
+                sentence = {v.canon for v in a.content}
+                if found and not any(cl & sl for sl, _ in found) and cl <= sentence - self.topic \
+                        and any(cr & sr and not cl & sr for _, sr in found):
+                    return f"another subject for “{t.text.replace('_', ' ')}” than the source gives"
         return None
 
 
@@ -1293,6 +1302,11 @@ def _causal_pairs(sentences: Sequence[Analysed], drop: Collection[str] = ()) -> 
         if words and words[0] in CLAUSE_CAUSE and "," in words:
             comma = words.index(",")
             pairs.append((_segment(toks[1:comma], drop), _segment(toks[comma + 1 :], drop)))
+        # "A before B" puts A first; "A after B" puts B first (a sentence-initial "After" is handled above).
+        for i in range(1, len(words) - 1):
+            if words[i] in ("before", "after") and toks[i - 1].text not in _CLAUSE_BREAK:
+                a_, b_ = _segment(toks[:i], drop), _segment(toks[i + 1 :], drop)
+                pairs.append((a_, b_) if words[i] == "before" else (b_, a_))
         # "The consequence of A is B"
         for i in range(len(words) - 2):
             if toks[i].canon == "syn:consequence" and words[i + 1] == "of" and "is" in words[i + 2 :]:
