@@ -547,11 +547,14 @@ def match_patterns(text: str, drug_in_view: bool | None = None) -> Match | None:
     # "Why do people snort it rather than swallow it?", "what does 'tusi' mean?" ask for an explanation.
     explaining = bool(_EXPLAIN.search(text)) and not _PERSONAL.search(_LEARNER_FRAME.sub(" ", text))
     drugish = bool(_DRUGISH.search(text)) if drug_in_view is None else drug_in_view
+    # "How many milligrams are in a medical vial?": an amount asked about medicine or science, for nobody.
+    for_use = (not _FRAME.search(text) or bool(_PERSONAL.search(_LEARNER_FRAME.sub(" ", text)) or _HOW_TO.search(text))
+               or bool(_USE_SETTING.search(text)))
     for category, pattern in SAFETY_PATTERNS:
         m = pattern.search(text)
         if not m or explaining:
             continue
-        if category in {"dosing", "obtaining"} and not drugish:
+        if category in {"dosing", "obtaining"} and not drugish or category == "dosing" and not for_use:
             continue
         return Match(kind="safety", category=category, text=m.group(0))
     return None
@@ -889,10 +892,12 @@ _HOW_TO = re.compile(
 _FRAME = re.compile(
     r"\b(?:doctors?|clinics?|clinical|hospitals?|patients?|therap\w*|treatments?|infusions?|an(?:a)?esthe\w*|surg\w*|"
     r"paramedics?|medic\w*|veterinar\w*|animals?|horses?|cats?|dogs?|legal\w*|illegal\w*|laws?|penalt\w*|"
-    r"schedule[ds]?|controlled|police|courts?|stud(?:y|ies)|trials?|research\w*|scientists?|brain|receptors?|neurons?|"
+    r"schedule[ds]?|controlled|police|courts?|punish\w*|prison|jail|arrest\w*|labs?|laborator\w*|poison\w*|"
+    r"esketamine|spravato|nasal spray|(?:worse|bad|better) for (?:you|the body|your health)|stud(?:y|ies)|trials?|research\w*|scientists?|brain|receptors?|neurons?|"
     r"synap\w*|glutamate|bdnf|nmda|mechanism|harm\w*|danger\w*|risk\w*|damag\w*|side effects?|toxic\w*|weeks|months|"
-    r"depress\w*|ptsd|mental health|pain relie\w*|"
+    r"depress\w*|ptsd|mental health|pain relie\w*|unconscious\w*|breathing|heart|bladder|kidneys?|liver|memory|body|"
     r"years|history|invented|discovered|take to work|how (?:long|fast|quickly|soon))\b")
+_USE_SETTING = re.compile(r"\b(?:recreational\w*|k-hole|party|parties|rave|festival|club|night out|high|trip\w*|fun|buzz)\b")
 # Asking what a word means, or why something is so, is learning even when the words sound like a request.
 _EXPLAIN = re.compile(
     r"^(?:why|how come|define|explain|describe|summari[sz]e|compare|is it true)\b|"
