@@ -129,6 +129,10 @@ class Tutoring:
                                         "rejected": self._bank.rejected}), encoding="utf-8")
         self._items = {i.item_id: i for i in self._bank.items}
 
+    def ready(self) -> bool:
+        """Whether the lesson map and question bank are built or cached (so progress views are cheap)."""
+        return self._bank is not None or self._cache_path().exists()
+
     def lessons(self) -> LessonMap:
         """The lesson map of the material."""
         self._load()

@@ -236,7 +236,8 @@ def reply_html(reply: TutorReply, ref: str, topics: Sequence[str] = (), details:
         parts.append('<div class="covers"><p>What the material covers — press one to start:</p>'
                      + "".join(ask_chip(t) for t in topics) + "</div>")
     if reply.suggestions:
-        parts.append('<div class="followups"><p>You could ask next:</p>'
+        lead = "Choose:" if reply.backend == "tutoring" else "You could ask next:"  # quiz options, hints
+        parts.append(f'<div class="followups"><p>{lead}</p>'
                      + "".join(ask_chip(s) for s in reply.suggestions) + "</div>")
     if details:
         parts.append(details_html(reply))
@@ -379,6 +380,24 @@ def _write_secret(path: Path) -> str:
     return value
 
 
+def progress_html(progress: Any) -> str:
+    """A learner's mastery per objective (Bayesian Knowledge Tracing) and what to study next."""
+    if progress is None or not progress.objectives:
+        return '<p class="panel-empty">Take a quiz to see your progress here.</p>'
+    rows = []
+    for o in progress.objectives:
+        width = max(0, min(100, round(o.p_known * 100)))
+        state = "mastered" if o.mastered else ("practised" if o.attempts else "new")
+        rows.append(f'<li class="objective {state}"><span class="objective-text">{esc(o.text)}</span>'
+                    f'<span class="meter" role="img" aria-label="{esc(f"estimated mastery {width} in 100")}">'
+                    f'<span style="width:{width}%"></span></span>'
+                    f'<span class="objective-meta">{esc(o.section)} · {o.correct}/{o.attempts} right</span></li>')
+    nxt = "".join(f"<li>{esc(o.text)}</li>" for o in progress.next)
+    return (f'<div class="progress-view"><p class="progress-summary">Mastered {progress.mastered} of '
+            f'{progress.total} objectives.</p>' + (f"<h4>Study next</h4><ol>{nxt}</ol>" if nxt else "")
+            + f"<h4>All objectives</h4><ul>{''.join(rows)}</ul></div>")
+
+
 # -- the app -----------------------------------------------------------------------------------------------
 
 CSS = """
@@ -418,6 +437,14 @@ CSS = """
 .notice { font-size: .85em; color: var(--body-text-color-subdued); }
 .typing { font-size: .8em; color: var(--body-text-color-subdued); }
 .provenance { margin-top: .5em; font-size: .85em; }
+.progress-view ul, .progress-view ol { padding-left: 1.2em; }
+.progress-view .objective { margin: .4em 0; list-style: none; }
+.progress-view .objective-text { display: block; }
+.progress-view .objective-meta { font-size: .8em; color: var(--body-text-color-subdued); }
+.progress-view .meter { display: block; height: .45em; margin: .2em 0; border-radius: 999px;
+  background: var(--background-fill-secondary); overflow: hidden; }
+.progress-view .meter > span { display: block; height: 100%; background: var(--color-accent); }
+.progress-view .mastered .meter > span { background: #16a34a; }
 .provenance ul { margin: .3em 0 0 1.2em; }
 .verdict { font-weight: 600; }
 #input-error:not(:has(.input-error)), #status:not(:has(.status-note)) { display: none; }
@@ -609,6 +636,25 @@ def build_app(tutor: "Tutor", store: FeedbackStore | None = None) -> "gr.Blocks"
         chat = gr.Chatbot(value=render(entries, details), feedback_value=feedback)
         return chat, entries, sid, whole_source(entries), gr.Accordion(open=not entries)
 
+    def quiz_me(entries, session_id, backend, details):
+        """Start a quiz the way typing "/quiz" does: through the tutor, so the safety guard sees it too."""
+        yield from respond("/quiz", entries, session_id, backend, details)
+
+    def set_socratic(session_id: Any, on: bool):
+        sid = session_of(session_id)
+        tutor.tutoring.set_socratic(sid, bool(on))
+        return sid, _status("Socratic mode on: I’ll guide you with questions and hints first." if on else "")
+
+    def show_progress(session_id: Any):
+        # Never the first to build the question bank: that happens when a quiz starts.
+        ready = valid_session_id(session_id) and tutor.tutoring.ready()
+        return progress_html(tutor.tutoring.progress(session_id) if ready else None)
+
+    def restore_tutoring(session_id: Any):
+        if not valid_session_id(session_id):
+            return gr.skip(), progress_html(None)
+        return tutor.tutoring.socratic(session_id), show_progress(session_id)
+
     def new_conversation():
         return ([], [], new_session_id(), PANEL_EMPTY, whole_source([]), "", gr.Accordion(open=True),
                 gr.Group(visible=False), "")
@@ -654,6 +700,10 @@ def build_app(tutor: "Tutor", store: FeedbackStore | None = None) -> "gr.Blocks"
                 )
                 with gr.Row(elem_id="conversation-row"):
                     new = gr.Button("New conversation", size="sm", elem_id="new-conversation", scale=0, min_width=160)
+                    quiz = gr.Button("Quiz me", size="sm", elem_id="quiz-me", scale=0, min_width=110)
+                    socratic = gr.Checkbox(label="Socratic mode: guide me with questions first",
+                                           value=tutor.settings.socratic_default, elem_id="socratic", scale=0,
+                                           min_width=240)
                     status = gr.HTML("", elem_id="status", js_on_load=None)
                 with gr.Group(visible=False, elem_id="feedback-box") as feedback_box:
                     comment = gr.Textbox(label="Anything to add about this answer? (optional)", lines=2,
@@ -681,6 +731,8 @@ def build_app(tutor: "Tutor", store: FeedbackStore | None = None) -> "gr.Blocks"
                         panel = gr.HTML(PANEL_EMPTY, elem_id="passage-panel", js_on_load=None)
                     with gr.Tab("Whole source", id="source", elem_id="source-tab"):
                         source_view = gr.HTML(whole_source([]), elem_id="source-view", js_on_load=None)
+                    with gr.Tab("Progress", id="progress", elem_id="progress-tab"):
+                        progress_view = gr.HTML(progress_html(None), elem_id="progress-view", js_on_load=None)
         cite_bridge = gr.HTML("", js_on_load=CITE_JS, visible="hidden", elem_id="cite-bridge")
         ask_bridge = gr.HTML("", js_on_load=ASK_JS, visible="hidden", elem_id="ask-bridge")
 
@@ -689,18 +741,23 @@ def build_app(tutor: "Tutor", store: FeedbackStore | None = None) -> "gr.Blocks"
         # One answer at a time across every way of asking: the Tutor's models are shared.
         common = dict(outputs=ask_outputs, concurrency_id="tutor-answer", concurrency_limit=1,
                       show_progress="minimal")
-        question.submit(respond, [question, *ask_inputs], **common)
-        ask_bridge.click(ask_from_chip, ask_inputs, **common)
+        progress_update = dict(fn=show_progress, inputs=[session], outputs=[progress_view], show_progress="hidden")
+        question.submit(respond, [question, *ask_inputs], **common).then(**progress_update)
+        ask_bridge.click(ask_from_chip, ask_inputs, **common).then(**progress_update)
+        quiz.click(quiz_me, ask_inputs, **common).then(**progress_update)
+        socratic.input(set_socratic, [session, socratic], [session, status], show_progress="hidden")
         cite_bridge.click(show_citation, [transcript], [panel, source_view, tabs], show_progress="hidden")
         reset_outputs = [chatbot, transcript, session, panel, source_view, input_error, starters_box,
                          feedback_box, status]
-        new.click(new_conversation, None, reset_outputs)
-        chatbot.clear(new_conversation, None, reset_outputs)
+        new.click(new_conversation, None, reset_outputs).then(set_socratic, [session, socratic], [session, status]) \
+            .then(**progress_update)
+        chatbot.clear(new_conversation, None, reset_outputs).then(set_socratic, [session, socratic], [session, status])
         chatbot.like(on_like, [transcript], [feedback_box, rated_key, status])
         send.click(send_comment, [rated_key, comment], [feedback_box, rated_key, comment, status])
         comment.submit(send_comment, [rated_key, comment], [feedback_box, rated_key, comment, status])
         details.change(lambda entries, d: render(entries, d), [transcript, details], [chatbot])
-        demo.load(restore, [session, details], [chatbot, transcript, session, source_view, starters_box])
+        demo.load(restore, [session, details], [chatbot, transcript, session, source_view, starters_box]) \
+            .then(restore_tutoring, [session], [socratic, progress_view])
     demo.tutor_store = store  # type: ignore[attr-defined]
     return demo
 
