@@ -267,10 +267,40 @@ def test_follow_ups_are_condensed_by_the_model(tutor, judge, prompts, monkeypatc
     tutor.ask("What is BDNF?", session)
     reply = tutor.ask("and what does it do?", session)
     assert reply.standalone_question == "What does BDNF do in the brain?"
-    condense_prompt = model.chat.calls[1][0].content
+    condense_prompt = model.chat.calls[1][-1].content
     assert "What is BDNF?" in condense_prompt and "and what does it do?" in condense_prompt
+    # It opens like every answer call, so a local model's cached prompt prefix survives the extra call.
+    assert model.chat.calls[1][0].content == model.chat.calls[2][0].content == prompts["system"].render()
     assert reply.backend == "local" and reply.kind == "answer"
     assert citation_problems(reply, tutor.sources) == []
+
+
+def test_a_follow_up_that_names_its_subject_is_not_condensed_by_the_model(tutor, judge, prompts, monkeypatch):
+    model = scripted("BDNF encourages the growth of new synapses [1].",
+                     "Ketamine can lead to memory problems [1].")
+    monkeypatch.setattr(tutor, "backend", make_backend(model, judge, prompts))
+    session = uuid.uuid4().hex
+    tutor.ask("What is BDNF?", session)
+    reply = tutor.ask("and what about memory problems?", session)
+    assert len(model.chat.calls) == 2  # two answers, no condensing call in between
+    assert "memory" in reply.standalone_question.lower() and "bdnf" in reply.standalone_question.lower()
+
+
+def test_warm_up_processes_the_prefix_every_prompt_starts_with(tutor, judge, prompts):
+    warmed = []
+    model = scripted("Ketamine acts as an antagonist at NMDA receptors [1].",
+                     json.dumps({"steps": [{"id": 1, "connective": ""}]}))
+    model.warm = warmed.append
+    backend = make_backend(model, judge, prompts)
+    backend.warm_up()
+    [prefix] = warmed
+    run(backend, context(tutor))
+    backend.options.mode = "select"
+    run(backend, context(tutor))
+    for call in model.chat.calls:
+        assert [m.type for m in call] == [m.type for m in prefix]
+        assert call[0].content == prefix[0].content
+        assert call[1].content.startswith(prefix[1].content)
 
 
 def test_a_drifting_condensed_question_is_ignored(tutor, judge, prompts, monkeypatch):

@@ -41,4 +41,6 @@ def _generative(name: str, settings: Settings, embeddings: Any) -> Backend:
         min_verified_share=settings.min_verified_share,
     )
     judge = Judge(embeddings) if embeddings is not None else Judge()
-    return GenerativeBackend(name, model, prompts, judge, options)
+    backend = GenerativeBackend(name, model, prompts, judge, options)
+    backend.warm_up()
+    return backend

@@ -74,6 +74,10 @@ class LanguageModel:
     """Whether an error is worth retrying, when its type alone does not tell (else `transient` decides)."""
     explain: Callable[[BaseException], str] = str
     """A one-line, user-facing description of a failure, naming the fix."""
+    count_tokens: Callable[[list[BaseMessage]], int] | None = field(default=None, repr=False)
+    """Prompt tokens of a call (for the time-to-first-token breakdown); None when the provider cannot tell."""
+    warm: Callable[[list[BaseMessage]], None] | None = field(default=None, repr=False)
+    """Process a fixed prompt prefix now, so the first question reuses it (local models)."""
     default_mode: Mode = "generate"
 
 
@@ -101,6 +105,14 @@ class GenerationStats(BaseModel):
     error: str | None = None
     repeated: int = 0
     verify_s: float = 0.0
+    prompt_tokens: int | None = None
+    """Tokens of the answer prompt (system message included), when the provider can count them."""
+    prompt_cached_tokens: int = 0
+    """Of those, the fixed start processed by `warm_up` and reused from llama.cpp's cache (about)."""
+    first_text_tokens: int | None = None
+    """Tokens the model had generated when the first verified text was streamed."""
+    first_text_verify_s: float | None = None
+    """Verification time spent before the first verified text was streamed."""
     draft: str = ""
     """The model's raw output, for audits."""
 
@@ -214,6 +226,10 @@ class DraftSplitter:
         self.released = len(pieces)
         return new
 
+
+# Words that point back into the conversation: only then is the model asked to condense a follow-up.
+_REFERS_BACK = re.compile(r"\b(it|its|it's|this|that|these|those|they|them|their|theirs|he|him|his|she|her|"
+                          r"there|then|the same|former|latter)\b", re.IGNORECASE)
 
 _STEP = re.compile(r'\{\s*"id"\s*:\s*(\d+)\s*,\s*"connective"\s*:\s*"((?:[^"\\]|\\.)*)"\s*\}')
 
@@ -474,6 +490,23 @@ class GenerativeBackend:
         self.options = options or GenerationOptions()
         self.fallback = fallback or ExtractiveBackend()
         self.last_stats: GenerationStats | None = None
+        self._warm_tokens = 0
+
+    def warm_up(self) -> None:
+        """Have a local model process the fixed start of every prompt now (the system message and the
+        opening of the sources), so that no question pays for it; remote models need nothing."""
+        if self.model.warm is None:
+            return
+        began = time.perf_counter()
+        prefix = [SystemMessage(self.prompts["system"].render()), HumanMessage("<sources>")]
+        try:
+            self.model.warm(prefix)
+        except Exception as exc:  # noqa: BLE001 - a failed warm-up only costs time later
+            log.warning("warming up %s failed: %s", self.model.model, exc)
+            return
+        if self.model.count_tokens is not None:
+            self._warm_tokens = self.model.count_tokens(prefix) - 5  # without the message end and reply header
+        log.info("%s: prompt prefix processed in %.1f s", self.model.model, time.perf_counter() - began)
 
     # -- Backend protocol -----------------------------------------------------------------------
 
@@ -503,6 +536,7 @@ class GenerativeBackend:
             if piece and options.stream_mode == "verified":
                 if stats.first_text_s is None:
                     stats.first_text_s = time.perf_counter() - started
+                    stats.first_text_tokens, stats.first_text_verify_s = stats.tokens, stats.verify_s
                 yield piece
 
         try:
@@ -645,10 +679,14 @@ class GenerativeBackend:
 
     def condense(self, question: str, previous: Sequence[str]) -> str | None:
         """A standalone question from the model, or None (the caller then uses the rule-based way)."""
-        if not previous:
+        if not previous or not _REFERS_BACK.search(question):
+            # Nothing to resolve ("What about memory?"): the rule-based query, which appends the earlier
+            # questions' content words, retrieves as well, and skipping the call saves ~1 s of a local model.
             return None
         history = "\n".join(f"- {q}" for q in previous)
-        messages = [HumanMessage(self.prompts["condense"].render(history=history, question=question))]
+        # The system message keeps the prompt prefix the answer call shares, so llama.cpp's cache of it survives.
+        messages = [SystemMessage(self.prompts["system"].render()),
+                    HumanMessage(self.prompts["condense"].render(history=history, question=question))]
         try:
             text = self._first_line(messages, 60)
         except ModelCallFailed as exc:
@@ -689,6 +727,9 @@ class GenerativeBackend:
                 raise ModelCallFailed(f"{self.model.provider} cannot constrain output to a schema; "
                                       "use TUTOR_GENERATION_MODE=generate")
             runnable = self.model.constrained(schema)
+        if self.model.count_tokens is not None:
+            stats.prompt_tokens = self.model.count_tokens(messages)
+            stats.prompt_cached_tokens = self._warm_tokens
         began = time.perf_counter()
         try:
             for token in self._stream(runnable, messages):
