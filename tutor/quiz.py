@@ -493,3 +493,23 @@ def item_from_passage(question: str, passages: Sequence[Citation], section: str 
     return QuizItem(item_id="sa-" + _stable(question, key), kind="short_answer", section=section or passages[0].section,
                     question=question, answer=key, key=key, key_points=key_points(key, question),
                     citations=list(passages))
+
+
+_POINTS_BACK = re.compile(r"\b(?:this|these|those|such|it|they)\b", re.I)
+
+
+def with_context(citations: Sequence[Citation], chunks: Sequence[Chunk]) -> list[Citation]:
+    """The citations, each preceded by the sentence before it when it points back ("these cells")."""
+    by_id = {c.chunk_id: c for c in chunks}
+    out: list[Citation] = []
+    seen = {(c.source, c.start) for c in citations}
+    for c in citations:
+        chunk = by_id.get(c.chunk_id)
+        if chunk is not None and _POINTS_BACK.search(c.text):
+            i = next((k for k, s in enumerate(chunk.sentences) if s.start == c.start), 0)
+            if i > 0 and (chunk.source, chunk.sentences[i - 1].start) not in seen:
+                seen.add((chunk.source, chunk.sentences[i - 1].start))
+                out.append(sentence_citation(chunk, chunk.sentences[i - 1]))
+        out.append(c)
+    return [c.model_copy(update={"marker": n}) for n, c in enumerate(out, 1)]
+

@@ -193,8 +193,10 @@ class Tutor:
             self._remember(session_id, handled)
             yield handled
             return
-        # Refused turns (safety, crisis) are not context: their words must not steer the next search.
-        previous = [t.standalone_question or t.question for t in history if t.reply_kind not in ("safety", "crisis")]
+        # Refused turns (safety, crisis) are not context: their words must not steer the next search. Neither are
+        # quiz commands and answers, which searched nothing (no standalone question).
+        previous = [t.standalone_question or t.question for t in history if t.reply_kind not in ("safety", "crisis")
+                    and (t.standalone_question or t.reply_kind != "answer")]
         standalone = condense(question, previous, self.vocabulary)
         rewrite = getattr(composer, "condense", None)
         if standalone != question and rewrite is not None and self.settings.condense_with_model:

