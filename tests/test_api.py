@@ -87,8 +87,13 @@ def auth(key: str) -> dict[str, str]:
 
 def sse_events(response: httpx.Response) -> list[tuple[str, dict]]:
     """(event, data) pairs of an SSE response."""
+    return parse_sse(response.iter_lines())
+
+
+def parse_sse(lines) -> list[tuple[str, dict]]:
+    """(event, data) pairs of SSE lines; comments (`: ping`) carry no event."""
     events, name, data = [], "message", []
-    for line in response.iter_lines():
+    for line in lines:
         if line.startswith("event:"):
             name = line[6:].strip()
         elif line.startswith("data:"):
@@ -153,8 +158,61 @@ def test_sse_events_come_in_order_and_match_the_json_reply(live, keys):
         streamed = events[-1][1]
         assert events[-2][1]["citations"] == streamed["citations"]
         assert "".join(d["text"] for _, d in events[:-2]).strip() == streamed["answer"].strip()
-        # the same content either way (only the new session's id differs)
-        assert {**streamed, "session_id": None} == {**plain, "session_id": None}
+        # the same content either way (only the new session's id and the reply's own id differ)
+        assert streamed["reply_id"] != plain["reply_id"]
+        assert {**streamed, "session_id": None, "reply_id": None} == {**plain, "session_id": None, "reply_id": None}
+
+
+class GatedModel:
+    """Stands in for a slow language model: it starts answering only when the test opens the gate."""
+
+    def __init__(self, inner):
+        self.inner, self.name, self.gate = inner, inner.name, threading.Event()
+
+    def stream(self, context):
+        assert self.gate.wait(120), "the test never let the model answer"
+        yield from self.inner.stream(context)
+
+    def compose(self, context):  # pragma: no cover - the API streams
+        assert self.gate.wait(120), "the test never let the model answer"
+        return self.inner.compose(context)
+
+
+def test_sse_starts_at_once_and_pings_while_a_slow_model_works(tutor, keys, monkeypatch):
+    settings = tutor.settings.model_copy(update={"api_sse_ping_seconds": 0.05, "api_rate_limit": 100000,
+                                                 "api_rate_burst": 1000})
+    model = GatedModel(tutor.backend)
+    monkeypatch.setattr(tutor, "backend", model)
+    app = create_app(tutor, settings, ui=False)
+    app.state.keys.claim("another-keys-session", "another-key")
+    server = LiveServer(app)
+    try:
+        url, h = f"{server.url}/v1/chat", auth(keys["chat"])
+        # What a request can get wrong is still an HTTP status, although a stream starts at once.
+        assert_error(httpx.post(url, json={"question": "  ", "stream": True}, headers=h), 422, "question_empty")
+        assert_error(httpx.post(url, json={"question": QUESTION, "stream": True, "session_id": "another-keys-session"},
+                                headers=h), 404, "session_not_found")
+        with httpx.stream("POST", url, json={"question": QUESTION, "stream": True}, headers=h, timeout=120) as r:
+            assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+            lines = r.iter_lines()
+            before: list[str] = []
+            for line in lines:  # the model is still held: what arrives now can only be keep-alive comments
+                before.append(line)
+                if before.count(": ping") == 3:
+                    break
+            model.gate.set()
+            rest = list(lines)
+        assert {line for line in before if line} == {": ping"}
+        events = parse_sse(before + rest)
+        names = [n for n, _ in events]
+        assert names[-2:] == ["citations", "reply"] and set(names[:-2]) == {"delta"}, names
+        reply = events[-1][1]
+        assert reply["kind"] == "answer" and reply["reply_id"]
+        assert "".join(d["text"] for _, d in events[:-2]).strip() == reply["answer"].strip()
+        assert events[-2][1]["citations"] == reply["citations"]
+    finally:
+        model.gate.set()
+        server.stop()
 
 
 def test_an_error_mid_stream_is_an_error_event(live, keys, tutor, monkeypatch):
@@ -190,6 +248,69 @@ def test_many_concurrent_sse_clients_all_get_a_full_reply(live, keys):
         results = list(pool.map(one, range(16)))
     assert all(names and names[-1] == "reply" and "error" not in names for names in results), results
     assert httpx.get(f"{live.url}/healthz").status_code == 200
+
+
+# -- feedback ----------------------------------------------------------------------------------------
+
+def test_feedback_rates_replies_of_ones_own_sessions_in_the_web_apps_store(live, keys, tutor):
+    a, b, admin = auth(keys["chat"]), auth(keys["chat2"]), auth(keys["admin"])
+    rate = lambda body, h=a: httpx.post(f"{live.url}/v1/feedback", json=body, headers=h)  # noqa: E731
+    store = live.app.state.feedback
+    reply = httpx.post(f"{live.url}/v1/chat", json={"question": QUESTION}, headers=a, timeout=60).json()
+    rid, sid = reply["reply_id"], reply["session_id"]
+    assert store.reply(rid).answer == reply["answer"]
+    r = rate({"reply_id": rid, "rating": "down", "comment": "I wanted\x00 more detail."})
+    assert r.status_code == 200 and r.json() == {"reply_id": rid, "session_id": sid, "rating": "down"}
+    assert {x.key: x.comment for x in store.rated()}[rid] == "I wanted  more detail."
+    # only the key that owns the session: others (admins too) get the answer an unknown id gets
+    assert_error(rate({"reply_id": rid, "rating": "up"}, b), 404, "reply_not_found")
+    assert_error(rate({"reply_id": rid, "rating": "up"}, admin), 404, "reply_not_found")
+    assert_error(rate({"reply_id": "0" * 32, "rating": "up"}), 404, "reply_not_found")
+    assert store.rating(rid) == "down"
+    assert_error(rate({"reply_id": rid, "rating": "meh"}), 422, "invalid_request")
+    assert_error(rate({"reply_id": rid}), 422, "invalid_request")  # withdrawing is an explicit null
+    assert_error(rate({"reply_id": rid, "rating": "up", "comment": "x" * 2001}), 422, "invalid_request")
+    # changing the rating keeps the comment; `tutor feedback export` sees the API's ratings
+    assert rate({"reply_id": rid, "rating": "up"}).json()["rating"] == "up"
+    out = subprocess.run([str(TUTOR_BIN), "--data-dir", str(tutor.settings.data_dir), "feedback", "export",
+                          "--rating", "up"], capture_output=True, text=True, check=True).stdout
+    assert f"feedback-up-{rid[:10]}" in out and "I wanted more detail." in out
+    assert rate({"reply_id": rid, "rating": None}).json()["rating"] is None
+    assert store.rating(rid) is None
+    # a streamed reply is rateable the same way
+    with httpx.stream("POST", f"{live.url}/v1/chat", json={"question": "What does BDNF do?", "session_id": sid,
+                                                          "stream": True}, headers=a, timeout=60) as r:
+        streamed = sse_events(r)[-1][1]
+    assert rate({"reply_id": streamed["reply_id"], "rating": "up"}).json()["rating"] == "up"
+    # erasing the conversation erases its recorded replies and ratings
+    assert httpx.delete(f"{live.url}/v1/sessions/{sid}", headers=a).status_code == 200
+    assert store.reply(rid) is None and store.reply(streamed["reply_id"]) is None
+    assert_error(rate({"reply_id": rid, "rating": "up"}), 404, "reply_not_found")
+
+
+def test_a_rating_becomes_an_xapi_rated_statement(tutor, tmp_path):
+    from tests.test_xapi import LrsStub, settings_for
+    from tests.test_xapi import free_port as lrs_port
+    from tutor.xapi import VERBS
+
+    port = lrs_port()
+    lrs = LrsStub(port)
+    app = create_app(tutor, settings_for(tmp_path, port, api_mount_ui=False), ui=False)
+    record, secret = app.state.keys.create(["chat"], name="rating learner")
+    try:
+        with TestClient(app) as client:
+            reply = client.post("/v1/chat", json={"question": QUESTION}, headers=auth(secret)).json()
+            r = client.post("/v1/feedback", headers=auth(secret),
+                            json={"reply_id": reply["reply_id"], "rating": "down", "comment": "Too short."})
+            assert r.status_code == 200
+            assert app.state.xapi.flush()
+    finally:
+        lrs.stop()
+    by_verb = {s["verb"]["id"]: s for s in lrs.statements}
+    rated, asked = by_verb[VERBS["rated"]], by_verb[VERBS["asked"]]
+    assert rated["result"]["score"]["scaled"] == -1.0 and rated["result"]["response"] == "Too short."
+    assert rated["actor"] == asked["actor"] and rated["actor"]["account"]["name"] == f"key:{record.key_id}"
+    assert rated["object"]["id"] == asked["object"]["id"]  # the rating is about that very question and answer
 
 
 # -- sessions ----------------------------------------------------------------------------------------
@@ -292,8 +413,8 @@ def test_rate_limit_gives_429_with_retry_after(tutor, keys):
     with TestClient(create_app(tutor, settings, ui=False)) as client:
         statuses = [client.get("/v1/corpus", headers=auth(keys["chat"])).status_code for _ in range(3)]
         assert statuses == [200, 200, 200]
-        r = client.get("/v1/corpus", headers=auth(keys["chat"]))
-        assert_error(r, 429, "rate_limited")
+        r = client.post("/v1/chat", json={"question": QUESTION, "stream": True}, headers=auth(keys["chat"]))
+        assert_error(r, 429, "rate_limited")  # checked before a stream starts
         assert int(r.headers["retry-after"]) >= 1
         # buckets are per key: another key is unaffected
         assert client.get("/v1/corpus", headers=auth(keys["chat2"])).status_code == 200
@@ -464,8 +585,11 @@ def test_store_down_gives_503(chroma_process, make_tutor, tmp_path):
         proc.wait(timeout=10)
         assert_error(client.get("/readyz"), 503, "store_unavailable")
         assert_error(client.post("/v1/chat", json={"question": QUESTION}), 503, "store_unavailable")
+        # A stream starts before the store is asked: its failure arrives as the `error` event.
         with client.stream("POST", "/v1/chat", json={"question": QUESTION, "stream": True}) as r:
-            assert r.status_code == 503 and json.loads(r.read())["error"]["code"] == "store_unavailable"
+            assert r.status_code == 200
+            events = sse_events(r)
+        assert [n for n, _ in events] == ["error"] and events[0][1]["error"]["code"] == "store_unavailable"
         assert client.get("/healthz").status_code == 200  # alive, just not ready
 
 

@@ -3,6 +3,7 @@ endpoint, health checks, and the web app under /ui. Run it with `tutor serve`.""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -28,6 +29,7 @@ from tutor.api_deps import (
     error_body,
     error_response,
     error_responses,
+    get_feedback,
     get_keys,
     get_settings,
     get_tutor,
@@ -35,6 +37,7 @@ from tutor.api_deps import (
 )
 from tutor.config import Settings
 from tutor.errors import BackendUnavailable, IndexMissing, InvalidQuestion, StoreUnavailable, TutorError
+from tutor.feedback import MAX_COMMENT_CHARS, FeedbackStore
 from tutor.keys import ApiKey, KeyStore
 from tutor.lti import lti_router
 from tutor.service import Tutor
@@ -47,6 +50,8 @@ log = logging.getLogger(__name__)
 
 API_VERSION = "1.0.0"
 SESSION_ID_PATTERN = r"^[A-Za-z0-9_.:\-]{1,128}$"
+REPLY_ID_PATTERN = r"^[0-9a-f]{32}$"
+PING = ": ping\n\n"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 CHAT = require_scope("chat")
@@ -67,6 +72,34 @@ class ChatRequest(BaseModel):
     )
     stream: bool = Field(False, description="Stream Server-Sent Events instead of one JSON reply.")
     backend: str | None = Field(None, description="Compose with another available backend (see GET /v1/corpus).")
+
+
+class ChatReply(TutorReply):
+    """The TutorReply, plus the id a client rates it by (POST /v1/feedback)."""
+
+    reply_id: str = Field(description="Names this reply in POST /v1/feedback (only the session's key may rate it).")
+
+
+class FeedbackRequest(BaseModel):
+    """A learner's rating of one reply: thumbs up, thumbs down, or null to withdraw it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reply_id: str = Field(pattern=REPLY_ID_PATTERN, description="The `reply_id` of a /v1/chat reply.")
+    rating: Literal["up", "down"] | None = Field(description="`up`, `down`, or null to withdraw the rating.")
+    comment: str | None = Field(
+        None, max_length=MAX_COMMENT_CHARS,
+        description="Optional words from the learner; omitted or null: a comment stored earlier is kept. "
+                    "Discarded when the rating is withdrawn.",
+    )
+
+
+class FeedbackView(BaseModel):
+    """The rating now stored for a reply."""
+
+    reply_id: str
+    session_id: str
+    rating: Literal["up", "down"] | None
 
 
 class SessionView(BaseModel):
@@ -313,6 +346,36 @@ async def rest_of(pieces: Iterator[str | TutorReply], first: str | TutorReply | 
         item = await anyio.to_thread.run_sync(next, pieces, None, limiter=limiter)
 
 
+async def with_pings(events: AsyncIterator[str], every: float) -> AsyncIterator[str]:
+    """The events, after a `: ping` comment that starts the response at once and another after each
+    `every` seconds of silence, so clients and proxies see a live connection while an answer is slow."""
+    yield PING
+    source = aiter(events)
+    pending = asyncio.ensure_future(anext(source))
+    try:
+        while True:
+            # asyncio.wait leaves the pending event running when it times out: nothing is lost or reordered.
+            done, _ = await asyncio.wait({pending}, timeout=every)
+            if not done:
+                yield PING
+                continue
+            try:
+                event = pending.result()
+            except StopAsyncIteration:
+                return
+            yield event
+            pending = asyncio.ensure_future(anext(source))
+    finally:
+        if not pending.done():  # the client went away: stop waiting for the answer
+            pending.cancel()
+
+
+async def save_reply(request: Request, reply: TutorReply) -> ChatReply:
+    """Record a chat reply in the feedback store, so its learner can rate it; returns it with its id."""
+    key = await run_in_threadpool(get_feedback(request).save_reply, reply)
+    return ChatReply.model_validate({**reply.model_dump(), "reply_id": key})
+
+
 def stream_error(exc: Exception) -> dict[str, Any]:
     """The error payload of an `error` event."""
     if isinstance(exc, TutorError):
@@ -338,7 +401,8 @@ def _words(text: str) -> int:
 
 SSE_DOC = {
     "description": "The reply (JSON), or with `stream`/`Accept: text/event-stream` Server-Sent Events: "
-                   "`delta` {text}…, `citations` {citations}, `reply` (the TutorReply); `error` {error} on failure.",
+                   "`delta` {text}…, `citations` {citations}, `reply` (the reply with its `reply_id`, as in JSON); "
+                   "`error` {error} on failure; `: ping` comments while the answer is being prepared.",
     "content": {"text/event-stream": {"schema": {"type": "string"}}},
 }
 
@@ -347,7 +411,7 @@ def core_router(settings: Settings) -> APIRouter:
     """Chat, sessions, corpus and passages under /v1."""
     router = APIRouter(prefix="/v1")
 
-    @router.post("/chat", response_model=TutorReply, tags=["chat"],
+    @router.post("/chat", response_model=ChatReply, tags=["chat"],
                  responses={200: SSE_DOC, **error_responses(400, 401, 403, 404, 413, 422, 429, 503)})
     async def chat(body: ChatRequest, request: Request, principal: Principal = Depends(CHAT)) -> Any:
         """Ask one question in a session; JSON reply, or SSE events (delta…, citations, reply)."""
@@ -355,11 +419,15 @@ def core_router(settings: Settings) -> APIRouter:
         question = check_question(body.question, get_settings(request))
         check_backend(tutor, body.backend)
         session_id = body.session_id or uuid.uuid4().hex
+        # Everything a request can get wrong is checked here (key, scope, origin and rate limit by the
+        # dependency), so those errors are HTTP statuses even for a stream, which starts right after.
         await run_in_threadpool(check_session, request, principal, session_id, True)
-        pieces, first = await start_stream(tutor, question, session_id, body.backend, workers(request))
         if body.stream or "text/event-stream" in request.headers.get("accept", ""):
-            return StreamingResponse(_chat_events(pieces, first, workers(request)), media_type="text/event-stream",
+            events = _chat_events(request, tutor.stream(question, session_id, body.backend), workers(request))
+            return StreamingResponse(with_pings(events, get_settings(request).api_sse_ping_seconds),
+                                     media_type="text/event-stream",
                                      headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        pieces, first = await start_stream(tutor, question, session_id, body.backend, workers(request))
         reply = None
         try:
             async for item in rest_of(pieces, first, workers(request)):
@@ -367,7 +435,25 @@ def core_router(settings: Settings) -> APIRouter:
                     reply = item
         except TutorError as exc:
             raise api_error_for(exc) from exc
-        return reply
+        assert reply is not None, "the tutor's stream ended without a reply"
+        return await save_reply(request, reply)
+
+    @router.post("/feedback", response_model=FeedbackView, tags=["chat"],
+                 responses=error_responses(400, 401, 403, 404, 413, 422, 429))
+    def feedback(body: FeedbackRequest, request: Request, principal: Principal = Depends(CHAT)) -> FeedbackView:
+        """Rate a reply (thumbs up or down, optional comment) or withdraw the rating; only the session's key may."""
+        store = get_feedback(request)
+        reply = store.reply(body.reply_id)
+        # Admins too: a rating is the learner's word, and ids of other keys' replies must not be probed.
+        if reply is None or get_keys(request).owner(reply.session_id) != principal.key_id:
+            raise ApiError(404, "reply_not_found", "No reply with that id in this key's sessions.")
+        comment = None if body.comment is None else _CONTROL.sub(" ", body.comment).strip()
+        store.rate(body.reply_id, body.rating, comment)
+        recorder = getattr(request.app.state, "xapi", None)
+        if recorder is not None and body.rating is not None:
+            recorder.rated(reply.session_id, body.rating, comment or "", question=reply.question,
+                           answer=reply.answer, principal=principal.key_id)
+        return FeedbackView(reply_id=body.reply_id, session_id=reply.session_id, rating=store.rating(body.reply_id))
 
     @router.get("/sessions/{session_id}", response_model=SessionView, tags=["sessions"],
                 responses=error_responses(401, 403, 404, 429))
@@ -384,6 +470,7 @@ def core_router(settings: Settings) -> APIRouter:
         """Erase a conversation (your own; admin: any)."""
         check_session(request, principal, session_id)
         deleted = get_tutor(request).sessions.delete(session_id)
+        get_feedback(request).forget_session(session_id)  # erased means erased: its recorded replies too
         get_keys(request).release(session_id)
         return SessionDeleted(session_id=session_id, deleted_turns=deleted)
 
@@ -428,18 +515,20 @@ def core_router(settings: Settings) -> APIRouter:
     return router
 
 
-async def _chat_events(pieces: Iterator[str | TutorReply], first: str | TutorReply | None,
+async def _chat_events(request: Request, pieces: Iterator[str | TutorReply],
                        limiter: anyio.CapacityLimiter) -> AsyncIterator[str]:
     reply: TutorReply | None = None
     try:
+        first = await anyio.to_thread.run_sync(next, pieces, None, limiter=limiter)
         async for item in rest_of(pieces, first, limiter):
             if isinstance(item, TutorReply):
                 reply = item
             elif item:
                 yield sse("delta", {"text": item})
         assert reply is not None, "the tutor's stream ended without a reply"
+        saved = await save_reply(request, reply)
         yield sse("citations", {"citations": [c.model_dump(mode="json") for c in reply.citations]})
-        yield sse("reply", reply.model_dump(mode="json"))
+        yield sse("reply", saved.model_dump(mode="json"))
     except Exception as exc:  # the status line is already sent: report the error as an event
         yield sse("error", stream_error(exc))
 
@@ -717,21 +806,22 @@ def create_app(tutor: Tutor, settings: Settings | None = None, *, ui: bool | Non
     settings = settings or tutor.settings
     app = build_app(settings)
     keys = KeyStore(settings.api_keys_path)
+    feedback = FeedbackStore.open(settings.data_dir)
     app.state.tutor = tutor
     app.state.keys = keys
+    app.state.feedback = feedback
     app.state.limiter = RateLimiter(settings.api_rate_limit, settings.api_rate_burst)
     app.state.chunks_by_id = {c.chunk_id: c for c in tutor.chunks}
-    app.state.closers.append(keys.close)
+    app.state.closers.extend([keys.close, feedback.close])
     if settings.api_mount_ui if ui is None else ui:
         import gradio as gr
 
         from tutor.ui import build_app as build_ui
         from tutor.ui import launch_options
 
-        demo = build_ui(tutor)
+        demo = build_ui(tutor, feedback)  # one store: ratings from the web app and the API end up together
         gr.mount_gradio_app(app, demo, path="/ui", ssr_mode=False, show_error=False, footer_links=[],
                             **launch_options())
-        app.state.closers.append(demo.tutor_store.close)  # the UI's feedback store
     return app
 
 

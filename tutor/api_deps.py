@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from tutor.config import Settings
 
 if TYPE_CHECKING:
+    from tutor.feedback import FeedbackStore
     from tutor.keys import KeyStore
     from tutor.service import Tutor
 
@@ -128,6 +129,11 @@ def get_settings(request: Request) -> Settings:
 def get_keys(request: Request) -> KeyStore:
     """The API key store (also records session owners)."""
     return request.app.state.keys
+
+
+def get_feedback(request: Request) -> FeedbackStore:
+    """The store of replies and their ratings (the same one the web app and `tutor feedback export` use)."""
+    return request.app.state.feedback
 
 
 def _presented_key(request: Request) -> str | None:

@@ -142,6 +142,10 @@ class Settings(BaseSettings):
         4, ge=1, le=64,
         description="Answers the HTTP API computes at once (worker threads); further requests wait their turn.",
     )
+    api_sse_ping_seconds: float = Field(
+        15.0, gt=0, le=300,
+        description="Seconds of silence after which an SSE chat stream sends a `: ping` comment (keeps proxies open).",
+    )
     xapi_endpoint: str | None = Field(
         None, description="xAPI LRS endpoint (statements go to <endpoint>/statements); unset: no statements are sent."
     )

@@ -72,6 +72,13 @@ class FeedbackStore:
                               (session_id,)).fetchall()
         return [(k, TutorReply.model_validate_json(r)) for k, r in rows]
 
+    def forget_session(self, session_id: str) -> int:
+        """Erase a session's recorded replies and their ratings; returns how many replies were removed."""
+        with self._file.transaction() as db:
+            db.execute("DELETE FROM feedback WHERE reply_key IN (SELECT key FROM replies WHERE session_id = ?)",
+                       (session_id,))
+            return db.execute("DELETE FROM replies WHERE session_id = ?", (session_id,)).rowcount
+
     def rate(self, key: str, rating: Rating | None, comment: str | None = None) -> bool:
         """Set (or with None, withdraw) the rating of a reply; a None comment keeps the one stored."""
         with self._file.transaction() as db:
