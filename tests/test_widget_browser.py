@@ -59,7 +59,7 @@ def sites(tutor, tmp_path_factory):
     handler.log_message = lambda *a: None
     host = ThreadingHTTPServer(("127.0.0.1", host_port), handler)
     threading.Thread(target=host.serve_forever, daemon=True).start()
-    yield {"host": host_origin, "api": api.url, "key": key}
+    yield {"host": host_origin, "api": api.url, "key": key, "app": app}
     host.shutdown()
     host.server_close()
     api.stop()
@@ -125,6 +125,21 @@ def test_bubble_ask_stream_and_reveal_a_cited_passage(page, sites):
     passage = page.locator(f"{BOT} .passage").inner_text()
     assert first["section"] in passage and len(passage) > len(first["text"])
     shot(page, "citation")
+
+    # Thumbs down, with a comment, lands in the feedback store; pressing it again withdraws the rating.
+    store = sites["app"].state.feedback
+    down = page.locator(f"{BOT} .rate button[data-rating=down]")
+    down.click()
+    page.locator(f"{BOT} .rate button[data-rating=down][aria-pressed=true]").wait_for(timeout=30_000)
+    assert store.rating(reply["reply_id"]) == "down"
+    page.locator(f"{BOT} .rate-comment input").fill("Please say more about the receptor.")
+    page.locator(f"{BOT} .rate-comment button").click()
+    page.locator(f"{BOT} .rate-comment").wait_for(state="hidden", timeout=30_000)
+    assert {r.key: r.comment for r in store.rated()}[reply["reply_id"]] == "Please say more about the receptor."
+    shot(page, "rated")
+    down.click()
+    page.locator(f"{BOT} .rate button[data-rating=down][aria-pressed=false]").wait_for(timeout=30_000)
+    assert store.rating(reply["reply_id"]) is None
 
     # The conversation is kept: after a reload, opening the bubble shows the earlier question.
     page.reload()

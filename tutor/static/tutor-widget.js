@@ -12,7 +12,8 @@
  * placeholder, open (start opened).
  * It POSTs to <endpoint>/v1/chat and reads the Server-Sent Events from the response body (EventSource
  * cannot POST): `delta` {text} pieces of the answer, `citations`, then `reply` (the full TutorReply),
- * or `error` {error: {code, message}}.
+ * or `error` {error: {code, message}}. Under each answer, thumbs up/down POST <endpoint>/v1/feedback with the
+ * reply's `reply_id` (pressing a pressed thumb withdraws the rating); after rating, the learner may add a comment.
  */
 (function () {
   "use strict";
@@ -68,6 +69,17 @@
     "font:inherit;font-weight:600;cursor:pointer}",
     "form button:disabled{opacity:.5;cursor:default}",
     ".empty{color:var(--tc-muted);font-size:13.5px}",
+    ".rate{display:flex;align-items:center;gap:4px;margin-top:6px}",
+    ".rate button{background:none;border:1px solid var(--tc-border);border-radius:8px;padding:2px 6px;cursor:pointer;",
+    "color:var(--tc-muted);line-height:0}",
+    ".rate button[aria-pressed=true]{background:var(--tc-accent);border-color:var(--tc-accent);color:var(--tc-accent-fg)}",
+    ".rate .status{font-size:12px;color:var(--tc-muted);margin-left:4px}",
+    ".rate-comment{display:flex;gap:6px;margin-top:6px}",
+    ".rate-comment[hidden]{display:none}",
+    ".rate-comment input{flex:1;min-width:0;font:inherit;font-size:13px;padding:3px 7px;border:1px solid var(--tc-border);",
+    "border-radius:6px;background:var(--tc-bg);color:var(--tc-fg)}",
+    ".rate-comment button{font:inherit;font-size:12.5px;border:1px solid var(--tc-border);background:var(--tc-bg);",
+    "color:var(--tc-fg);border-radius:6px;padding:2px 9px;cursor:pointer}",
   ].join("\n");
 
   /** Split an SSE byte stream into {event, data} records (data joined across lines, per the spec). */
@@ -93,6 +105,11 @@
       if (data.length) this.onEvent(event, data.join("\n"));
     }
   };
+
+  // An inline thumb (emoji fonts are missing on many systems); the "down" one is the same, turned over.
+  var THUMB = '<svg viewBox="0 0 24 24" width="15" height="15" aria-hidden="true" fill="currentColor"%s>' +
+    '<path d="M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 7.59 7.59' +
+    'C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z"/></svg>';
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -309,6 +326,70 @@
         });
         bot.append(box);
       }
+      if (reply.reply_id) bot.append(this.ratingBox(reply.reply_id));
+    }
+
+    /** Thumbs up/down for one reply, and after a rating an optional comment. */
+    ratingBox(replyId) {
+      var self = this, box = el("div", "rate"), status = el("span", "status"), current = null;
+      box.setAttribute("role", "group");
+      box.setAttribute("aria-label", "Was this answer helpful?");
+      var buttons = [["up", "Helpful", ""], ["down", "Not helpful", ' style="transform:rotate(180deg)"']].map(function (b) {
+        var button = el("button");
+        button.type = "button";
+        button.setAttribute("data-rating", b[0]);
+        button.setAttribute("aria-label", b[1]);
+        button.setAttribute("aria-pressed", "false");
+        button.title = b[1];
+        button.innerHTML = THUMB.replace("%s", b[2]);
+        button.addEventListener("click", function () { choose(current === b[0] ? null : b[0]); });
+        return button;
+      });
+      var commentRow = el("div", "rate-comment"), input = el("input"), sendComment = el("button", null, "Send");
+      input.maxLength = 2000;
+      input.placeholder = "Tell us more (optional)";
+      input.setAttribute("aria-label", "Comment on this answer");
+      sendComment.type = "button";
+      commentRow.append(input, sendComment);
+      commentRow.hidden = true;
+
+      function post(body) {
+        return fetch(self.endpoint + "/v1/feedback", { method: "POST", headers: self.headers(), body: JSON.stringify(body) })
+          .then(function (r) {
+            return r.json().catch(function () { return {}; }).then(function (data) {
+              if (!r.ok) throw new Error((data.error && data.error.message) || "The rating was not saved (" + r.status + ").");
+              return data;
+            });
+          });
+      }
+      function choose(rating) {
+        buttons.forEach(function (b) { b.disabled = true; });
+        post({ reply_id: replyId, rating: rating })
+          .then(function (saved) {
+            current = saved.rating || null;
+            buttons.forEach(function (b) { b.setAttribute("aria-pressed", String(b.getAttribute("data-rating") === current)); });
+            status.textContent = current ? "Thanks for the feedback." : "Rating removed.";
+            commentRow.hidden = !current;
+            if (current) input.focus();
+          })
+          .catch(function (e) { status.textContent = e.message; })
+          .finally(function () { buttons.forEach(function (b) { b.disabled = false; }); });
+      }
+      function send() {
+        var text = input.value.trim();
+        if (!text || !current) return;
+        sendComment.disabled = true;
+        post({ reply_id: replyId, rating: current, comment: text })
+          .then(function () { commentRow.hidden = true; input.value = ""; status.textContent = "Thanks — your comment was saved."; })
+          .catch(function (e) { status.textContent = e.message; })
+          .finally(function () { sendComment.disabled = false; });
+      }
+      sendComment.addEventListener("click", send);
+      input.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); send(); } });
+      box.append(buttons[0], buttons[1], status);
+      var wrap = el("div");
+      wrap.append(box, commentRow);
+      return wrap;
     }
 
     /** Show (or hide) the cited span highlighted inside its passage, fetched once from /v1/passages. */
