@@ -103,3 +103,26 @@ def test_select_mode_on_llama_cpp_quotes_the_source(local_tutors, embeddings):
     assert_grounded(verified, tutor, Judge(embeddings))
     for c in verified.citations:
         assert c.text[1:] in verified.answer  # every claim in the source's own words (first letter may be lowered)
+
+
+def test_the_prompt_prefix_processed_at_load_is_reused_by_the_first_question(embeddings, tmp_path):
+    """warm_up leaves llama.cpp's cache holding the system message and the opening of the user message;
+    the first answer prompt starts with exactly those tokens, so llama.cpp does not process them again."""
+    from tutor.service import Tutor
+
+    tutor = Tutor.load(corpus_dir=CORPUS, data_dir=tmp_path, embeddings=embeddings, backend="local",
+                       llm_model="smollm2", llm_threads=1, llm_max_tokens=40, llm_timeout=120)
+    try:
+        llama = tutor.backend.model.chat.client
+        warmed = list(llama._input_ids[:llama.n_tokens])
+        system = tutor.backend.prompts["system"].render()
+        system_tokens = len(llama.tokenize(system.encode(), add_bos=False))
+        assert len(warmed) > system_tokens  # the system message and more
+        tutor.ask(QUESTIONS[0])
+        asked = list(llama._input_ids[:llama.n_tokens])
+        shared = next((i for i, (a, b) in enumerate(zip(warmed, asked, strict=False)) if a != b),
+                      min(len(warmed), len(asked)))
+        assert shared > system_tokens  # the whole system message is reused ...
+        assert shared >= len(warmed) - 6  # ... and all but the warm-up's "<sources>" end and reply header
+    finally:
+        tutor.close()
