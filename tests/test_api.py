@@ -210,6 +210,23 @@ def test_sse_starts_at_once_and_pings_while_a_slow_model_works(tutor, keys, monk
         assert reply["kind"] == "answer" and reply["reply_id"]
         assert "".join(d["text"] for _, d in events[:-2]).strip() == reply["answer"].strip()
         assert events[-2][1]["citations"] == reply["citations"]
+
+        # The OpenAI-compatible stream keeps alive the same way; SDKs skip the comments.
+        model.gate.clear()
+        with httpx.stream("POST", f"{server.url}/v1/chat/completions", headers=h, timeout=120,
+                          json={"model": "tutor", "stream": True, "messages": [{"role": "user", "content": QUESTION}]}) as r:
+            lines = r.iter_lines()
+            before = []
+            for line in lines:
+                before.append(line)
+                if before.count(": ping") == 3:
+                    break
+            model.gate.set()
+            rest = list(lines)
+        held = [json.loads(line[6:]) for line in before if line.startswith("data: ")]
+        assert all(not c["choices"][0]["delta"].get("content") for c in held)  # at most the role, no answer yet
+        data = [line for line in before + rest if line.startswith("data: ")]
+        assert data[-1] == "data: [DONE]" and json.loads(data[-2][6:])["choices"][0]["finish_reason"] == "stop"
     finally:
         model.gate.set()
         server.stop()

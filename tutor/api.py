@@ -564,16 +564,17 @@ def openai_router(settings: Settings) -> APIRouter:
         # OpenAI clients resend the conversation each time: it becomes a throwaway session.
         session_id = f"oai-{uuid.uuid4().hex}"
         await run_in_threadpool(_seed_session, tutor, session_id, body.messages[:users[-1]])
+        completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
+        if body.stream:  # like /v1/chat: starts at once, keep-alive comments while the answer is prepared
+            chunks = _completion_chunks(tutor, session_id, tutor.stream(question, session_id, backend),
+                                        completion_id, created, body.model, workers(request))
+            return StreamingResponse(with_pings(chunks, settings.api_sse_ping_seconds), media_type="text/event-stream",
+                                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
         try:
             pieces, first = await start_stream(tutor, question, session_id, backend, workers(request))
         except ApiError:
             await run_in_threadpool(tutor.sessions.delete, session_id)
             raise
-        completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
-        if body.stream:
-            return StreamingResponse(_completion_chunks(tutor, session_id, pieces, first, completion_id, created,
-                                                        body.model, workers(request)), media_type="text/event-stream",
-                                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
         reply = None
         try:
             async for item in rest_of(pieces, first, workers(request)):
@@ -608,8 +609,8 @@ def _seed_session(tutor: Tutor, session_id: str, messages: list[ChatMessage]) ->
 
 
 async def _completion_chunks(tutor: Tutor, session_id: str, pieces: Iterator[str | TutorReply],
-                             first: str | TutorReply | None, completion_id: str, created: int,
-                             model: str, limiter: anyio.CapacityLimiter) -> AsyncIterator[str]:
+                             completion_id: str, created: int, model: str,
+                             limiter: anyio.CapacityLimiter) -> AsyncIterator[str]:
     def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
         body = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": model,
                 "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
@@ -618,6 +619,7 @@ async def _completion_chunks(tutor: Tutor, session_id: str, pieces: Iterator[str
     try:
         yield chunk({"role": "assistant", "content": ""})
         reply: TutorReply | None = None
+        first = await anyio.to_thread.run_sync(next, pieces, None, limiter=limiter)
         async for item in rest_of(pieces, first, limiter):
             if isinstance(item, TutorReply):
                 reply = item
