@@ -1,4 +1,4 @@
-"""Replies shown in the web UI and the learner's ratings of them, in SQLite; export as a draft eval set."""
+"""Replies of the web UI and the HTTP API and learners' ratings of them, in SQLite; export as a draft eval set."""
 
 from __future__ import annotations
 
@@ -163,7 +163,7 @@ def export_dataset(store: FeedbackStore, ratings: Iterable[Rating] = ("up", "dow
     """Rated replies as a YAML list in the golden-set format, each case preceded by comments for its reviewer."""
     items = store.rated(ratings, history_turns)
     parts = [
-        "# Draft eval cases from learners' ratings in the web UI (`tutor feedback export`).",
+        "# Draft eval cases from learners' ratings in the web UI and over the API (`tutor feedback export`).",
         "# Review every case before adding it to evals/datasets: thumbs-down cases need expected_kind,",
         "# expected_passages and reference_answer filled in by hand.",
         "" if items else "[]",
