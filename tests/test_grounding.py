@@ -105,6 +105,8 @@ NEAR_MISSES = [
     ("Ketamine’s roadblock does not last forever.", [ROADBLOCK], "supported", "negated 'forever'"),
     ("Most people who use ketamine develop excitotoxicity.", [PLASTICITY, EXCITO], "unsupported",
      "may -> most"),
+    ("Many affected neurons are inhibitory cells that normally dampen brain activity.", [INHIBITORY], "supported",
+     "'they' in the source is not the topic"),
     ("Entering a dissociative state is what makes ketamine disrupt the glutamate system.", [DISSOCIATION],
      "contradicted", "consequence of A is B, reversed"),
 ]
