@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 import uuid
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -296,5 +295,3 @@ def item_text(item: QuizItem, number: int, total: int) -> str:
         text += "\n\nAnswer in a sentence or two, in your own words."
     return text
 
-
-_WORDS = re.compile(r"\s+")
