@@ -92,9 +92,6 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
         if not message.rstrip().endswith("?"):
             return _grade_attempt(t, message, session_id, pending)
         t.set_pending(session_id, None)  # a new question: leave the old one
-    if REVEAL.match(message) or HINT.match(message):
-        return _reply(message, session_id, "There is no open question right now. Ask me something, or say “quiz me”.",
-                      suggestions=["Quiz me"])
     if t.socratic(session_id):
         return _socratic_turn(t, message, session_id)
     return None
