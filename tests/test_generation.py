@@ -317,7 +317,8 @@ def test_a_drifting_condensed_question_is_ignored(tutor, judge, prompts, monkeyp
 
 def test_tutor_ask_with_a_generative_backend_gives_exact_spans(tutor, judge, prompts, monkeypatch):
     draft = ("Ketamine acts as an antagonist at NMDA receptors.\n"
-             "It temporarily blocks the receptor, so glutamate cannot activate it.\n"
+             # (supported by a retrieved sentence on its own; the blocking sentence is not retrieved here)
+             "Glutamate acts on the NMDA receptor, which helps regulate learning, memory and emotion.\n"
              "Ketamine was first synthesized in 1962 by Calvin Stevens.")
     monkeypatch.setattr(tutor, "backend", make_backend(scripted(draft), judge, prompts))
     pieces, reply = [], None

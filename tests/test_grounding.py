@@ -178,6 +178,14 @@ def test_judge_eval_prints_every_split(embeddings, tmp_path, monkeypatch):
     assert code == (1 if "NOT met" in text else 0)
 
 
+def test_an_antonym_in_an_unrelated_passage_is_no_contradiction(rules):
+    # The runtime verifier judges a sentence against every retrieved sentence at once.
+    many = [VET, ANTAGONIST, NMDA, ROADBLOCK, UNDERLIES, SURGE, BDNF]
+    verdict = rules.judge("Glutamate acts on the NMDA receptor, which helps regulate learning and memory.", many)
+    assert verdict.label == "supported", verdict.reasons
+    assert rules.judge("Ketamine activates NMDA receptors.", many).label == "contradicted"
+
+
 def test_verbatim_quote_is_fully_supported(rules):
     verdict = rules.judge(f"{VET} [2]", [VET])
     assert verdict == Verdict(label="supported", score=1.0, evidence=VET, reasons=["quoted verbatim"])

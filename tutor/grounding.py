@@ -94,8 +94,8 @@ ANTONYMS: list[tuple[str, str, str]] = [
      "insufficient too_little understimulated understimulation underactive minimize dip dips"),
     ("activation", "activate activates activated activating activation switch_on turn_on agonist agonists open "
                    "opens stimulate stimulates stimulated stimulating excite excites excited trigger triggers "
-                   "green_light enable enables enabling allow allows allowed allowing help helps "
-                   "helping facilitate facilitates facilitating let lets permit permits initiate initiates "
+                   "green_light enable enables enabling allow allows allowed allowing "
+                   "facilitate facilitates facilitating let lets permit permits initiate initiates "
                    "initiated launch launches mount mounts",
      "block blocks blocked blocking blockade blockage antagonist antagonists antagonize antagonizes "
      "deactivate deactivates inhibit inhibits inhibited switch_off turn_off shut_off shut_down close closes "
@@ -965,7 +965,9 @@ class Judge:
                 if concept in ambiguous:
                     continue
                 same, opposite, opposite_word = -1.0, -1.0, ""
-                for a in ev.analysed:
+                # Only the sentences the claim is closest to: with many passages (the runtime verifier
+                # passes every retrieved sentence) an unrelated sentence's antonym would otherwise count.
+                for a in top:
                     for u in a.tokens:
                         if not u.content:
                             continue
@@ -1156,8 +1158,8 @@ def _verb_like(a: Analysed, t: Token) -> bool:
 
 
 def _arguments(a: Analysed, i: int, topic: set[str]) -> tuple[set[str], set[str]] | None:
-    """(doer, done-to) words of the verb at token i: up to two content words on each side in its clause;
-    "it" or "this" as subject stands for the topic; a passive ("is encouraged by B") is turned around."""
+    """(doer, done-to) words of the verb at token i: up to two words before it and three after it in its
+    clause; "it" or "this" as subject stands for the topic; a passive ("is encouraged by B") is turned around."""
     toks = a.tokens
     left: list[str] = []
     pronoun = False
@@ -1165,7 +1167,9 @@ def _arguments(a: Analysed, i: int, topic: set[str]) -> tuple[set[str], set[str]
         u = toks[j]
         if u.text in _CLAUSE_BREAK or u.text in (".", "!", "?") or u.text in _PREPOSITIONS:
             break
-        if u.text in ("it", "this", "they", "these"):
+        if u.text in ("they", "these", "them", "those"):
+            return None  # a plural pronoun stands for something named earlier: the subject is unknown
+        if u.text in ("it", "this"):
             pronoun = True
             break
         if u.content and u.text not in AUXILIARIES and u.text not in _LIGHT and u.text not in HEDGES \
