@@ -66,7 +66,10 @@ def run_eval(args: argparse.Namespace, settings: Any, out: TextIO = sys.stdout) 
             if bar is not None:
                 bar.close()
             tutor.close()
-    quality = [] if args.no_judge_quality else measure_judge(judge, Path(args.judge_meta or JUDGE_META))
+    # The fresh split too: the test split was read while the judge was revised (docs/evals.md).
+    judge_splits = ("dev", "test") if args.judge_meta else ("dev", "test", "fresh")
+    quality = [] if args.no_judge_quality else measure_judge(judge, Path(args.judge_meta or JUDGE_META),
+                                                             judge_splits)
     run = EvalRun(dataset=dataset.name, judge=args.judge, judge_quality=quality, thresholds=thresholds,
                   reports=reports)
     paths = write_reports(run, Path(args.out))
