@@ -66,3 +66,31 @@ def test_lessons_endpoint(client, tutoring):
     r = client.get("/v1/lessons", headers=auth(client, "a"))
     assert r.status_code == 200
     assert r.json() == tutoring.lessons().model_dump(mode="json")
+
+
+def test_a_quiz_over_the_api_sends_attempted_scored_completed(tutor, tutoring, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from tests.test_xapi import LrsStub, free_port, settings_for
+    from tutor.xapi import VERBS
+
+    port = free_port()
+    lrs = LrsStub(port)
+    try:
+        app = create_app(tutor, settings_for(tmp_path, port, api_mount_ui=False), ui=False)
+        record, secret = app.state.keys.create(["chat"], name="xapi quiz")
+        auth_ = {"Authorization": f"Bearer {secret}"}
+        with TestClient(app) as c:
+            quiz = c.post("/v1/quiz", json={"questions": 2, "learner": "x-1"}, headers=auth_).json()
+            for item in quiz["items"]:
+                answer = item["options"][0] if item["options"] else "I don't know"
+                c.post(f"/v1/quiz/{quiz['quiz_id']}/answer", json={"answer": answer, "item_id": item["item_id"]},
+                       headers=auth_)
+            assert app.state.xapi.flush()
+        verbs = lrs.verbs()
+        assert [v for v in verbs if v in (VERBS["attempted"], VERBS["scored"], VERBS["completed"])] == [
+            VERBS["attempted"], VERBS["scored"], VERBS["completed"]]
+        completed = next(s for s in lrs.statements if s["verb"]["id"] == VERBS["completed"])
+        assert completed["object"]["id"].endswith(quiz["quiz_id"]) and completed["result"]["completion"] is True
+    finally:
+        lrs.stop()
