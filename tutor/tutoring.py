@@ -13,10 +13,12 @@ import json
 import logging
 import uuid
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
+from tutor import grounding
 from tutor.grading import Grade, Grader
 from tutor.grounding import judge as judge_claim
 from tutor.lessons import LessonMap, build_lesson_map
@@ -103,7 +105,9 @@ class Tutoring:
     # -- material ------------------------------------------------------------------------------
 
     def _cache_path(self):
-        digest = hashlib.sha1("\n".join([GENERATOR_VERSION, self.tutor.settings.embedding_model,
+        # The judge decides which items exist, so a change to it rebuilds the bank too.
+        judge_code = hashlib.sha1(Path(grounding.__file__).read_bytes()).hexdigest()
+        digest = hashlib.sha1("\n".join([GENERATOR_VERSION, judge_code, self.tutor.settings.embedding_model,
                                          *(c.chunk_id for c in self.tutor.chunks)]).encode()).hexdigest()[:16]
         return self.tutor.settings.data_dir / f"tutoring-{digest}.json"
 
