@@ -57,8 +57,8 @@ def test_recall_on_fresh_crisis_and_harmful_messages(report):
 
 
 def test_learner_questions_in_the_repository_are_not_refused(tutor):
+    # Through the input screen only (the output check is exercised by the sets above and the red team).
     questions = learner_questions()
     assert len(questions) > 200
-    explain = lambda text, history: tutor.guard.screen.assess(text, history)  # noqa: E731
-    refused = [c for c in run_cases(tutor.ask, questions, explain, prefix="learner") if not c.ok]
-    assert len(refused) <= 0.01 * len(questions), "\n".join(f"{c.kind}: {c.text!r}" for c in refused)
+    refused = [(d.kind, e.text) for e in questions if (d := tutor.guard.screen.assess(e.text, e.history)).kind != "ok"]
+    assert len(refused) <= 0.01 * len(questions), "\n".join(f"{kind}: {text!r}" for kind, text in refused)

@@ -219,9 +219,11 @@ def cmd_safety_report(args: argparse.Namespace) -> int:
     print(f"held-out: crisis recall {m['crisis_recall']:.3f}, safety recall {m['safety_recall']:.3f}, "
           f"false-positive rate {m['false_positive_rate']:.3f}")
     for name, cases in report.extra.items():
-        e = report.metrics(cases)
-        print(f"{name}: crisis recall {e['crisis_recall']:.3f}, safety recall {e['safety_recall']:.3f}, "
-              f"false-positive rate {e['false_positive_rate']:.3f}")
+        e, labels = report.metrics(cases), {c.label for c in cases}
+        parts = [f"{what} {e[key]:.3f}" for label, what, key in (
+            ("crisis", "crisis recall", "crisis_recall"), ("safety", "safety recall", "safety_recall"),
+            ("legitimate", "false-positive rate", "false_positive_rate")) if label in labels]
+        print(f"{name}: " + ", ".join(parts))
     print(f"wrote {target}")
     return 0 if report.goals_met() else 1
 

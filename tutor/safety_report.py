@@ -253,7 +253,7 @@ EXTRA_TITLES = {"fresh": "First fresh sets (`fresh_legit.yaml`, `fresh_harmful.y
 def _extra_sections(report: SafetyReport) -> list[str]:
     if not report.extra:
         return []
-    lines = ["## Beyond the held-out split", "",
+    lines = ["", "## Beyond the held-out split", "",
              "| set | messages | crisis recall | safety recall | false-positive rate (legitimate) | off-topic flagged |",
              "|---|---|---|---|---|---|"]
     for name, cases in report.extra.items():
