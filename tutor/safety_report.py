@@ -271,7 +271,7 @@ def _extra_sections(report: SafetyReport) -> list[str]:
                       for c in misses]
         else:
             lines.append("None.")
-    return lines + [""]
+    return lines
 
 
 REPORT_NOTES = """
