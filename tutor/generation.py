@@ -473,7 +473,7 @@ class GenerationOptions:
     mode: Mode = "generate"
     stream_mode: Literal["verified", "tokens"] = "verified"
     repair: Literal["quote", "rewrite"] = "quote"
-    sources: int = 6
+    sources: int = 6  # the factory passes TUTOR_LLM_SOURCES (4); tests script drafts against 6
     timeout: float = 60.0
     retries: int = 2
     backoff: float = 0.5
