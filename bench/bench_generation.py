@@ -226,10 +226,10 @@ def summarize(raw: dict) -> dict:
     if parts and reference and stats and stats[0].get("prompt_tokens") is not None:
         # What the same answers would take at the quiet calibration's speed: each measured part scaled
         # by how much faster its kind of work ran in the quiet calibration than in this run's.
-        embed = min(1.0, reference["embed_s"] / calibration["embed_s"])
-        prompt = min(1.0, calibration["prompt_tok_s"] / reference["prompt_tok_s"])
-        decode = min(1.0, calibration["gen_tok_s"] / reference["gen_tok_s"])
-        idle = statistics.median((pre + v) * embed + first * prompt + gen * decode
+        embed_scale = min(1.0, reference["embed_s"] / calibration["embed_s"])
+        prompt_scale = min(1.0, calibration["prompt_tok_s"] / reference["prompt_tok_s"])
+        decode_scale = min(1.0, calibration["gen_tok_s"] / reference["gen_tok_s"])
+        idle = statistics.median((pre + v) * embed_scale + first * prompt_scale + gen * decode_scale
                                  for pre, first, _, v, _, gen in parts)
     expected_cited = [any(c.expected for c in r.citations) for r in results
                       if r.kind == "answer" and r.expected_passages]
