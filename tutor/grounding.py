@@ -1492,11 +1492,11 @@ class LLMJudge:
     name = "llm"
 
     def __init__(self, chat_model: Any, *, prompt_path: Path | None = None):
-        from tutor.config import REPO_ROOT
+        from tutor.config import BUNDLED_PROMPTS_DIR
         from tutor.prompts import load_prompt
 
         self.chat_model = chat_model
-        self.prompt = load_prompt(prompt_path or REPO_ROOT / "prompts" / "judge.yaml")
+        self.prompt = load_prompt(prompt_path or BUNDLED_PROMPTS_DIR / "judge.yaml")
 
     def judge(self, claim: str, passages: Sequence[str]) -> Verdict:
         """Ask the model for a label; an unparseable answer counts as unsupported."""
