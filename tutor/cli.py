@@ -123,6 +123,7 @@ def cmd_ui(args: argparse.Namespace) -> int:
     from tutor.ui import serve
 
     tutor = _load_tutor(args)
+    tutor.tutoring.prepare_in_background()  # the first "quiz me" should not wait for the question bank
     try:
         serve(tutor, host=args.host, port=args.port)
     except OSError as exc:
@@ -255,6 +256,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from tutor.service import Tutor
 
     tutor = Tutor.load(settings)
+    tutor.tutoring.prepare_in_background()  # the first "quiz me" should not wait for the question bank
     app = create_app(tutor, settings, ui=False if args.no_ui else None)
     mode = " (dev mode: no API key needed)" if settings.api_dev_mode else ""
     print(f"Tutor API on http://{args.host}:{args.port}{mode}; docs at /docs"

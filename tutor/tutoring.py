@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -97,6 +98,7 @@ class Tutoring:
         self._lessons: LessonMap | None = None
         self._bank: QuestionBank | None = None
         self._items: dict[str, QuizItem] = {}
+        self._load_lock = threading.Lock()  # concurrent first requests wait for one build
 
     def judge(self, claim: str, passages: list[str]) -> Any:
         """The grounding judge, sharing the Tutor's embedding model."""
@@ -111,26 +113,41 @@ class Tutoring:
                                          *(c.chunk_id for c in self.tutor.chunks)]).encode()).hexdigest()[:16]
         return self.tutor.settings.data_dir / f"tutoring-{digest}.json"
 
+    def prepare_in_background(self) -> threading.Thread:
+        """Build or load the lesson map and question bank off the request path (servers call this at start)."""
+        thread = threading.Thread(target=self._load, name="tutoring-prepare", daemon=True)
+        thread.start()
+        return thread
+
     def _load(self) -> None:
         if self._bank is not None:
             return
+        with self._load_lock:
+            if self._bank is None:
+                self._build_or_read()
+
+    def _build_or_read(self) -> None:
         path = self._cache_path()
+        lessons, bank = None, None
         if path.exists():
             try:
                 cached = json.loads(path.read_text(encoding="utf-8"))
-                self._lessons = LessonMap.model_validate(cached["lessons"])
-                self._bank = QuestionBank([QuizItem.model_validate(i) for i in cached["items"]], cached["rejected"])
+                lessons = LessonMap.model_validate(cached["lessons"])
+                bank = QuestionBank([QuizItem.model_validate(i) for i in cached["items"]], cached["rejected"])
             except (ValueError, KeyError) as exc:  # a damaged cache is rebuilt
                 log.warning("Rebuilding the tutoring cache (%s)", exc)
-                self._bank = None
-        if self._bank is None:
+                bank = None
+        if bank is None:
             log.info("Generating the lesson map and question bank")
-            self._lessons = build_lesson_map(self.tutor.chunks, self.judge)
-            self._bank = QuestionBank.build(self.tutor.chunks, self._lessons, self.judge, self.embed)
-            path.write_text(json.dumps({"lessons": self._lessons.model_dump(mode="json"),
-                                        "items": [i.model_dump(mode="json") for i in self._bank.items],
-                                        "rejected": self._bank.rejected}), encoding="utf-8")
-        self._items = {i.item_id: i for i in self._bank.items}
+            lessons = build_lesson_map(self.tutor.chunks, self.judge)
+            bank = QuestionBank.build(self.tutor.chunks, lessons, self.judge, self.embed)
+            path.write_text(json.dumps({"lessons": lessons.model_dump(mode="json"),
+                                        "items": [i.model_dump(mode="json") for i in bank.items],
+                                        "rejected": bank.rejected}), encoding="utf-8")
+        # _bank last: readers take its presence to mean everything is in place.
+        self._items = {i.item_id: i for i in bank.items}
+        self._lessons = lessons
+        self._bank = bank
 
     def ready(self) -> bool:
         """Whether the lesson map and question bank are built or cached (so progress views are cheap)."""
