@@ -508,6 +508,6 @@ def test_a_generated_answer_repeating_the_prompt_is_replaced(make_tutor, tmp_pat
 
 
 def test_prompt_files_are_protected(tutor):
-    prompts_dir = Path(safety.PROMPT_DIRS[0])
+    prompts_dir = tutor.settings.prompts_dir
     files = [p for p in prompts_dir.glob("*.yaml")] if prompts_dir.is_dir() else []
     assert len(tutor.guard.protected) == len(files)

@@ -31,6 +31,7 @@ from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 from wordfreq import zipf_frequency
 
+from tutor.config import BUNDLED_PROMPTS_DIR
 from tutor.storage import SqliteFile
 from tutor.text import normalize
 from tutor.types import TutorReply
@@ -1253,12 +1254,10 @@ class SafetyLog:
 
 # ============================================================================ the guard the Tutor uses
 
-PROMPT_DIRS = (Path(__file__).resolve().parent.parent / "prompts", Path(__file__).resolve().parent / "prompts")
-
-
-def prompt_texts(dirs: Iterable[Path] = PROMPT_DIRS) -> list[str]:
-    """The text of every prompt file: replies must never repeat it."""
-    return [p.read_text(encoding="utf-8", errors="replace") for d in dirs if d.is_dir()
+def prompt_texts(dirs: Iterable[Path]) -> list[str]:
+    """The text of every prompt file in the given folders (each folder once): replies must never repeat it."""
+    unique = dict.fromkeys(Path(d).resolve() for d in dirs)
+    return [p.read_text(encoding="utf-8", errors="replace") for d in unique if d.is_dir()
             for p in sorted(d.rglob("*")) if p.is_file() and p.suffix in {".yaml", ".yml", ".txt", ".md", ".j2", ".jinja"}]
 
 
@@ -1298,16 +1297,24 @@ class SafetyGuard:
         return cls(Screen(classifier, embed, topic_terms(corpus_texts)), help_, corpus_texts=corpus_texts,
                    disclaimer=settings.safety_disclaimer,
                    log=SafetyLog(settings.data_dir / "safety.sqlite3", settings.safety_log_messages),
-                   protected=prompt_texts())
+                   protected=prompt_texts([BUNDLED_PROMPTS_DIR, settings.prompts_dir]))
 
     def check_input(self, message: str, history: Sequence[Any] = ()) -> SafetyDecision:
         """Screen one message with the session's earlier turns (Turn objects or strings), counting what fires."""
         decision = self.screen.assess(message, [_question_of(t) for t in history])
+        # A harmful request right after a crisis turn ("how much would that take") belongs to the crisis:
+        # the writer needs care and help, not a refusal.
+        if decision.kind == "safety" and any(getattr(t, "reply_kind", None) == "crisis" for t in history[-2:]):
+            decision = decision.model_copy(update={"kind": "crisis", "category": "crisis", "layer": "escalation"})
         if decision.kind != "ok":
             self._record(decision.kind, decision.category, message)
         elif decision.injection:
             self._record("injection", "stripped", message)
         return decision
+
+    def names_topic(self, message: str) -> bool:
+        """Whether a message names the drug, by any of its street names ("what is a k-hole?" is on topic)."""
+        return mentions_drug(canonical(message))
 
     def reply(self, decision: SafetyDecision, session_id: str, message: str) -> TutorReply:
         """The crisis or safety reply for a blocked message: no citations, no material."""

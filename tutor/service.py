@@ -207,6 +207,10 @@ class Tutor:
         if standalone != question and history:
             ranked = prefer_new(ranked, question, {tuple(span) for span in history[-1].cited_spans})
         verdict = self.answerability.judge(question, standalone, passages, ranked)
+        if verdict.kind == "out_of_scope" and self.guard.names_topic(standalone):
+            # Slang the material never uses ("k-hole", "special K") still names its subject: the honest
+            # reply is that the material does not cover it, not that the question is off-topic.
+            verdict = verdict.model_copy(update={"kind": "not_in_material", "reason": ""})
         if verdict.kind != "answer":
             reply = self._decline(verdict, question, standalone, session_id)
             yield reply.answer
