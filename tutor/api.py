@@ -337,6 +337,20 @@ async def start_stream(tutor: Tutor, question: str, session_id: str, backend: st
     return pieces, first
 
 
+async def final_reply(pieces: Iterator[str | TutorReply], first: str | TutorReply | None,
+                      limiter: anyio.CapacityLimiter) -> TutorReply:
+    """Run the rest of the stream and return its TutorReply; domain errors become API errors."""
+    reply = None
+    try:
+        async for item in rest_of(pieces, first, limiter):
+            if isinstance(item, TutorReply):
+                reply = item
+    except TutorError as exc:
+        raise api_error_for(exc) from exc
+    assert reply is not None, "the tutor's stream ended without a reply"
+    return reply
+
+
 async def rest_of(pieces: Iterator[str | TutorReply], first: str | TutorReply | None,
                   limiter: anyio.CapacityLimiter) -> AsyncIterator[str | TutorReply]:
     """The first item, then the rest of the stream, each produced in a worker thread (CPU-bound)."""
@@ -428,15 +442,7 @@ def core_router(settings: Settings) -> APIRouter:
                                      media_type="text/event-stream",
                                      headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
         pieces, first = await start_stream(tutor, question, session_id, body.backend, workers(request))
-        reply = None
-        try:
-            async for item in rest_of(pieces, first, workers(request)):
-                if isinstance(item, TutorReply):
-                    reply = item
-        except TutorError as exc:
-            raise api_error_for(exc) from exc
-        assert reply is not None, "the tutor's stream ended without a reply"
-        return await save_reply(request, reply)
+        return await save_reply(request, await final_reply(pieces, first, workers(request)))
 
     @router.post("/feedback", response_model=FeedbackView, tags=["chat"],
                  responses=error_responses(400, 401, 403, 404, 413, 422, 429))
@@ -575,16 +581,10 @@ def openai_router(settings: Settings) -> APIRouter:
         except ApiError:
             await run_in_threadpool(tutor.sessions.delete, session_id)
             raise
-        reply = None
         try:
-            async for item in rest_of(pieces, first, workers(request)):
-                if isinstance(item, TutorReply):
-                    reply = item
-        except TutorError as exc:
-            raise api_error_for(exc) from exc
+            reply = await final_reply(pieces, first, workers(request))
         finally:
             await run_in_threadpool(tutor.sessions.delete, session_id)
-        assert reply is not None
         content = reply.answer + sources_text(reply.citations)
         prompt = sum(_words(m.text()) for m in body.messages)
         return ChatCompletion(id=completion_id, created=created, model=body.model,
