@@ -16,10 +16,10 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from tests.conftest import CORPUS, REPO
+from tests.live_server import LiveServer, free_port
 from tutor.api import create_app
 from tutor.errors import BackendUnavailable
 from tutor.keys import KeyStore
@@ -29,33 +29,6 @@ QUESTION = "What receptor does ketamine block?"
 TUTOR_BIN = Path(sys.executable).parent / "tutor"
 CHROMA = Path(sys.executable).parent / "chroma"
 
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class LiveServer:
-    """A uvicorn server in a thread on a free loopback port."""
-
-    def __init__(self, app):
-        self.app = app
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            assert self.thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
 
 
 @pytest.fixture(scope="module")

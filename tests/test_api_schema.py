@@ -10,7 +10,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from tests.conftest import REPO
-from tests.test_api import LiveServer
+from tests.live_server import LiveServer
 from tutor.api import create_app, openapi_json
 from tutor.config import Settings
 from tutor.keys import KeyStore

@@ -15,15 +15,11 @@ from __future__ import annotations
 import base64
 import json
 import re
-import socket
-import threading
-import time
 from html import unescape
 from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
-import uvicorn
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI, Request
@@ -34,6 +30,7 @@ from lti1p3platform.oidc_login import OIDCLoginAbstract
 from lti1p3platform.registration import Registration
 
 from tests.conftest import CORPUS, REPO
+from tests.live_server import LiveServer, free_port
 from tests.test_xapi import LrsStub, wait_until
 from tutor.api import create_app
 from tutor.config import Settings
@@ -44,32 +41,6 @@ CLIENT_ID = "tutor-client"
 DEPLOYMENT = "deployment-1"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Served:
-    """An ASGI app served by uvicorn in a thread on a loopback port."""
-
-    def __init__(self, app, port: int, url: str | None = None, **options):
-        self.url = url or f"http://127.0.0.1:{port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **options))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
-# -- the platform side -------------------------------------------------------------------------------
 
 class Platform(LTI1P3PlatformConfAbstract):
     """One registration: this test's LMS and the tutor as its tool."""
@@ -202,8 +173,8 @@ def world(tutor, tmp_path_factory):
     private, public = rsa_pair()
     options: dict = {}
     app = create_app(tutor, settings, ui=False)
-    tool = Served(app, tool_port)
-    platform = Served(platform_app({"tool": tool_url, "platform": platform_url, "private": private, "public": public},
+    tool = LiveServer(app, tool_port)
+    platform = LiveServer(platform_app({"tool": tool_url, "platform": platform_url, "private": private, "public": public},
                                    options), platform_port)
     yield {"tool": tool.url, "platform": platform.url, "options": options, "lrs": lrs, "xapi": app.state.xapi,
            "settings": settings}
@@ -485,9 +456,9 @@ def iframe_world(tutor, tmp_path):
     settings = Settings(corpus_dir=CORPUS, data_dir=tmp_path / "tool", lti_platforms_file=platforms, api_mount_ui=False)
     private, public = rsa_pair()
     key_file, cert_file = self_signed(tmp_path)
-    tool = Served(create_app(tutor, settings, ui=False), tool_port, tool_url, ssl_keyfile=key_file,
+    tool = LiveServer(create_app(tutor, settings, ui=False), tool_port, tool_url, ssl_keyfile=key_file,
                   ssl_certfile=cert_file)
-    platform = Served(platform_app({"tool": tool_url, "platform": platform_url, "private": private, "public": public},
+    platform = LiveServer(platform_app({"tool": tool_url, "platform": platform_url, "private": private, "public": public},
                                    {"user": "learner-iframe"}), platform_port)
     yield {"tool": tool_url, "platform": platform_url}
     platform.stop()

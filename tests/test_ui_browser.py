@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS, REPO
+from tests.live_server import free_port
 from tutor.feedback import FeedbackStore
 from tutor.ui import build_app, launch
 
@@ -76,11 +76,6 @@ class PacedBackend:
             if isinstance(piece, str):
                 time.sleep(self.delay)
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -8,39 +8,19 @@ from __future__ import annotations
 
 import functools
 import threading
-import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote
 
 import pytest
-import uvicorn
 
 from tests.conftest import CORPUS, REPO
-from tests.test_ui_browser import ARGS, PacedBackend, chromium, free_port  # noqa: F401 (fixture)
+from tests.live_server import LiveServer, free_port
+from tests.test_ui_browser import ARGS, PacedBackend, chromium  # noqa: F401 (fixture)
 from tutor.api import create_app
 from tutor.config import Settings
 
 ARTIFACTS = REPO / "test-artifacts" / "widget"
 BOT = "tutor-chat .msg.bot"
-
-
-class Served:
-    """An ASGI app served by uvicorn in a thread on a loopback port."""
-
-    def __init__(self, app, port: int):
-        self.url = f"http://127.0.0.1:{port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +34,7 @@ def sites(tutor, tmp_path_factory):
     tutor.backend = PacedBackend(inner, delay=0.25)  # slow enough to see the answer arrive in pieces
     app = create_app(tutor, settings, ui=False)
     _, key = app.state.keys.create(["chat"], origins=[host_origin], name="widget test")
-    api = Served(app, api_port)
+    api = LiveServer(app, api_port)
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(REPO / "examples"))
     handler.log_message = lambda *a: None
     host = ThreadingHTTPServer(("127.0.0.1", host_port), handler)

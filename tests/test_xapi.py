@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from tests.conftest import CORPUS
+from tests.live_server import free_port
 from tutor.config import Settings
 from tutor.xapi import VERBS, XapiRecorder, account_actor
 
@@ -69,11 +69,6 @@ class LrsStub:
         self.server.shutdown()
         self.server.server_close()
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until(condition, timeout: float = 15.0) -> bool:
