@@ -52,7 +52,6 @@ import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
 from tutor.adapters.embeddings import load_embeddings, resolve_model_path  # noqa: E402
-from tutor.adapters.vectorstore import ChromaStore  # noqa: E402
 from tutor.config import BUNDLED_EMBEDDING_MODEL, Settings  # noqa: E402
 from tutor.corpus import load_corpus  # noqa: E402
 from tutor.index import apply_plan, plan_ingest  # noqa: E402

@@ -206,7 +206,6 @@ def summarize(raw: dict) -> dict:
     drafted = sum(s["drafted"] for s in stats)
     repaired = sum(s["recited"] + s["replaced"] + s["rewritten"] for s in stats)
     dropped = sum(s["dropped"] for s in stats)
-    tokens = sum(s["tokens"] for s in stats)
     # Decoding time: generation minus waiting for the first token minus verification done in between.
     # Results from before generation_verify_s existed cannot separate decoding from judging done after it.
     timed = [s for s in stats if s["tokens"] > 1 and "generation_verify_s" in s]

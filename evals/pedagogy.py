@@ -158,7 +158,7 @@ def render(grading: dict[str, Any], bank: dict[str, Any], cases: list[GradedCase
               f"or judged supported in the answer's place) | {bank['equivalent_distractors']} / {bank['distractors']} |",
               f"| false true/false statements the judge calls supported | {bank['false_statements_supported']} / "
               f"{bank['false_statements']} |",
-              f"| candidates dropped while generating | " + ", ".join(
+              "| candidates dropped while generating | " + ", ".join(
                   f"{k.replace('_', ' ')}: {v}" for k, v in bank["rejected_at_generation"].items()) + " |", ""]
     return "\n".join(lines)
 

@@ -344,7 +344,7 @@ def evaluate(dataset: GoldenSet, tutor: Askable, *, judge: SupportJudge | None =
     embed = getattr(judge, "vectors", None) or rules.vectors
     corpus = corpus if corpus is not None else corpus_texts()
     started = time.perf_counter()
-    cases, sources, names = [], set(), []
+    cases, sources = [], set()
     for i, case in enumerate(dataset.cases):
         result, source = evaluate_case(case, tutor, judge, embed, corpus, k)
         cases.append(result)
