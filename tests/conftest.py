@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -15,6 +19,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
 ARTICLE = CORPUS / "ketamine-and-the-brain.md"
+CHROMA = Path(sys.executable).parent / "chroma"
 
 
 @pytest.fixture(scope="session")
@@ -58,3 +63,33 @@ def make_tutor(embeddings, tmp_path):
     yield _make
     for t in made:
         t.close()
+
+
+@pytest.fixture
+def chroma_process(tmp_path):
+    """`chroma run` on a free port; yields (process, port)."""
+    from tests.live_server import free_port
+
+    port = free_port()
+    log = (tmp_path / "chroma.log").open("w")
+    proc = subprocess.Popen([str(CHROMA), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1",
+                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"chroma run did not start: {(tmp_path / 'chroma.log').read_text()[-2000:]}")
+            time.sleep(0.2)
+    yield proc, port
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    proc.wait(timeout=10)
+    log.close()

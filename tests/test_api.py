@@ -7,8 +7,6 @@ import json
 import subprocess
 import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import CORPUS, REPO
-from tests.live_server import LiveServer, free_port
+from tests.live_server import LiveServer
 from tutor.api import create_app
 from tutor.errors import BackendUnavailable
 from tutor.keys import KeyStore
@@ -27,7 +25,6 @@ from tutor.types import TutorReply
 
 QUESTION = "What receptor does ketamine block?"
 TUTOR_BIN = Path(sys.executable).parent / "tutor"
-CHROMA = Path(sys.executable).parent / "chroma"
 
 
 
@@ -538,30 +535,6 @@ def test_web_app_and_docs_are_served(live):
 
 
 # -- a Chroma server that goes down ----------------------------------------------------------------------
-
-@pytest.fixture
-def chroma_process(tmp_path):
-    """`chroma run` on a free port; yields (process, port)."""
-    port = free_port()
-    log = (tmp_path / "chroma.log").open("w")
-    proc = subprocess.Popen([str(CHROMA), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1",
-                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"chroma run did not start: {(tmp_path / 'chroma.log').read_text()[-2000:]}")
-            time.sleep(0.2)
-    yield proc, port
-    if proc.poll() is None:
-        proc.kill()
-    proc.wait(timeout=10)
-    log.close()
-
 
 @pytest.mark.server
 def test_store_down_gives_503(chroma_process, make_tutor, tmp_path):
