@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from tests.chat_fakes import ANTAGONIST, context
+from tests.live_server import ScriptedHandler, scripted_stub
 from tutor.answering import Composition, ExtractiveBackend
 from tutor.backends import create_backend
 from tutor.citations import span_problems
@@ -19,24 +18,8 @@ from tutor.errors import BackendUnavailable
 GOOD = "Ketamine acts as an antagonist at NMDA receptors [2].\nIt temporarily blocks the receptor [3]."
 
 
-class StubOpenAI(BaseHTTPRequestHandler):
+class StubOpenAI(ScriptedHandler):
     """GET /v1/models and POST /v1/chat/completions, answering from the server's script."""
-
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):  # keep test output clean
-        pass
-
-    def _json(self, status: int, body: dict) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        try:
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):  # the client timed out and left, as tested
-            self.server.disconnected += 1
 
     def do_GET(self):
         if self.path.rstrip("/").endswith("/models"):
@@ -101,15 +84,8 @@ def chunk(delta: dict, finish: str | None = None) -> dict:
 
 @pytest.fixture
 def stub():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), StubOpenAI)
-    server.daemon_threads = True
-    server.script, server.requests, server.sent, server.disconnected = [], [], 0, 0
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    server.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    yield server
-    server.shutdown()
-    server.server_close()
+    with scripted_stub(StubOpenAI, "/v1") as server:
+        yield server
 
 
 def backend_for(stub, embeddings, tmp_path, **overrides):
