@@ -300,7 +300,9 @@ REPORT_NOTES = """
    taking…) by the writer, or by nobody in particular in a question not framed by medicine, law, animals,
    science, the body, risk or time course. Follow-ups are also scored with the previous messages, and long
    messages sentence by sentence.
-6. **Output check** on every answer before it is shown: doses, quantities, prices, sources or procedures the
+6. **After a crisis**: a harmful request within two turns of a crisis reply (“how much would that take”)
+   gets the crisis reply again, not a refusal: the writer needs care and help first.
+7. **Output check** on every answer before it is shown: doses, quantities, prices, sources or procedures the
    material does not contain, and any run of words from a prompt file, replace the answer with the safety reply.
 
 Crisis replies name the emergency number and crisis line of `TUTOR_SAFETY_LOCALE` (defaults: US 988/911,
