@@ -384,13 +384,10 @@ def _multiple_choice(unit: _Unit, pool, vectors, topic, judge: Judge, rejected: 
         return None
     start, end, answer = blank
     text = unit.sentence.text
-    citations = [*unit.context, sentence_citation(unit.chunk, unit.sentence)]
-    citations = [c.model_copy(update={"marker": n}) for n, c in enumerate(citations, 1)]
-    passages = [c.text for c in citations]
-    key_verdict = judge(text, passages)
-    if key_verdict.label != "supported":
-        rejected["key_unsupported"] += 1
+    citations = _proven_key(unit, judge, rejected)
+    if citations is None:
         return None
+    passages = [c.text for c in citations]
     distractors, checks = _distractors(answer, text, start, end, pool, vectors, judge, passages)
     if len(distractors) < 2:
         rejected["no_distractors"] += 1
@@ -401,7 +398,7 @@ def _multiple_choice(unit: _Unit, pool, vectors, topic, judge: Judge, rejected: 
     return QuizItem(item_id="mc-" + _stable(unit.source, str(unit.sentence.start), answer), kind="multiple_choice",
                     section=unit.section, question=question, options=options, answer=answer, key=text,
                     key_points=[answer], citations=citations,
-                    checks={"key": key_verdict.label, **{f"distractor {i + 1}": c for i, c in enumerate(checks)}})
+                    checks={"key": "supported", **{f"distractor {i + 1}": c for i, c in enumerate(checks)}})
 
 
 def _match_case(original: str, replacement: str) -> str:
@@ -435,21 +432,28 @@ def near_misses(text: str, pool: Sequence[str] = (), vectors: dict[str, np.ndarr
     return out
 
 
+def _proven_key(unit: _Unit, judge: Judge, rejected: dict[str, int]) -> list[Citation] | None:
+    """The unit's context and sentence as numbered citations, when the judge finds the sentence supported."""
+    citations = [*unit.context, sentence_citation(unit.chunk, unit.sentence)]
+    citations = [c.model_copy(update={"marker": n}) for n, c in enumerate(citations, 1)]
+    if judge(unit.sentence.text, [c.text for c in citations]).label != "supported":
+        rejected["key_unsupported"] += 1
+        return None
+    return citations
+
+
 def _true_false(unit: _Unit, pool, vectors, topic, judge: Judge, rejected: dict[str, int]) -> list[QuizItem]:
     text = unit.sentence.text
     if len(words(text)) < 7 or text.endswith("?"):
         return []
-    citations = [*unit.context, sentence_citation(unit.chunk, unit.sentence)]
-    citations = [c.model_copy(update={"marker": n}) for n, c in enumerate(citations, 1)]
-    passages = [c.text for c in citations]
-    key_verdict = judge(text, passages)
-    if key_verdict.label != "supported":
-        rejected["key_unsupported"] += 1
+    citations = _proven_key(unit, judge, rejected)
+    if citations is None:
         return []
+    passages = [c.text for c in citations]
     lead = f"(Context: {unit.context[0].text}) " if unit.context else ""
     items = [QuizItem(item_id="tf-" + _stable(unit.source, str(unit.sentence.start), "true"), kind="true_false",
                       section=unit.section, question=f"True or false? {lead}“{text}”", options=["True", "False"],
-                      answer="True", key=text, citations=citations, checks={"key": key_verdict.label})]
+                      answer="True", key=text, citations=citations, checks={"key": "supported"})]
     for how, false in near_misses(text, pool, vectors, topic):
         verdict = judge(false, passages)
         if verdict.label == "supported":
@@ -459,7 +463,7 @@ def _true_false(unit: _Unit, pool, vectors, topic, judge: Judge, rejected: dict[
             item_id="tf-" + _stable(unit.source, str(unit.sentence.start), false), kind="true_false",
             section=unit.section, question=f"True or false? {lead}“{false}”", options=["True", "False"],
             answer="False", key=text, citations=citations,
-            checks={"key": key_verdict.label, "false statement": f"{verdict.label} ({how})"}))
+            checks={"key": "supported", "false statement": f"{verdict.label} ({how})"}))
         break
     return items
 
