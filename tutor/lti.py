@@ -325,6 +325,15 @@ class ToolLaunch(MessageLaunch):
 
 # -- the router ---------------------------------------------------------------------------------
 
+def _setup_problem(exc: LookupError | ConfigError) -> Response:
+    """The page for an LTI set-up that is missing (404) or unusable (503, logged for the operator)."""
+    if isinstance(exc, LookupError):
+        return _page("LTI is not set up", str(exc), 404, "lti_not_configured")
+    log.error("LTI platforms file unusable: %s", exc)
+    return _page("LTI is misconfigured", "The tutor's LTI set-up has an error; tell the site's operator.",
+                 503, "lti_misconfigured")
+
+
 def _page(title: str, message: str, status: int, code: str) -> HTMLResponse:
     body = (f"<!doctype html><meta charset=utf-8><title>{html.escape(title)}</title>"
             f"<body style=\"font:15px system-ui,sans-serif;padding:1.5rem\" data-code=\"{code}\">"
@@ -378,12 +387,8 @@ def lti_router(settings: Settings) -> APIRouter:
                                       click_msg="Open the tutor in a new tab.", loading_msg="Opening the tutor…")
             launch_url = str(request.url_for("lti_launch"))
             return await run_in_threadpool(oidc.redirect, launch_url)
-        except LookupError as exc:
-            return _page("LTI is not set up", str(exc), 404, "lti_not_configured")
-        except ConfigError as exc:
-            log.error("LTI platforms file unusable: %s", exc)
-            return _page("LTI is misconfigured", "The tutor's LTI set-up has an error; tell the site's operator.",
-                         503, "lti_misconfigured")
+        except (LookupError, ConfigError) as exc:
+            return _setup_problem(exc)
         except (OIDCException, LtiException) as exc:
             return _page("The tutor could not start", f"The login request was not valid: {exc}", 400,
                          "lti_login_invalid")
@@ -396,12 +401,8 @@ def lti_router(settings: Settings) -> APIRouter:
             config, store, req, session, cookies, storage = services(request, params)
             message = ToolLaunch(req, config, session, cookies, storage)
             data = await run_in_threadpool(lambda: message.validate().get_launch_data())
-        except LookupError as exc:
-            return _page("LTI is not set up", str(exc), 404, "lti_not_configured")
-        except ConfigError as exc:
-            log.error("LTI platforms file unusable: %s", exc)
-            return _page("LTI is misconfigured", "The tutor's LTI set-up has an error; tell the site's operator.",
-                         503, "lti_misconfigured")
+        except (LookupError, ConfigError) as exc:
+            return _setup_problem(exc)
         except (LtiException, OIDCException) as exc:
             log.warning("rejected an LTI launch: %s", exc)
             return _page("This launch could not be verified",
