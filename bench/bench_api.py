@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import json
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -32,7 +31,7 @@ import httpx
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
-DOCS = REPO / "docs" / "benchmarks.md"
+from docs_section import write_section  # noqa: E402  (bench/ is on sys.path when run)
 SECTION = "## HTTP API: concurrent SSE clients (issue 7)"
 TUTOR = Path(sys.executable).parent / "tutor"
 
@@ -157,17 +156,6 @@ def section(rows: list[dict], info: dict) -> str:
     return "\n".join(lines)
 
 
-def write_docs(text: str) -> None:
-    """Replace this section of docs/benchmarks.md, leaving the others alone."""
-    current = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\s*$.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(current):
-        current = pattern.sub(lambda _: text.rstrip() + "\n\n", current, count=1)
-    else:
-        current = current.rstrip() + "\n\n" + text.rstrip() + "\n"
-    DOCS.write_text(current.rstrip() + "\n", encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, nargs="+", default=[50], help="concurrent clients (several: one row each)")
@@ -221,7 +209,7 @@ def main() -> None:
     text = section(rows, info)
     print(text)
     if not args.no_write:
-        write_docs(text)
+        write_section(SECTION, text)
 
 
 if __name__ == "__main__":

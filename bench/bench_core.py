@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import shutil
 import statistics
 import sys
@@ -60,7 +59,7 @@ from tutor.service import Tutor, build_index, chunk_corpus, open_store  # noqa: 
 CORPUS_DIR = REPO / "corpus"
 ARTICLE = CORPUS_DIR / "ketamine-and-the-brain.md"
 CASES_PATH = REPO / "tests/data/retrieval.yaml"
-DOCS = REPO / "docs/benchmarks.md"
+from docs_section import DOCS, write_section  # noqa: E402  (bench/ is on sys.path when run)
 SECTION = "## Core (issue 2)"
 COMMAND = ".venv/bin/python bench/bench_core.py"
 
@@ -426,21 +425,6 @@ def reading(apply_ratio: float, build_ratio: float, ask50: float, ask95: float, 
     return out
 
 
-def write_docs(section: str) -> None:
-    """Replace the Core section of docs/benchmarks.md (other sections are left as they are)."""
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
-    if DOCS.exists():
-        text = DOCS.read_text(encoding="utf-8")
-    else:
-        text = "# Benchmarks\n\nMeasured by the hand-run scripts in `bench/` (see `bench/README.md`).\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\s*$.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section.rstrip() + "\n\n", text, count=1)
-    else:
-        text = text.rstrip() + "\n\n" + section.rstrip() + "\n"
-    DOCS.write_text(text.rstrip() + "\n", encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="ingest repetitions (median is reported)")
@@ -465,7 +449,7 @@ def main() -> None:
     section = render(info, ingest, ours, base, cases, args.repeats)
     print(section)
     if not args.no_write:
-        write_docs(section)
+        write_section(SECTION, section)
         print(f"\nwrote {DOCS.relative_to(REPO)}", file=sys.stderr)
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import resource
 import statistics
 import subprocess
@@ -29,7 +28,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-DOCS = REPO / "docs/benchmarks.md"
+from docs_section import write_section  # noqa: E402  (bench/ is on sys.path when run)
 SECTION = "## Generative backends (issue 6)"
 RESULTS = REPO / "bench/results"
 
@@ -339,17 +338,6 @@ def section(rows: list[dict], info: dict) -> str:
     return "\n".join(out)
 
 
-def write_docs(text: str) -> None:
-    """Replace this section of docs/benchmarks.md, leaving the others alone."""
-    current = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\s*$.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(current):
-        current = pattern.sub(lambda _: text.rstrip() + "\n\n", current, count=1)
-    else:
-        current = current.rstrip() + "\n\n" + text.rstrip() + "\n"
-    DOCS.write_text(current.rstrip() + "\n", encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=12, help="golden-set questions per configuration")
@@ -401,7 +389,7 @@ def main() -> None:
     text = section(rows, info)
     print(text)
     if not args.no_write:
-        write_docs(text)
+        write_section(SECTION, text)
 
 
 if __name__ == "__main__":

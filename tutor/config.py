@@ -32,6 +32,12 @@ class Settings(BaseSettings):
         BUNDLED_EMBEDDING_MODEL,
         description="Sentence-transformers model: the bundled package name or a local model folder.",
     )
+    # 1, not all cores: PyTorch's worker threads spin-wait for each other, so on a CPU shared with other work
+    # (the API's answer workers, a local model, other processes) two threads were 20x slower than one
+    # (docs/benchmarks.md, bench/bench_embedding_threads.py); a dedicated machine may want more for index builds.
+    embedding_threads: int = Field(
+        1, ge=1, description="CPU threads PyTorch uses for embeddings (more help only on an otherwise idle machine).",
+    )
     chunk_size: int = Field(700, ge=80, description="Target chunk length in characters (whole sentences).")
     chunk_overlap: int = Field(0, ge=0, le=3, description="Sentences repeated from the previous chunk.")
     top_k: int = Field(4, ge=1, le=20, description="Passages retrieved per question.")

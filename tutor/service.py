@@ -74,7 +74,7 @@ def build_index(settings: Settings | None = None, embeddings: Any = None) -> Ing
     corpus = load_corpus(settings.corpus_dir)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = open_store(settings)
-    embeddings = embeddings or load_embeddings(settings.embedding_model)
+    embeddings = embeddings or load_embeddings(settings.embedding_model, settings.embedding_threads)
     return ingest(chunk_corpus(corpus, settings), store, embeddings, len(corpus.documents), corpus.skipped)
 
 
@@ -113,7 +113,7 @@ class Tutor:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         store = open_store(settings)
         plan = plan_ingest(chunks, store.chunk_ids())
-        embeddings = embeddings or load_embeddings(settings.embedding_model)
+        embeddings = embeddings or load_embeddings(settings.embedding_model, settings.embedding_threads)
         report = None
         if not plan.up_to_date:
             if not settings.auto_ingest:

@@ -28,11 +28,15 @@ def resolve_model_path(name: str) -> Path:
     return path
 
 
-def load_embeddings(name: str) -> Embeddings:
+def load_embeddings(name: str, threads: int | None = None) -> Embeddings:
     """Load a sentence-transformers model on the CPU, strictly offline, with normalised vectors."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a model hub
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     path = resolve_model_path(name)
+    if threads is not None:
+        import torch
+
+        torch.set_num_threads(threads)  # process-wide: PyTorch serves only this model here
     from langchain_huggingface import HuggingFaceEmbeddings
     from transformers.utils import logging as hf_logging
 
