@@ -94,3 +94,35 @@ def test_a_quiz_over_the_api_sends_attempted_scored_completed(tutor, tutoring, t
         assert completed["object"]["id"].endswith(quiz["quiz_id"]) and completed["result"]["completion"] is True
     finally:
         lrs.stop()
+
+
+def test_a_quiz_taken_in_the_chat_sends_its_result_to_the_lrs_too(tutor, tutoring, tmp_path):
+    """The web app and terminal run quizzes through chat commands: the export must not depend on the API."""
+    import uuid
+
+    from tests.test_xapi import LrsStub, free_port, settings_for
+    from tutor.xapi import VERBS, XapiRecorder
+
+    port = free_port()
+    lrs = LrsStub(port)
+    recorder = XapiRecorder(settings_for(tmp_path, port))
+    tutoring.add_observer(recorder)
+    session = uuid.uuid4().hex
+    try:
+        tutor.ask("quiz me", session)
+        for _ in range(2 * tutor.settings.quiz_questions):
+            if tutoring.pending(session) is None:
+                break
+            tutor.ask("show me the answer", session)  # a reveal scores the item 0 and moves on
+        assert tutoring.pending(session) is None, "the quiz did not finish"
+        assert recorder.flush()
+        quiz_verbs = [s for s in lrs.statements if s["verb"]["id"] in
+                      (VERBS["attempted"], VERBS["scored"], VERBS["completed"])]
+        assert [s["verb"]["id"] for s in quiz_verbs] == [VERBS["attempted"], VERBS["scored"], VERBS["completed"]]
+        assert {s["actor"]["account"]["name"] for s in quiz_verbs} == {f"session:{session}"}
+        completed = quiz_verbs[-1]
+        assert completed["result"]["success"] is False and completed["result"]["score"]["raw"] == 0
+    finally:
+        tutoring.remove_observer(recorder)
+        recorder.close()
+        lrs.stop()

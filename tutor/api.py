@@ -815,6 +815,9 @@ def create_app(tutor: Tutor, settings: Settings | None = None, *, ui: bool | Non
     app.state.limiter = RateLimiter(settings.api_rate_limit, settings.api_rate_burst)
     app.state.chunks_by_id = {c.chunk_id: c for c in tutor.chunks}
     app.state.closers.extend([keys.close, feedback.close])
+    if app.state.xapi is not None:  # quizzes from every front end of this tutor (API, chat commands, /ui)
+        tutor.tutoring.add_observer(app.state.xapi)
+        app.state.closers.append(lambda: tutor.tutoring.remove_observer(app.state.xapi))  # runs before its close
     if settings.api_mount_ui if ui is None else ui:
         import gradio as gr
 

@@ -15,7 +15,7 @@ import threading
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, Field
 
@@ -85,6 +85,14 @@ class TutoringError(Exception):
     """Raised for an unknown quiz or item; front ends turn it into a message or a 404."""
 
 
+class QuizObserver(Protocol):
+    """Told when a learner starts or finishes a quiz, whichever front end ran it (xAPI export listens here)."""
+
+    def quiz_started(self, learner: str, quiz: Quiz) -> None: ...
+
+    def quiz_finished(self, learner: str, quiz: Quiz, score: float) -> None: ...
+
+
 class Tutoring:
     """Lessons, quizzes, grading, mastery and Socratic mode for one Tutor."""
 
@@ -99,6 +107,7 @@ class Tutoring:
         self._bank: QuestionBank | None = None
         self._items: dict[str, QuizItem] = {}
         self._load_lock = threading.Lock()  # concurrent first requests wait for one build
+        self._observers: list[QuizObserver] = []
 
     def judge(self, claim: str, passages: list[str]) -> Any:
         """The grounding judge, sharing the Tutor's embedding model."""
@@ -178,6 +187,7 @@ class Tutoring:
         quiz = quiz.model_copy(update={"quiz_id": f"{quiz.quiz_id}-{uuid.uuid4().hex[:8]}"})
         with self._db.transaction() as db:
             db.execute("INSERT INTO quizzes VALUES (?,?,?,?)", (quiz.quiz_id, learner, quiz.model_dump_json(), _now()))
+        self._notify("quiz_started", learner, quiz)
         return quiz
 
     def quiz(self, quiz_id: str) -> tuple[Quiz, str]:
@@ -216,9 +226,31 @@ class Tutoring:
                                           guess_for(item.kind, len(item.options)))
         done[item.item_id] = grade
         remaining = [i for i in quiz.items if i.item_id not in done]
+        score = sum(g.score for g in done.values())
+        if not remaining:
+            self._notify("quiz_finished", learner, quiz, score)
         return AnswerResult(quiz_id=quiz_id, item_id=item.item_id, grade=grade, mastery=mastery,
                             next_item=remaining[0] if remaining else None, finished=not remaining,
-                            score=sum(g.score for g in done.values()), answered=len(done))
+                            score=score, answered=len(done))
+
+    # -- observers -----------------------------------------------------------------------------
+
+    def add_observer(self, observer: QuizObserver) -> None:
+        """Tell `observer` about every quiz started or finished from now on."""
+        self._observers.append(observer)
+
+    def remove_observer(self, observer: QuizObserver) -> None:
+        """Stop telling `observer` (a no-op when it was not added)."""
+        if observer in self._observers:
+            self._observers.remove(observer)
+
+    def _notify(self, event: str, *args: Any) -> None:
+        # An export failing must never cost the learner their quiz: log it and go on.
+        for observer in list(self._observers):
+            try:
+                getattr(observer, event)(*args)
+            except Exception:
+                log.exception("quiz observer %r failed on %s", observer, event)
 
     # -- mastery -------------------------------------------------------------------------------
 

@@ -8,7 +8,6 @@ When an LRS is configured, starting a quiz sends `attempted` and finishing it `s
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
@@ -96,10 +95,6 @@ def _public(learner: str) -> str:
     return learner.split(":", 1)[1] if ":" in learner else learner
 
 
-def _xapi(request: Request) -> Any:
-    return getattr(request.app.state, "xapi", None)
-
-
 def tutoring_router(settings: Settings | None = None) -> APIRouter:
     """Quizzes, answers, progress and lessons under /v1."""
     router = APIRouter(prefix="/v1", tags=["tutoring"])
@@ -116,9 +111,6 @@ def tutoring_router(settings: Settings | None = None) -> APIRouter:
         tutor = get_tutor(request)
         learner = _learner(principal, body.learner)
         quiz = await run_in_threadpool(tutor.tutoring.start_quiz, learner, body.scope or "all", body.questions)
-        recorder = _xapi(request)
-        if recorder is not None:
-            recorder.attempted(learner, quiz.quiz_id, f"Quiz: {quiz.scope}", principal=principal.key_id)
         return QuizView(quiz_id=quiz.quiz_id, scope=quiz.scope, learner=_public(learner),
                         items=[view(i) for i in quiz.items])
 
@@ -146,12 +138,6 @@ def tutoring_router(settings: Settings | None = None) -> APIRouter:
 
         quiz, learner, result = await run_in_threadpool(run)
         item = next(i for i in quiz.items if i.item_id == result.item_id)
-        recorder = _xapi(request)
-        if recorder is not None and result.finished:
-            total = float(len(quiz.items))
-            recorder.scored(learner, quiz_id, result.score, total, f"Quiz: {quiz.scope}", principal=principal.key_id)
-            recorder.completed(learner, quiz_id, f"Quiz: {quiz.scope}", success=result.score >= 0.7 * total,
-                               raw=result.score, max_score=total, principal=principal.key_id)
         return AnswerView(quiz_id=quiz_id, item_id=item.item_id, grade=result.grade, answer_key=item.answer,
                           citations=item.citations, mastery=result.mastery,
                           next_item=view(result.next_item) if result.next_item else None,

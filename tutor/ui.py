@@ -797,7 +797,12 @@ def launch(demo: "gr.Blocks", host: str = "127.0.0.1", port: int | None = None, 
 
 def serve(tutor: "Tutor", host: str = "127.0.0.1", port: int | None = None) -> None:
     """Run the app until interrupted, printing its address."""
+    from tutor.xapi import XapiRecorder
+
     demo = build_app(tutor)
+    recorder = XapiRecorder.from_settings(tutor.settings)  # quiz results go to the LRS from here too
+    if recorder is not None:
+        tutor.tutoring.add_observer(recorder)
     url = launch(demo, host, port)
     print(f"Tutor UI running at {url}  (Ctrl-C to stop)", flush=True)
     try:
@@ -805,3 +810,6 @@ def serve(tutor: "Tutor", host: str = "127.0.0.1", port: int | None = None) -> N
     finally:
         demo.close()
         demo.tutor_store.close()  # type: ignore[attr-defined]
+        if recorder is not None:
+            tutor.tutoring.remove_observer(recorder)
+            recorder.close()

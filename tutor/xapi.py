@@ -17,7 +17,7 @@ import threading
 import time
 import uuid
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
 import httpx
@@ -25,6 +25,9 @@ import httpx
 from tutor.config import Settings
 from tutor.storage import SqliteFile
 from tutor.types import TutorReply
+
+if TYPE_CHECKING:
+    from tutor.quiz import Quiz
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +44,7 @@ QUESTION_TYPE = "http://adlnet.gov/expapi/activities/question"
 COURSE_TYPE = "http://adlnet.gov/expapi/activities/course"
 ASSESSMENT_TYPE = "http://adlnet.gov/expapi/activities/assessment"
 BATCH = 50
+PASS_SHARE = 0.7  # share of the points that makes a quiz's `success` true
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS statements (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL,
@@ -226,6 +230,25 @@ class XapiRecorder:
                principal: str | None = None) -> str:
         """Queue `scored`: the learner's score on a quiz."""
         return self._quiz_statement("scored", session_id, quiz_id, name, {"score": _score(raw, max_score)}, principal)
+
+    # -- quizzes from any front end (a tutor.tutoring.QuizObserver) -------------------------------
+
+    @staticmethod
+    def _principal(learner: str) -> str | None:
+        # API learners are stored as "<key id>:<name>" (tutor/tutoring_api.py); chat learners are session ids.
+        key_id, sep, _ = learner.partition(":")
+        return key_id if sep else None
+
+    def quiz_started(self, learner: str, quiz: Quiz) -> None:
+        """Queue `attempted` for a quiz a learner started."""
+        self.attempted(learner, quiz.quiz_id, f"Quiz: {quiz.scope}", principal=self._principal(learner))
+
+    def quiz_finished(self, learner: str, quiz: Quiz, score: float) -> None:
+        """Queue `scored` and `completed` (success at PASS_SHARE of the points) for a finished quiz."""
+        total, name, principal = float(len(quiz.items)), f"Quiz: {quiz.scope}", self._principal(learner)
+        self.scored(learner, quiz.quiz_id, score, total, name, principal=principal)
+        self.completed(learner, quiz.quiz_id, name, success=score >= PASS_SHARE * total, raw=score, max_score=total,
+                       principal=principal)
 
     # -- the durable queue ----------------------------------------------------------------------
 
