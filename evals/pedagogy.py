@@ -19,6 +19,9 @@ from tutor.quiz import BLANK, DISTRACTOR_MAX_SIMILARITY, equivalent, item_from_p
 from tutor.types import Citation
 
 DATASET = REPO_ROOT / "evals" / "datasets" / "learner_answers.yaml"
+# Answers written blind (never read while the grader was built): graded and reported as their own split.
+FRESH = "learner_answers_fresh.yaml"
+SPLIT_NAMES = {"dev": "dev split: read and tuned on", "fresh": "fresh split, written blind"}
 REPORT = REPO_ROOT / "docs" / "pedagogy.md"
 EXPECTED = {"correct": "correct", "paraphrased": "correct", "partly": "partly", "wrong": "incorrect",
             "contradicting": "incorrect"}
@@ -52,17 +55,30 @@ def load_cases(path: Path = DATASET) -> list[dict]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
 
 
+def dataset_paths(dataset: Path = DATASET, fresh: bool = True) -> list[Path]:
+    """The labelled set and, when it exists beside it and `fresh` is on, the blind set."""
+    blind = dataset.parent / FRESH
+    return [dataset] + ([blind] if fresh and blind.exists() and blind != dataset else [])
+
+
 def grade_dataset(tutoring: Any, path: Path = DATASET) -> list[GradedCase]:
-    """Grade every labelled answer with the tutor's grader."""
+    """Grade every labelled answer of one file with the tutor's grader."""
+    default_split = "fresh" if path.name == FRESH else "dev"
     out = []
     for q in load_cases(path):
         cites = [locate(tutoring.tutor, p, n) for n, p in enumerate(q["passages"], 1)]
         item = item_from_passage(q["question"], cites)
         for a in q["answers"]:
             grade = tutoring.grader.grade(item, a["text"])
-            out.append(GradedCase(question_id=q["id"], split=q.get("split", "test"), kind=a["kind"], answer=a["text"],
-                                  expected=EXPECTED[a["kind"]], got=grade.label, reasons=grade.reasons))
+            out.append(GradedCase(question_id=q["id"], split=q.get("split", default_split), kind=a["kind"],
+                                  answer=a["text"], expected=EXPECTED[a["kind"]], got=grade.label,
+                                  reasons=grade.reasons))
     return out
+
+
+def grade_datasets(tutoring: Any, paths: list[Path]) -> list[GradedCase]:
+    """Grade the answers of several files (the labelled set and the blind one)."""
+    return [c for p in paths for c in grade_dataset(tutoring, p)]
 
 
 def grading_metrics(cases: list[GradedCase]) -> dict[str, Any]:
@@ -75,7 +91,11 @@ def grading_metrics(cases: list[GradedCase]) -> dict[str, Any]:
         "accuracy": acc(cases),
         "by_split": {s: acc([c for c in cases if c.split == s]) for s in sorted({c.split for c in cases})},
         "by_kind": {k: acc([c for c in cases if c.kind == k]) for k in EXPECTED},
+        "by_split_answers": Counter(c.split for c in cases),
         "contradicting_marked_correct": sum(c.kind == "contradicting" and c.got == "correct" for c in cases),
+        "contradicting_marked_correct_by_split": {
+            s: sum(c.split == s and c.kind == "contradicting" and c.got == "correct" for c in cases)
+            for s in sorted({c.split for c in cases})},
         "paraphrase_marked_incorrect": sum(c.kind == "paraphrased" and c.got == "incorrect" for c in cases),
         "confusion": Counter((c.expected, c.got) for c in cases),
     }
@@ -128,20 +148,31 @@ def goals_met(grading: dict[str, Any], bank: dict[str, Any]) -> bool:
             and bank["false_statements_supported"] == 0)
 
 
-def render(grading: dict[str, Any], bank: dict[str, Any], cases: list[GradedCase]) -> str:
+def render(grading: dict[str, Any], bank: dict[str, Any], cases: list[GradedCase],
+           files: list[Path] | None = None) -> str:
     """docs/pedagogy.md's measured section."""
+    names = ", ".join(f"`{p.relative_to(REPO_ROOT) if p.is_relative_to(REPO_ROOT) else p}`"
+                      for p in (files or [DATASET]))
     lines = ["## Measured", "",
              "Run `tutor quiz-eval` (rewrites this section). Offline, deterministic, extractive backend.", "",
-             f"**Grading** on `evals/datasets/learner_answers.yaml` ({grading['answers']} hand-labelled answers to "
+             f"**Grading** on {names} ({grading['answers']} hand-labelled answers to "
              f"{len({c.question_id for c in cases})} questions):", "",
              "| measure | value | goal |", "|---|---|---|",
              f"| accuracy (all) | {grading['accuracy']:.3f} | ≥ {GOALS['accuracy']} |"]
     for split, value in grading["by_split"].items():
-        lines.append(f"| accuracy ({split} split) | {value:.3f} | |")
+        n = grading["by_split_answers"][split]
+        lines.append(f"| accuracy ({SPLIT_NAMES.get(split, split + ' split')}; {n} answers) | {value:.3f} | |")
+    if "fresh" not in grading["by_split"]:
+        lines.append("| accuracy (fresh split, written blind) | not measured: no `evals/datasets/"
+                     f"{FRESH}` in this run | |")
     for kind, value in grading["by_kind"].items():
         lines.append(f"| accuracy on {kind} answers | {value:.3f} | |")
     lines += [f"| contradicting answers marked correct | {grading['contradicting_marked_correct']} | 0 |",
-              f"| paraphrased answers marked incorrect | {grading['paraphrase_marked_incorrect']} | 0 |", "",
+              f"| paraphrased answers marked incorrect | {grading['paraphrase_marked_incorrect']} | 0 |"]
+    if "fresh" in grading["contradicting_marked_correct_by_split"]:
+        lines.append(f"| contradicting answers marked correct (fresh split) | "
+                     f"{grading['contradicting_marked_correct_by_split']['fresh']} | 0 |")
+    lines += ["",
               "Confusion (expected → graded): " + ", ".join(
                   f"{e}→{g}: {n}" for (e, g), n in sorted(grading["confusion"].items())), ""]
     misses = [c for c in cases if c.got != c.expected]
@@ -182,7 +213,9 @@ def run_quiz_eval(args: Any, settings: Any) -> int:
     tutor = Tutor.load(settings)
     try:
         tutoring = tutor.tutoring
-        cases = grade_dataset(tutoring, Path(args.dataset) if getattr(args, "dataset", None) else DATASET)
+        dataset = Path(args.dataset) if getattr(args, "dataset", None) else DATASET
+        files = dataset_paths(dataset, fresh=not getattr(args, "without_fresh", False))
+        cases = grade_datasets(tutoring, files)
         grading = grading_metrics(cases)
         bank = check_bank(tutoring)
     finally:
@@ -198,6 +231,6 @@ def run_quiz_eval(args: Any, settings: Any) -> int:
             if c.got != c.expected:
                 print(f"  {c.question_id} {c.kind}: expected {c.expected}, got {c.got}: {c.answer}  [{'; '.join(c.reasons)}]")
     if not getattr(args, "no_report", False):
-        write_report(render(grading, bank, cases))
+        write_report(render(grading, bank, cases, files))
         print(f"wrote {REPORT}")
     return 0 if goals_met(grading, bank) else 1

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from evals.pedagogy import grade_dataset, grading_metrics, load_cases, locate
+import yaml
+
+from evals.pedagogy import (DATASET, FRESH, dataset_paths, grade_dataset, grade_datasets, grading_metrics, load_cases,
+                            locate, render)
 from tests.conftest import ARTICLE
 from tests.tutoring_fixtures import tutoring  # noqa: F401  (fixture)
 from tutor.quiz import item_from_passage
 
-# Measured 0.89 overall (dev 0.92, test 0.86; docs/pedagogy.md); the goal is 0.9. The gate sits a
-# little below the measurement so judge improvements can only raise it, and a regression fails.
-MIN_ACCURACY = 0.85
+# Measured 0.89 on the 188 dev answers (docs/pedagogy.md; leave-one-question-out 0.90); the goal is 0.9.
+# The gate sits a little below the measurement so a regression fails. Only the dev file is graded here: the
+# blind set (learner_answers_fresh.yaml) is measured by `tutor quiz-eval` alone.
+MIN_ACCURACY = 0.87
 
 
 def test_dataset_passages_are_verbatim_and_cover_every_kind():
@@ -36,7 +40,8 @@ def test_grading_accuracy_on_labelled_answers(measured):
     misses = [(c.kind, c.got, c.answer) for c in cases if c.got != c.expected]
     assert m["accuracy"] >= MIN_ACCURACY, misses
     assert m["contradicting_marked_correct"] == 0, misses
-    assert m["by_kind"]["wrong"] >= 0.85 and m["by_kind"]["correct"] >= 0.9
+    assert m["by_kind"]["wrong"] >= 0.8 and m["by_kind"]["correct"] >= 0.9 and m["by_kind"]["contradicting"] >= 0.9
+    assert m["paraphrase_marked_incorrect"] <= 2, misses
 
 
 def test_no_contradicting_or_wrong_answer_is_ever_marked_correct(measured):
@@ -83,3 +88,39 @@ def test_choices(tutoring):
     assert tutoring.grader.grade(tf, "false").label == "correct"
     assert tutoring.grader.grade(tf, "True.").label == "incorrect"
     assert "material" in tutoring.grader.grade(tf, "true").feedback
+
+
+def test_a_blind_set_beside_the_dataset_is_graded_and_reported_as_its_own_split(tutoring, tmp_path):
+    # A stand-in written here (one dev question); the real blind file is never read by the tests.
+    question = dict(load_cases()[0])
+    question.pop("split", None)
+    dataset, blind = tmp_path / DATASET.name, tmp_path / FRESH
+    dataset.write_text(yaml.safe_dump({"questions": [dict(question, split="dev")]}), encoding="utf-8")
+    assert dataset_paths(dataset) == [dataset]
+    blind.write_text(yaml.safe_dump({"questions": [question]}), encoding="utf-8")
+    assert dataset_paths(dataset) == [dataset, blind] and dataset_paths(dataset, fresh=False) == [dataset]
+    cases = grade_datasets(tutoring, dataset_paths(dataset))
+    m = grading_metrics(cases)
+    assert set(m["by_split"]) == {"dev", "fresh"}
+    assert m["by_split_answers"]["fresh"] == len(question["answers"])
+    text = render(m, {"by_kind": {}, "objectives": 0, "items": 0, "keys_supported": 0, "equivalent_distractors": 0,
+                      "distractors": 0, "false_statements_supported": 0, "false_statements": 0,
+                      "rejected_at_generation": {}}, cases, [dataset, blind])
+    assert "fresh split, written blind" in text and "not measured" not in text
+
+
+@pytest.mark.parametrize("answer, wrong", [
+    # Paraphrases whose words the judge reads as opposites of the passage's: the grader checks the reversal is real.
+    ("It helps new connections grow and fixes damaged pathways.", "It stops new connections growing and damages pathways."),
+    ("They can no longer combine their senses with their sense of self.",
+     "They combine their senses with their sense of self better than ever."),
+])
+def test_reworded_opposites_are_not_reversals(tutoring, answer, wrong):
+    passages = ["When glutamate signals are interrupted, the brain’s ability to integrate sensory inputs with its internal "
+                "sense of self becomes fragmented.",
+                "BDNF encourages the growth of new synapses (connections between neurons) and helps repair neuronal pathways."]
+    cite = locate(tutoring.tutor, passages[1] if "pathways" in answer else passages[0])
+    item = item_from_passage("What does BDNF do?" if "pathways" in answer else "What happens when glutamate signals are "
+                             "interrupted?", [cite])
+    assert tutoring.grader.grade(item, answer).label != "incorrect"
+    assert tutoring.grader.grade(item, wrong).label == "incorrect"

@@ -1,13 +1,21 @@
 """Grading a learner's answer to a quiz item: correct / partly / incorrect, with feedback quoting the passage.
 
-Choices (multiple choice, true/false) are matched to an option. Free text is graded on two signals:
-the claim judge (`tutor.grounding.judge`) checks each sentence of the answer against the item's
-passages — anything contradicted, or an antonym of a word the passage uses, makes the answer
-incorrect whatever else it covers — and coverage measures how much of what the passage teaches the
-answer says: the share of the key's ideas (clauses the question does not give away) that some
-clause of the answer matches by sentence embedding, their mean similarity, and how many of the
-key's new content words' worth the answer says. Wording does not matter, meaning does; a
-contradicting answer is never marked correct.
+Choices (multiple choice, true/false) are matched to an option. Free text is compared with the known key
+and its passage, which is easier than judging an open claim:
+
+1. Reversal first. An answer is incorrect when it reverses an idea of the key: the claim judge
+   (`tutor.grounding.judge`) calls a sentence contradicted and the reversal is real — the opposite word is
+   not negated in the answer ("no longer combines" for "fragmented"), the answer has no synonym of the
+   source's word beside it ("fixes damaged pathways" for "repair"), and a swapped entity sits in a clause
+   that is contradicted on its own; or the answer denies any change the key states ("stays the same"),
+   speaks only of benefit where the key speaks only of harm, or uses a listed antonym of a passage word.
+2. Coverage. The key is split into ideas (clauses the question does not give away); each idea scores how
+   well the answer says it: its best sentence-embedding cosine to a clause of the answer, or the share of
+   its new words the answer says (same stem or prefix, or a word within WORD_MATCH by embedding).
+3. Label. Two linear boundaries over (mean idea score, best idea score, judge supports the answer),
+   fitted on the labelled dev answers, separate correct, partly and incorrect.
+
+Deterministic and offline; a contradicting answer is never marked correct on the labelled set.
 """
 
 from __future__ import annotations
@@ -20,31 +28,47 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from tutor.quiz import ANTONYMS, QuizItem
-from tutor.text import content_stems, content_words, normalize, stem, words
+from tutor.text import STOPWORDS, content_stems, content_words, normalize, stem, words
 from tutor.types import Citation
 
 GradeLabel = Literal["correct", "partly", "incorrect"]
 Judge = Callable[[str, list[str]], Any]
 Embed = Callable[[list[str]], np.ndarray]
 
-# Thresholds, chosen on the dev half of evals/datasets/learner_answers.yaml (docs/pedagogy.md).
-IDEA_MATCH = 0.6  # cosine between a clause of the key and a clause of the answer that counts as saying it
-CORRECT_AMOUNT = 0.35  # a correct answer says at least this share of the key's new content words (paraphrased)…
-CORRECT_COVERAGE = 0.25  # …and covers this share of the key's ideas…
-CORRECT_MEAN = 0.7  # …or matches all of them this closely on average
-PARTLY_COVERAGE = 0.2  # partly: some idea covered…
-PARTLY_MEAN = 0.5  # …or close on average
-SUPPORTED_RELEVANT = 0.4  # a true (judge-supported) statement this close to the key earns partial credit
-UNSUPPORTED_IDEAS = 0.5  # an answer the judge finds unsupported must cover this share of ideas for any credit
-WORD_MATCH = 0.72  # cosine between a key word and an answer word that counts as saying it (feedback only)
+# Calibrated on evals/datasets/learner_answers.yaml (`tutor quiz-eval` reports the leave-one-question-out accuracy).
+# An idea's embedding match counts from cosine SAY_FROM (unrelated text on the same topic) to SAY_AT (said).
+SAY_FROM, SAY_AT = 0.4, 0.7
+# Two linear boundaries over (mean idea score, best idea score, judge supports every sentence, 1): at or above
+# zero the answer is at least partly right / correct. Logistic regression on the labelled answers (C=1), rounded.
+PARTLY_WEIGHTS = (2.0, 2.3, 1.8, -1.6)
+CORRECT_WEIGHTS = (4.6, 1.0, -0.5, -3.1)
+PARTLY_FLOOR = 0.2  # and partial credit needs one idea said at least this well, however true the answer is
+WORD_MATCH = 0.72  # cosine between a key word and an answer word that counts as saying it
+SYNONYM = 0.6  # cosine at which an answer word says the source's word a judged antonym stands against
 
 # Clause boundaries: punctuation, sentence ends, and the connectives expository text chains ideas with.
 _CLAUSE = re.compile(r"\s*(?:[,;:—–()]|[.!?](?=\s|$)|\b(?:which|where|meaning|and|leading to|while|whereas|so|that|"
                      r"because|by|such as|as well as)\b)\s*", re.I)
 
+# Ideas of a key: the same boundaries except "by" and "that", which join a clause to its own complement.
+_IDEA = re.compile(r"\s*(?:[,;:—–()]|[.!?](?=\s|$)|\b(?:which|where|meaning|and|leading to|while|whereas|so|because|"
+                   r"such as|as well as)\b)\s*", re.I)
+
 _GIVE_UP = re.compile(r"^\s*(?:i\s*(?:do ?n[o']?t|dunno)\s*know|idk|no idea|not sure|pass|skip|\?+|-+)\W*$", re.I)
 _TRUE = {"true", "t", "yes", "y", "right", "correct", "it is true", "that is true", "true."}
 _FALSE = {"false", "f", "no", "n", "wrong", "incorrect", "it is false", "that is false", "false."}
+_JUDGE_OPPOSITE = re.compile(r"(antonym|negation): claim says “(not )?(.+?)”, source says “(.+?)”")
+_JUDGE_SWAP = re.compile(r"swapped entity: claim names (\S+), source names (\S+)")
+_NO_CHANGE = re.compile(r"\b(?:stays?|staying|remains?|remaining|keeps?)\s+(?:\w+\s+){0,2}(?:the\s+)?same\b|"
+                        r"\b(?:unchanged|unaffected|unaltered)\b|\b(?:no|nothing|not any|without any)\s+(?:\w+\s+)?"
+                        r"(?:effect|effects|change|changes|impact|difference|damage)\b|\bnothing\s+(?:else\s+)?"
+                        r"(?:changes|happens|changes elsewhere)\b|\bchanges nothing\b|\bnot\s+(?:be\s+|get\s+)?"
+                        r"(?:\w+\s+)?(?:affected|altered|changed|impacted|harmed|damaged|impaired)\b|\bnothing to do with\b")
+# Words of benefit and harm (stem prefixes): a key that only harms and an answer that only helps disagree.
+_BENEFIT = re.compile(r"(?:improv|enhanc|boost|benefi|heal|strength|sharpen|better|protect|help|repair|fix|nourish|"
+                      r"promot|encourag|reliev|restor)\w*")
+_HARM = re.compile(r"(?:impair|impact|harm|damag|hurt|problem|compromis|wors|destr|kill|troubl|injur|weaken|toxic)\w*|"
+                   r"los[est]|losing|die[sd]?|dying|death|mess(?:ed|es|ing)?")
 _NEGATOR = re.compile(r"\b(?:not|no|never|cannot|can't|doesn't|don't|isn't|aren't|won't|without|nothing|neither)\b|n't\b",
                       re.I)
 
@@ -112,48 +136,121 @@ class Grader:
 
     def grade_text(self, item: QuizItem, answer: str) -> Grade:
         """Grade a free-text answer against the item's passages and key points."""
-        passages = [c.text for c in item.citations]
         cite = _main_citation(item)
-        reasons: list[str] = []
-        verdicts = [self.judge(s, passages) for s in _sentences(answer)]
-        labels = [v.label for v in verdicts]
-        worst = "contradicted" if "contradicted" in labels else ("unsupported" if "unsupported" in labels else "supported")
-        clash = _antonym_clash(answer, " ".join(passages))
-        if clash:
-            reasons.append(f"antonym: answer says “{clash[0]}”, the material says “{clash[1]}”")
+        ev = self.evidence(item, answer)
         covered, missing = self._coverage(item.key_points, answer)
-        ideas, mean = self._idea_coverage(item, answer)
-        asked = set(content_stems(item.question))
-        key_stems = set(content_stems(item.answer)) - asked
-        answer_stems = set(content_stems(answer)) - asked
-        reasons.append(f"judge {worst}; ideas covered {ideas:.2f} (mean similarity {mean:.2f}); amount "
-                       f"{len(answer_stems)}/{len(key_stems)}; key words {len(covered)}/{len(item.key_points)}")
-        if worst == "contradicted" or clash:
-            return Grade(label="incorrect", score=0.0, citation=cite, covered=covered, missing=missing, judged=worst,
-                         reasons=reasons, feedback=f"Not quite — that goes against the material, which says: "
-                                                   f"{_quote(cite)}")
-        # An answer the judge cannot find in the material needs to match it closely to earn credit.
-        grounded = worst == "supported" or ideas >= UNSUPPORTED_IDEAS
-        said = len(answer_stems) / len(key_stems) if key_stems else 0.0
-        if said >= CORRECT_AMOUNT and (ideas >= CORRECT_COVERAGE or mean >= CORRECT_MEAN) and grounded:
-            return Grade(label="correct", score=1.0, citation=cite, covered=covered, missing=missing, judged=worst,
-                         reasons=reasons, feedback=f"Correct — the material says: {_quote(cite)}")
-        if (ideas >= PARTLY_COVERAGE or mean >= PARTLY_MEAN) and grounded or \
-                (worst == "supported" and mean >= SUPPORTED_RELEVANT):
+        reasons = [f"judge {ev.judged}; ideas {' '.join(f'{s:.2f}' for s in ev.scores)} (coverage {ev.coverage:.2f}, "
+                   f"best {ev.best:.2f})"]
+        if ev.reversal:
+            reasons.insert(0, ev.reversal)
+        label = decide(ev)
+        if label == "incorrect" and ev.reversal:
+            feedback = f"Not quite — that goes against the material, which says: {_quote(cite)}"
+        elif label == "correct":
+            feedback = f"Correct — the material says: {_quote(cite)}"
+        elif label == "partly":
             also = f" It also mentions {', '.join(missing)}." if missing else ""
-            return Grade(label="partly", score=0.5, citation=cite, covered=covered, missing=missing, judged=worst,
-                         reasons=reasons, feedback=f"Partly right.{also} The material says: {_quote(cite)}")
-        return Grade(label="incorrect", score=0.0, citation=cite, covered=covered, missing=missing, judged=worst,
-                     reasons=reasons, feedback=f"Not quite — the material says: {_quote(cite)}")
+            feedback = f"Partly right.{also} The material says: {_quote(cite)}"
+        else:
+            feedback = f"Not quite — the material says: {_quote(cite)}"
+        return Grade(label=label, score={"correct": 1.0, "partly": 0.5, "incorrect": 0.0}[label], feedback=feedback,
+                     citation=cite, covered=covered, missing=missing, judged=ev.judged, reasons=reasons)
 
-    def _idea_coverage(self, item: QuizItem, answer: str) -> tuple[float, float]:
-        """Share of the key's ideas (clauses the question does not give away) that some part of the answer says."""
-        key_ideas = ideas(item.answer, item.question)
-        if not key_ideas:
-            return 0.0, 0.0
-        parts = [p for p in _CLAUSE.split(answer) if content_stems(p)] + [answer]
-        best = (_unit(self.embed(key_ideas)) @ _unit(self.embed(parts)).T).max(axis=1)
-        return float(np.mean(best >= IDEA_MATCH)), float(np.mean(best))
+    def evidence(self, item: QuizItem, answer: str) -> Evidence:
+        """How well the answer says each idea of the key, and whether it reverses one."""
+        passages = [c.text for c in item.citations]
+        key_ideas = ideas(item.answer, item.question) or [item.answer]
+        asked = set(content_stems(item.question))
+        parts = list(dict.fromkeys([p.strip() for p in _CLAUSE.split(answer) if content_stems(p)]
+                                   + _sentences(answer) + [answer]))
+        sims = _unit(self.embed(key_ideas)) @ _unit(self.embed(parts)).T
+        said = self._said_stems(answer, item.answer, asked)
+        scores = []
+        for idea, row in zip(key_ideas, sims):
+            need = set(content_stems(idea)) - asked
+            lexical = len(need & said) / len(need) if need else 0.0
+            said_by_meaning = float(np.clip((row.max() - SAY_FROM) / (SAY_AT - SAY_FROM), 0.0, 1.0))
+            scores.append(max(said_by_meaning, lexical))
+        verdicts = [(s, self.judge(s, passages)) for s in _sentences(answer)]
+        labels = [v.label for _, v in verdicts]
+        judged = "contradicted" if "contradicted" in labels else ("unsupported" if "unsupported" in labels
+                                                                   else "supported")
+        reversal = None
+        for sentence, v in verdicts:
+            if v.label == "contradicted":
+                reversal = self._aligned(v.reasons[0] if v.reasons else "", sentence, item, passages)
+                if reversal:
+                    break
+        reversal = reversal or _denied_change(answer, item.answer) or _valence_reversal(answer, item.answer) \
+            or self._antonym(answer, item, passages)
+        v = _unit(self.embed([answer, item.answer]))
+        whole = float(v[0] @ v[1])
+        return Evidence(ideas=key_ideas, scores=scores, whole=whole, judged=judged, reversal=reversal,
+                        supported=judged == "supported")
+
+    def _said_stems(self, answer: str, key: str, asked: set[str]) -> set[str]:
+        """Stems of the key the answer says: the same stem or prefix, or a word within WORD_MATCH of it."""
+        key_words = [w for w in dict.fromkeys(content_words(key)) if stem(w) not in asked]
+        said = [w for w in dict.fromkeys(content_words(answer)) if len(w) > 2]
+        out, pending = set(), []
+        answer_stems = {stem(w) for w in said}
+        for w in key_words:
+            ks = stem(w)
+            if ks in answer_stems or any(len(ks) >= 5 and s[:5] == ks[:5] for s in answer_stems):
+                out.add(ks)
+            else:
+                pending.append(w)
+        if pending and said:
+            best = (_unit(self.embed(pending)) @ _unit(self.embed(said)).T).max(axis=1)
+            out |= {stem(w) for w, b in zip(pending, best) if b >= WORD_MATCH}
+        return out
+
+    def _aligned(self, reason: str, sentence: str, item: QuizItem, passages: list[str]) -> str | None:
+        """The judge's contradiction, when it reverses an idea of the key rather than rewording it."""
+        m = _JUDGE_OPPOSITE.match(reason)
+        if m:
+            claimed, source = m.group(3).replace(" ", "_"), m.group(4)
+            toks = words(sentence)
+            at = next((i for i, w in enumerate(toks) if w == claimed or stem(w) == stem(claimed.split("_")[0])), None)
+            if stem(claimed.split("_")[0]) == stem(source.split(" ")[0]):
+                return f"judge: {reason}"  # the same word with the other sign: a polarity the judge resolved
+            if at is not None and not m.group(2) and _negated(toks, at):
+                return None  # "no longer combines" where the source says "fragmented": the same meaning
+            if self._also_says(sentence, source, item, skip=claimed):
+                return None  # "fixes damaged pathways" where the source says "repair": a synonym is there too
+            return f"judge: {reason}"
+        m = _JUDGE_SWAP.match(reason)
+        if m:
+            # An entity swap is a reversal when the clause naming the entity is contradicted on its own; a
+            # clause that only names it beside a true one ("…, whereas ketamine works differently") is not.
+            claimed = m.group(1)
+            for clause in [p for p in _CLAUSE.split(sentence) if content_stems(p)]:
+                if claimed in content_stems(clause) and self.judge(clause, passages).label == "contradicted":
+                    return f"judge: {reason}"
+            return None
+        return f"judge: {reason}"  # other reversals (numbers, time spans, causes, roles) are specific already
+
+    def _also_says(self, sentence: str, source_word: str, item: QuizItem, skip: str) -> bool:
+        """Whether the sentence also has a word for the source's word (not one the key itself uses)."""
+        key_stems = {stem(w) for w in words(item.answer)}
+        toks = words(sentence)
+        cands = [w for i, w in enumerate(toks) if w not in STOPWORDS and len(w) > 2 and w != skip
+                 and stem(w) != stem(skip) and stem(w) not in key_stems and not _negated(toks, i)]
+        if not cands:
+            return False
+        sims = _unit(self.embed(cands)) @ _unit(self.embed([source_word]))[0]
+        return bool(sims.max() >= SYNONYM)
+
+    def _antonym(self, answer: str, item: QuizItem, passages: list[str]) -> str | None:
+        """An answer word whose listed antonym the passage uses (and not the word), not negated, no synonym of it."""
+        source = {stem(w) for p in passages for w in words(p)}
+        toks = words(answer)
+        for i, w in enumerate(toks):
+            opposite = ANTONYMS.get(w)
+            if opposite and stem(opposite) in source and stem(w) not in source and not _negated(toks, i) \
+                    and not self._also_says(answer, opposite, item, skip=w):
+                return f"antonym: answer says “{w}”, the material says “{opposite}”"
+        return None
 
     def _coverage(self, points: Sequence[str], answer: str) -> tuple[list[str], list[str]]:
         said = [w for w in content_words(answer) if len(w) > 2]
@@ -175,20 +272,11 @@ class Grader:
             missing.extend(pending)
         return covered, missing
 
-    def _similarity(self, answer: str, key: str) -> float:
-        v = _unit(self.embed([answer, key]))
-        return float(v[0] @ v[1])
-
 
 def ideas(key: str, question: str) -> list[str]:
     """The clauses of a key that carry something the question does not already say."""
     asked = set(content_stems(question))
-    out = []
-    for part in _CLAUSE.split(key):
-        st = set(content_stems(part))
-        if st and st - asked:
-            out.append(part.strip())
-    return out
+    return [p.strip() for p in _IDEA.split(key) if set(content_stems(p)) - asked]
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -196,15 +284,68 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-9)
 
 
-def _antonym_clash(answer: str, passage: str) -> tuple[str, str] | None:
-    """A word of the answer whose antonym the passage uses while the passage never uses the word itself."""
-    source = {stem(w) for w in words(passage)}
-    negated = bool(_NEGATOR.search(answer))
-    for w in words(answer):
-        opposite = ANTONYMS.get(w)
-        if opposite and stem(opposite) in source and stem(w) not in source and not negated:
-            return w, opposite
+def _negated(toks: Sequence[str], i: int) -> bool:
+    """Whether a negator stands within the three words before toks[i] ("can no longer properly combine")."""
+    return any(_NEGATOR.fullmatch(w) or w.endswith("n't") for w in toks[max(0, i - 3):i])
+
+
+def _denied_change(answer: str, key: str) -> str | None:
+    """An answer that denies any effect or change where the key states one ("stays exactly the same")."""
+    m = _NO_CHANGE.search(normalize(answer))
+    if m and not _NO_CHANGE.search(normalize(key)):
+        return f"denies what the material states: “{m.group(0)}”"
     return None
+
+
+def _valence(text: str) -> set[int]:
+    """Signs of the benefit (+1) and harm (-1) words of a text, a negated word counting the other way."""
+    toks = words(text)
+    signs = set()
+    for i, w in enumerate(toks):
+        for sign, pattern in ((1, _BENEFIT), (-1, _HARM)):
+            if pattern.fullmatch(w):
+                signs.add(-sign if _negated(toks, i) else sign)
+    return signs
+
+
+def _valence_reversal(answer: str, key: str) -> str | None:
+    """An answer that speaks only of benefit where the key speaks only of harm, or the other way round."""
+    said, taught = _valence(answer), _valence(key)
+    if len(said) == 1 and len(taught) == 1 and said != taught:
+        return "the material describes " + ("harm" if -1 in taught else "a benefit") + ", the answer the opposite"
+    return None
+
+
+class Evidence(BaseModel):
+    """What grading rests on: each key idea's best match in the answer, and any reversal of one."""
+
+    ideas: list[str]
+    scores: list[float] = Field(description="Per idea, 0–1: its best cosine to a clause of the answer (scaled from "
+                                            "SAY_FROM to SAY_AT), or the share of its new words the answer says.")
+    whole: float = Field(description="Cosine of the whole answer and the whole key.")
+    judged: str = Field(description="The judge's worst label over the answer's sentences.")
+    supported: bool
+    reversal: str | None = Field(default=None, description="A key idea the answer reverses, if any.")
+
+    @property
+    def coverage(self) -> float:
+        return float(np.mean(self.scores)) if self.scores else 0.0
+
+    @property
+    def best(self) -> float:
+        return max(self.scores, default=0.0)
+
+
+def decide(ev: Evidence) -> GradeLabel:
+    """The label from the evidence: a reversal is incorrect; then how well the key's ideas are said decides."""
+    if ev.reversal:
+        return "incorrect"
+    x = (ev.coverage, ev.best, float(ev.supported), 1.0)
+    if float(np.dot(CORRECT_WEIGHTS, x)) >= 0:
+        return "correct"
+    if float(np.dot(PARTLY_WEIGHTS, x)) >= 0 and ev.best >= PARTLY_FLOOR:
+        return "partly"
+    return "incorrect"
 
 
 def _true_false(answer: str) -> str | None:
