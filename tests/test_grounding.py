@@ -35,6 +35,11 @@ DISSOCIATION = ("The immediate psychological consequence of ketamine’s disrupt
 UNDERLIES = "This interference with glutamate signaling underlies all of ketamine’s effects."
 NMDA = ("Glutamate interacts with receptors on neurons, and a primary one is the N-methyl-D-aspartate (NMDA) receptor, "
         "which is involved in regulating learning, memory, and emotional states.")
+INTRO = ("Ketamine is a medication used for anesthesia in medical settings and is recognized for its sedative, "
+         "pain-relieving, and memory-loss properties.")
+RECENT = ("In recent years, ketamine has attracted attention from the mental health community for its potential "
+          "applications in treating certain conditions.")
+PREFRONTAL = "This effect is prominent in brain regions like the prefrontal cortex, which is involved in mood regulation."
 ROADBLOCK = ("The action is comparable to a temporary roadblock at a major intersection, altering system-wide traffic "
              "patterns.")
 
@@ -110,6 +115,22 @@ NEAR_MISSES = [
      "'they' in the source is not the topic"),
     ("Entering a dissociative state is what makes ketamine disrupt the glutamate system.", [DISSOCIATION],
      "contradicted", "consequence of A is B, reversed"),
+    # Round 3: denials worded differently from the source, superlatives, years, "rather than".
+    ("Ketamine does not ease pain.", [INTRO], "contradicted", "negated paraphrase"),
+    ("BDNF has no effect on how new synapses grow.", [BDNF], "contradicted", "negated paraphrase, 'no effect'"),
+    ("BDNF plays no part in the growth of new synapses.", [BDNF], "contradicted", "'plays no part', paraphrase"),
+    ("BDNF does not hinder the growth of new synapses.", [BDNF], "supported", "negated antonym agrees"),
+    ("BDNF's effect is slightest in the prefrontal cortex.", [BDNF, PREFRONTAL], "contradicted", "superlative"),
+    ("Under ketamine, the perception of space stays undisturbed.", [TIME], "contradicted",
+     "negative prefix on a synonym"),
+    ("Under ketamine, space is perceived as usual.", [TIME], "contradicted", "'as usual' against 'altered'"),
+    ("Ketamine first drew the interest of mental health researchers in the 1960s.", [RECENT], "contradicted",
+     "a past decade against 'recent years'"),
+    ("Glutamate is involved in about half of brain activities.", [ABUNDANT], "contradicted", "half against nearly all"),
+    ("Ketamine acts on the serotonin system rather than on NMDA receptors.", [ANTAGONIST], "contradicted",
+     "'rather than' what the source says"),
+    ("Ketamine acts on NMDA receptors rather than on the serotonin system.", [ANTAGONIST], "unsupported",
+     "'rather than' something the source does not name: no contradiction"),
 ]
 
 
@@ -276,3 +297,19 @@ def test_llm_judge_prompt_renders_strictly():
         llm.prompt.render(claim="C")
     with pytest.raises(PromptError):
         llm.prompt.render(claim="C", passages="P", extra="x")
+
+
+def test_synthesized_near_misses_are_deterministic_and_labelled():
+    from tutor.judge_model import CLASSES, corpus_sentences, synthesize
+
+    sentences = corpus_sentences([f"# Title\n\n{BDNF} {SSRI}\n\n{INHIBITORY} {SURGE} {BLOCKS}"])
+    assert sentences == [BDNF, SSRI, INHIBITORY, SURGE, BLOCKS]
+    pairs = synthesize(sentences, seed=7)
+    assert pairs == synthesize(sentences, seed=7)
+    assert {label for _, _, label, _ in pairs} == set(CLASSES)
+    assert {"negation", "antonym", "entity_swap", "paraphrase", "addition"} <= {kind for *_, kind in pairs}
+    for claim, passages, label, kind in pairs:
+        assert passages and all(p in sentences for p in passages)
+        assert claim not in sentences, kind  # every claim is a changed sentence
+        if kind == "negation":
+            assert any(w in claim.split() for w in ("not", "never", "cannot", "fails")), claim

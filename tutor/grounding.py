@@ -51,7 +51,7 @@ long lasting|long lived|short lived|prefrontal cortex|frontal cortex|frontal lob
 nucleus accumbens|basal ganglia|spinal cord|nervous system|blood pressure|heart rate|side effect|side effects|
 growth factor|growth factors|nerve growth factor|chemical messenger|chemical messengers|decades ago|
 kick in|kicks in|clear headed|one off|memory loss|for good|for ever|in touch|in control|each other|one another|
-take place|takes place|
+take place|takes place|as usual|
 years ago|long ago|in the past|no longer|too much|too little|far less|much less|much the same|
 the same|all of|nearly all|almost all|every one|a few|brings about|bring about|brought about|
 results in|resulted in|result in|leads to|led to|lead to|leading to|stems from|stem from|comes from|
@@ -142,8 +142,9 @@ ANTONYMS: list[tuple[str, str, str]] = [
      "isolated estranged"),
     ("change", "change changes changed changing alter alters altered altering alteration distort distorts "
                "distorted distortion warp warps warped shift shifts shifted skew skewed transform "
-               "transforms disrupt disrupts disrupted disrupting disruption",
-     "unchanged unaltered undistorted intact unaffected preserve preserves preserved maintain maintains "
+               "transforms disrupt disrupts disrupted disrupting disruption disturb disturbs disturbed "
+               "disturbing disturbance",
+     "unchanged unaltered undistorted intact unaffected as_usual preserve preserves preserved maintain maintains "
      "maintained maintaining same unchanging stable accurate accurately precise precisely"),
     ("sameness", "same identical similar similarly alike equal equivalent much_the_same the_same comparable "
                  "resemble resembles mirror mirrors",
@@ -181,7 +182,7 @@ ANTONYMS: list[tuple[str, str, str]] = [
      "rarely seldom hardly infrequently"),
     # Phrases are listed whole: their parts ("all", "few") are stopwords and give no pole on their own.
     ("quantity", "many most numerous majority all every plenty nearly_all almost_all all_of every_one",
-     "few little none minority handful a_few very_few hardly_any no_one nobody small_share small_fraction "
+     "few little none minority handful half a_few very_few hardly_any no_one nobody small_share small_fraction "
      "tiny_fraction small_minority"),
     ("paradox", "paradoxically surprisingly unexpectedly counterintuitively ironically",
      "predictably expectedly unsurprisingly naturally"),
@@ -326,8 +327,8 @@ UNIVERSALS = frozenset("every everyone everybody everything always all any each 
 EXCLUSIVES = frozenset("only solely exclusively sole just exactly_one a_single just_one one_and_only".split())
 _ALL_WORDS = frozenset("all all_of every each entire".split())
 # Source words that mark a claim as one case among several (so "only" contradicts them).
-PLURALITY = ("both", "also", "one of", "a primary one", "one of these", "among", "such as", "like", "other",
-             "others", "including")
+PLURALITY = ("both", "also", "one of", "a primary one", "one of these", "of these", "among", "such as", "like",
+             "other", "others", "including")
 HEDGES = frozenset("may might can could often sometimes potential potentially possible possibly thought "
                    "believed suggests likely some certain many nearly almost".split())
 # "Most users …" is only an overclaim when the source says "may" or "can" and nothing about how many.
@@ -526,7 +527,7 @@ _PARTICLE_VERBS = frozenset("switch_on turn_on switch_off turn_off shut_down shu
 _NEGATIVE_PREFIXES = ("un", "non", "dis", "in", "im", "ir", "il")
 # Kinds of memory, not lengths of use; "leading to" is a cause, not a rank.
 _NO_POLES = frozenset("short_term_memory short_term_memories long_term_memory long_term_memories lead_to leads_to "
-                      "led_to leading_to".split())
+                      "led_to leading_to pain pains".split())  # "pain" names the thing relieved, no pole
 
 
 def _poles_of(word: str) -> list[tuple[str, int]]:
@@ -539,9 +540,17 @@ def _poles_of(word: str) -> list[tuple[str, int]]:
         return own
     if word in _NO_POLES:
         return []
+    if re.fullmatch(r"1[0-9]{3}s?", word):
+        return [("recency", -1)]  # a year or decade of the past century is not "recent"
     own = _POLES.get(word)
     if own:
         return own
+    if word.endswith("est") and len(word) >= 6:
+        # A superlative of a listed adjective ("scarcest", "biggest", "earliest").
+        for base in (word[:-2], word[:-3], word[:-4] if word[-4] == word[-5] else "",
+                     word[:-4] + "y" if word.endswith("iest") else ""):
+            if base and _POLES.surface.get(base):
+                return list(_POLES.surface[base])
     for prefix in _NEGATIVE_PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 4:
             base = _POLES.get(word[len(prefix):])
@@ -772,14 +781,20 @@ class Judge:
 
     def judge(self, claim: str, passages: Sequence[str]) -> Verdict:
         """Label one claim against passages: supported, unsupported or contradicted."""
+        return self.inspect(claim, passages, signals=False)[0]
+
+    def inspect(self, claim: str, passages: Sequence[str], *,
+                signals: bool = True) -> tuple[Verdict, np.ndarray | None]:
+        """The verdict and, with `signals`, the input of a learned head (tutor/judge_model.py): the rules'
+        named signals then [u*v, |u-v|] of the claim and its best sentence (None for a verbatim quote)."""
         claim_text = re.sub(r"\s+", " ", MARKER.sub(" ", claim)).strip()
         sentences = [s for p in passages for s in split_sentences(MARKER.sub(" ", p))]
         if not claim_text or not sentences:
-            return Verdict(label="unsupported", score=0.0, reasons=["nothing to compare"])
+            return Verdict(label="unsupported", score=0.0, reasons=["nothing to compare"]), None
         folded = normalize(claim_text).rstrip(" .!?")
         for s in sentences:
             if folded and folded in normalize(s):
-                return Verdict(label="supported", score=1.0, evidence=s, reasons=["quoted verbatim"])
+                return Verdict(label="supported", score=1.0, evidence=s, reasons=["quoted verbatim"]), None
         analysed = []
         for i, s in enumerate(sentences):
             a = analyse(s)
@@ -789,7 +804,68 @@ class Judge:
         evidence = _Evidence(sentences, analysed)
         parsed = analyse(claim_text)
         features = self.features(claim_text, parsed, evidence)
-        return self._decide(parsed, evidence, features)
+        verdict = self._decide(parsed, evidence, features)
+        if not signals:
+            return verdict, None
+        return verdict, self.signal_vector(claim_text, parsed, evidence, features, verdict)
+
+    def signal_vector(self, claim: str, parsed: Analysed, ev: _Evidence, f: Features, verdict: Verdict) -> np.ndarray:
+        """The rules' signals, then MiniLM features of the claim (u) and its best sentence (v)."""
+        sig = self.signals(parsed, ev, f, verdict)
+        u = self.vectors([claim])[0]
+        v = self.vectors([ev.sentences[f.best]])[0]
+        return np.concatenate([np.asarray(list(sig.values()), dtype=np.float32), u * v, np.abs(u - v)])
+
+    def signals(self, parsed: Analysed, ev: _Evidence, f: Features, verdict: Verdict) -> dict[str, float]:
+        """Named scalar signals of the rules for one claim (every detector run, not only the first)."""
+        order = sorted(range(len(ev.sentences)), key=lambda i: (i != f.best, i))
+        top = [ev.analysed[i] for i in order[:3]]
+        best = ev.analysed[f.best]
+        out: dict[str, float] = {
+            "similarity": f.similarity, "coverage": f.coverage, "worst_gap": max(f.gaps.values(), default=0.0),
+            "about": float(f.similarity >= self.about_at or f.coverage >= 0.6),
+            "rules_supported": float(verdict.label == "supported"),
+            "rules_contradicted": float(verdict.label == "contradicted"),
+            "rules_score": verdict.score,
+        }
+        for check in (self._polarity, self._entities, self._quantities, self._exclusive, self._causal,
+                      self._contrast, self._roles, self._reversal, self._instead):
+            out[check.__name__.strip("_")] = float(bool(check(parsed, ev, top)))
+        out["bare_negation"] = float(bool(self._bare_negation(parsed, ev, order)))
+        out["substitution"] = float(bool(self._substitution(parsed, ev, f)))
+        addition = self._addition(parsed, ev) or ""
+        for kind in ("quantity", "time span", "overclaims", "hedge", "majority"):
+            out["add_" + kind.replace(" ", "_")] = float(kind in addition)
+        c_neg, b_neg = _negation_count(parsed), _negation_count(best)
+        e_neg = sum(_negation_count(a) for a in ev.analysed)
+        out["claim_negators"] = float(min(c_neg, 2))
+        out["best_negators"] = float(min(b_neg, 2))
+        out["negation_parity"] = float((c_neg % 2) != (b_neg % 2))
+        out["negation_only_claim"] = float(c_neg > 0 and e_neg == 0)
+        ev_tokens = [t for a in ev.analysed for t in a.content]
+        plain = {t.canon for t in ev_tokens if not t.negated} | {t.stem for t in ev_tokens if not t.negated}
+        denied = {t.canon for t in ev_tokens if t.negated} | {t.stem for t in ev_tokens if t.negated}
+        out["denies_stated"] = float(any(t.negated and (t.canon in plain or t.stem in plain) for t in parsed.content))
+        out["states_denied"] = float(any(not t.negated and (t.canon in denied or t.stem in denied)
+                                         for t in parsed.content))
+        ev_stems = {t.stem for t in ev_tokens} | {t.canon for t in ev_tokens}
+        out["prefix_negation"] = float(any(_prefix_base(t.text, ev_stems) for t in parsed.content))
+        c_signs = {cs for t in parsed.content for cs in _signed_concepts(t) if t.poles}
+        e_signs = {cs for a in top for t in a.content for cs in _signed_concepts(t) if t.poles}
+        out["loose_opposite"] = float(any((c, -s) in e_signs and (c, s) not in e_signs for c, s in c_signs))
+        out["loose_same"] = float(any((c, s) in e_signs for c, s in c_signs))
+        claim_ents = set(_entities_in(parsed))
+        ev_ents = {e for a in ev.analysed for e in _entities_in(a)}
+        out["new_entity"] = float(bool(claim_ents - ev_ents - self.topic))
+        out["rival_entity"] = float(any(_ENTITY_KIND[e] == _ENTITY_KIND[r] for e in claim_ents - ev_ents
+                                        for r in ev_ents - claim_ents))
+        words = {t.text for t in parsed.tokens}
+        ev_words = {t.text for a in ev.analysed for t in a.tokens}
+        out["new_universal"] = float(bool((words & UNIVERSALS) - ev_words))
+        out["new_exclusive"] = float(bool((words & EXCLUSIVES) - ev_words))
+        out["claim_length"] = min(len(parsed.content), 30) / 30
+        out["sentences"] = min(len(ev.sentences), 6) / 6
+        return out
 
     def judge_answer(self, answer: str, citations: Sequence[Citation],
                      context: Sequence[str] | None = None) -> list[SentenceSupport]:
@@ -886,6 +962,9 @@ class Judge:
         contradiction = self._contradiction(parsed, ev, order) if about else None
         if not contradiction and f.coverage >= 0.75 and f.similarity >= 0.6:
             contradiction = self._bare_negation(parsed, ev, order) or self._substitution(parsed, ev, f)
+        elif not contradiction and f.coverage >= 0.85 and f.similarity >= 0.45:
+            # Every word of the claim is in the source but the wording differs: a denial still denies it.
+            contradiction = self._bare_negation(parsed, ev, order)
         if contradiction:
             score = float(np.clip(0.25 * (1 - f.similarity), 0.0, 0.2))
             return Verdict(label="contradicted", score=round(score, 4), evidence=evidence_text,
@@ -943,7 +1022,7 @@ class Judge:
     def _contradiction(self, parsed: Analysed, ev: _Evidence, order: list[int]) -> str | None:
         top = [ev.analysed[i] for i in order[:3]]
         for check in (self._polarity, self._entities, self._quantities, self._exclusive, self._causal,
-                      self._contrast, self._roles, self._reversal):
+                      self._contrast, self._roles, self._reversal, self._instead):
             found = check(parsed, ev, top)
             if found:
                 return found
@@ -1043,19 +1122,45 @@ class Judge:
                 return "cause and effect reversed"
         return None
 
+    def _instead(self, parsed: Analysed, ev: _Evidence, top: list[Analysed]) -> str | None:
+        """"X rather than Y" / "X instead of Y" where the source says Y and not X: the claim replaces it."""
+        toks = parsed.tokens
+        words = [t.text for t in toks]
+        for i in range(len(words) - 1):
+            if (words[i], words[i + 1]) not in (("rather", "than"), ("instead", "of")):
+                continue
+            end = next((k for k in range(i + 2, len(toks)) if toks[k].text in (",", ";", ":", ".")), len(toks))
+            start = max((k + 1 for k in range(i) if toks[k].text in (",", ";", ":")), default=0)
+            kept, denied = toks[start:i], toks[i + 2 : end]
+            near = [a for a in top[:2]]
+            said = {t.canon for a in near for t in a.content} | {t.stem for a in near for t in a.content}
+            everywhere = {t.canon for a in ev.analysed for t in a.content} | \
+                {t.stem for a in ev.analysed for t in a.content}
+            named = [t for t in denied if t.content and t.text not in _LIGHT and (t.canon in said or t.stem in said)
+                     and _weight(t.text) >= 0.3]
+            new = [t for t in kept if t.content and t.text not in _LIGHT and _weight(t.text) >= 0.4
+                   and t.canon not in everywhere and t.stem not in everywhere and t.stem not in self.topic]
+            if named and new:
+                return (f"replaces what the source says: “{new[0].text.replace('_', ' ')}” rather than "
+                        f"“{named[0].text.replace('_', ' ')}”")
+        return None
+
     def _bare_negation(self, parsed: Analysed, ev: _Evidence, order: list[int]) -> str | None:
         """A negated claim that otherwise restates a source sentence that negates nothing."""
-        if not any(t.text in NEGATORS for t in parsed.tokens) or not any(t.negated for t in parsed.tokens):
+        phrase = any(t.text in _DENYING_PHRASES for t in parsed.tokens)  # "plays no part in"
+        if not phrase and (not any(t.text in NEGATORS for t in parsed.tokens)
+                           or not any(t.negated for t in parsed.tokens)):
             return None  # no negator, or only a correction ("X, not Y, …") or a time bound
-        if any(t.text in NEGATORS or t.text in BLOCKERS or t.negated for a in ev.analysed for t in a.tokens):
+        if any(t.text in NEGATORS or t.text in BLOCKERS or t.negated or t.text in _DENYING_PHRASES
+               for a in ev.analysed for t in a.tokens):
             return None
         # "not rare" where the source says "abundant": denying the opposite agrees with the source.
         ev_signs = {cs for a in ev.analysed for t in a.tokens if t.content and t.poles for cs in _signed_concepts(t)}
         if any(t.negated and t.poles and set(_signed_concepts(t)) & ev_signs for t in parsed.tokens):
             return None
         # Denying a degree or a restriction ("not just a few", "not quickly") is left to the polarity check.
-        if all(t.poles and {c for c, _ in t.poles} <= _MODIFIER_CONCEPTS | {"scope"}
-               for t in parsed.tokens if t.negated):
+        if not phrase and all(t.poles and {c for c, _ in t.poles} <= _MODIFIER_CONCEPTS | {"scope"}
+                              for t in parsed.tokens if t.negated):
             return None
         return "negation: the claim denies what the source states"
 
@@ -1209,6 +1314,23 @@ def _infinitive(a: Analysed, t: Token) -> bool:
 
 def _drop_token(a: Analysed, t: Token) -> str:
     return " ".join(u.text.replace("_", " ") for u in a.tokens if u.index != t.index)
+
+
+def _negation_count(a: Analysed) -> int:
+    """Negators in a sentence, counting joined phrases that deny ("plays_no_part", "nothing_to_do_with")."""
+    return sum(1 for t in a.tokens if t.text in NEGATORS or t.text in _DENYING_PHRASES)
+
+
+_DENYING_PHRASES = frozenset(p for p in _PHRASE_SET if set(p.split("_")) & {"no", "not", "nothing", "never"})
+
+
+def _prefix_base(word: str, stems: set[str]) -> bool:
+    """A word whose negative prefix is put on a word the source has ("undisturbed" for "disturbs")."""
+    for prefix in _NEGATIVE_PREFIXES:
+        base = word[len(prefix):]
+        if word.startswith(prefix) and len(base) >= 4 and (_token_stem(base) in stems or canonical(base) in stems):
+            return zipf_frequency(word, "en") < zipf_frequency(base, "en")
+    return False
 
 
 def _as_embed(embed: Any) -> Embed:
