@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 from wordfreq import top_n_list, zipf_frequency
 
 from tutor.retrieval import ScoredSentence, Vocabulary
-from tutor.text import content_words, normalize, stem
+from tutor.text import STOPWORDS, content_words, normalize, stem
 from tutor.types import Passage, ReplyKind
 
 _Q = lambda pattern: re.compile(pattern, re.IGNORECASE)  # noqa: E731
@@ -20,6 +20,9 @@ _QUANTITY_ADJ = (r"(?:lethal|fatal|toxic|safe|right|recommended|typical|normal|s
                  r"minimum|standard|usual|average|good|proper|correct|therapeutic) ")
 _UNITS = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)"
 _NUMBER_WORD = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|dozen|hundred|thousand|half)"
+# A count or amount in a passage; "one" only before a noun, since "one of these" counts nothing.
+_COUNT = (r"(?:\d+(?:\.\d+)?|two|three|four|five|six|seven|eight|nine|ten|twelve|dozen|hundred|thousand|half|twice|"
+          r"double|triple|percent|one (?!of\b|another\b|is\b|such\b|that\b|which\b)[a-z]+)")
 
 # A question of a given type can only be answered by a passage holding that type of fact.
 # (question pattern, evidence pattern, what the material lacks)
@@ -28,9 +31,14 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
         r"how often|how frequently|half[- ]?life|what(?: is|'s| are) the (?:dose|amount|quantity)|"
         r"what (?:dose|amount|quantity) (?:of|for|should|would|is|do|to)|what dose (?!the|it|this|that|ketamine)\w+|"
         + _QUANTITY_ADJ + r"(?:doses?|amounts?|quantity))\b"),
-     _Q(r"\d|\b" + _NUMBER_WORD + r"\b"), "amounts or numbers"),
+     _Q(r"\d|\b" + _COUNT + r"\b"), "amounts or numbers"),
     (_Q(r"\b(how long|after how|how many (?:seconds|minutes|hours|days|weeks|months|years))\b"),
      _Q(r"\b(?:" + _NUMBER_WORD + r"|several|few|many) " + _UNITS + r"\b"), "durations"),
+    # How long something lasts is not how long something takes to start ("take several weeks to work").
+    (_Q(r"\bhow long\b.*\b(last|lasts|persist|persists|stay|stays|remain|remains|linger|lingers|wear off)\b"),
+     _Q(r"\b(lasts?|lasting|persists?|persisting|remains? for|for (?:up to |about |around |at least )?(?:"
+        + _NUMBER_WORD + r"|several|few|many) " + _UNITS + r"|up to (?:" + _NUMBER_WORD + r"|several|a few) " + _UNITS
+        + r")\b"), "how long it lasts"),
     (_Q(r"\b(how soon|how quickly|how fast)\b"),
      _Q(r"\b(?:" + _NUMBER_WORD + r"|several|few|many) " + _UNITS + r"\b|\b(?:rapid|rapidly|immediate|immediately|quickly|fast)\b"),
      "durations"),
@@ -45,6 +53,9 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
         r"inject(?:ed|ion)?|intravenous|iv|infusion|nasal spray|snort(?:ed|ing)?|as a (?:pill|tablet)|orally|by mouth)\b"),
      _Q(r"\b(inject\w*|intravenous\w*|infusion|nasal|spray|snort\w*|pills?|tablets?|orally|oral|intramuscular)\b"),
      "how it is given"),
+    (_Q(r"\b((?:street|slang|brand|trade|common|other|popular|chemical) names?|nicknames?|slang (?:terms?|words?)|"
+        r"what (?:else )?(?:is|are) (?:it|they|ketamine|\w+) called)\b"),
+     _Q(r"\b(called|known as|named|names?|nicknamed|referred to as)\b"), "names"),
     (_Q(r"\b(price|cost|costs|how much does .* cost|expensive|cheap|insurance)\b"),
      _Q(r"\b(price|cost|dollars?|euros?|pounds?|\$|€|£)"), "prices"),
 ]
@@ -75,16 +86,29 @@ def _everyday_words() -> list[str]:
     return [w for w in top_n_list("en", 30000) if w.isalpha() and len(w) > 3]
 
 
+def _sound(word: str) -> str:
+    """A rough spelling of how a word sounds, so phonetic misspellings meet their word ("disociashun")."""
+    word = re.sub(r"(?:tion|sion|shun|cion|tian)", "shn", word.lower())
+    word = word.replace("ph", "f").replace("ck", "k").replace("qu", "kw")
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
 class Answerability:
     """Rules over retrieval signals; thresholds were set on tests/data/answerability.yaml."""
 
     def __init__(self, vocabulary: Vocabulary, embed: Embed, vocabulary_vectors: np.ndarray, *,
-                 min_topic: float = 0.30, min_answer: float = 0.35, rare_below: float = 4.0,
+                 domain: np.ndarray | None = None,
+                 min_topic: float = 0.30, min_answer: float = 0.35, rare_below: float = 3.9,
                  synonym_at: float = 0.45, everyday_at: float = 4.8, loose_synonym_at: float = 0.6,
-                 ablation_gain: float = 0.06):
+                 ablation_gain: float = 0.06, domain_at: float = 0.22, close_synonym_at: float = 0.65,
+                 domain_ablation: float = -0.01):
         self.vocabulary = vocabulary
         self.embed = embed
         self.vocabulary_vectors = vocabulary_vectors
+        # The material's centre in embedding space (mean of its sentence vectors): a word near it
+        # belongs to the material's field ("opioid" for an article on ketamine) even when the
+        # material never uses it.
+        self.domain = None if domain is None else domain / (np.linalg.norm(domain) or 1.0)
         self.min_topic = min_topic
         self.min_answer = min_answer
         self.rare_below = rare_below
@@ -92,6 +116,10 @@ class Answerability:
         self.everyday_at = everyday_at
         self.loose_synonym_at = loose_synonym_at
         self.ablation_gain = ablation_gain
+        self.domain_at = domain_at
+        self.close_synonym_at = close_synonym_at
+        self.domain_ablation = domain_ablation
+        self.sounds = [_sound(w) for w in vocabulary.words if len(w) >= 4]
         n = vocabulary.n_texts
         # The material's subject: stems used in many passages ("ketamine", "brain", "glutamate").
         # Everyday words ("system", "use") are excluded: they do not make a question on-topic.
@@ -102,31 +130,65 @@ class Answerability:
         """Unknown words that name something the material never discusses.
 
         Everyday words ("faster", "people") are let through: they rarely carry the point of a
-        question, and neither do variants of corpus words ("hallucinations" / "hallucinatory") or
-        misspellings. What is left counts as foreign when it is rare and unlike any corpus word in
-        meaning, or when it is only loosely like one and the question matches the best passages
-        better without it (the passages do not speak to that word: "damage the bladder").
+        question, and neither do variants of corpus words ("hallucinations" / "hallucinatory"),
+        compounds of them ("painkiller" / "pain") or misspellings. What is left counts as foreign when
+
+        - it is rare and unlike any corpus word in meaning ("psilocybin", "bladder"); or
+        - it belongs to the material's field (near the domain centre) without being a close synonym
+          of a corpus word, and the best passages do not speak to it: the question matches them no
+          worse without the word. Related concepts of the same field are what embeddings confuse
+          most ("opioid" with "NMDA", "heroin" with "medication"); or
+        - it is only loosely like a corpus word and the question matches the best passages clearly
+          better without it ("damage the bladder").
         """
-        candidates = [w for w in unknown if len(w) >= 4 and everyday_frequency(w) < self.everyday_at
-                      and not self._variant(w) and not self._typo(w)]
+        candidates = [w for w in dict.fromkeys(unknown) if len(w) >= 4 and everyday_frequency(w) < self.everyday_at
+                      and not self._variant(w) and not self._typo(w) and not self._compound(w)]
         if not candidates:
             return []
-        similarity = (self.embed(candidates) @ self.vocabulary_vectors.T).max(axis=1)
+        vectors = self.embed(candidates)
+        similarity = (vectors @ self.vocabulary_vectors.T).max(axis=1)
         foreign = [w for w, sim in zip(candidates, similarity, strict=True)
                    if sim < self.synonym_at and everyday_frequency(w) < self.rare_below]
-        loose = [w for w, sim in zip(candidates, similarity, strict=True)
-                 if w not in foreign and sim < self.loose_synonym_at]
-        if loose and evidence:
-            variants = [question] + [re.sub(rf"\b{re.escape(w)}\b", " ", question) for w in loose]
-            match = (self.embed(variants) @ self.embed(list(evidence)).T).max(axis=1)
-            foreign += [w for w, m in zip(loose, match[1:], strict=True) if m - match[0] >= self.ablation_gain]
+        if not evidence:
+            return foreign
+        domain = vectors @ self.domain if self.domain is not None else np.zeros(len(candidates))
+        gain = self._ablation_gain(question, candidates, evidence)
+        for w, sim, near, g in zip(candidates, similarity, domain, gain, strict=True):
+            if w in foreign:
+                continue
+            in_field = near >= self.domain_at and sim < self.close_synonym_at and g >= self.domain_ablation
+            loose = sim < self.loose_synonym_at and g >= self.ablation_gain
+            if in_field or loose:
+                foreign.append(w)
         return foreign
 
+    def _ablation_gain(self, question: str, candidates: Sequence[str], evidence: Sequence[str]) -> np.ndarray:
+        """How much better the question matches the evidence without each word (negative: the word helps)."""
+        variants = [question] + [re.sub(rf"\b{re.escape(w)}\b", " ", question) for w in candidates]
+        match = (self.embed(variants) @ self.embed(list(evidence)).T).max(axis=1)
+        return match[1:] - match[0]
+
+    def _compound(self, word: str) -> bool:
+        """A compound of a corpus word and an everyday word ("painkiller": "pain" + "killer")."""
+        for i in range(4, len(word) - 3):
+            parts = (word[:i], word[i:])
+            if any(p in STOPWORDS for p in parts):  # "over" + "dose" is not a kind of dose
+                continue
+            if any(self.vocabulary.known(p) for p in parts) and min(zipf_frequency(p, "en") for p in parts) >= 3.5:
+                return True
+        return False
+
     def _typo(self, word: str) -> bool:
-        """A non-word one edit or two away from an everyday word ("hapen", "peple")."""
-        if len(word) < 4 or zipf_frequency(word, "en") >= 2.5:
+        """A non-word one edit or two away from a much more frequent everyday word ("hapen", "peple")."""
+        frequency = zipf_frequency(word, "en")
+        if len(word) < 4 or frequency >= 2.5:
             return False
-        return process.extractOne(word, _everyday_words(), scorer=fuzz.ratio, score_cutoff=80) is not None
+        # A non-word loosely like a corpus word is a phonetic spelling of it ("disociashun").
+        if frequency < 1.0 and process.extractOne(_sound(word), self.sounds, scorer=fuzz.ratio, score_cutoff=80):
+            return True
+        # "reuptake" is near "retake" and "ampa" near "tampa", but they are rare words, not misspellings.
+        return any(zipf_frequency(match, "en") >= frequency + 2.0 for match, _, _ in
+                   process.extract(word, _everyday_words(), scorer=fuzz.ratio, score_cutoff=80, limit=5))
 
     def _variant(self, word: str) -> bool:
         root = word[:6]

@@ -10,11 +10,15 @@ from collections.abc import Sequence
 import numpy as np
 from pydantic import BaseModel
 from rapidfuzz import fuzz, process
+from wordfreq import zipf_frequency
 
 from tutor.text import STOPWORDS, content_stems, content_words, normalize, stem, words
 from tutor.types import Chunk, Passage, Sentence
 
 RRF_K = 60  # the constant from Cormack et al.; damps the influence of any single ranker
+# Zipf frequency from which a word counts as real English (about once per 10 million words); misspellings
+# sit below it ("percieve" 1.4, "efect" 1.1).
+REAL_WORD_ZIPF = 3.0
 
 
 class Vocabulary:
@@ -41,7 +45,13 @@ class Vocabulary:
         # Short words need a closer match: "train" is not a misspelt "brain".
         cutoff = 80 if len(word) >= 7 else 88
         match = process.extractOne(word, self.words, scorer=fuzz.ratio, score_cutoff=cutoff)
-        return match[0] if match else word
+        if not match:
+            return word
+        # A real English word is no misspelling ("surgery" is not "surge", "overdose" not "overuse"),
+        # unless it is an inflection of the corpus word ("hallucinations" / "hallucinatory").
+        if zipf_frequency(word, "en") >= REAL_WORD_ZIPF and word[:6] != match[0][:6]:
+            return word
+        return match[0]
 
     def known(self, word: str) -> bool:
         """Whether the word (or its stem) occurs in the corpus."""

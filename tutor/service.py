@@ -94,7 +94,8 @@ class Tutor:
         self._by_id = {c.chunk_id: c for c in chunks}
         self.vocabulary = Vocabulary([c.text for c in chunks])
         self.lexical = LexicalIndex(chunks, self.vocabulary)
-        self.answerability = Answerability(self.vocabulary, self._embed, self._vocabulary_vectors())
+        self.answerability = Answerability(self.vocabulary, self._embed, self._vocabulary_vectors(),
+                                           domain=self._domain_centre())
         self.suggestion_pool = suggestion_pool(chunks)
         self.sources = {d.source: d.text for d in corpus.documents}
         self.guard = SafetyGuard.from_settings(settings, self._embed, self.sources.values())
@@ -129,6 +130,12 @@ class Tutor:
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         return np.asarray(self.embeddings.embed_documents(texts))
+
+    def _domain_centre(self) -> np.ndarray | None:
+        """The mean of the stored sentence vectors: where the material sits in embedding space."""
+        ids = [sentence_id(c.chunk_id, i) for c in self.chunks for i in range(len(c.sentences))]
+        vectors = list(self.store.sentence_vectors(ids).values()) if ids else []
+        return np.mean(np.asarray(vectors), axis=0) if vectors else None
 
     def _vocabulary_vectors(self) -> np.ndarray:
         """Vectors of every corpus word, cached in the data directory by vocabulary hash."""
