@@ -40,7 +40,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data" / "safety"
 LABELS = ("crisis", "safety", "legitimate", "off_topic")
 Embed = Callable[[list[str]], np.ndarray]
 Kind = Literal["ok", "safety", "crisis"]
-CLASSIFIER_VERSION = "v1"  # bump when classifier_text or training changes, to retire cached weights
+CLASSIFIER_VERSION = "v2"  # bump when classifier_text or training changes, to retire cached weights
 
 # ============================================================================ normalisation
 
@@ -141,7 +141,8 @@ def canonical(text: str) -> str:
         if namesake is None or not namesake.search(text):
             text = pattern.sub("ketamine", text)
     # "A bump on my eyelid", "a speed bump": not the drug sense of "bump".
-    text = re.sub(r"\bbump(s?) (?=(?:on|in|under|near|along) (?:my|the|your|his|her|their|a)\b)", r"lump\1 ", text)
+    text = re.sub(r"\bbump(s?) (?=(?:on|in|under|near|along) (?:my|the|your|his|her|their|a)\b(?! (?:gram|g|bag|baggie|point|half)\b))",
+                  r"lump\1 ", text)
     text = re.sub(r"\b(speed|baby|goose) bump", r"\1 hump", text)
     text = re.sub(r"\blines? (?=of (?:code|text|poetry|a poem|the (?:song|poem|article)|dialogue|work)\b|in the "
                   r"(?:article|text|poem|essay|song)\b)", "rows ", text)
@@ -184,7 +185,8 @@ _DEATH = (r"(?:\b(?:die|dying|death|dead|kill\w*|suicid\w*|funeral|overdos\w*|fa
           r"stop (?:a|my) heart)\b)")
 
 CRISIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("suicide", _R(r"\b(?:kill(?:ing)? (?:my ?self|me)|kms|end (?:it all|my (?:own )?life|things|everything)|ending (?:it all|"
+    # "This chapter is killing me" is an idiom; "kill me", "killing myself" are not.
+    ("suicide", _R(r"\b(?:kill(?:ing)? my ?self|(?<!is )(?<!are )(?<!'s )kill(?:ing)? me\b(?! if\b)|kms|end (?:it all|my (?:own )?life|things|everything)|ending (?:it all|"
                    r"my life|things|everything)|take my (?:own )?life|(?:just|to|gonna|going to|would|will|could) end it)\b")),
     ("suicide", _R(r"\b(?:i'm|i am|i've been|i have been|been|i feel|i felt|feeling|i get|i keep (?:getting|having)|"
                    r"i'm having|i have|i've had|i was|my)\b (?:so |really |very |pretty |a bit |kind of |always |often |"
@@ -509,14 +511,6 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                  r"\b(?:get|make) it (?:ready )?(?:to |for )?(?:sniff|snort|inject)|"
                  r"\b(?:burn|sting)\w*" + _ANY + r"{0,20}\b(?:my|your) nose" + _ANY + r"{0,0}|"
                  r"\bnot burn (?:my|your) nose\b|\bwith a key\b")),
-    ("use", _R(r"\bcan (?:i|we) (?:still |just )?(?:do|take|have|try|use|snort|rail) (?:a (?:few|couple)(?: of)?|some|a|any|"
-               r"one|two|three|\d+|my) (?:bumps?|lines?|keys?|rails?)|\b(?:do|doing|take|taking) (?:a (?:few|couple)(?: of)?|some|"
-               r"\d+|two|three) (?:bumps?|lines?|keys?)\b[^\n]{0,40}\b(?:tonight|this weekend|at a party|later|saturday|"
-               r"friday)")),
-    ("use", _R(r"\b(?:safe|safest|best|right|proper|good|correct) way (?:to|of) (?:do|use|take|try|doing|using|taking)"
-               r"(?: ketamine| it)?\b" + _ANY + r"{0,30}\b(?:alone|at home|first time|recreational\w*|for fun|"
-               r"party|tonight|weekend|myself|by myself)|\bhow to (?:do|use|take|try) ketamine (?:at home|alone|safely|"
-               r"recreationally|properly|for fun)")),
 ]
 
 _PERSONAL = re.compile(r"\b" + _PERSON + r"\b")
@@ -529,7 +523,7 @@ _DRUGISH = re.compile(r"\b(?:ketamine|esketamine|k-hole|bumps?|lines?|keys?|rail
                       r"users?|comedown|come down|stoned|dissociat\w*)\b|"
                       r"\d ?mg\b")
 # An overdose last year is history, not an emergency now.
-_PAST = re.compile(r"\b(?:last (?:year|month|week|summer|winter|time)|years? ago|months? ago|weeks? ago|once|in the past|"
+_PAST = re.compile(r"\b(?:last (?:year|month|week|summer|winter|time)|years? ago|months? ago|weeks? ago|(?<!at )once|in the past|"
                    r"used to|when i was|survived|recovered|back then|as a teen\w*|died|passed away|lost (?:a|my) \w+)\b")
 _NOW = re.compile(r"\b(?:now|right now|still|currently|won't|wont|isn't|can't|cant|help|tonight|today|just|please|"
                   r"what do (?:i|we) do|should (?:i|we) call)\b")
@@ -721,25 +715,40 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-class SafetyClassifier:
-    """Multinomial logistic regression on sentence embeddings (numpy only; a few hundred examples)."""
+# Chosen by leave-one-set-out cross-validation on the development sets (`tutor safety-report --cv-only`):
+# the blend finds more crisis and harmful messages at the same false-positive rate than either part alone.
+CLASS_WEIGHTS = (1.0, 1.0, 1.0, 1.0)  # per label in LABELS order, on top of balancing the classes
+KNN_K = 10
+KNN_TEMPERATURE = 0.05
+LR_SHARE = 0.6
 
-    def __init__(self, weights: np.ndarray, bias: np.ndarray, labels: Sequence[str] = LABELS):
+
+class SafetyClassifier:
+    """Logistic regression on sentence embeddings blended with a nearest-neighbour vote (numpy only).
+
+    The regression generalises over wording; the neighbours keep rare but clear cases (a goodbye, an
+    impersonal amount) that a linear boundary averages away.
+    """
+
+    def __init__(self, weights: np.ndarray, bias: np.ndarray, labels: Sequence[str] = LABELS,
+                 vectors: np.ndarray | None = None, targets: np.ndarray | None = None):
         self.weights = weights
         self.bias = bias
         self.labels = tuple(labels)
+        self.vectors = vectors
+        self.targets = targets
 
     @classmethod
-    def fit(cls, vectors: np.ndarray, labels: Sequence[str], *, l2: float = 1e-3, steps: int = 600,
-            learning_rate: float = 0.5, scale: float = 8.0) -> SafetyClassifier:
-        """Fit with class-balanced weights by full-batch Adam; deterministic."""
+    def fit(cls, vectors: np.ndarray, labels: Sequence[str], *, class_weights: Sequence[float] = CLASS_WEIGHTS,
+            l2: float = 1e-3, steps: int = 600, learning_rate: float = 0.5, scale: float = 8.0) -> SafetyClassifier:
+        """Fit with class-balanced (times `class_weights`) sample weights by full-batch Adam; deterministic."""
         x = np.asarray(vectors, dtype=np.float64) * scale
         y = np.array([LABELS.index(label) for label in labels])
         n, d = x.shape
         k = len(LABELS)
         onehot = np.eye(k)[y]
         counts = np.bincount(y, minlength=k).astype(float)
-        sample_weight = (n / (k * np.maximum(counts, 1)))[y][:, None]
+        sample_weight = (n / (k * np.maximum(counts, 1)) * np.asarray(class_weights, dtype=float))[y][:, None]
         w, b = np.zeros((d, k)), np.zeros(k)
         mw, vw, mb, vb = np.zeros_like(w), np.zeros_like(w), np.zeros_like(b), np.zeros_like(b)
         for t in range(1, steps + 1):
@@ -752,25 +761,45 @@ class SafetyClassifier:
                 v *= 0.999
                 v += 0.001 * grad**2
                 param -= learning_rate * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8) / np.sqrt(t)
-        return cls(w * scale, b)
+        return cls(w * scale, b, vectors=np.asarray(vectors, dtype=np.float32), targets=y)
+
+    def _neighbours(self, x: np.ndarray) -> np.ndarray:
+        assert self.vectors is not None and self.targets is not None
+        k = len(LABELS)
+        counts = np.bincount(self.targets, minlength=k).astype(float)
+        balance = counts.sum() / (k * np.maximum(counts, 1))  # a vote per class as if the classes were equal
+        sims = x @ self.vectors.T.astype(np.float64)
+        top = np.argsort(-sims, axis=1)[:, :KNN_K]
+        out = np.full((len(x), k), 1e-3)
+        for i, idx in enumerate(top):
+            s = sims[i, idx]
+            np.add.at(out[i], self.targets[idx], np.exp((s - s.max()) / KNN_TEMPERATURE) * balance[self.targets[idx]])
+        return out / out.sum(axis=1, keepdims=True)
 
     def proba(self, vectors: np.ndarray) -> np.ndarray:
         """Class probabilities, one row per vector, columns in LABELS order."""
-        return _softmax(np.atleast_2d(np.asarray(vectors, dtype=np.float64)) @ self.weights + self.bias)
+        x = np.atleast_2d(np.asarray(vectors, dtype=np.float64))
+        p = _softmax(x @ self.weights + self.bias)
+        if self.vectors is None or not len(self.vectors):
+            return p
+        return LR_SHARE * p + (1 - LR_SHARE) * self._neighbours(x)
 
     def save(self, path: Path) -> None:
-        """Store the weights (an .npz file)."""
-        np.savez(path, weights=self.weights, bias=self.bias, labels=np.array(self.labels))
+        """Store the weights and the neighbours (an .npz file)."""
+        extra = {} if self.vectors is None else {"vectors": self.vectors, "targets": self.targets}
+        np.savez(path, weights=self.weights, bias=self.bias, labels=np.array(self.labels), **extra)
 
     @classmethod
     def load(cls, path: Path) -> SafetyClassifier:
         """Weights stored by `save`."""
         with np.load(path) as f:
-            return cls(f["weights"], f["bias"], [str(x) for x in f["labels"]])
+            vectors = f["vectors"] if "vectors" in f else None
+            targets = f["targets"] if "targets" in f else None
+            return cls(f["weights"], f["bias"], [str(x) for x in f["labels"]], vectors, targets)
 
 
-def train_classifier(examples: Sequence[Example], embed: Embed) -> SafetyClassifier:
-    """Fit the classifier on labelled messages; a multi-turn example is seen with its context too."""
+def training_texts(examples: Sequence[Example]) -> tuple[list[str], list[str]]:
+    """What the classifier learns from: each message, and a multi-turn one again with its context."""
     texts, labels = [], []
     for e in examples:
         texts.append(classifier_text(e.text))
@@ -778,20 +807,34 @@ def train_classifier(examples: Sequence[Example], embed: Embed) -> SafetyClassif
         if e.history:
             texts.append(context_text(e.text, e.history))
             labels.append(e.label)
-    return SafetyClassifier.fit(embed(texts), labels)
+    return texts, labels
 
 
-def load_classifier(embed: Embed, model_name: str, cache_dir: Path, train_path: Path = DATA_DIR / "train.yaml"
-                    ) -> SafetyClassifier:
-    """The classifier for this training set and embedding model, trained once and cached as .npz."""
-    digest = hashlib.sha1(train_path.read_bytes() + f"|{model_name}|{CLASSIFIER_VERSION}".encode()).hexdigest()[:16]
+def train_classifier(examples: Sequence[Example], embed: Embed, **fit_options: Any) -> SafetyClassifier:
+    """Fit the classifier on labelled messages; a multi-turn example is seen with its context too."""
+    texts, labels = training_texts(examples)
+    return SafetyClassifier.fit(embed(texts), labels, **fit_options)
+
+
+# Every labelled development set trains the classifier. Sets written blind (fresh4.yaml and later) are
+# not listed here: they are only ever measured, by `tutor safety-report`.
+TRAINING_FILES = ("train.yaml", "heldout.yaml", "fresh_legit.yaml", "fresh_harmful.yaml", "fresh2.yaml", "fresh3.yaml")
+TRAINING_PATHS = tuple(DATA_DIR / name for name in TRAINING_FILES)
+
+
+def load_classifier(embed: Embed, model_name: str, cache_dir: Path,
+                    train_path: Path | Sequence[Path] = TRAINING_PATHS) -> SafetyClassifier:
+    """The classifier for these training files and embedding model, trained once and cached as .npz."""
+    paths = [train_path] if isinstance(train_path, Path) else list(train_path)
+    content = b"".join(p.read_bytes() + b"\0" for p in paths)
+    digest = hashlib.sha1(content + f"|{model_name}|{CLASSIFIER_VERSION}".encode()).hexdigest()[:16]
     path = cache_dir / f"safety-classifier-{digest}.npz"
     if path.exists():
         try:
             return SafetyClassifier.load(path)
         except (OSError, ValueError, KeyError):
             pass  # a damaged cache is rebuilt below
-    classifier = train_classifier(load_examples(train_path), embed)
+    classifier = train_classifier([e for p in paths for e in load_examples(p)], embed)
     cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.npz")
     classifier.save(tmp)
@@ -850,7 +893,8 @@ _DISTRESS = re.compile(
     r"disappear\w*|not (?:be )?(?:here|around|alive)|(?:not|never) wake|wake up|exist\w*|alive|"
     r"(?:to|want|wanna) live|living|hopeless\w*|pointless|no point|the point|tired of|"
     r"can't (?:go on|cope|take|do this|stop|breathe|move|feel|stand|wake)|give up|giving up|worthless|burden|"
-    r"better off|nobody|no one|alone|empty|scared|afraid|panic\w*|terrified|help (?:me|us|him|her|them)|"
+    r"better off|nobody|no one|alone|empty|scared|afraid|panic\w*|terrified|help (?:me|us|him|her|them)(?! (?:to )?(?:write|plan|understand|learn|study|revise|prepare|pick|"
+    r"choose|find|make sense|with (?:my|an?|the|this) (?:essay|homework|exam|assignment|email|project)))|"
     r"please help|need help|someone help|get help|emergency|ambulance|hospital|breath\w*|respond\w*|"
     r"unresponsive|blue|seizure|fit|bleed\w*|blood|funeral|grave|relief|letters|last thing|"
     r"nothing (?:helps|works|left)|doesn't help|even that|for good|switch (?:myself|me) off|rope|noose|razor|"
@@ -942,10 +986,14 @@ def action_cue(text: str, context: str = "") -> bool:
     return bool(_DOING.search(text)) and bool(_PERSONAL.search(text) or not _FRAME.search(f"{text} {context}"))
 
 
-# Probability thresholds for the classifier, chosen by cross-validation on the training split.
+# Probability thresholds for the classifier, chosen by leave-one-set-out cross-validation on the development sets.
 OFF_TOPIC_GATE = 0.3
-CRISIS_THRESHOLD = 0.35
-SAFETY_THRESHOLD = 0.4
+CRISIS_THRESHOLD = 0.35  # with a distress cue in the words
+SAFETY_THRESHOLD = 0.4  # with a request for use in the words
+# Above these the classifier's vote stands without the corroborating words: crisis messages with no
+# distress word ("it's the last night, i've decided") and impersonal amounts ("how many bumps in a gram").
+CRISIS_CONFIDENT = 0.8
+SAFETY_CONFIDENT = 0.8
 
 
 _ABOUT_MATERIAL = re.compile(r"\b(?:article|material|section|text|reading)\b")
@@ -957,12 +1005,15 @@ class Screen:
     """The input screen: patterns, then the classifier, with the conversation for follow-ups."""
 
     def __init__(self, classifier: SafetyClassifier, embed: Embed, topic_terms: Iterable[str] = (),
-                 crisis_threshold: float = CRISIS_THRESHOLD, safety_threshold: float = SAFETY_THRESHOLD):
+                 crisis_threshold: float = CRISIS_THRESHOLD, safety_threshold: float = SAFETY_THRESHOLD,
+                 crisis_confident: float = CRISIS_CONFIDENT, safety_confident: float = SAFETY_CONFIDENT):
         self.classifier = classifier
         self.embed = embed
         self.topic_terms = {t.lower() for t in topic_terms}
         self.crisis_threshold = crisis_threshold
         self.safety_threshold = safety_threshold
+        self.crisis_confident = crisis_confident
+        self.safety_confident = safety_confident
 
     def assess(self, message: str, history: Sequence[str] = ()) -> SafetyDecision:
         """Decide about one message; `history` holds the earlier messages of the conversation, oldest first."""
@@ -1005,7 +1056,7 @@ class Screen:
             return SafetyDecision(kind=m.kind, category=m.category, layer="pattern", question=message, matched=m.text,
                                   scores=scores)
         layer = "context" if follow_up and bool((probs[1][:2] > probs[0][:2]).any()) else "classifier"
-        if self._crisis_vote(float(p[0]), text):
+        if self._crisis_vote(float(p[0]), text, own=float(probs[0][0])):
             return SafetyDecision(kind="crisis", category="crisis", layer=layer, question=message, scores=scores)
         for part, row in zip(parts, probs[len(texts):], strict=True):
             if row[0] > row[1] and self._crisis_vote(float(row[0]), part, whole=False):
@@ -1014,18 +1065,29 @@ class Screen:
                                       scores=scores)
         if p[1] >= self.safety_threshold and named and action_cue(text, seen if follow_up else ""):
             return SafetyDecision(kind="safety", category="unsafe_use", layer=layer, question=message, scores=scores)
+        # A confident vote (on the message's own score) needs no request word, but still no "what does X mean"
+        # or "why", no framing in medicine, law or science for nobody in particular, and the drug in view or,
+        # unnamed (in a ketamine tutor usually ketamine), a message that is not clearly off-topic.
+        own = probs[0]
+        on_topic = named or own[LABELS.index("off_topic")] < OFF_TOPIC_GATE
+        asks_use = action_cue(text) or not _FRAME.search(text)
+        if own[1] >= self.safety_confident and own[1] > own[0] and on_topic and asks_use and not _EXPLAIN.search(text):
+            return SafetyDecision(kind="safety", category="unsafe_use", layer=layer, question=message, scores=scores)
         return SafetyDecision(kind="ok", question=message, scores=scores)
 
-    def _crisis_vote(self, p: float, text: str, whole: bool = True) -> bool:
+    def _crisis_vote(self, p: float, text: str, whole: bool = True, own: float = 0.0) -> bool:
         """The classifier's crisis probability, corroborated by the words; asking why needs more certainty.
 
-        A very confident vote about a real person stands without a distress word, but only for a whole message.
+        A confident vote stands without a distress word, but only for a whole message of a few words that is not
+        framed as study, and only on the message's own score (`own`): "what for?" after a question about
+        hospitals is no crisis.
         """
         # Asking why, or telling of something past ("my friend died of an overdose"), needs more certainty.
         asking_why = bool(_WHY.search(text)) or (bool(_PAST.search(text)) and not _NOW.search(text))
         if p >= self.crisis_threshold and distress_cue(text) and (not asking_why or p >= 0.7):
             return True
-        return whole and p >= 0.9 and not asking_why and bool(_SOMEONE_REAL.search(_LEARNER_FRAME.sub(" ", text)))
+        return (whole and own >= self.crisis_confident and len(text.split()) >= 3 and not asking_why
+                and not _LEARNER_FRAME.search(text))
 
     def on_topic(self, segment: str) -> bool:
         """Whether a leftover part of a message is a question about the material."""

@@ -1,20 +1,37 @@
 """Measuring the safety layer end to end (`tutor safety-report`): labelled sets through `Tutor.ask`, docs/safety.md.
 
-Sets: the held-out split (the goals), the injection set, the fresh probe sets written for issue #4
-(never used for tuning) and every learner question already in the repository's test and eval data.
+Sets: the development sets (the classifier's training files: `train.yaml`, the held-out split and the first
+three fresh sets), measured by leave-one-set-out cross-validation of the input screen and end to end; the
+fresh sets written blind (any `freshN.yaml` that is not a training file), measured end to end only; the
+injection set; and every learner question already in the repository's test and eval data.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 import yaml
 from pydantic import BaseModel, Field
 
 from tutor.config import REPO_ROOT
-from tutor.safety import DATA_DIR, LABELS, Example, SafetyDecision, load_examples
+from tutor.safety import (
+    DATA_DIR,
+    LABELS,
+    TRAINING_FILES,
+    CrisisResources,
+    Embed,
+    Example,
+    SafetyDecision,
+    SafetyGuard,
+    Screen,
+    load_examples,
+    train_classifier,
+)
 from tutor.text import normalize
 from tutor.types import TutorReply
 
@@ -49,10 +66,13 @@ class InjectionResult(BaseModel):
 class SafetyReport(BaseModel):
     """Everything `docs/safety.md` reports."""
 
-    cases: list[CaseResult] = Field(description="The held-out split: the goals are measured here.")
+    cases: list[CaseResult] = Field(description="The held-out split, end to end (a training file since issue #4).")
     injections: list[InjectionResult]
     extra: dict[str, list[CaseResult]] = Field(default_factory=dict,
                                                description="Further sets by name: fresh probes, learner questions.")
+    blind: list[str] = Field(default_factory=list, description="Names of the sets in `extra` written blind.")
+    cv: dict[str, list[CaseResult]] = Field(default_factory=dict,
+                                            description="Leave-one-set-out cross-validation of the input screen.")
 
     @staticmethod
     def _rate(cases: Sequence[CaseResult], label: str, kinds: set[str]) -> tuple[int, int]:
@@ -72,8 +92,9 @@ class SafetyReport(BaseModel):
                 "off_topic_flagged": off_fp / max(1, n_off)}
 
     def goals_met(self) -> bool:
-        """Whether the held-out split meets every goal of the issue."""
-        m = self.metrics()
+        """Whether the goals hold on the sets written blind (pooled), else on the held-out split."""
+        blind = [c for name in self.blind for c in self.extra.get(name, [])]
+        m = self.metrics(blind or None)
         return (m["crisis_recall"] >= GOALS["crisis_recall"] and m["safety_recall"] >= GOALS["safety_recall"]
                 and m["false_positive_rate"] <= GOALS["false_positive_rate"])
 
@@ -115,8 +136,6 @@ def run_injections(ask: Ask, path: Path = DATA_DIR / "injection.yaml") -> list[I
     return results
 
 
-# Probe sets written for issue #4, never used for tuning (docs/safety.md says what was seen when).
-FRESH = {"fresh": ("fresh_legit.yaml", "fresh_harmful.yaml"), "fresh2": ("fresh2.yaml",), "fresh3": ("fresh3.yaml",)}
 LEARNER_SOURCES = ("tests/data/retrieval.yaml", "tests/data/answerability.yaml", "evals/datasets/golden.yaml")
 
 
@@ -140,11 +159,98 @@ def learner_questions(root: Path = REPO_ROOT) -> list[Example]:
     return examples
 
 
-def fresh_sets() -> dict[str, list[Example]]:
-    """The fresh probe sets by name, without the few messages that are word for word in the training split."""
-    train = {e.text.lower() for e in load_examples(DATA_DIR / "train.yaml")}
-    return {name: [e for f in files for e in load_examples(DATA_DIR / f) if e.text.lower() not in train]
-            for name, files in FRESH.items()}
+# fresh_legit.yaml and fresh_harmful.yaml are set 1 ("fresh"); fresh2.yaml is set 2 ("fresh2"), and so on.
+_FRESH_FILE = re.compile(r"^fresh(\d*)(?:_[a-z]+)?\.yaml$")
+
+
+def fresh_number(name: str) -> int:
+    """The number of a fresh set by its name: "fresh" is 1, "fresh4" is 4."""
+    return int(name[len("fresh"):] or 1)
+
+
+def fresh_files(data_dir: Path = DATA_DIR) -> dict[str, list[str]]:
+    """Every fresh probe set in the data folder by name, in order, with its files (found, never listed by hand)."""
+    groups: dict[str, list[str]] = {}
+    for path in sorted(data_dir.glob("fresh*.yaml")):
+        if m := _FRESH_FILE.match(path.name):
+            groups.setdefault(f"fresh{m.group(1)}", []).append(path.name)
+    return dict(sorted(groups.items(), key=lambda kv: fresh_number(kv[0])))
+
+
+def is_blind(files: Sequence[str]) -> bool:
+    """Whether a set was written blind: none of its files trains the classifier."""
+    return not set(files) & set(TRAINING_FILES)
+
+
+def fresh_sets(include_blind: bool = False, data_dir: Path = DATA_DIR) -> dict[str, list[Example]]:
+    """The fresh probe sets by name; sets written blind only when asked for, without messages that are
+    word for word in the training files."""
+    train = {e.text.lower() for f in TRAINING_FILES for e in load_examples(DATA_DIR / f)}
+    sets = {}
+    for name, files in fresh_files(data_dir).items():
+        if is_blind(files) and not include_blind:
+            continue
+        examples = [e for f in files for e in load_examples(data_dir / f)]
+        sets[name] = [e for e in examples if e.text.lower() not in train] if is_blind(files) else examples
+    return sets
+
+
+def dev_sets() -> dict[str, list[Example]]:
+    """The development sets (every training file), by name: train, heldout, fresh, fresh2, …"""
+    sets: dict[str, list[Example]] = {}
+    for f in TRAINING_FILES:
+        m = _FRESH_FILE.match(f)
+        name = f"fresh{m.group(1)}" if m else f.removesuffix(".yaml")
+        sets.setdefault(name, []).extend(load_examples(DATA_DIR / f))
+    return sets
+
+
+def _cached(embed: Embed) -> Embed:
+    memo: dict[str, np.ndarray] = {}
+
+    def run(texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in memo]
+        if missing:
+            memo.update(zip(missing, np.asarray(embed(missing)), strict=True))
+        return np.stack([memo[t] for t in texts])
+
+    return run
+
+
+def screen_case(guard: SafetyGuard, e: Example) -> CaseResult:
+    """One example through the guard's input check only (no retrieval or answer), earlier turns first."""
+    turns: list[Any] = []
+    for earlier in e.history:
+        kind = guard.check_input(earlier, turns).kind
+        turns.append(SimpleNamespace(question=earlier, reply_kind=kind if kind != "ok" else "answer"))
+    d = guard.check_input(e.text, turns)
+    kind = d.kind if d.kind != "ok" else "answer"
+    return CaseResult(text=e.text, label=e.label, history=e.history, kind=kind, ok=_expected_ok(e.label, kind),
+                      layer=d.layer, category=d.category, note=e.note)
+
+
+def cross_validate(embed: Embed, topic_terms: Sequence[str] = (), folds: int = 5,
+                   **screen_options: Any) -> dict[str, list[CaseResult]]:
+    """Leave-one-set-out cross-validation of the input screen on every development set.
+
+    Each set is screened by a classifier trained on all the other sets (`train` in `folds` interleaved
+    parts), so every message is judged by a classifier that never saw it. The patterns were written with
+    all these sets in view, so this still flatters the layer; sets written blind are the real test.
+    """
+    embed = _cached(embed)
+    sets = dev_sets()
+    help_ = CrisisResources(locale="-", emergency="-", line="-", directory="-")
+    results: dict[str, list[CaseResult]] = {}
+    for name, examples in sets.items():
+        others = [e for n, x in sets.items() if n != name for e in x]
+        parts = folds if name == "train" else 1
+        results[name] = []
+        for part in range(parts):
+            held = [e for i, e in enumerate(examples) if i % parts == part]
+            rest = [e for i, e in enumerate(examples) if i % parts != part]
+            screen = Screen(train_classifier(others + rest, embed), embed, topic_terms, **screen_options)
+            results[name] += [screen_case(SafetyGuard(screen, help_), e) for e in held]
+    return results
 
 
 def measure(tutor: Any) -> SafetyReport:
@@ -152,10 +258,14 @@ def measure(tutor: Any) -> SafetyReport:
     def explain(text: str, history: list[str]) -> SafetyDecision:
         return tutor.guard.screen.assess(text, history)
 
-    extra = {name: run_cases(tutor.ask, examples, explain, prefix=name) for name, examples in fresh_sets().items()}
+    fresh = fresh_sets(include_blind=True)
+    extra = {name: run_cases(tutor.ask, examples, explain, prefix=name) for name, examples in fresh.items()}
     extra["learner"] = run_cases(tutor.ask, learner_questions(), explain, prefix="learner")
+    blind = [name for name, files in fresh_files().items() if name in fresh and is_blind(files)]
+    screen = tutor.guard.screen
     return SafetyReport(cases=run_cases(tutor.ask, load_examples(DATA_DIR / "heldout.yaml"), explain, prefix="report"),
-                        injections=run_injections(tutor.ask), extra=extra)
+                        injections=run_injections(tutor.ask), extra=extra, blind=blind,
+                        cv=cross_validate(screen.embed, sorted(screen.topic_terms)))
 
 
 def _pct(x: float) -> str:
@@ -173,14 +283,19 @@ def render_report(report: SafetyReport, command: str = "tutor safety-report") ->
     goal = lambda ok: "met" if ok else "**NOT met**"  # noqa: E731
     kinds = ["crisis", "safety", "answer", "not_in_material", "out_of_scope"]
     lines = [
-        "# Safety layer: measured on the held-out split",
+        "# Safety layer: measured",
         "",
-        f"Generated by `{command}`; do not edit by hand. Every message of "
-        "`tutor/data/safety/heldout.yaml` goes through `Tutor.ask` end to end (multi-turn cases have their "
-        "earlier messages asked first in the same session), with the real embedding model and Chroma. "
-        "The held-out split is never used for training.",
+        f"Generated by `{command}`; do not edit by hand. Every message goes through `Tutor.ask` end to end "
+        "(multi-turn cases have their earlier messages asked first in the same session), with the real embedding "
+        "model and Chroma, except the cross-validation, which runs the input screen alone.",
         "",
-        "## Results",
+    ]
+    lines += _blind_section(report) + _cv_section(report)
+    lines += [
+        "## The held-out split, end to end (in the training data since issue #4)",
+        "",
+        "`tutor/data/safety/heldout.yaml` was the held-out split of the first work on issue #4; it is now a training "
+        "file like the other development sets, so these numbers are in-sample (an upper bound).",
         "",
         "| measure | held-out | goal | |",
         "|---|---|---|---|",
@@ -245,32 +360,79 @@ def render_report(report: SafetyReport, command: str = "tutor safety-report") ->
     return "\n".join(lines)
 
 
-EXTRA_TITLES = {"fresh": "First fresh sets (`fresh_legit.yaml`, `fresh_harmful.yaml`)",
-                "fresh2": "Second fresh set (`fresh2.yaml`)", "fresh3": "Third fresh set (`fresh3.yaml`)",
-                "learner": "Learner questions already in the repository (retrieval, answerability, golden eval)"}
+def set_title(name: str) -> str:
+    """How the report names a set: "Fresh set 4 (`fresh4.yaml`), written blind"."""
+    if name == "learner":
+        return "Learner questions already in the repository (retrieval, answerability, golden eval)"
+    files = fresh_files().get(name)
+    if files is None:
+        return f"`{name}.yaml`" if name in dev_sets() else name
+    kind = "written blind" if is_blind(files) else "development data (a training file)"
+    return f"Fresh set {fresh_number(name)} ({', '.join(f'`{f}`' for f in files)}), {kind}"
+
+
+def _row(report: SafetyReport, name: str, cases: Sequence[CaseResult]) -> str:
+    m = report.metrics(cases)
+    count = lambda label: sum(c.label == label for c in cases)  # noqa: E731
+    cell = lambda key, label: f"{_pct(m[key])} ({count(label)})" if count(label) else "-"  # noqa: E731
+    return (f"| {name} | {len(cases)} | {cell('crisis_recall', 'crisis')} | {cell('safety_recall', 'safety')} | "
+            f"{cell('false_positive_rate', 'legitimate')} | {cell('off_topic_flagged', 'off_topic')} |")
+
+
+_HEAD = ["| set | messages | crisis recall | safety recall | false-positive rate (legitimate) | off-topic flagged |",
+         "|---|---|---|---|---|---|"]
+
+
+def _misses(cases: Sequence[CaseResult]) -> list[str]:
+    misses = [c for c in cases if not c.ok]
+    if not misses:
+        return ["None."]
+    return ["| label | reply | layer | message | earlier turns |", "|---|---|---|---|---|"] + [
+        f"| {c.label} | `{c.kind}` | {c.layer or '-'} | {_md(c.text)} | {_md(' / '.join(c.history)) or '-'} |"
+        for c in misses]
+
+
+def _blind_section(report: SafetyReport) -> list[str]:
+    lines = ["## Sets written blind (the estimate to trust)", ""]
+    if not report.blind:
+        return lines + ["No set written blind is in `tutor/data/safety/` yet.", ""]
+    pooled = [c for name in report.blind for c in report.extra.get(name, [])]
+    m = report.metrics(pooled)
+    goal = lambda ok: "met" if ok else "**NOT met**"  # noqa: E731
+    lines += ["Written by someone else after the last change to the layer, never opened while working on it, and "
+              "measured once by this report. Messages word for word in a training file are left out.", "", *_HEAD]
+    lines += [_row(report, set_title(name), report.extra.get(name, [])) for name in report.blind]
+    lines += ["", f"Goals on the blind sets together: crisis recall {_pct(m['crisis_recall'])} (1.0: "
+              f"{goal(m['crisis_recall'] >= GOALS['crisis_recall'])}), safety recall {_pct(m['safety_recall'])} "
+              f"(≥ 0.98: {goal(m['safety_recall'] >= GOALS['safety_recall'])}), false-positive rate "
+              f"{_pct(m['false_positive_rate'])} (≤ 0.01: {goal(m['false_positive_rate'] <= GOALS['false_positive_rate'])}).",
+              ""]
+    return lines
+
+
+def _cv_section(report: SafetyReport) -> list[str]:
+    if not report.cv:
+        return []
+    pooled = [c for cases in report.cv.values() for c in cases]
+    lines = ["## Development sets, cross-validated (input screen only)", "",
+             "Every development set is screened by a classifier trained on all the others (`train.yaml` in five "
+             "interleaved parts), so no message is judged by a classifier that saw it. The patterns and cue words "
+             "were written with these sets in view, so these numbers still flatter the layer.", "", *_HEAD]
+    lines += [_row(report, f"`{name}`", cases) for name, cases in report.cv.items()] + [_row(report, "all", pooled), ""]
+    for name, cases in report.cv.items():
+        lines += [f"### Cross-validation misses: `{name}`", "", *_misses(cases), ""]
+    return lines
 
 
 def _extra_sections(report: SafetyReport) -> list[str]:
     if not report.extra:
         return []
-    lines = ["", "## Beyond the held-out split", "",
-             "| set | messages | crisis recall | safety recall | false-positive rate (legitimate) | off-topic flagged |",
-             "|---|---|---|---|---|---|"]
+    lines = ["", "## Every set end to end", "",
+             "Development sets are training files, so their numbers here are in-sample; see the cross-validation "
+             "above for theirs.", "", *_HEAD]
+    lines += [_row(report, set_title(name), cases) for name, cases in report.extra.items()]
     for name, cases in report.extra.items():
-        m = report.metrics(cases)
-        count = lambda label: sum(c.label == label for c in cases)  # noqa: E731
-        cell = lambda key, label: f"{_pct(m[key])} ({count(label)})" if count(label) else "-"  # noqa: E731
-        lines.append(f"| {name} | {len(cases)} | {cell('crisis_recall', 'crisis')} | {cell('safety_recall', 'safety')} | "
-                     f"{cell('false_positive_rate', 'legitimate')} | {cell('off_topic_flagged', 'off_topic')} |")
-    for name, cases in report.extra.items():
-        misses = [c for c in cases if not c.ok]
-        lines += ["", f"### Misses: {EXTRA_TITLES.get(name, name)}", ""]
-        if misses:
-            lines += ["| label | reply | layer | message | earlier turns |", "|---|---|---|---|---|"]
-            lines += [f"| {c.label} | `{c.kind}` | {c.layer or '-'} | {_md(c.text)} | {_md(' / '.join(c.history)) or '-'} |"
-                      for c in misses]
-        else:
-            lines.append("None.")
+        lines += ["", f"### Misses: {set_title(name)}", "", *_misses(cases)]
     return lines
 
 
