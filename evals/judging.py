@@ -17,8 +17,9 @@ from tutor.types import Citation, SentenceSupport
 Split = Literal["dev", "test", "all", "fresh"]
 DEV_SHARE = 0.3  # the part of judge_meta.yaml used to set the judge's thresholds; the rest is held out
 FRESH_META = DATASETS / "judge_meta_fresh.yaml"
-"""A second held-out set, written after the "test" split of judge_meta.yaml had been read during
-development: never used to change the judge, only measured (its split is "fresh": every pair)."""
+"""A second set, written after the "test" split of judge_meta.yaml had been read (its split is "fresh":
+every pair). Held out in round 2; its misses were read in round 3, so it is development data now. The
+clean held-out set of round 3 is judge_meta_fresh2.yaml (`judge-eval --meta … --split all`)."""
 
 
 class SupportJudge(Protocol):

@@ -915,7 +915,13 @@ class Judge:
                 # Named things match exactly. The article's subject is implied by "it" and "this",
                 # unless the passage names another thing of its kind that the claim does not.
                 rivals = {e for e in ev_entities if _ENTITY_KIND[e] == _ENTITY_KIND[t.stem]} - claim_entities
-                support[t.index] = 1.0 if t.stem in self.topic and not rivals else 0.0
+                if rivals:
+                    support[t.index] = 0.0
+                elif t.stem in self.topic:
+                    support[t.index] = 1.0
+                else:
+                    # "the receptor" in a passage that names no receptor refers to one named before it.
+                    support[t.index] = 0.8 if _refers_to_kind(ev.analysed, _ENTITY_KIND[t.stem]) else 0.0
             elif t.text.isdigit() or t.text in NUMBER_WORDS:
                 support[t.index] = 0.0
             else:
@@ -1365,6 +1371,18 @@ def _context(a: Analysed, t: Token, width: int = 8) -> set[str]:
     # "these cells", "this process": the words the sentence before gave them.
     return near | a.antecedent if any(u.text in ("these", "this", "they", "it", "them") and
                                       abs(u.index - t.index) <= width for u in a.tokens) else near
+
+
+_KIND_NOUNS = {"receptor": _stems("receptor receptors"), "chemical": _stems("neurotransmitter neurotransmitters"),
+               "region": _stems("region regions area areas"), "factor": _stems("factor factors"),
+               "drug": _stems("substance medication drug")}
+
+
+def _refers_to_kind(sentences: Sequence[Analysed], kind: str) -> bool:
+    """Whether a passage refers back to a thing of this kind ("the receptor", "these neurotransmitters")."""
+    nouns = _KIND_NOUNS.get(kind, frozenset())
+    return any(t.stem in nouns and t.index > 0 and a.tokens[t.index - 1].text in ("the", "these", "this", "those")
+               for a in sentences for t in a.tokens)
 
 
 def _entities_in(a: Analysed) -> list[str]:
