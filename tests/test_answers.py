@@ -68,7 +68,7 @@ def test_retrieval_set_covers_every_paragraph(tutor):
         assert any(case["expect"] in paragraph for case in RETRIEVAL), paragraph[:60]
 
 
-@pytest.mark.parametrize("kind,minimum", [("answer", 0.85), ("not_in_material", 0.45), ("out_of_scope", 0.9)])
+@pytest.mark.parametrize("kind,minimum", [("answer", 0.9), ("not_in_material", 0.75), ("out_of_scope", 0.9)])
 def test_answerability_by_kind(tutor, kind, minimum):
     cases = [c for c in ANSWERABILITY if c["kind"] == kind]
     # A refusal by the safety layer (e.g. of a dose question) also declines without guessing.
@@ -80,6 +80,41 @@ def test_answerability_by_kind(tutor, kind, minimum):
             wrong.append(f"{case['question']!r} -> {reply.kind}")
     accuracy = 1 - len(wrong) / len(cases)
     assert accuracy >= minimum, f"{kind}: {accuracy:.2f}\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("question,kind", [
+    # Concepts of the article's field that it never names: near the material in meaning, so retrieval
+    # finds related passages, but those passages say nothing about them.
+    ("Does ketamine act on GABA receptors?", "not_in_material"),
+    ("Is ketamine as addictive as nicotine?", "not_in_material"),
+    ("Can ketamine cause seizures?", "not_in_material"),
+    ("What are the brand names of ketamine?", "not_in_material"),
+    ("How long does the dreamlike feeling last?", "not_in_material"),
+    # Words the article does not use for things it does say.
+    ("Is ketamine a painkiller?", "answer"),
+    ("Do nerve cells die from too much glutamate?", "answer"),
+    ("Does ketamine change how people perceive time?", "answer"),
+])
+def test_concepts_the_material_never_names_are_declined(tutor, question, kind):
+    reply = ask_case(tutor, [], question)
+    assert reply.kind == kind, reply.answer
+
+
+def test_spelling_repair_leaves_real_words_alone(tutor):
+    correct = tutor.vocabulary.correct
+    assert correct("recepter") == "receptor" and correct("exitotoxicity") == "excitotoxicity"
+    assert correct("hallucinations") == "hallucinatory"  # an inflection of the corpus word
+    for real in ("surgery", "overdose", "another", "plain"):
+        assert correct(real) == real
+
+
+def test_a_passage_that_never_names_the_subject_can_be_retrieved(tutor):
+    from tutor.retrieval import without_common_words
+
+    assert without_common_words("can ketamine cause hallucinations", tutor.vocabulary) == "can cause hallucinations"
+    assert without_common_words("what is bdnf", tutor.vocabulary) is None
+    passages, _ = tutor.retrieve("Does ketamine make people hallucinate?")
+    assert any("hallucinatory experiences" in p.chunk.text for p in passages[:3])
 
 
 @pytest.mark.parametrize("question", [

@@ -103,6 +103,20 @@ def fuse(rankings: Sequence[Sequence[str]], weights: Sequence[float] | None = No
     return sorted(scores.items(), key=lambda x: (-x[1], x[0]))
 
 
+def without_common_words(query: str, vocabulary: Vocabulary, share: float = 0.4) -> str | None:
+    """The query without the words most passages share ("ketamine"), or None when nothing else is left
+    or nothing was removed.
+
+    Dense similarity to such a word favours every passage that names it, so a passage that never
+    names the subject ("This altered state … hallucinatory experiences") loses to ones that do.
+    """
+    common = {s for s, (df, _) in vocabulary.document_frequency.items() if df / vocabulary.n_texts >= share}
+    kept = [w for w in words(query) if stem(w) not in common]
+    if len(kept) == len(words(query)) or not content_words(" ".join(kept)):
+        return None
+    return " ".join(kept)
+
+
 _FOLLOW_UP_START = re.compile(
     r"^(and|but|so|also|then|what about|how about|why is that|why so|how so|how come|really|"
     r"in what way|what else|anything else|more on|tell me more|go on|which one|is that|does that|was that|"

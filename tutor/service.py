@@ -22,7 +22,8 @@ from tutor.config import Settings
 from tutor.corpus import Corpus, load_corpus
 from tutor.errors import IndexMissing, InvalidQuestion
 from tutor.index import IngestReport, VectorStore, ingest, plan_ingest
-from tutor.retrieval import LexicalIndex, Vocabulary, condense, fuse, prefer_new, rank_sentences
+from tutor.retrieval import (LexicalIndex, Vocabulary, condense, fuse, prefer_new, rank_sentences,
+                             without_common_words)
 from tutor.safety import SafetyGuard
 from tutor.sessions import SessionStore
 from tutor.suggestions import pick_suggestions, suggestion_pool
@@ -256,22 +257,26 @@ class Tutor:
         queries = [self.vocabulary.repair(standalone)]
         if question is not None and question != standalone:
             queries.append(self.vocabulary.repair(question))
-        vectors = [np.asarray(v) for v in self.embeddings.embed_documents(queries)]
+        # The query without the words most passages share also searches (retrieval.without_common_words);
+        # it only adds rankings: similarity scores and the returned vectors stay those of the queries.
+        focus = without_common_words(queries[0], self.vocabulary)
+        vectors = [np.asarray(v) for v in self.embeddings.embed_documents(queries + ([focus] if focus else []))]
         rankings, weights = [], []
         dense_scores: dict[str, float] = {}
         for i, vec in enumerate(vectors):
+            weight = 0.5 if 0 < i < len(queries) else 1.0
             hits = self.store.search_chunks(vec, min(pool, len(self.chunks)))
-            for cid, sim in hits:
+            for cid, sim in hits if i < len(queries) else ():
                 dense_scores[cid] = max(dense_scores.get(cid, -1.0), sim)
             rankings.append([cid for cid, _ in hits])
-            weights.append(1.0 if i == 0 else 0.5)
+            weights.append(weight)
             # A chunk holding one sentence that matches closely is often the answer, even when the
             # chunk as a whole is diluted by its other sentences.
             sentence_hits = self.store.search_sentences(vec, pool * 2)
-            for cid, sim in sentence_hits:
+            for cid, sim in sentence_hits if i < len(queries) else ():
                 dense_scores[cid] = max(dense_scores.get(cid, -1.0), sim)
             rankings.append([cid for cid, _ in sentence_hits])
-            weights.append(1.0 if i == 0 else 0.5)
+            weights.append(weight)
         lexical_hits = self.lexical.search(standalone, pool)
         lexical_scores = dict(lexical_hits)
         rankings.append([cid for cid, _ in lexical_hits])
@@ -282,7 +287,7 @@ class Tutor:
                     lexical=lexical_scores.get(cid, 0.0))
             for cid, score in fused if cid in self._by_id
         ]
-        return passages, vectors
+        return passages, vectors[:len(queries)]
 
     def _sentence_vectors(self, passages: list[Passage]) -> dict[tuple[str, int], np.ndarray]:
         keys = [(p.chunk.chunk_id, i) for p in passages for i in range(len(p.chunk.sentences))]
