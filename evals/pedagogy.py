@@ -12,9 +12,10 @@ from typing import Any
 
 import numpy as np
 import yaml
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from tutor.config import REPO_ROOT
+from tutor.grading import PARTLY_FLOOR
 from tutor.quiz import BLANK, DISTRACTOR_MAX_SIMILARITY, equivalent, item_from_passage
 from tutor.types import Citation
 
@@ -38,6 +39,8 @@ class GradedCase(BaseModel):
     expected: str
     got: str
     reasons: list[str]
+    features: list[float] = Field(default_factory=list, description="What the grader's boundaries weigh.")
+    reversal: bool = False
 
 
 def locate(tutor: Any, text: str, marker: int = 1) -> Citation:
@@ -69,11 +72,53 @@ def grade_dataset(tutoring: Any, path: Path = DATASET) -> list[GradedCase]:
         cites = [locate(tutoring.tutor, p, n) for n, p in enumerate(q["passages"], 1)]
         item = item_from_passage(q["question"], cites)
         for a in q["answers"]:
-            grade = tutoring.grader.grade(item, a["text"])
+            grade, ev = tutoring.grader.grade_with_evidence(item, a["text"])
             out.append(GradedCase(question_id=q["id"], split=q.get("split", default_split), kind=a["kind"],
                                   answer=a["text"], expected=EXPECTED[a["kind"]], got=grade.label,
-                                  reasons=grade.reasons))
+                                  reasons=grade.reasons, features=list(ev.features) if ev else [],
+                                  reversal=bool(ev and ev.reversal)))
     return out
+
+
+def _logistic(x: np.ndarray, y: np.ndarray, c: float) -> np.ndarray:
+    """L2-regularised logistic regression by Newton's method (the intercept, last column, is not penalised)."""
+    w = np.zeros(x.shape[1])
+    reg = np.eye(x.shape[1]) / c
+    reg[-1, -1] = 0.0
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-(x @ w)))
+        step = np.linalg.solve(x.T @ (x * (p * (1 - p))[:, None]) + reg, x.T @ (p - y) + reg @ w)
+        w -= step
+        if np.abs(step).max() < 1e-9:
+            break
+    return w
+
+
+def fit_boundaries(cases: list[GradedCase], c: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """The grader's two linear boundaries (partly or better, correct) fitted on labelled free-text answers."""
+    fit = [k for k in cases if k.features and not k.reversal]
+    x = np.array([k.features for k in fit], dtype=float)
+    rank = np.array([{"incorrect": 0, "partly": 1, "correct": 2}[k.expected] for k in fit])
+    return _logistic(x, (rank >= 1).astype(float), c), _logistic(x, (rank >= 2).astype(float), c)
+
+
+def _label(case: GradedCase, partly: np.ndarray, correct: np.ndarray) -> str:
+    if case.reversal:
+        return "incorrect"
+    x = np.array(case.features)
+    if x @ correct >= 0:
+        return "correct"
+    return "partly" if x @ partly >= 0 and x[1] >= PARTLY_FLOOR else "incorrect"
+
+
+def cross_validate(cases: list[GradedCase]) -> float:
+    """Leave-one-question-out accuracy: the boundaries refit without each question, then applied to it."""
+    usable = [k for k in cases if k.features or k.reversal]
+    right = 0
+    for q in sorted({k.question_id for k in usable}):
+        partly, correct = fit_boundaries([k for k in usable if k.question_id != q])
+        right += sum(_label(k, partly, correct) == k.expected for k in usable if k.question_id == q)
+    return right / len(usable) if usable else float("nan")
 
 
 def grade_datasets(tutoring: Any, paths: list[Path]) -> list[GradedCase]:
@@ -162,9 +207,12 @@ def render(grading: dict[str, Any], bank: dict[str, Any], cases: list[GradedCase
     for split, value in grading["by_split"].items():
         n = grading["by_split_answers"][split]
         lines.append(f"| accuracy ({SPLIT_NAMES.get(split, split + ' split')}; {n} answers) | {value:.3f} | |")
+    if "cross_validated" in grading:
+        lines.append(f"| accuracy (dev split, leave-one-question-out: boundaries refit without each question) | "
+                     f"{grading['cross_validated']:.3f} | |")
     if "fresh" not in grading["by_split"]:
-        lines.append("| accuracy (fresh split, written blind) | not measured: no `evals/datasets/"
-                     f"{FRESH}` in this run | |")
+        lines.append(f"| accuracy (fresh split, written blind) | not in this run (no `{FRESH}` beside the dataset, "
+                     "or `--without-fresh`) | |")
     for kind, value in grading["by_kind"].items():
         lines.append(f"| accuracy on {kind} answers | {value:.3f} | |")
     lines += [f"| contradicting answers marked correct | {grading['contradicting_marked_correct']} | 0 |",
@@ -217,11 +265,13 @@ def run_quiz_eval(args: Any, settings: Any) -> int:
         files = dataset_paths(dataset, fresh=not getattr(args, "without_fresh", False))
         cases = grade_datasets(tutoring, files)
         grading = grading_metrics(cases)
+        grading["cross_validated"] = cross_validate([c for c in cases if c.split == "dev"])
         bank = check_bank(tutoring)
     finally:
         tutor.close()
     print(f"grading accuracy {grading['accuracy']:.3f} ("
           + ", ".join(f"{s} {v:.3f}" for s, v in grading["by_split"].items())
+          + f"; dev leave-one-question-out {grading['cross_validated']:.3f}"
           + f"); contradicting marked correct {grading['contradicting_marked_correct']}; "
           f"keys supported {bank['keys_supported']}/{bank['items']}; equivalent distractors "
           f"{bank['equivalent_distractors']}/{bank['distractors']}; false statements supported "

@@ -6,8 +6,9 @@ import pytest
 
 import yaml
 
-from evals.pedagogy import (DATASET, FRESH, dataset_paths, grade_dataset, grade_datasets, grading_metrics, load_cases,
-                            locate, render)
+from evals.pedagogy import (DATASET, FRESH, cross_validate, dataset_paths, fit_boundaries, grade_dataset, grade_datasets,
+                            grading_metrics, load_cases, locate, render)
+from tutor.grading import CORRECT_WEIGHTS, PARTLY_WEIGHTS
 from tests.conftest import ARTICLE
 from tests.tutoring_fixtures import tutoring  # noqa: F401  (fixture)
 from tutor.quiz import item_from_passage
@@ -42,6 +43,14 @@ def test_grading_accuracy_on_labelled_answers(measured):
     assert m["contradicting_marked_correct"] == 0, misses
     assert m["by_kind"]["wrong"] >= 0.8 and m["by_kind"]["correct"] >= 0.9 and m["by_kind"]["contradicting"] >= 0.9
     assert m["paraphrase_marked_incorrect"] <= 2, misses
+
+
+def test_shipped_boundaries_are_the_fit_and_hold_out_of_sample(measured):
+    cases, _ = measured
+    partly, correct = fit_boundaries(cases)
+    assert abs(partly - PARTLY_WEIGHTS).max() < 0.1 and abs(correct - CORRECT_WEIGHTS).max() < 0.1
+    # Refit without each question and graded on it: the boundaries are not tuned to single answers.
+    assert cross_validate(cases) >= MIN_ACCURACY
 
 
 def test_no_contradicting_or_wrong_answer_is_ever_marked_correct(measured):

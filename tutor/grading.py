@@ -109,17 +109,21 @@ class Grader:
 
     def grade(self, item: QuizItem, answer: str) -> Grade:
         """Grade one answer to `item`."""
+        return self.grade_with_evidence(item, answer)[0]
+
+    def grade_with_evidence(self, item: QuizItem, answer: str) -> tuple[Grade, Evidence | None]:
+        """Grade one answer, with the evidence a free-text grade rests on (None for choices and no attempt)."""
         answer = (answer or "").strip()
         cite = _main_citation(item)
         if not answer or _GIVE_UP.match(answer):
             return Grade(label="incorrect", score=0.0, citation=cite, missing=item.key_points,
                          feedback=f"No answer yet — here is what the material says: {_quote(cite)}",
-                         reasons=["no attempt"])
+                         reasons=["no attempt"]), None
         if item.kind == "true_false":
-            return self._grade_choice(item, _true_false(answer), cite)
+            return self._grade_choice(item, _true_false(answer), cite), None
         if item.kind == "multiple_choice":
-            return self._grade_choice(item, _option(answer, item.options), cite)
-        return self.grade_text(item, answer)
+            return self._grade_choice(item, _option(answer, item.options), cite), None
+        return self.grade_text_with_evidence(item, answer)
 
     def _grade_choice(self, item: QuizItem, chosen: str | None, cite: Citation) -> Grade:
         if chosen is None:
@@ -136,6 +140,10 @@ class Grader:
 
     def grade_text(self, item: QuizItem, answer: str) -> Grade:
         """Grade a free-text answer against the item's passages and key points."""
+        return self.grade_text_with_evidence(item, answer)[0]
+
+    def grade_text_with_evidence(self, item: QuizItem, answer: str) -> tuple[Grade, Evidence]:
+        """The grade of a free-text answer and the evidence it rests on (for calibration)."""
         cite = _main_citation(item)
         ev = self.evidence(item, answer)
         covered, missing = self._coverage(item.key_points, answer)
@@ -154,7 +162,7 @@ class Grader:
         else:
             feedback = f"Not quite — the material says: {_quote(cite)}"
         return Grade(label=label, score={"correct": 1.0, "partly": 0.5, "incorrect": 0.0}[label], feedback=feedback,
-                     citation=cite, covered=covered, missing=missing, judged=ev.judged, reasons=reasons)
+                     citation=cite, covered=covered, missing=missing, judged=ev.judged, reasons=reasons), ev
 
     def evidence(self, item: QuizItem, answer: str) -> Evidence:
         """How well the answer says each idea of the key, and whether it reverses one."""
@@ -183,9 +191,7 @@ class Grader:
                     break
         reversal = reversal or _denied_change(answer, item.answer) or _valence_reversal(answer, item.answer) \
             or self._antonym(answer, item, passages)
-        v = _unit(self.embed([answer, item.answer]))
-        whole = float(v[0] @ v[1])
-        return Evidence(ideas=key_ideas, scores=scores, whole=whole, judged=judged, reversal=reversal,
+        return Evidence(ideas=key_ideas, scores=scores, judged=judged, reversal=reversal,
                         supported=judged == "supported")
 
     def _said_stems(self, answer: str, key: str, asked: set[str]) -> set[str]:
@@ -322,7 +328,6 @@ class Evidence(BaseModel):
     ideas: list[str]
     scores: list[float] = Field(description="Per idea, 0–1: its best cosine to a clause of the answer (scaled from "
                                             "SAY_FROM to SAY_AT), or the share of its new words the answer says.")
-    whole: float = Field(description="Cosine of the whole answer and the whole key.")
     judged: str = Field(description="The judge's worst label over the answer's sentences.")
     supported: bool
     reversal: str | None = Field(default=None, description="A key idea the answer reverses, if any.")
@@ -335,12 +340,17 @@ class Evidence(BaseModel):
     def best(self) -> float:
         return max(self.scores, default=0.0)
 
+    @property
+    def features(self) -> tuple[float, float, float, float]:
+        """What the linear boundaries weigh: mean idea score, best idea score, judge supports, 1."""
+        return self.coverage, self.best, float(self.supported), 1.0
+
 
 def decide(ev: Evidence) -> GradeLabel:
     """The label from the evidence: a reversal is incorrect; then how well the key's ideas are said decides."""
     if ev.reversal:
         return "incorrect"
-    x = (ev.coverage, ev.best, float(ev.supported), 1.0)
+    x = ev.features
     if float(np.dot(CORRECT_WEIGHTS, x)) >= 0:
         return "correct"
     if float(np.dot(PARTLY_WEIGHTS, x)) >= 0 and ev.best >= PARTLY_FLOOR:
