@@ -118,18 +118,25 @@ def test_a_blind_set_beside_the_dataset_is_graded_and_reported_as_its_own_split(
     assert "fresh split, written blind" in text and "not measured" not in text
 
 
-@pytest.mark.parametrize("answer, wrong", [
+_INTERRUPTED = ("When glutamate signals are interrupted, the brain’s ability to integrate sensory inputs with its internal "
+                "sense of self becomes fragmented.")
+_BDNF = "BDNF encourages the growth of new synapses (connections between neurons) and helps repair neuronal pathways."
+_DETACHMENT = ("This is a sense of detachment, where an individual may feel disconnected from their own thoughts, body, or "
+               "the external environment.")
+
+
+@pytest.mark.parametrize("question, passage, answer, wrong", [
     # Paraphrases whose words the judge reads as opposites of the passage's: the grader checks the reversal is real.
-    ("It helps new connections grow and fixes damaged pathways.", "It stops new connections growing and damages pathways."),
-    ("They can no longer combine their senses with their sense of self.",
+    ("What does BDNF do?", _BDNF, "It helps new connections grow and fixes damaged pathways.",
+     "It stops new connections growing and damages pathways."),
+    ("What happens when glutamate signals are interrupted?", _INTERRUPTED,
+     "They can no longer combine their senses with their sense of self.",
      "They combine their senses with their sense of self better than ever."),
+    ("Explain what dissociation is.", _DETACHMENT,
+     "You no longer feel connected to your thoughts, your body or your surroundings.",
+     "You feel more connected to your thoughts, your body and your surroundings."),
 ])
-def test_reworded_opposites_are_not_reversals(tutoring, answer, wrong):
-    passages = ["When glutamate signals are interrupted, the brain’s ability to integrate sensory inputs with its internal "
-                "sense of self becomes fragmented.",
-                "BDNF encourages the growth of new synapses (connections between neurons) and helps repair neuronal pathways."]
-    cite = locate(tutoring.tutor, passages[1] if "pathways" in answer else passages[0])
-    item = item_from_passage("What does BDNF do?" if "pathways" in answer else "What happens when glutamate signals are "
-                             "interrupted?", [cite])
+def test_reworded_opposites_are_not_reversals(tutoring, question, passage, answer, wrong):
+    item = item_from_passage(question, [locate(tutoring.tutor, passage)])
     assert tutoring.grader.grade(item, answer).label != "incorrect"
     assert tutoring.grader.grade(item, wrong).label == "incorrect"

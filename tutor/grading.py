@@ -214,6 +214,8 @@ class Grader:
     def _aligned(self, reason: str, sentence: str, item: QuizItem, passages: list[str]) -> str | None:
         """The judge's contradiction, when it reverses an idea of the key rather than rewording it."""
         m = _JUDGE_OPPOSITE.match(reason)
+        if m and m.group(2) and self._denial_agrees(sentence, passages):
+            return None  # "no longer feel connected" where the source says "disconnected"
         if m:
             claimed, source = m.group(3).replace(" ", "_"), m.group(4)
             toks = words(sentence)
@@ -234,7 +236,17 @@ class Grader:
                 if claimed in content_stems(clause) and self.judge(clause, passages).label == "contradicted":
                     return f"judge: {reason}"
             return None
+        if reason.startswith("negation: the claim denies") and self._denial_agrees(sentence, passages):
+            return None
         return f"judge: {reason}"  # other reversals (numbers, time spans, causes, roles) are specific already
+
+    def _denial_agrees(self, sentence: str, passages: list[str]) -> bool:
+        """Whether what the sentence denies is itself contradicted by the source, and nothing else in it is."""
+        clauses = [c for c in _CLAUSE.split(sentence) if content_stems(c)]
+        denied = [c for c in clauses if _affirm(c) != c]
+        if not denied or any(self.judge(_affirm(c), passages).label != "contradicted" for c in denied):
+            return False
+        return not any(self.judge(c, passages).label == "contradicted" for c in clauses if c not in denied)
 
     def _also_says(self, sentence: str, source_word: str, item: QuizItem, skip: str) -> bool:
         """Whether the sentence also has a word for the source's word (not one the key itself uses)."""
@@ -293,6 +305,18 @@ def _unit(v: np.ndarray) -> np.ndarray:
 def _negated(toks: Sequence[str], i: int) -> bool:
     """Whether a negator stands within the three words before toks[i] ("can no longer properly combine")."""
     return any(_NEGATOR.fullmatch(w) or w.endswith("n't") for w in toks[max(0, i - 3):i])
+
+
+_DENIAL = [(re.compile(p, re.I), r) for p, r in [
+    (r"\b(can|could|do|does|did|is|are|was|were|has|have|had|will|would|should)(?:n['’]t| not)\b", r"\1"),
+    (r"\bcannot\b", "can"), (r"\bwon['’]t\b", "will"), (r"\b(?:no longer|never|not)\s+", ""), (r"\bno\s+", "")]]
+
+
+def _affirm(sentence: str) -> str:
+    """The sentence with its negations taken out ("no longer fit" → "fit")."""
+    for pattern, repl in _DENIAL:
+        sentence = pattern.sub(repl, sentence)
+    return re.sub(r"\s+", " ", sentence).strip()
 
 
 def _denied_change(answer: str, key: str) -> str | None:
