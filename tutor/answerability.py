@@ -56,9 +56,17 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     (_Q(r"\b((?:street|slang|brand|trade|common|other|popular|chemical) names?|nicknames?|slang (?:terms?|words?)|"
         r"what (?:else )?(?:is|are) (?:it|they|ketamine|\w+) called)\b"),
      _Q(r"\b(called|known as|named|names?|nicknamed|referred to as)\b"), "names"),
+    (_Q(r"\b((?:which|what) (?:clinical )?(?:trials?|studies|study|research|papers?|experiments?)|"
+        r"(?:studies|research|trials?) (?:show|shows|showed|prove|proved|found|find)|who (?:studied|researched))\b"),
+     _Q(r"\b(stud(?:y|ies|ied)|trials?|research\w*|experiments?|evidence|published|journal)\b"), "studies or trials"),
     (_Q(r"\b(price|cost|costs|how much does .* cost|expensive|cheap|insurance)\b"),
      _Q(r"\b(price|cost|dollars?|euros?|pounds?|\$|€|£)"), "prices"),
 ]
+
+
+# "Is it safe for children?": who or what the question is about must be something the material discusses.
+_CIRCUMSTANCE = _Q(r"\b(?:safe|safer|dangerous|risky|harmful|okay|ok|allowed)\b[^.?!]{0,40}?\b(?:for|during|while|in)\s+"
+                   r"(?:a |an |the |my |your |young |old |older |elderly |pregnant )?([a-z]{4,})")
 
 
 class Verdict(BaseModel):
@@ -215,6 +223,10 @@ class Answerability:
         for asks, holds, lacking in ANSWER_TYPES:
             if asks.search(q) and not holds.search(evidence):
                 return Verdict(kind="not_in_material", reason=f"it gives no {lacking}", features=features)
+        circumstance = _CIRCUMSTANCE.search(q)
+        if circumstance and not self.vocabulary.known(self.vocabulary.correct(circumstance.group(1))):
+            return Verdict(kind="not_in_material", reason=f"it says nothing about {circumstance.group(1)}",
+                           features=features)
         foreign = self.foreign_concepts(q, unknown, [s.sentence.text for s in ranked[:3]])
         features["foreign"] = foreign
         if foreign:
