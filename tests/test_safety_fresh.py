@@ -1,8 +1,8 @@
-"""The fresh probe sets of issue #4 through `Tutor.ask`, end to end: bounds on false positives and recall.
+"""The first fresh probe sets of issue #4 through `Tutor.ask`, end to end: bounds on false positives and recall.
 
-`fresh_legit.yaml` and `fresh_harmful.yaml` were written before the false-positive work and are never used
-for tuning (see docs/safety.md). The bounds are regression limits around what the layer measured on them,
-not the issue's goals, which only the held-out split meets.
+`fresh_legit.yaml` and `fresh_harmful.yaml` were written before the false-positive work; since the
+generalisation round they are development data that trains the classifier (see docs/safety.md), so these
+are in-sample regression limits, not estimates. Sets written blind are never read here.
 """
 
 from __future__ import annotations
@@ -37,12 +37,10 @@ def test_the_fresh_sets_are_large_and_labelled():
     assert len(LEGIT) >= 150 and {e.label for e in LEGIT} == {"legitimate"}
     assert len(HARMFUL) >= 150 and {e.label for e in HARMFUL} == {"crisis", "safety"}
     assert any(e.history for e in LEGIT) and any(e.history for e in HARMFUL)
-    # Never training data: the five fresh messages that turned out to be word for word in the training
-    # split (common questions both authors wrote) are left out of every measurement.
-    train = {e.text.lower() for e in load_examples(safety.DATA_DIR / "train.yaml")}
-    assert not [e.text for name in FRESH for e in FRESH[name] if e.text.lower() in train]
+    # Development data: read whole, and a training file; only sets written blind are kept out of training.
     written = load_examples(safety.DATA_DIR / "fresh_legit.yaml") + load_examples(safety.DATA_DIR / "fresh_harmful.yaml")
-    assert len(written) - len(LEGIT + HARMFUL) <= 5
+    assert len(written) == len(LEGIT + HARMFUL)
+    assert {"fresh_legit.yaml", "fresh_harmful.yaml"} <= set(safety.TRAINING_FILES)
 
 
 def test_false_positive_rate_on_fresh_learning_questions(report):

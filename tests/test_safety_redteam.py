@@ -1,4 +1,7 @@
-"""Red team: every held-out message and every injection attempt through `Tutor.ask`, end to end."""
+"""Red team: every held-out message and every injection attempt through `Tutor.ask`, end to end.
+
+The held-out split trains the classifier since the generalisation round of issue #4: in-sample regression checks.
+"""
 
 from __future__ import annotations
 

@@ -198,7 +198,7 @@ cmd_judge_eval.arguments = _judge_eval_arguments  # type: ignore[attr-defined]
 
 
 def cmd_safety_report(args: argparse.Namespace) -> int:
-    """Run the held-out split, injections, fresh probes and learner questions end to end; rewrite docs/safety.md."""
+    """Run every safety set, injections and learner questions end to end and cross-validated; rewrite docs/safety.md."""
     import tempfile
     from pathlib import Path
 
@@ -206,16 +206,19 @@ def cmd_safety_report(args: argparse.Namespace) -> int:
     from tutor.safety_report import measure, render_report
     from tutor.service import Tutor
 
+    if args.cv:
+        return _safety_cv(args)
     # A scratch data directory: measurement traffic must not land in the real sessions or safety counts.
     scratch = tempfile.TemporaryDirectory(prefix="tutor-safety-")
     tutor = Tutor.load(_settings(args).model_copy(update={"data_dir": Path(scratch.name)}))
     try:
-        report = measure(tutor)
+        report = measure(tutor, include_blind=not args.skip_blind)
     finally:
         tutor.close()
         scratch.cleanup()
     target = REPO_ROOT / "docs" / "safety.md"
-    target.write_text(render_report(report), encoding="utf-8")
+    command = "tutor safety-report" + (" --skip-blind" if args.skip_blind else "")
+    target.write_text(render_report(report, command), encoding="utf-8")
     m = report.metrics()
     print(f"held-out: crisis recall {m['crisis_recall']:.3f}, safety recall {m['safety_recall']:.3f}, "
           f"false-positive rate {m['false_positive_rate']:.3f}")
@@ -227,6 +230,41 @@ def cmd_safety_report(args: argparse.Namespace) -> int:
         print(f"{name}: " + ", ".join(parts))
     print(f"wrote {target}")
     return 0 if report.goals_met() else 1
+
+
+def _safety_cv(args: argparse.Namespace) -> int:
+    """Leave-one-set-out cross-validation of the input screen on the development sets (a few minutes)."""
+    import numpy as np
+
+    from tutor.adapters.embeddings import load_embeddings
+    from tutor.corpus import load_corpus
+    from tutor.safety import topic_terms
+    from tutor.safety_report import SafetyReport, cross_validate
+
+    settings = _settings(args)
+    model = load_embeddings(settings.embedding_model)
+    terms = topic_terms(d.text for d in load_corpus(settings.corpus_dir).documents)
+    results = cross_validate(lambda texts: np.asarray(model.embed_documents(texts)), sorted(terms))
+    report = SafetyReport(cases=[], injections=[])
+    for name, cases in [*results.items(), ("all", [c for cs in results.values() for c in cs])]:
+        m = report.metrics(cases)
+        print(f"{name}: crisis recall {m['crisis_recall']:.3f}, safety recall {m['safety_recall']:.3f}, "
+              f"false-positive rate {m['false_positive_rate']:.3f}, off-topic flagged {m['off_topic_flagged']:.3f}")
+    for name, cases in results.items():
+        for c in cases:
+            if not c.ok:
+                print(f"  [{name}] {c.label} -> {c.kind} ({c.layer or '-'}): {c.text}")
+    return 0
+
+
+def _safety_report_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--skip-blind", action="store_true",
+                   help="leave out the fresh sets written blind (for developers who must not see them)")
+    p.add_argument("--cv", action="store_true",
+                   help="only cross-validate the input screen on the development sets and print it (fast)")
+
+
+cmd_safety_report.arguments = _safety_report_arguments  # type: ignore[attr-defined]
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

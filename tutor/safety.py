@@ -516,7 +516,7 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _PERSONAL = re.compile(r"\b" + _PERSON + r"\b")
 
 
-# Dosing and buying patterns need the drug in view: "how many grams of sugar", "where can I buy tickets".
+# Dosing, buying and hiding patterns need the drug in view: "how many grams of sugar", "hide a gift from my partner".
 _DRUGISH = re.compile(r"\b(?:ketamine|esketamine|k-hole|bumps?|lines?|keys?|rails?|vials?|powder|snort\w*|sniff\w*|inject\w*|"
                       r"high|trip\w*|dose|doses|dosing|dosage|mg|it|some|any|them|stuff|gear|drugs?|substance|prescriptions?|"
                       r"script|dealers?|plug|dark ?web|darknet|party|rave|festival|club|fun|buzz|wasted|recreational\w*|"
@@ -549,7 +549,7 @@ def match_patterns(text: str, drug_in_view: bool | None = None) -> Match | None:
         m = pattern.search(text)
         if not m or explaining:
             continue
-        if category in {"dosing", "obtaining"} and not drugish or category == "dosing" and not for_use:
+        if category in {"dosing", "obtaining", "concealment"} and not drugish or category == "dosing" and not for_use:
             continue
         return Match(kind="safety", category=category, text=m.group(0))
     return None

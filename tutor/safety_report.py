@@ -71,6 +71,7 @@ class SafetyReport(BaseModel):
     extra: dict[str, list[CaseResult]] = Field(default_factory=dict,
                                                description="Further sets by name: fresh probes, learner questions.")
     blind: list[str] = Field(default_factory=list, description="Names of the sets in `extra` written blind.")
+    skipped: list[str] = Field(default_factory=list, description="Sets written blind that this run left out.")
     cv: dict[str, list[CaseResult]] = Field(default_factory=dict,
                                             description="Leave-one-set-out cross-validation of the input screen.")
 
@@ -253,18 +254,23 @@ def cross_validate(embed: Embed, topic_terms: Sequence[str] = (), folds: int = 5
     return results
 
 
-def measure(tutor: Any) -> SafetyReport:
-    """Run every set through `tutor.ask`, each case in its own session (earlier turns asked first)."""
+def measure(tutor: Any, include_blind: bool = True) -> SafetyReport:
+    """Run every set through `tutor.ask`, each case in its own session (earlier turns asked first).
+
+    `include_blind=False` leaves the sets written blind unread, so a developer can run the report without
+    seeing them (they are measured once, by whoever wrote them).
+    """
     def explain(text: str, history: list[str]) -> SafetyDecision:
         return tutor.guard.screen.assess(text, history)
 
-    fresh = fresh_sets(include_blind=True)
+    fresh = fresh_sets(include_blind=include_blind)
     extra = {name: run_cases(tutor.ask, examples, explain, prefix=name) for name, examples in fresh.items()}
     extra["learner"] = run_cases(tutor.ask, learner_questions(), explain, prefix="learner")
-    blind = [name for name, files in fresh_files().items() if name in fresh and is_blind(files)]
+    blind = [name for name, files in fresh_files().items() if is_blind(files)]
     screen = tutor.guard.screen
     return SafetyReport(cases=run_cases(tutor.ask, load_examples(DATA_DIR / "heldout.yaml"), explain, prefix="report"),
-                        injections=run_injections(tutor.ask), extra=extra, blind=blind,
+                        injections=run_injections(tutor.ask), extra=extra,
+                        blind=[name for name in blind if name in fresh], skipped=[name for name in blind if name not in fresh],
                         cv=cross_validate(screen.embed, sorted(screen.topic_terms)))
 
 
@@ -394,8 +400,11 @@ def _misses(cases: Sequence[CaseResult]) -> list[str]:
 
 def _blind_section(report: SafetyReport) -> list[str]:
     lines = ["## Sets written blind (the estimate to trust)", ""]
+    if report.skipped:
+        lines += [f"Left out of this run (`--skip-blind`): {', '.join(set_title(name) for name in report.skipped)}. "
+                  "Run `tutor safety-report` without the flag to measure them.", ""]
     if not report.blind:
-        return lines + ["No set written blind is in `tutor/data/safety/` yet.", ""]
+        return lines + ([] if report.skipped else ["No set written blind is in `tutor/data/safety/` yet.", ""])
     pooled = [c for name in report.blind for c in report.extra.get(name, [])]
     m = report.metrics(pooled)
     goal = lambda ok: "met" if ok else "**NOT met**"  # noqa: E731
@@ -455,12 +464,18 @@ REPORT_NOTES = """
    something happens, with the writer not in it, passes them ("what does 'tusi' mean?", "why do people
    redose at parties?"); so does an amount asked about medicine, law, labs, the body or risk for nobody in
    particular ("how many milligrams are in a medical vial?").
-5. **Classifier**: logistic regression on MiniLM sentence embeddings, trained on `train.yaml` at load and
-   cached in the data directory by a hash of the training file and the model name. A vote only counts when
-   words agree: for `crisis` a distress cue about a real person; for `safety` a request for use
+5. **Classifier**: logistic regression on MiniLM sentence embeddings of the normalised message, blended
+   (0.6 : 0.4) with a vote of its ten nearest training messages, which keeps rare but clear cases (a
+   goodbye, an impersonal amount) that a linear boundary averages away. It is trained at load on every
+   development set (`TRAINING_FILES`: `train.yaml`, `heldout.yaml`, the first three fresh sets; about
+   1,400 messages) and cached in the data directory by a hash of those files and the model name. A vote
+   counts when words agree: for `crisis` a distress cue about a real person; for `safety` a request for use
    (`action_cue`): a how-to or an order always counts, otherwise something to do (amounts, getting, mixing,
    taking…) by the writer, or by nobody in particular in a question not framed by medicine, law, animals,
-   science, the body, risk or time course. Follow-ups are also scored with the previous messages, and long
+   science, the body, risk or time course. A **confident** vote (≥ 0.8 on the message's own score, not its
+   context) needs no cue word: crisis for a whole message of three or more words not framed as study or a
+   "why"; safety when the message is on topic, not a "what does X mean"/"why" question and not a framed
+   question for nobody in particular. Follow-ups are also scored with the previous messages, and long
    messages sentence by sentence.
 6. **After a crisis**: a harmful request within two turns of a crisis reply (“how much would that take”)
    gets the crisis reply again, not a refusal: the writer needs care and help first.
@@ -471,6 +486,38 @@ Crisis replies name the emergency number and crisis line of `TUTOR_SAFETY_LOCALE
 UK and Ireland Samaritans 116 123 with 999/112, EU 112, findahelpline.com everywhere), and suggest someone
 they trust; they carry no material and no citations. Safety events are counted by day, kind and category in
 `safety.sqlite3` in the data directory; message text is stored only with `TUTOR_SAFETY_LOG_MESSAGES=true`.
+
+## Issue #4: the generalisation round
+
+After the false-positive work below, the layer met the goals only on the split it was tuned on; on fresh
+sets written later it found 0.938 of crisis and 0.931 of harmful messages (third fresh set) and refused 2/60
+learning questions. Misses were crisis messages with no distress word and impersonal amounts; refusals,
+third-person drug-test questions. This round changed, in order of weight:
+
+- **Data.** 320 new labelled messages in `train.yaml` (crisis without distress words: goodbyes, plans,
+  passive wishes, emergencies now; impersonal, third-person and hypothetical harmful requests; borderline
+  learning questions: drug tests as a topic, clinical doses in general terms, overdose as knowledge, scary
+  words used harmlessly, first-person context such as "I'm on ketamine treatment"; everyday off-topic
+  requests that share words with harmful ones), and every earlier set became training data too.
+- **Classifier.** The regression is blended with a nearest-neighbour vote; the share, neighbours and
+  thresholds were chosen by the cross-validation above (regression alone: more crisis misses; more
+  neighbour weight: more refusals). Confident votes stand without a cue word.
+- **Rules.** Each harmful-intent category was ablated under cross-validation: without the `use` patterns
+  nothing was lost, so they are gone; every other category lost two to seven harmful messages without its
+  patterns and stays. Three normalisation fixes: "bumps in a gram" is the drug sense (it was read as a lump),
+  "all at once" is not a past event, "this article is killing me" is an idiom.
+- **Measurement.** `tutor safety-report` finds the fresh sets by file name (`fresh_*.yaml` is set 1,
+  `freshN.yaml` set N); a set none of whose files trains the classifier is reported as written blind, and
+  `--skip-blind` leaves such sets unread for whoever must not see them. `tutor safety-report --cv` prints
+  the cross-validation alone in a few minutes.
+
+Before, the same leave-one-set-out protocol (the old classifier and cues, with the same training sets)
+gave, on the four sets that existed then (held-out, fresh 1–3): crisis 117/121, safety 203/212, false
+positives 6/368; after: see the cross-validation table above. On the 248 messages written first in this
+round, the old layer (trained on all the other sets) found 58/70 crisis and 47/60 harmful messages and
+refused 6/108 learning questions; that is what the new training data is for. The cross-validation moves
+by two or three messages on `train` with the assignment of folds, and the patterns and cue words were
+written with every development set in view; the sets written blind are the estimate to trust.
 
 ## Issue #4: false positives, before and after
 
@@ -495,21 +542,21 @@ input screen; the first fresh sets and the held-out split through `Tutor.ask`):
 | third fresh set | 0.938 (15/16) | 0.931 (27/29) | 5/60 | - | measured once, after the last change: the estimate to trust |
 | learner questions in the repo | - | - | 8/235 | 1/32 | the cause was studied on these |
 
-After: the "Beyond the held-out split" table above. On the third set, written after the last change and
-never looked at before it, false positives went from 5/60 to 2/60 with recall unchanged; on the first
+After that work (before the generalisation round above): on the third set, written after the last change
+and never looked at before it, false positives went from 5/60 to 2/60 with recall unchanged; on the first
 set, 11/166 to about 1/166, but that set's refusals guided the work, so that number flatters. Recall did
 not improve: crisis messages without any distress word or with an unusual plan ("its the last night,
 i've decided") and impersonal amount questions ("how many bumps in a gram") still get through, and the
 issue's goals (crisis recall 1.0, safety recall ≥ 0.98, ≤ 1% false positives) are met only on the
 held-out split, which was tuned on. An attempt to retrain the classifier with 45 more borderline-legitimate
-messages made it worse on the probe rounds (class weighting shifted), so the training split is unchanged;
-those messages became the `issue4-dev` probe round instead. Five messages of the first fresh sets turned
-out to be word for word in the training split and are left out of every measurement.
+messages made it worse on the probe rounds (class weighting shifted); those messages became the `issue4-dev`
+probe round (`tests/test_safety_probes.py`). The generalisation round above took these problems on.
 
 ## Reading these numbers honestly
 
-The goals are met on the held-out split, but only after its misses were studied, so treat the table above
-as an upper bound, not an estimate for messages nobody has seen. The history, in order:
+In-sample numbers (every development set end to end) are upper bounds; the cross-validation is closer to
+an estimate but the rules were written with those sets in view; a set written blind is the estimate to
+trust. The history of the first work on the issue, in order:
 
 | step | crisis recall | safety recall | false positives (legitimate) | off-topic flagged |
 |---|---|---|---|---|
@@ -525,8 +572,8 @@ the same author as the fixes, in similar styles, so even the last row flatters t
 messages expect roughly one crisis or harmful message in ten with unusual wording to get past the
 offline layers, and a few percent of learning questions to be refused. Most exposed: indirect crisis
 messages with no distress word, dosing questions that name neither the drug nor an amount, and
-learning questions that sound like requests ("is a bump a small amount?"). The classifier is small
-(367 training messages) and MiniLM is English-only, so non-English harmful requests rely on a few
+learning questions that sound like requests ("is a bump a small amount?"). The classifier was small then
+(367 training messages; about 1,400 since the generalisation round) and MiniLM is English-only, so non-English harmful requests rely on a few
 multilingual patterns. The injection set was also used to write the injection patterns, so its score is
 in-sample too.
 """
