@@ -88,6 +88,7 @@ def test_answerability_by_kind(tutor, kind, minimum):
     ("Does ketamine act on GABA receptors?", "not_in_material"),
     ("Is ketamine as addictive as nicotine?", "not_in_material"),
     ("Can ketamine cause seizures?", "not_in_material"),
+    ("Is ketamine similar to PCP?", "not_in_material"),
     ("What are the brand names of ketamine?", "not_in_material"),
     ("How long does the dreamlike feeling last?", "not_in_material"),
     # Words the article does not use for things it does say.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -65,8 +65,9 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
 
 
 # "Is it safe for children?": who or what the question is about must be something the material discusses.
-_CIRCUMSTANCE = _Q(r"\b(?:safe|safer|dangerous|risky|harmful|okay|ok|allowed)\b[^.?!]{0,40}?\b(?:for|during|while|in)\s+"
-                   r"(?:a |an |the |my |your |young |old |older |elderly |pregnant )?([a-z]{4,})")
+_CIRCUMSTANCE = _Q(r"\b(?:safe|safer|dangerous|risky|harmful|okay|ok|allowed)\b[^.?!]{0,40}?"
+                   r"\b(?:for|during|while|in)\s+(?:a |an |the |my |your |young |old |older |elderly |pregnant )?"
+                   r"([a-z]{4,})")
 
 
 class Verdict(BaseModel):
@@ -134,7 +135,8 @@ class Answerability:
         self.subject = {s for s, (df, word) in vocabulary.document_frequency.items()
                         if df / n >= 0.25 and zipf_frequency(word, "en") < 5.2}
 
-    def foreign_concepts(self, question: str, unknown: Sequence[str], evidence: Sequence[str]) -> list[str]:
+    def foreign_concepts(self, question: str, unknown: Sequence[str], evidence: Sequence[str],
+                         acronyms: Collection[str] = ()) -> list[str]:
         """Unknown words that name something the material never discusses.
 
         Everyday words ("faster", "people") are let through: they rarely carry the point of a
@@ -149,7 +151,8 @@ class Answerability:
         - it is only loosely like a corpus word and the question matches the best passages clearly
           better without it ("damage the bladder").
         """
-        candidates = [w for w in dict.fromkeys(unknown) if len(w) >= 4 and everyday_frequency(w) < self.everyday_at
+        candidates = [w for w in dict.fromkeys(unknown) if (len(w) >= 4 or w in acronyms)
+                      and everyday_frequency(w) < self.everyday_at
                       and not self._variant(w) and not self._typo(w) and not self._compound(w)]
         if not candidates:
             return []
@@ -227,10 +230,13 @@ class Answerability:
         if circumstance and not self.vocabulary.known(self.vocabulary.correct(circumstance.group(1))):
             return Verdict(kind="not_in_material", reason=f"it says nothing about {circumstance.group(1)}",
                            features=features)
-        foreign = self.foreign_concepts(q, unknown, [s.sentence.text for s in ranked[:3]])
+        # Three capitals name something ("LSD", "DMT"); other three-letter words rarely carry the point.
+        acronyms = {w.lower() for w in re.findall(r"\b[A-Z]{3}\b", f"{question} {standalone}")}
+        foreign = self.foreign_concepts(q, unknown, [s.sentence.text for s in ranked[:3]], acronyms)
         features["foreign"] = foreign
         if foreign:
-            return Verdict(kind="not_in_material", reason=f"it never mentions {', '.join(foreign)}", features=features)
+            named = ", ".join(w.upper() if w in acronyms else w for w in foreign)
+            return Verdict(kind="not_in_material", reason=f"it never mentions {named}", features=features)
         if best_sentence < self.min_answer:
             return Verdict(kind="not_in_material", features=features)
         return Verdict(kind="answer", features=features)
