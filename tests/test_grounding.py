@@ -208,6 +208,17 @@ def test_an_antonym_in_an_unrelated_passage_is_no_contradiction(rules):
     assert rules.judge("Ketamine activates NMDA receptors.", many).label == "contradicted"
 
 
+def test_each_clause_of_a_claim_is_aligned_with_its_own_sentence(rules):
+    # Against many passages, the second clause's sentence is not among those closest to the whole claim.
+    many = [VET, INTRO, RECENT, USES, ANTAGONIST, BLOCKS, NMDA, ROADBLOCK, UNDERLIES, INHIBITORY, SURGE, BDNF,
+            ABUNDANT]
+    wrong = rules.judge("Ketamine is used in veterinary medicine; inhibitory neurons normally amplify brain activity.",
+                        many)
+    assert wrong.label == "contradicted", wrong.reasons
+    right = rules.judge("Vets use ketamine; it blocks the NMDA receptor temporarily.", many)
+    assert right.label == "supported", right.reasons
+
+
 def test_verbatim_quote_is_fully_supported(rules):
     verdict = rules.judge(f"{VET} [2]", [VET])
     assert verdict == Verdict(label="supported", score=1.0, evidence=VET, reasons=["quoted verbatim"])

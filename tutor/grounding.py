@@ -731,6 +731,7 @@ class Features:
     gaps: dict[str, float]
     best: int
     support: dict[int, float] = field(default_factory=dict)
+    order: list[int] = field(default_factory=list)  # sentences to check for contradictions, closest first
 
 
 class Judge:
@@ -818,7 +819,7 @@ class Judge:
 
     def signals(self, parsed: Analysed, ev: _Evidence, f: Features, verdict: Verdict) -> dict[str, float]:
         """Named scalar signals of the rules for one claim (every detector run, not only the first)."""
-        order = sorted(range(len(ev.sentences)), key=lambda i: (i != f.best, i))
+        order = f.order or sorted(range(len(ev.sentences)), key=lambda i: (i != f.best, i))
         top = [ev.analysed[i] for i in order[:3]]
         best = ev.analysed[f.best]
         out: dict[str, float] = {
@@ -935,6 +936,7 @@ class Judge:
         sims = self.vectors(ev.sentences) @ claim_vec
         best = int(np.argmax(sims))
         similarity = max(float(sims.max()), float(self.vectors(whole)[0] @ claim_vec) if whole else -1.0)
+        order = self._alignment(claim, ev.sentences, sims, best)
         if pending and ev_words:
             word_sims = self.vectors(pending_words) @ self.vectors(ev_words).T
             ev_matrix = self.vectors([*ev.sentences, *whole])
@@ -957,14 +959,27 @@ class Judge:
         total = sum(_weight(t.text) for t in claim_tokens) or 1.0
         gaps = {t.text.replace("_", " "): _weight(t.text) * (1 - support.get(t.index, 0.0)) for t in claim_tokens}
         coverage = 1.0 - sum(gaps.values()) / total if claim_tokens else 1.0
-        return Features(similarity=similarity, coverage=coverage, gaps=gaps, best=best, support=support)
+        return Features(similarity=similarity, coverage=coverage, gaps=gaps, best=best, support=support,
+                        order=order)
+
+    def _alignment(self, claim: str, sentences: Sequence[str], sims: np.ndarray, best: int) -> list[int]:
+        """Source sentences closest to the claim, and right after the best one, the closest to each clause
+        of a multi-clause claim ("A; B", "A, but B"), so a clause that contradicts a sentence other than the
+        claim's best match is still compared with it when many passages are given."""
+        ranked = [int(i) for i in np.argsort(-sims, kind="stable")]
+        clauses = [c.strip() for c in _CLAUSES.split(claim) if len(c.split()) >= 3]
+        if len(clauses) < 2 or len(sims) < 2:
+            return ranked
+        clause_sims = self.vectors(clauses) @ self.vectors(sentences).T
+        per_clause = [int(np.argmax(row)) for row in clause_sims]
+        return list(dict.fromkeys([best, *per_clause, *ranked]))
 
     # -- decision ------------------------------------------------------------------------------
 
     def _decide(self, parsed: Analysed, ev: _Evidence, f: Features) -> Verdict:
         evidence_text = ev.sentences[f.best]
         about = f.similarity >= self.about_at or f.coverage >= 0.6
-        order = sorted(range(len(ev.sentences)), key=lambda i: (i != f.best, i))
+        order = f.order or sorted(range(len(ev.sentences)), key=lambda i: (i != f.best, i))
         contradiction = self._contradiction(parsed, ev, order) if about else None
         if not contradiction and f.coverage >= 0.75 and f.similarity >= 0.6:
             contradiction = self._bare_negation(parsed, ev, order) or self._substitution(parsed, ev, f)
@@ -1138,8 +1153,7 @@ class Judge:
             end = next((k for k in range(i + 2, len(toks)) if toks[k].text in (",", ";", ":", ".")), len(toks))
             start = max((k + 1 for k in range(i) if toks[k].text in (",", ";", ":")), default=0)
             kept, denied = toks[start:i], toks[i + 2 : end]
-            near = [a for a in top[:2]]
-            said = {t.canon for a in near for t in a.content} | {t.stem for a in near for t in a.content}
+            said = {t.canon for a in top[:2] for t in a.content} | {t.stem for a in top[:2] for t in a.content}
             everywhere = {t.canon for a in ev.analysed for t in a.content} | \
                 {t.stem for a in ev.analysed for t in a.content}
             named = [t for t in denied if t.content and t.text not in _LIGHT and (t.canon in said or t.stem in said)
@@ -1499,6 +1513,7 @@ def _contrast_sides(a: Analysed, drop: Collection[str]) -> list[set[str]]:
 
 
 _MIN_OVERLAP = 1.0
+_CLAUSES = re.compile(r";|:\s|,\s+(?:but|while|whereas|and)\s+")
 _BE = frozenset("is are was were be been being".split())
 
 
