@@ -324,3 +324,28 @@ def test_synthesized_near_misses_are_deterministic_and_labelled():
         assert claim not in sentences, kind  # every claim is a changed sentence
         if kind == "negation":
             assert any(w in claim.split() for w in ("not", "never", "cannot", "fails")), claim
+
+
+def test_learned_head_experiment_scores_and_separates():
+    import numpy as np
+
+    from tutor.judge_model import experiment, fit, predict, scores
+
+    assert scores(["supported", "unsupported", "contradicted", "contradicted"],
+                  ["supported", "contradicted", "contradicted", "supported"]) == (0.5, 0.5)
+    # One informative signal per class (plus noise and 768 "MiniLM" numbers): a head must learn it.
+    rng = np.random.RandomState(0)
+    rows = []
+    for i in range(60):
+        gold = ("supported", "unsupported", "contradicted")[i % 3]
+        x = rng.normal(0, 0.1, 2 + 768)
+        x[0] = 1.0 if gold == "contradicted" else 0.0
+        x[1] = 1.0 if gold == "unsupported" else 0.0
+        rows.append((gold, "supported", x, "labelled" if i < 45 else "synthetic"))
+    model = fit(rows[:45], slice(0, 2))
+    assert predict(model, rows[45:], slice(0, 2), "head") == [r[0] for r in rows[45:]]
+    assert predict(model, rows[45:], slice(0, 2), "upgrade") == [
+        "contradicted" if r[0] == "contradicted" else "supported" for r in rows[45:]]
+    lines = experiment(rows[:45], rows[45:], n_signals=2, folds=3)
+    assert lines[0].startswith("rules:") and "(0.333, 0.0)" in lines[0]
+    assert any(line.startswith("3-fold CV, signals, head: (1.0, 1.0)") for line in lines), lines
