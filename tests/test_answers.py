@@ -95,6 +95,7 @@ def test_answerability_by_kind(tutor, kind, minimum):
     ("Is ketamine a painkiller?", "answer"),
     ("Do nerve cells die from too much glutamate?", "answer"),
     ("Does ketamine change how people perceive time?", "answer"),
+    ("Is ketamine harmful to memory?", "answer"),  # a judgement asked about something the material covers
 ])
 def test_concepts_the_material_never_names_are_declined(tutor, question, kind):
     reply = ask_case(tutor, [], question)

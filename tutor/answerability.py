@@ -56,6 +56,9 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     (_Q(r"\b((?:street|slang|brand|trade|common|other|popular|chemical) names?|nicknames?|slang (?:terms?|words?)|"
         r"what (?:else )?(?:is|are) (?:it|they|ketamine|\w+) called)\b"),
      _Q(r"\b(called|known as|named|names?|nicknamed|referred to as)\b"), "names"),
+    (_Q(r"\b(together with|mix(?:ed|ing)? (?:\w+ )?(?:with|and)|combin(?:e|ed|ing|ation)|interact(?:s|ion|ions)?|"
+        r"at the same time as|alongside)\b"),
+     _Q(r"\b(together with|mix(?:ed|ing)?|combin\w+|interact\w*|at the same time|alongside)\b"), "combinations"),
     (_Q(r"\b((?:which|what) (?:clinical )?(?:trials?|studies|study|research|papers?|experiments?)|"
         r"(?:studies|research|trials?) (?:show|shows|showed|prove|proved|found|find)|who (?:studied|researched))\b"),
      _Q(r"\b(stud(?:y|ies|ied)|trials?|research\w*|experiments?|evidence|published|journal)\b"), "studies or trials"),
@@ -68,6 +71,12 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
 _CIRCUMSTANCE = _Q(r"\b(?:safe|safer|dangerous|risky|harmful|okay|ok|allowed)\b[^.?!]{0,40}?"
                    r"\b(?:for|during|while|in)\s+(?:a |an |the |my |your |young |old |older |elderly |pregnant )?"
                    r"([a-z]{4,})")
+
+
+# Words that ask for a judgement rather than name a concept: "Is it harmful to memory?" is answered by
+# what the material says about memory.
+_JUDGEMENTS = frozenset("""harm harmful harmless dangerous danger risky risk risks unsafe safe safer bad worse
+    good better beneficial helpful healthy unhealthy""".split())
 
 
 class Verdict(BaseModel):
@@ -152,7 +161,7 @@ class Answerability:
           better without it ("damage the bladder").
         """
         candidates = [w for w in dict.fromkeys(unknown) if (len(w) >= 4 or w in acronyms)
-                      and everyday_frequency(w) < self.everyday_at
+                      and w not in _JUDGEMENTS and everyday_frequency(w) < self.everyday_at
                       and not self._variant(w) and not self._typo(w) and not self._compound(w)]
         if not candidates:
             return []
@@ -227,9 +236,9 @@ class Answerability:
             if asks.search(q) and not holds.search(evidence):
                 return Verdict(kind="not_in_material", reason=f"it gives no {lacking}", features=features)
         circumstance = _CIRCUMSTANCE.search(q)
-        if circumstance and not self.vocabulary.known(self.vocabulary.correct(circumstance.group(1))):
-            return Verdict(kind="not_in_material", reason=f"it says nothing about {circumstance.group(1)}",
-                           features=features)
+        who = circumstance.group(1) if circumstance else ""
+        if who and not self.vocabulary.known(self.vocabulary.correct(who)) and not self._variant(who):
+            return Verdict(kind="not_in_material", reason=f"it says nothing about {who}", features=features)
         # Three capitals name something ("LSD", "DMT"); other three-letter words rarely carry the point.
         acronyms = {w.lower() for w in re.findall(r"\b[A-Z]{3}\b", f"{question} {standalone}")}
         foreign = self.foreign_concepts(q, unknown, [s.sentence.text for s in ranked[:3]], acronyms)
