@@ -988,7 +988,7 @@ def action_cue(text: str, context: str = "") -> bool:
 
 # Probability thresholds for the classifier, chosen by leave-one-set-out cross-validation on the development sets.
 OFF_TOPIC_GATE = 0.3
-CRISIS_THRESHOLD = 0.35  # with a distress cue in the words
+CRISIS_THRESHOLD = 0.3  # with a distress cue in the words
 SAFETY_THRESHOLD = 0.4  # with a request for use in the words
 # Above these the classifier's vote stands without the corroborating words: crisis messages with no
 # distress word ("it's the last night, i've decided") and impersonal amounts ("how many bumps in a gram").
