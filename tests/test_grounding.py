@@ -131,6 +131,19 @@ NEAR_MISSES = [
      "'rather than' what the source says"),
     ("Ketamine acts on NMDA receptors rather than on the serotonin system.", [ANTAGONIST], "unsupported",
      "'rather than' something the source does not name: no contradiction"),
+    # Round 4: denied entities, whole-statement denials, examples, lexicon gaps.
+    ("The most abundant neurotransmitter is dopamine, not glutamate.", [ABUNDANT], "contradicted",
+     "'X, not Y' where the source says Y"),
+    ("It is false that ketamine blocks the receptor.", [BLOCKS], "contradicted", "whole-statement denial"),
+    ("It is not true that ketamine activates the receptor.", [BLOCKS], "supported",
+     "denying a contradicted statement agrees"),
+    ("BDNF is incapable of encouraging the growth of new synapses.", [BDNF], "contradicted", "'incapable of'"),
+    ("This effect is also prominent in the amygdala.", [PREFRONTAL], "unsupported",
+     "another region where the source gives one as an example"),
+    ("Ketamine temporarily blocks the receptor, improving the normal flow of signals between neurons.", [BLOCKS],
+     "contradicted", "improving against disrupting"),
+    ("Ketamine might one day be used to treat certain conditions.", [RECENT], "supported",
+     "'one day' is no time span"),
 ]
 
 

@@ -69,7 +69,7 @@ neurotrophic factors|
 """.replace("\n", "").strip("|").split("|")
 
 NEGATORS = frozenset("not no never n't cannot without neither nor none nobody nothing lack lacks lacking "
-                     "fail fails failed unable no_longer hardly no_one far_from by_no_means".split())
+                     "fail fails failed unable incapable no_longer hardly no_one far_from by_no_means".split())
 # "X prevents Y from V-ing" means Y does not V.
 BLOCKERS = frozenset("prevent prevents prevented preventing stop stops stopped stopping keep keeps kept keeping "
                      "block blocks blocked blocking bar bars barred stopping hinder hinders hindered keep_from "
@@ -133,7 +133,8 @@ ANTONYMS: list[tuple[str, str, str]] = [
      "degrade degrades degraded deficit deficits problem problems difficulty difficulties trouble troubles "
      "distort distorts distorted distortion warp warps warped blur blurs blurred cloud clouds clouded "
      "fragment fragments fragmented fragmentation "
-     "compromise compromised damage damaged decline declines hurt hurts harm harms loss"),
+     "compromise compromised damage damaged decline declines hurt hurts harm harms loss "
+     "disrupt disrupts disrupted disrupting interfere interferes impact impacts impacted"),
     ("integration", "integrate integrates integrated integrating integration unify unified unite united "
                     "combine combines combined coherent cohesive whole connect connects connected "
                     "connection attached attach engaged engage grounded present aware in_touch",
@@ -143,7 +144,7 @@ ANTONYMS: list[tuple[str, str, str]] = [
     ("change", "change changes changed changing alter alters altered altering alteration distort distorts "
                "distorted distortion warp warps warped shift shifts shifted skew skewed transform "
                "transforms disrupt disrupts disrupted disrupting disruption disturb disturbs disturbed "
-               "disturbing disturbance",
+               "disturbing disturbance fragment fragments fragmented fragmentation",
      "unchanged unaltered undistorted intact unaffected as_usual preserve preserves preserved maintain maintains "
      "maintained maintaining same unchanging stable accurate accurately precise precisely"),
     ("sameness", "same identical similar similarly alike equal equivalent much_the_same the_same comparable "
@@ -198,7 +199,7 @@ ANTONYMS: list[tuple[str, str, str]] = [
                "suffers suffered",
                "spare spares spared "
                "unaffected untouched"),
-    ("relation", "related involved linked associated tied play_a_role plays_a_role played_a_role play_a_part "
+    ("relation", "related involved linked associated tied consequence consequences play_a_role plays_a_role played_a_role play_a_part "
                  "plays_a_part played_a_part rely relies relying relied depend depends depending underlie "
                  "underlies underlying",
      "unrelated uninvolved unconnected independent plays_no_role plays_no_part play_no_role play_no_part "
@@ -352,6 +353,10 @@ META_WORDS = frozenset("material article text source sources passage passages se
                        "mentioned explains explain explained discuss discusses describes described note "
                        "notes summary summarise summarize short sure know ask asked help learn".split())
 
+# A denial of a whole statement: "It is not true that S", "It is false that S".
+_DENIED = r"(?:not\s+true|untrue|false|incorrect|wrong|a\s+myth|a\s+misconception|not\s+the\s+case)"
+_SENTENCE_DENIAL = re.compile(rf"^(?:it\s+(?:is|was)\s+{_DENIED}|it['’]s\s+{_DENIED}|it\s+(?:is|was)n['’]t\s+"
+                              r"(?:true|the\s+case))\s+that\s+(.+)$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
 _CLAUSE_BREAK = frozenset(",;:()\"") | {"but", "while", "whereas", "although", "though", "which", "who", "and"}
 
@@ -376,8 +381,13 @@ def _related_form(word: str, listed: str) -> bool:
     root = _token_stem(listed)
     if _token_stem(word) != root:
         return False
+    if listed.startswith(word) and listed[len(word):] not in _INFLECTIONS:
+        return False  # "hand" is no form of "handful": a derivational suffix changes the meaning
     n = min(len(root) + 1, len(listed), len(word))
     return word[:n] == listed[:n]
+
+
+_INFLECTIONS = frozenset("s es d ed ing er est ly y e ies".split())
 
 
 class _Lexicon:
@@ -585,9 +595,15 @@ def analyse(text: str) -> Analysed:
             t.poles = []  # "lasts about 30 minutes" gives a length, not "lasting"
         if t.text in _ORDINALS and (nxt.text in ("most", "largest", "biggest") or nxt.text.endswith("est")):
             t.stem, t.poles, t.content = t.text, [("rank", -1)], True  # "second most abundant"
+    for i, t in enumerate(tokens[2:], start=2):
+        if t.text == "day" and tokens[i - 1].text in ("one", "some") and tokens[i - 2].text in _MODALS:
+            t.stem, t.content = "someday", False  # "might one day replace": some time, not a span
     _time_speed(tokens)
     _resolve_negation(tokens)
     return Analysed(text=text, tokens=tokens)
+
+
+_MODALS = frozenset("may might could can will would should".split())
 
 
 _ASPECT = frozenset("start starts started starting begin begins began beginning continue continues "
@@ -792,6 +808,17 @@ class Judge:
         sentences = [s for p in passages for s in split_sentences(MARKER.sub(" ", p))]
         if not claim_text or not sentences:
             return Verdict(label="unsupported", score=0.0, reasons=["nothing to compare"]), None
+        denial = _SENTENCE_DENIAL.match(claim_text)
+        if denial:
+            # "It is not true that S" says the opposite of S: S supported means the claim is contradicted.
+            inner = self.inspect(denial.group(1), passages, signals=False)[0]
+            if inner.label == "unsupported":
+                return inner, None
+            if inner.label == "supported":
+                return Verdict(label="contradicted", score=0.0, evidence=inner.evidence,
+                               reasons=["negation: the claim denies what the source states"]), None
+            return Verdict(label="supported", score=0.6, evidence=inner.evidence,
+                           reasons=["denies a statement the source contradicts"]), None
         folded = normalize(claim_text).rstrip(" .!?")
         for s in sentences:
             if folded and folded in normalize(s):
@@ -1029,7 +1056,8 @@ class Judge:
             same = _ALL_WORDS if w in _ALL_WORDS else {w}
             if w in UNIVERSALS and w != "never" and not hedged and not any(f" {x} " in ev_text for x in same):
                 return f"overclaims ({w})"
-            if w in EXCLUSIVES and f" {w} " not in ev_text and not (i > 0 and claim_words[i - 1] in NEGATORS):
+            if w in EXCLUSIVES and f" {w} " not in ev_text and not (i > 0 and claim_words[i - 1] in NEGATORS) \
+                    and not _just_as(claim_words, i):
                 return f"overclaims ({w})"
             if w in CERTAINTY and f" {w} " not in ev_text and HEDGES & set(ev_text.split()):
                 return f"turns a hedge into certainty ({w})"
@@ -1095,13 +1123,18 @@ class Judge:
         if {"also", "too", "besides", "additionally", "addition", "well"} & {t.text for t in parsed.tokens}:
             return None  # "X also does it": an addition, not a swap
         ev_ents_all = {e for a in ev.analysed for e in _entities_in(a)}
-        claim_set = set(claim_ents)
+        # "a receptor for serotonin, not for glutamate": the entity the claim denies is not one it names.
+        denied = _denied_entities(parsed)
+        claim_set = set(claim_ents) - denied
         for ent in claim_ents:
-            if ent in ev_ents_all:
+            if ent in ev_ents_all or ent in denied:
                 continue
             kind = _kind_in(parsed, ent)
+            example_ok = ent not in self.topic  # the article's subject is no further example of a class
             for a in top[:2]:
-                rivals = [e for e in _entities_in(a) if _kind_in(a, e) == kind and e not in claim_set]
+                # "regions like the prefrontal cortex" gives an example: another region is an addition.
+                rivals = [e for e in _entities_in(a) if _kind_in(a, e) == kind and e not in claim_set
+                          and (e in denied or not example_ok or not _example_in(a, e))]
                 if rivals and _overlap_without(parsed, a, {ent, *rivals}) >= 0.5:
                     return f"swapped entity: claim names {ent}, source names {rivals[0]}"
         return None
@@ -1121,7 +1154,8 @@ class Judge:
     def _exclusive(self, parsed: Analysed, ev: _Evidence, top: list[Analysed]) -> str | None:
         """"only X" when the source names X as one of several."""
         words = [t.text for t in parsed.tokens]
-        if not any(w in EXCLUSIVES and not (i > 0 and words[i - 1] in NEGATORS) for i, w in enumerate(words)):
+        if not any(w in EXCLUSIVES and not (i > 0 and words[i - 1] in NEGATORS) and not _just_as(words, i)
+                   for i, w in enumerate(words)):
             return None  # "not only … but also" agrees with a plural source
         ev_text = " " + " ".join(" ".join(t.text.replace("_", " ") for t in a.tokens) for a in top[:2]) + " "
         claim_text = " " + " ".join(words) + " "
@@ -1397,6 +1431,43 @@ def _refers_to_kind(sentences: Sequence[Analysed], kind: str) -> bool:
     nouns = _KIND_NOUNS.get(kind, frozenset())
     return any(t.stem in nouns and t.index > 0 and a.tokens[t.index - 1].text in ("the", "these", "this", "those")
                for a in sentences for t in a.tokens)
+
+
+def _just_as(words: Sequence[str], i: int) -> bool:
+    """"just as" / "just like" compares; it restricts nothing."""
+    return words[i] == "just" and i + 1 < len(words) and words[i + 1] in ("as", "like")
+
+
+def _denied_entities(a: Analysed) -> set[str]:
+    """Entities a claim denies: "not (for) glutamate", "rather than serotonin", "instead of the hippocampus"."""
+    toks, out = a.tokens, set()
+    for i, t in enumerate(toks):
+        opens = t.text in ("not", "never") or (t.text in ("rather", "instead") and i + 1 < len(toks)
+                                                 and toks[i + 1].text in ("than", "of"))
+        if not opens:
+            continue
+        for u in toks[i + 1 : i + 6]:
+            if u.text in _CLAUSE_BREAK or u.text in (".", "?", "!"):
+                break
+            if u.stem in _ENTITY_KIND:
+                out.add(u.stem)
+            elif u.content and u.text not in ("than", "of", "the", "a", "an") and u.text not in _KIND_WORDS:
+                break
+    return out
+
+
+_KIND_WORDS = frozenset("system systems receptor receptors region regions area areas neurotransmitter "
+                        "neurotransmitters chemical chemicals drug drugs cortex".split())
+
+
+def _example_in(a: Analysed, stem_: str) -> bool:
+    """Whether a sentence names an entity as an example ("regions like X", "such as X", "including X")."""
+    for t in a.tokens:
+        if t.stem == stem_:
+            before = [u.text for u in a.tokens[max(0, t.index - 3) : t.index]]
+            return bool({"like", "such_as", "including"} & set(before)) or before[-2:] == ["such", "as"] \
+                or (len(before) >= 3 and before[-3:-1] == ["such", "as"])
+    return False
 
 
 def _entities_in(a: Analysed) -> list[str]:
