@@ -213,6 +213,18 @@ def test_judge_eval_prints_every_split(embeddings, tmp_path, monkeypatch):
     assert code == (1 if "NOT met" in text else 0)
 
 
+@pytest.mark.parametrize(("claim", "passages"), [
+    ("There is nothing ketamine does that cannot be traced back to its interference with glutamate signaling.",
+     [UNDERLIES]),
+    ("Ketamine does not strengthen glutamate's ability to switch on the receptor; it blocks it.", [BLOCKS]),
+], ids=["negators that cancel", "a verb under a denied 'ability to'"])
+def test_agreeing_denials_are_not_contradictions(rules, claim, passages):
+    # Both agree with the source; at worst the wording leaves a word uncovered.
+    assert rules.judge(claim, passages).label != "contradicted"
+    assert rules.judge(claim.replace("cannot", "can").replace("does not strengthen", "strengthens"),
+                       passages).label != "supported"
+
+
 def test_an_antonym_in_an_unrelated_passage_is_no_contradiction(rules):
     # The runtime verifier judges a sentence against every retrieved sentence at once.
     many = [VET, ANTAGONIST, NMDA, ROADBLOCK, UNDERLIES, SURGE, BDNF]

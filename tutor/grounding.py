@@ -134,7 +134,7 @@ ANTONYMS: list[tuple[str, str, str]] = [
      "distort distorts distorted distortion warp warps warped blur blurs blurred cloud clouds clouded "
      "fragment fragments fragmented fragmentation "
      "compromise compromised damage damaged decline declines hurt hurts harm harms loss "
-     "disrupt disrupts disrupted disrupting interfere interferes impact impacts impacted"),
+     "disrupt disrupts disrupted disrupting impact impacts impacted"),
     ("integration", "integrate integrates integrated integrating integration unify unified unite united "
                     "combine combines combined coherent cohesive whole connect connects connected "
                     "connection attached attach engaged engage grounded present aware in_touch",
@@ -629,8 +629,9 @@ def _time_speed(tokens: list[Token]) -> None:
 def _resolve_negation(tokens: list[Token]) -> None:
     """Mark the predicate each negator governs, and the verb after "prevent … from"."""
     n = len(tokens)
+    cancelled = _double_negation(tokens)
     for i, t in enumerate(tokens):
-        if t.text in NEGATORS:
+        if t.text in NEGATORS and i not in cancelled:
             correction = i > 0 and tokens[i - 1].text == "," and t.text == "not"
             if _time_scope(tokens, i):
                 continue  # "does not work for several weeks": says when, not whether
@@ -668,6 +669,23 @@ def _resolve_negation(tokens: list[Token]) -> None:
                     break
                 if tokens[j].text in (",", ";", ".", "and"):
                     break
+
+
+def _double_negation(tokens: list[Token]) -> set[int]:
+    """Negators that cancel: "no effect that cannot be traced back to X" says every effect can be."""
+    out: set[int] = set()
+    for i, t in enumerate(tokens):
+        if t.text not in ("no", "none", "nothing"):
+            continue
+        for k in range(i + 1, min(i + 8, len(tokens))):
+            if tokens[k].text in (";", ".", "?", "!"):
+                break
+            if tokens[k].text in ("that", "which", "who"):
+                inner = next((m for m in range(k + 1, min(k + 4, len(tokens))) if tokens[m].text in NEGATORS), None)
+                if inner is not None:
+                    out |= {i, inner}
+                break
+    return out
 
 
 _ADVERBS = frozenset("forever for_good for_ever fast soon long much often always later early indefinitely "
@@ -1088,6 +1106,9 @@ class Judge:
         for t in parsed.tokens:
             if not t.content:
                 continue
+            if _infinitive(parsed, t) and any(u.negated for u in parsed.tokens[: t.index]
+                                              if u.clause == t.clause):
+                continue  # "does not enhance its ability to activate X": activating X is not asserted
             ctx = _context(parsed, t)
             for concept, sign in _signed_concepts(t):
                 if concept in ambiguous:
