@@ -16,13 +16,19 @@ from pydantic import BaseModel, Field
 
 from tutor.config import REPO_ROOT
 from tutor.grading import PARTLY_FLOOR
+
+FOREIGN = 3  # the column of Evidence.features with the share of words foreign to passage and question
 from tutor.quiz import BLANK, DISTRACTOR_MAX_SIMILARITY, equivalent, item_from_passage
 from tutor.types import Citation
 
 DATASET = REPO_ROOT / "evals" / "datasets" / "learner_answers.yaml"
-# Answers written blind (never read while the grader was built): graded and reported as their own split.
+# The first blind set, read since grading round 2: development data now, graded beside the dev file.
 FRESH = "learner_answers_fresh.yaml"
-SPLIT_NAMES = {"dev": "dev split: read and tuned on", "fresh": "fresh split, written blind"}
+# Answers written blind (never read while the grader was built): graded and reported as their own split.
+BLIND = "learner_answers_fresh2.yaml"
+DEV_SPLITS = ("dev", "fresh")
+SPLIT_NAMES = {"dev": "dev split: read and tuned on", "fresh": "fresh split: written blind, development since round 2",
+               "fresh2": "fresh2 split, written blind"}
 REPORT = REPO_ROOT / "docs" / "pedagogy.md"
 EXPECTED = {"correct": "correct", "paraphrased": "correct", "partly": "partly", "wrong": "incorrect",
             "contradicting": "incorrect"}
@@ -41,6 +47,7 @@ class GradedCase(BaseModel):
     reasons: list[str]
     features: list[float] = Field(default_factory=list, description="What the grader's boundaries weigh.")
     reversal: bool = False
+    doubt: bool = Field(default=False, description="A judged contradiction not shown to be a rewording (never correct).")
 
 
 def locate(tutor: Any, text: str, marker: int = 1) -> Citation:
@@ -59,24 +66,30 @@ def load_cases(path: Path = DATASET) -> list[dict]:
 
 
 def dataset_paths(dataset: Path = DATASET, fresh: bool = True) -> list[Path]:
-    """The labelled set and, when it exists beside it and `fresh` is on, the blind set."""
-    blind = dataset.parent / FRESH
-    return [dataset] + ([blind] if fresh and blind.exists() and blind != dataset else [])
+    """The labelled set, the development set beside it, and (when `fresh` is on) the blind set, where they exist."""
+    dev, blind = dataset.parent / FRESH, dataset.parent / BLIND
+    return [dataset] + [p for p, on in ((dev, True), (blind, fresh)) if on and p.exists() and p != dataset]
+
+
+def dev_cases(cases: list[GradedCase]) -> list[GradedCase]:
+    """The answers the grader may be fitted on (never the blind split)."""
+    return [c for c in cases if c.split in DEV_SPLITS]
 
 
 def grade_dataset(tutoring: Any, path: Path = DATASET) -> list[GradedCase]:
     """Grade every labelled answer of one file with the tutor's grader."""
-    default_split = "fresh" if path.name == FRESH else "dev"
+    default_split = {FRESH: "fresh", BLIND: "fresh2"}.get(path.name, "dev")
     out = []
     for q in load_cases(path):
         cites = [locate(tutoring.tutor, p, n) for n, p in enumerate(q["passages"], 1)]
         item = item_from_passage(q["question"], cites)
         for a in q["answers"]:
             grade, ev = tutoring.grader.grade_with_evidence(item, a["text"])
-            out.append(GradedCase(question_id=q["id"], split=q.get("split", default_split), kind=a["kind"],
+            split = default_split if path.name in (FRESH, BLIND) else q.get("split", default_split)
+            out.append(GradedCase(question_id=q["id"], split=split, kind=a["kind"],
                                   answer=a["text"], expected=EXPECTED[a["kind"]], got=grade.label,
                                   reasons=grade.reasons, features=list(ev.features) if ev else [],
-                                  reversal=bool(ev and ev.reversal)))
+                                  reversal=bool(ev and ev.reversal), doubt=bool(ev and ev.doubt)))
     return out
 
 
@@ -99,14 +112,19 @@ def fit_boundaries(cases: list[GradedCase], c: float = 1.0) -> tuple[np.ndarray,
     fit = [k for k in cases if k.features and not k.reversal]
     x = np.array([k.features for k in fit], dtype=float)
     rank = np.array([{"incorrect": 0, "partly": 1, "correct": 2}[k.expected] for k in fit])
-    return _logistic(x, (rank >= 1).astype(float), c), _logistic(x, (rank >= 2).astype(float), c)
+    # Words foreign to the passage may cost partial credit but never earn "correct": a verbatim answer must not
+    # lose to a far paraphrase, so the correct boundary is fitted without that column (weight 0).
+    keep = [i for i in range(x.shape[1]) if i != FOREIGN]
+    correct = np.zeros(x.shape[1])
+    correct[keep] = _logistic(x[:, keep], (rank >= 2).astype(float), c)
+    return _logistic(x, (rank >= 1).astype(float), c), correct
 
 
 def _label(case: GradedCase, partly: np.ndarray, correct: np.ndarray) -> str:
     if case.reversal:
         return "incorrect"
     x = np.array(case.features)
-    if x @ correct >= 0:
+    if x @ correct >= 0 and not case.doubt:
         return "correct"
     return "partly" if x @ partly >= 0 and x[1] >= PARTLY_FLOOR else "incorrect"
 
@@ -208,24 +226,23 @@ def render(grading: dict[str, Any], bank: dict[str, Any], cases: list[GradedCase
         n = grading["by_split_answers"][split]
         lines.append(f"| accuracy ({SPLIT_NAMES.get(split, split + ' split')}; {n} answers) | {value:.3f} | |")
     if "cross_validated" in grading:
-        lines.append(f"| accuracy (dev split, leave-one-question-out: boundaries refit without each question) | "
+        lines.append(f"| accuracy (dev and fresh splits, leave-one-question-out: boundaries refit without each question) | "
                      f"{grading['cross_validated']:.3f} | |")
-    if "fresh" not in grading["by_split"]:
-        lines.append(f"| accuracy (fresh split, written blind) | not in this run (no `{FRESH}` beside the dataset, "
+    if "fresh2" not in grading["by_split"]:
+        lines.append(f"| accuracy ({SPLIT_NAMES['fresh2']}) | not in this run (no `{BLIND}` beside the dataset, "
                      "or `--without-fresh`) | |")
     for kind, value in grading["by_kind"].items():
         lines.append(f"| accuracy on {kind} answers | {value:.3f} | |")
     lines += [f"| contradicting answers marked correct | {grading['contradicting_marked_correct']} | 0 |",
               f"| paraphrased answers marked incorrect | {grading['paraphrase_marked_incorrect']} | 0 |"]
-    if "fresh" in grading["contradicting_marked_correct_by_split"]:
-        lines.append(f"| contradicting answers marked correct (fresh split) | "
-                     f"{grading['contradicting_marked_correct_by_split']['fresh']} | 0 |")
+    for split, n in grading["contradicting_marked_correct_by_split"].items():
+        lines.append(f"| contradicting answers marked correct ({split} split) | {n} | 0 |")
     lines += ["",
               "Confusion (expected → graded): " + ", ".join(
                   f"{e}→{g}: {n}" for (e, g), n in sorted(grading["confusion"].items())), ""]
-    misses = [c for c in cases if c.got != c.expected]
+    misses = [c for c in dev_cases(cases) if c.got != c.expected]
     if misses:
-        lines += ["Misgraded answers:", ""]
+        lines += ["Misgraded development answers (the blind split's are not listed, so it stays blind):", ""]
         lines += [f"- `{c.question_id}` ({c.kind}, expected {c.expected}, graded {c.got}): “{c.answer}” — "
                   f"{'; '.join(c.reasons)}" for c in misses]
         lines.append("")
@@ -265,7 +282,7 @@ def run_quiz_eval(args: Any, settings: Any) -> int:
         files = dataset_paths(dataset, fresh=not getattr(args, "without_fresh", False))
         cases = grade_datasets(tutoring, files)
         grading = grading_metrics(cases)
-        grading["cross_validated"] = cross_validate([c for c in cases if c.split == "dev"])
+        grading["cross_validated"] = cross_validate(dev_cases(cases))
         bank = check_bank(tutoring)
     finally:
         tutor.close()
@@ -277,7 +294,7 @@ def run_quiz_eval(args: Any, settings: Any) -> int:
           f"{bank['equivalent_distractors']}/{bank['distractors']}; false statements supported "
           f"{bank['false_statements_supported']}/{bank['false_statements']}")
     if getattr(args, "errors", False):
-        for c in cases:
+        for c in dev_cases(cases):  # the blind split's misses stay unread, so it stays blind
             if c.got != c.expected:
                 print(f"  {c.question_id} {c.kind}: expected {c.expected}, got {c.got}: {c.answer}  [{'; '.join(c.reasons)}]")
     if not getattr(args, "no_report", False):

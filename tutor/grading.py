@@ -8,14 +8,17 @@ and its passage, which is easier than judging an open claim:
    not negated in the answer ("no longer combines" for "fragmented"), the answer has no synonym of the
    source's word beside it ("fixes damaged pathways" for "repair"), and a swapped entity sits in a clause
    that is contradicted on its own; or the answer denies any change the key states ("stays the same"),
-   speaks only of benefit where the key speaks only of harm, or uses a listed antonym of a passage word.
+   speaks (in any clause) only of benefit where the key speaks only of harm, or uses a listed antonym of a
+   passage word. A judged contradiction that is excused without proof of a rewording (only a denial of what
+   the source denies, or a negated opposite, is proof) is a doubt: the answer is at most partly right.
 2. Coverage. The key is split into ideas (clauses the question does not give away); each idea scores how
    well the answer says it: its best sentence-embedding cosine to a clause of the answer, or the share of
    its new words the answer says (same stem or prefix, or a word within WORD_MATCH by embedding).
-3. Label. Two linear boundaries over (mean idea score, best idea score, judge supports the answer),
-   fitted on the labelled dev answers, separate correct, partly and incorrect.
+3. Label. Two linear boundaries over (mean idea score, best idea score, the judge's score, the share of the
+   answer's words that neither passage nor question uses),
+   fitted on all labelled development answers, separate correct, partly and incorrect.
 
-Deterministic and offline; a contradicting answer is never marked correct on the labelled set.
+Deterministic and offline.
 """
 
 from __future__ import annotations
@@ -35,13 +38,15 @@ GradeLabel = Literal["correct", "partly", "incorrect"]
 Judge = Callable[[str, list[str]], Any]
 Embed = Callable[[list[str]], np.ndarray]
 
-# Calibrated on evals/datasets/learner_answers.yaml (`tutor quiz-eval` reports the leave-one-question-out accuracy).
+# Calibrated on evals/datasets/learner_answers.yaml and learner_answers_fresh.yaml (`tutor quiz-eval` reports the
+# leave-one-question-out accuracy).
 # An idea's embedding match counts from cosine SAY_FROM (unrelated text on the same topic) to SAY_AT (said).
 SAY_FROM, SAY_AT = 0.4, 0.7
-# Two linear boundaries over (mean idea score, best idea score, judge supports every sentence, 1): at or above
-# zero the answer is at least partly right / correct. Logistic regression on the labelled answers (C=1), rounded.
-PARTLY_WEIGHTS = (2.0, 2.3, 1.8, -1.6)
-CORRECT_WEIGHTS = (4.6, 1.0, -0.5, -3.1)
+# Two linear boundaries over (mean idea score, best idea score, the judge's lowest sentence score, share of the
+# answer's words foreign to passage and question, 1): at or above zero the answer is at least partly right /
+# correct. Logistic regression on all labelled development answers (C=1, evals.pedagogy.fit_boundaries), rounded.
+PARTLY_WEIGHTS = (2.1, 1.5, 2.6, -1.3, -0.6)
+CORRECT_WEIGHTS = (5.5, 0.7, -1.5, 0.0, -2.6)
 PARTLY_FLOOR = 0.2  # and partial credit needs one idea said at least this well, however true the answer is
 WORD_MATCH = 0.72  # cosine between a key word and an answer word that counts as saying it
 SYNONYM = 0.6  # cosine at which an answer word says the source's word a judged antonym stands against
@@ -60,15 +65,20 @@ _FALSE = {"false", "f", "no", "n", "wrong", "incorrect", "it is false", "that is
 _JUDGE_OPPOSITE = re.compile(r"(antonym|negation): claim says “(not )?(.+?)”, source says “(.+?)”")
 _JUDGE_SWAP = re.compile(r"swapped entity: claim names (\S+), source names (\S+)")
 _NO_CHANGE = re.compile(r"\b(?:stays?|staying|remains?|remaining|keeps?)\s+(?:\w+\s+){0,2}(?:the\s+)?same\b|"
+                        r"\b(?:stays?|staying|remains?|remaining)\s+(?:\w+\s+)?(?:normal|intact|unchanged|fine)\b|"
+                        r"\b(?:little|nothing|not much)\s+to do with\b|"
                         r"\b(?:unchanged|unaffected|unaltered)\b|\b(?:no|nothing|not any|without any)\s+(?:\w+\s+)?"
                         r"(?:effect|effects|change|changes|impact|difference|damage)\b|\bnothing\s+(?:else\s+)?"
                         r"(?:changes|happens|changes elsewhere)\b|\bchanges nothing\b|\bnot\s+(?:be\s+|get\s+)?"
-                        r"(?:\w+\s+)?(?:affected|altered|changed|impacted|harmed|damaged|impaired)\b|\bnothing to do with\b")
+                        r"(?:\w+\s+)?(?:affected|altered|changed|impacted|harmed|damaged|impaired)\b")
 # Words of benefit and harm (stem prefixes): a key that only harms and an answer that only helps disagree.
 _BENEFIT = re.compile(r"(?:improv|enhanc|boost|benefi|heal|strength|sharpen|better|protect|help|repair|fix|nourish|"
-                      r"promot|encourag|reliev|restor)\w*")
+                      r"promot|encourag|reliev|restor)\w*|easier|sharper")
 _HARM = re.compile(r"(?:impair|impact|harm|damag|hurt|problem|compromis|wors|destr|kill|troubl|injur|weaken|toxic)\w*|"
-                   r"los[est]|losing|die[sd]?|dying|death|mess(?:ed|es|ing)?")
+                   r"los[est]|losing|die[sd]?|dying|death|mess(?:ed|es|ing)?|harder|difficult\w*")
+# Contractions learners type without the apostrophe ("cant activate"): restored before the judge reads the answer.
+_BARE_CONTRACTION = re.compile(r"\b(can|don|doesn|didn|won|isn|aren|wasn|weren|couldn|shouldn|wouldn|haven|hasn|hadn)t\b",
+                               re.I)
 _NEGATOR = re.compile(r"\b(?:not|no|never|cannot|can't|doesn't|don't|isn't|aren't|won't|without|nothing|neither)\b|n't\b",
                       re.I)
 
@@ -148,9 +158,9 @@ class Grader:
         ev = self.evidence(item, answer)
         covered, missing = self._coverage(item.key_points, answer)
         reasons = [f"judge {ev.judged}; ideas {' '.join(f'{s:.2f}' for s in ev.scores)} (coverage {ev.coverage:.2f}, "
-                   f"best {ev.best:.2f})"]
-        if ev.reversal:
-            reasons.insert(0, ev.reversal)
+                   f"best {ev.best:.2f}); judge score {ev.judge_score:.2f}, foreign {ev.foreign:.2f}"]
+        if ev.reversal or ev.doubt:
+            reasons.insert(0, ev.reversal or ev.doubt)
         label = decide(ev)
         if label == "incorrect" and ev.reversal:
             feedback = f"Not quite — that goes against the material, which says: {_quote(cite)}"
@@ -167,6 +177,7 @@ class Grader:
     def evidence(self, item: QuizItem, answer: str) -> Evidence:
         """How well the answer says each idea of the key, and whether it reverses one."""
         passages = [c.text for c in item.citations]
+        answer = _BARE_CONTRACTION.sub(lambda m: m.group(1) + "'t", answer)
         key_ideas = ideas(item.answer, item.question) or [item.answer]
         asked = set(content_stems(item.question))
         parts = list(dict.fromkeys([p.strip() for p in _CLAUSE.split(answer) if content_stems(p)]
@@ -183,16 +194,23 @@ class Grader:
         labels = [v.label for _, v in verdicts]
         judged = "contradicted" if "contradicted" in labels else ("unsupported" if "unsupported" in labels
                                                                    else "supported")
-        reversal = None
+        reversal = doubt = None
         for sentence, v in verdicts:
             if v.label == "contradicted":
-                reversal = self._aligned(v.reasons[0] if v.reasons else "", sentence, item, passages)
+                reason = v.reasons[0] if v.reasons else ""
+                reversal, proven = self._aligned(reason, sentence, item, passages)
                 if reversal:
                     break
+                if not proven:
+                    doubt = doubt or f"judge: {reason} (not shown to be a rewording)"
         reversal = reversal or _denied_change(answer, item.answer) or _valence_reversal(answer, item.answer) \
             or self._antonym(answer, item, passages)
-        return Evidence(ideas=key_ideas, scores=scores, judged=judged, reversal=reversal,
-                        supported=judged == "supported")
+        said_here = set(content_stems(answer))
+        local = set(content_stems(" ".join(passages))) | asked
+        foreign = len(said_here - local) / len(said_here) if said_here else 0.0
+        return Evidence(ideas=key_ideas, scores=scores, judged=judged, reversal=reversal, doubt=doubt,
+                        supported=judged == "supported", judge_score=min(float(v.score) for _, v in verdicts),
+                        foreign=foreign)
 
     def _said_stems(self, answer: str, key: str, asked: set[str]) -> set[str]:
         """Stems of the key the answer says: the same stem or prefix, or a word within WORD_MATCH of it."""
@@ -211,34 +229,62 @@ class Grader:
             out |= {stem(w) for w, b in zip(pending, best) if b >= WORD_MATCH}
         return out
 
-    def _aligned(self, reason: str, sentence: str, item: QuizItem, passages: list[str]) -> str | None:
-        """The judge's contradiction, when it reverses an idea of the key rather than rewording it."""
+    def _aligned(self, reason: str, sentence: str, item: QuizItem, passages: list[str]) -> tuple[str | None, bool]:
+        """The judge's contradiction when it reverses an idea of the key, and whether an excuse is a proven rewording.
+
+        Only a denial of what the source itself denies ("no longer feel connected" for "disconnected") or a
+        negated opposite ("no longer combines" for "fragmented") proves a rewording; other excuses (a synonym
+        beside the opposite, a swapped entity whose own clause is not contradicted) leave a doubt that keeps
+        the answer from being marked correct.
+        """
         m = _JUDGE_OPPOSITE.match(reason)
         if m and m.group(2) and self._denial_agrees(sentence, passages):
-            return None  # "no longer feel connected" where the source says "disconnected"
+            return None, True  # "no longer feel connected" where the source says "disconnected"
         if m:
             claimed, source = m.group(3).replace(" ", "_"), m.group(4)
             toks = words(sentence)
             at = next((i for i, w in enumerate(toks) if w == claimed or stem(w) == stem(claimed.split("_")[0])), None)
             if stem(claimed.split("_")[0]) == stem(source.split(" ")[0]):
-                return f"judge: {reason}"  # the same word with the other sign: a polarity the judge resolved
+                return f"judge: {reason}", False  # the same word with the other sign: a polarity the judge resolved
             if at is not None and not m.group(2) and _negated(toks, at):
-                return None  # "no longer combines" where the source says "fragmented": the same meaning
+                return None, True  # "no longer combines" where the source says "fragmented": the same meaning
             if self._also_says(sentence, source, item, skip=claimed):
-                return None  # "fixes damaged pathways" where the source says "repair": a synonym is there too
-            return f"judge: {reason}"
+                # "fixes damaged pathways" where the source says "repair": a synonym is there too. It is a proven
+                # rewording when the sentence without the opposite word is no longer contradicted.
+                rest = re.sub(rf"\b{re.escape(m.group(3))}\w*", " ", sentence, flags=re.I)
+                return None, self.judge(rest, passages).label != "contradicted"
+            return f"judge: {reason}", False
         m = _JUDGE_SWAP.match(reason)
         if m:
-            # An entity swap is a reversal when the clause naming the entity is contradicted on its own; a
+            # An entity swap is a reversal when the idea naming the entity is contradicted on its own; a
             # clause that only names it beside a true one ("…, whereas ketamine works differently") is not.
             claimed = m.group(1)
-            for clause in [p for p in _CLAUSE.split(sentence) if content_stems(p)]:
-                if claimed in content_stems(clause) and self.judge(clause, passages).label == "contradicted":
-                    return f"judge: {reason}"
-            return None
+            naming = [p for p in _IDEA.split(sentence) if content_stems(p) and claimed in content_stems(p)]
+            if any(self.judge(clause, passages).label == "contradicted" for clause in naming):
+                return f"judge: {reason}", False
+            rest = " ".join(p for p in _IDEA.split(sentence) if p not in naming)
+            return None, bool(content_stems(rest)) and self.judge(rest, passages).label != "contradicted"
         if reason.startswith("negation: the claim denies") and self._denial_agrees(sentence, passages):
-            return None
-        return f"judge: {reason}"  # other reversals (numbers, time spans, causes, roles) are specific already
+            return None, True
+        return f"judge: {reason}", False  # other reversals (numbers, time spans, causes, roles) are specific already
+
+    def _same_place(self, sentence: str, claimed: str, source: str, passages: list[str]) -> bool:
+        """Whether the answer's clause with `claimed` matches the passage clause with `source` best (±0.05).
+
+        A listed opposite reverses an idea only where the two words stand in the same idea: "SSRIs are slow,
+        ketamine quick" does not reverse "ketamine acts rapidly".
+        """
+        def holding(clauses: list[str], word: str) -> list[int]:
+            head = stem(words(word)[0]) if words(word) else ""
+            return [i for i, c in enumerate(clauses) if head and any(stem(w) == head for w in words(c))]
+
+        mine = [c for c in _IDEA.split(sentence) if content_stems(c)]
+        theirs = [c for p in passages for c in _IDEA.split(p) if content_stems(c)]
+        at, there = holding(mine, claimed.replace("not ", "")), holding(theirs, source)
+        if not at or not there:
+            return True  # nowhere to place a word: the judge's reading stands
+        sims = _unit(self.embed([mine[i] for i in at])) @ _unit(self.embed(theirs)).T
+        return bool(sims[:, there].max() >= sims.max() - 0.05)
 
     def _denial_agrees(self, sentence: str, passages: list[str]) -> bool:
         """Whether what the sentence denies is itself contradicted by the source, and nothing else in it is."""
@@ -266,7 +312,8 @@ class Grader:
         for i, w in enumerate(toks):
             opposite = ANTONYMS.get(w)
             if opposite and stem(opposite) in source and stem(w) not in source and not _negated(toks, i) \
-                    and not self._also_says(answer, opposite, item, skip=w):
+                    and not self._also_says(answer, opposite, item, skip=w) \
+                    and self._same_place(answer, w, opposite, passages):
                 return f"antonym: answer says “{w}”, the material says “{opposite}”"
         return None
 
@@ -339,10 +386,14 @@ def _valence(text: str) -> set[int]:
 
 
 def _valence_reversal(answer: str, key: str) -> str | None:
-    """An answer that speaks only of benefit where the key speaks only of harm, or the other way round."""
-    said, taught = _valence(answer), _valence(key)
-    if len(said) == 1 and len(taught) == 1 and said != taught:
-        return "the material describes " + ("harm" if -1 in taught else "a benefit") + ", the answer the opposite"
+    """An answer (or a clause of it) that speaks only of benefit where the key speaks only of harm, or the other way."""
+    taught = _valence(key)
+    if len(taught) != 1:
+        return None
+    for part in [answer, *re.split(r"[;.!?]|\bbut\b|\bhowever\b", answer)]:
+        said = _valence(part)
+        if len(said) == 1 and said != taught:
+            return "the material describes " + ("harm" if -1 in taught else "a benefit") + ", the answer the opposite"
     return None
 
 
@@ -354,7 +405,12 @@ class Evidence(BaseModel):
                                             "SAY_FROM to SAY_AT), or the share of its new words the answer says.")
     judged: str = Field(description="The judge's worst label over the answer's sentences.")
     supported: bool
+    judge_score: float = Field(default=0.0, description="The judge's lowest support score over the answer's sentences.")
+    foreign: float = Field(default=0.0, description="Share of the answer's content words that neither the passages "
+                                                    "nor the question use.")
     reversal: str | None = Field(default=None, description="A key idea the answer reverses, if any.")
+    doubt: str | None = Field(default=None, description="A contradiction the judge found and no proof that it is a "
+                                                        "rewording: the answer is at most partly right.")
 
     @property
     def coverage(self) -> float:
@@ -365,9 +421,9 @@ class Evidence(BaseModel):
         return max(self.scores, default=0.0)
 
     @property
-    def features(self) -> tuple[float, float, float, float]:
-        """What the linear boundaries weigh: mean idea score, best idea score, judge supports, 1."""
-        return self.coverage, self.best, float(self.supported), 1.0
+    def features(self) -> tuple[float, float, float, float, float]:
+        """What the linear boundaries weigh: mean and best idea score, the judge's score, foreign share, 1."""
+        return self.coverage, self.best, self.judge_score, self.foreign, 1.0
 
 
 def decide(ev: Evidence) -> GradeLabel:
@@ -375,7 +431,7 @@ def decide(ev: Evidence) -> GradeLabel:
     if ev.reversal:
         return "incorrect"
     x = ev.features
-    if float(np.dot(CORRECT_WEIGHTS, x)) >= 0:
+    if float(np.dot(CORRECT_WEIGHTS, x)) >= 0 and not ev.doubt:
         return "correct"
     if float(np.dot(PARTLY_WEIGHTS, x)) >= 0 and ev.best >= PARTLY_FLOOR:
         return "partly"
