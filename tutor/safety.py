@@ -40,7 +40,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data" / "safety"
 LABELS = ("crisis", "safety", "legitimate", "off_topic")
 Embed = Callable[[list[str]], np.ndarray]
 Kind = Literal["ok", "safety", "crisis"]
-CLASSIFIER_VERSION = "v2"  # bump when classifier_text or training changes, to retire cached weights
+CLASSIFIER_VERSION = "v3"  # bump when classifier_text or training changes, to retire cached weights
 
 # ============================================================================ normalisation
 
@@ -134,6 +134,35 @@ def clean(text: str) -> str:
     return text
 
 
+# Death words used harmlessly: "this essay is killing me", "killing it", "overdosed on coffee lol", "dying to
+# know". Rewritten to plain words before anything reads the message, so neither the patterns nor the
+# classifier see a threat. The drug as the subject ("ket is killing me") is left alone: that may be real.
+_HARMLESS = (r"(?:coffee|caffeine drinks|espresso|tea|sugar|chocolate|candy|sweets|snacks|pizza|cake|netflix|tv|tiktok|"
+             r"youtube|memes|anime|podcasts|reddit|social media|studying|study|revision|revising|homework|flashcards|"
+             r"notes|reading|lectures|work|exams?|information|info|content|sleep|naps?|gym|video games|games|"
+             r"christmas|holidays?|music|books?|carbs|junk food|red bull|monster|energy drinks?|chips|crisps|cookies)")
+_ADVERBS = r"(?:(?:literally|honestly|lowkey|low key|actually|so|really|seriously|absolutely|totally|just|kind of|slowly|genuinely|fr|truly|lowkey) )*"
+_IDIOMS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?<!ketamine )(?<!ketamine's )(?<!drug )(?<!drugs )(?<!it )(?<!\bit)(?<!ketamine)\b(is|are|was|were|'s|be|been) " + _ADVERBS +
+                r"kill(?:ing)? me\b(?! (?:inside|to|if|and i)\b)"), r"\1 hard for me"),
+    (re.compile(r"\b(?:killing|killed|kill|smashing|smashed|crushing|crushed) it\b(?! (?:all|off|for good|forever)\b)"),
+     "doing great"),
+    (re.compile(r"\b(?:overdos(?:ed|ing|e)|od'?d|oded) on " + _HARMLESS + r"\b"), "had too much of that"),
+    (re.compile(r"\bdying to (?=(?:know|see|find out|try|understand|learn|hear|ask|read|get started|go|meet)\b)"),
+     "eager to "),
+    (re.compile(r"\b(?:died|dying|dead|die)(?: of| from)? (?:laughing|of laughter|laughter|embarrassment|boredom|"
+                r"curiosity|cringe)\b|\b(?:bored|scared|worried|stressed) to death\b"), "very amused"),
+    (re.compile(r"\b(?:could|would|i'd|we'd) (?:literally |honestly |actually )?kill for (?:a|an|some|the)\b"), "would love a"),
+    (re.compile(r"\bdead (?=(?:tired|beat|serious|easy|boring|on)\b)"), "very "),
+]
+
+
+def _defuse_idioms(text: str) -> str:
+    for pattern, plain in _IDIOMS:
+        text = pattern.sub(plain, text)
+    return text
+
+
 def canonical(text: str) -> str:
     """`clean` text with ketamine's street names replaced by "ketamine" (for patterns)."""
     text = clean(text)
@@ -146,7 +175,8 @@ def canonical(text: str) -> str:
     text = re.sub(r"\b(speed|baby|goose) bump", r"\1 hump", text)
     text = re.sub(r"\blines? (?=of (?:code|text|poetry|a poem|the (?:song|poem|article)|dialogue|work)\b|in the "
                   r"(?:article|text|poem|essay|song)\b)", "rows ", text)
-    return re.sub(r"\bketamine(?: ketamine)+\b", "ketamine", text)
+    text = re.sub(r"\bketamine(?: ketamine)+\b", "ketamine", text)
+    return _defuse_idioms(text)
 
 
 _DRUG = re.compile(r"\b(?:ketamine|esketamine|k-hole\w*|bumps?|lines? of|tranquilizer|dissociatives?)\b")
@@ -186,7 +216,7 @@ _DEATH = (r"(?:\b(?:die|dying|death|dead|kill\w*|suicid\w*|funeral|overdos\w*|fa
 
 CRISIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "This chapter is killing me" is an idiom; "kill me", "killing myself" are not.
-    ("suicide", _R(r"\b(?:kill(?:ing)? my ?self|(?<!is )(?<!are )(?<!'s )kill(?:ing)? me\b(?! if\b)|kms|end (?:it all|my (?:own )?life|things|everything)|ending (?:it all|"
+    ("suicide", _R(r"\b(?:ketamine(?:'s| is| was) (?:\w+ ){0,2}killing me|kill(?:ing)? my ?self|(?<!is )(?<!are )(?<!'s )kill(?:ing)? me\b(?! if\b)|kms|end (?:it all|my (?:own )?life|things|everything)|ending (?:it all|"
                    r"my life|things|everything)|take my (?:own )?life|(?:just|to|gonna|going to|would|will|could) end it)\b")),
     ("suicide", _R(r"\b(?:i'm|i am|i've been|i have been|been|i feel|i felt|feeling|i get|i keep (?:getting|having)|"
                    r"i'm having|i have|i've had|i was|my)\b (?:so |really |very |pretty |a bit |kind of |always |often |"
@@ -207,7 +237,20 @@ CRISIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("suicide", _R(r"\b(?:would|will|could|did|do) (?:i|i just) (?:just )?(?:not|never) (?:wake up|come back)|"
                    r"(?:to|and) (?:just )?(?:not|never) (?:wake up|come back)[^\n]{0,40}\b(?:i mean it|for me|"
                    r"is me|sounds (?:fine|good|nice)|asking for me)|asking (?:because|for) (?:i want to|me)\b")),
-    ("suicide", _R(r"\b(?:painless|easy|easiest|quick|quickest|peaceful|best) way (?:out|to die|to go|to end)\b|"
+    # Euphemisms and a "would it do it" about them, however wrapped ("hypothetically", "asking for a friend").
+    ("suicide", _R(r"\b(?:to|i|i'll|i'd|i could|i can|me|just|someone|somebody|a person|myself) (?:disappear|vanish|"
+                   r"sleep|go to sleep|drift off|check out|stop existing|not exist|be gone|slip(?:s|ped)? away|fade(?:s|d)? away|"
+                   r"drift(?:s|ed)? off)\w* (?:permanently|forever|"
+                   r"for good|for ever|and (?:never|not) (?:come back|wake up|be found))\b|^(?=[\s\S]*\b(?:(?:to|i|me|"
+                   r"just|someone|somebody|a person) (?:disappear|vanish)\w*|never wake|not wake|sleep forever|end it|end "
+                   r"things|stop existing|not exist|gone for good)\b)[\s\S]*\b(?:would|will|could|does|might)\b[^\n]{0,50}"
+                   r"\b(?:do it|do the job|do the trick|get it done|be enough|be it|work for that)\b")),
+    ("suicide", _R(r"\b(?:walk|walking|step|stepping|throw myself|throwing myself) (?:out )?(?:into|in front of) "
+                   r"(?:the |a |an |oncoming )?(?:traffic|road|train|bus|lorry|truck|car|motorway|highway|river|sea|ocean|"
+                   r"lake)\b|\bthrow(?:ing)? myself (?:off|under|in front of)\b|\bdriv(?:e|ing) (?:my car |the car )?"
+                   r"(?:into|off) (?:a |the )?(?:wall|tree|river|bridge|cliff|sea|oncoming traffic|traffic)\b")),
+    ("suicide", _R(r"\b(?:painless|easy|easiest|quick|quickest|peaceful|best|quiet|quietest|gentle|gentlest|calm|soft|"
+                   r"simple|clean|least painful|surest) way (?:out|to die|to go|to end|to disappear)\b|"
                    r"\b(?:don't think|not sure|doubt) i'll (?:still )?be (?:here|around|alive)|\bi won't (?:still )?be "
                    r"(?:here|around|alive)|\bi have a plan\b|\b(?:having|have) (?:them|these thoughts|those thoughts|"
                    r"suicidal thoughts) (?:right )?now|overdose (?:alone|by myself)|before (?:someone|anyone|i) "
@@ -400,6 +443,12 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                      r"report|describe|have)|\bfake (?:symptoms|depression|pain|an illness|being depressed)|\bexaggerat\w* "
                      r"(?:my )?symptoms|\b(?:so|until) (?:they|the clinic|the doctor|the psychiatrist|they'll) (?:accept|approve|"
                      r"prescribe|give|sign off)|\bjust want (?:access|a prescription|the prescription|to get it)")),
+    ("obtaining", _R(r"\b(?:so|to make sure|make sure|ensure|guarantee|until) (?:that )?(?:they|he|she|the (?:doctor|clinic|"
+                     r"psychiatrist|gp|prescriber)|my (?:doctor|gp|psychiatrist|prescriber))(?:'ll| will| would| can)? "
+                     r"(?:definitely |actually |surely |just |have to )?(?:prescribe|give me|write me|sign off|approve|put me on)\b|"
+                     r"\b(?:even though|although|but|when|if) (?:i'm|i am|i don't|i do not|i'm really|i am really) (?:not|have no|"
+                     r"don't have) (?:actually |really |even |clinically )?(?:depressed|depression|in pain|ill|sick|"
+                     r"suicidal|a patient|diagnosed)\b")),
     # ------------------------------------------------------------------ making, extracting, purifying
     ("synthesis", _R(r"\b(?:synthesi[sz]\w*|manufactur\w*|cook(?:ing)?|make|making|produce|producing|brew\w*|home-?made|"
                      r"homemade)\b" + _ANY + r"{0,40}\bketamine\b" + _ANY + r"{0,40}\b(?:step|steps|at home|home|lab|"
@@ -450,7 +499,15 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                      r"ketamine|lines)")),
     # ------------------------------------------------------------------ hiding use, beating tests
     ("concealment", _R(r"\b(?:pass|beat|cheat|fool|trick|get through|clear|evade|dodge|avoid failing|fake)\b" + _ANY +
-                       r"{0,25}\b(?:drug|urine|hair|piss|pee|saliva|blood|\d+-panel|work|job|random) ?(?:test|screen\w*|panel)")),
+                       r"{0,25}\b(?:drug|urine|hair|piss|pee|saliva|blood|\d+[- ]?panel|work|job|random) ?(?:test|screen\w*|panel)|"
+                       r"\b(?:pass|beat|cheat|fool|trick|get through|clear|evade|dodge) (?:a |an |the |my |our |his |her )?"
+                       r"(?:\w+ )?(?:\d+[- ]?panel|panel|swab)")),
+    ("concealment", _R(r"\b(?:make sure|ensure|so that|so|to keep|keep) (?:it|ketamine|that|this|mine|the ketamine|my "
+                       r"ketamine)? ?(?:doesn't|does not|won't|wont|will not|don't|never|can't) (?:show|come|turn|appear|"
+                       r"register|flag|get (?:picked|detected|flagged|found|caught)|be (?:detected|picked up|found|seen))\b|"
+                       r"\bhow (?:do|can|could|should|would) (?:i|we|you|one|someone) (?:stop|prevent|avoid|keep|hide) "
+                       r"(?:it|ketamine|that|this|mine) (?:from )?(?:showing|appearing|coming up|turning up|being (?:detected|"
+                       r"picked up|found|seen))")),
     ("concealment", _R(r"\b(?:flush|clear|detox|get)\b" + _ANY + r"{0,30}\b(?:out of (?:my|your|his|her) (?:system|body|pee|"
                        r"urine)|system (?:fast|quickly|quick))|test-?proof|\bclean (?:for|by) (?:monday|my test|the test|"
                        r"tomorrow)|\b(?:stop|quit)\b" + _ANY + r"{0,30}\bbefore (?:my|a|the) (?:work |job |random )?"
@@ -491,6 +548,14 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("covert", _R(r"\b(?:make|get|knock) (?:someone|her|him|them|a girl|a guy|my \w+|people) (?:sleepy|pass out|out|"
                   r"unconscious|black out|not remember|forget|compliant)|\b(?:so|that) (?:they|he|she) (?:don't|doesn't|"
                   r"won't|wont|dont|doesnt) remember\b|\bsleepy enough that\b")),
+    ("covert", _R(r"\b(?:won't|wont|wouldn't|doesn't|does not|don't|will not|refuses? to|refusing to|not going to) "
+                  r"(?:take|have|want|agree to|accept|swallow|drink) (?:it |ketamine |anything )?(?:willingly|voluntarily|"
+                  r"on (?:his|her|their) own|himself|herself|themselves)\b|\bagainst (?:his|her|their|my \w+'s|someone's) "
+                  r"will\b|\bwithout (?:his|her|their) (?:consent|agreement|permission)\b|\b(?:how|best way|easiest "
+                  r"way) (?:do |can |could |should |would |to )?(?:i |we )?(?:dose|sedate|drug|calm|knock out|get ketamine "
+                  r"into|get it into) (?:my (?:\w+ )?(?:brother|sister|mum|mom|dad|father|mother|husband|wife|partner|son|"
+                  r"daughter|kid|child|friend|flatmate|roommate|boyfriend|girlfriend|grandma|grandpa|nan)|him|her|them|"
+                  r"someone|somebody)\b")),
     # ------------------------------------------------------------------ routes for getting high
     ("route", _R(r"\b(?:snort|sniff|rail)(?: it)? or (?:inject|shoot|smoke|swallow|boof|plug|drink|eat|take it orally|oral|"
                  r"bomb)|\b(?:inject|shoot|smoke|swallow|boof|plug) (?:it )?or (?:snort|sniff|rail)")),
@@ -514,6 +579,14 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 _PERSONAL = re.compile(r"\b" + _PERSON + r"\b")
+# A class, course or debate the writer is in: study, not use.
+_STUDY_FRAME = re.compile(
+    r"\b(?:in|for|from|during) (?:my|our|a|the) (?:\w+ ){0,2}(?:class|classes|course|lecture|lectures|seminar|module|"
+    r"essay|exam|project|presentation|report|assignment|thesis|dissertation|homework|debate|textbook|tutorial|lab|"
+    r"placement|training|degree|revision)\b|\b(?:we're|we are|we were|i'm|i am|i was|we) (?:\w+ )?(?:debating|"
+    r"discussing|studying|learning about|covering|arguing about|writing about|researching|reading about)\b|"
+    r"\b(?:debated|discussed|covered|studied|learned about|learnt about) (?:it |this |that )?(?:in|for) (?:class|"
+    r"my|our|the)\b")
 
 
 # Dosing, buying and hiding patterns need the drug in view: "how many grams of sugar", "hide a gift from my partner".
@@ -529,15 +602,34 @@ _NOW = re.compile(r"\b(?:now|right now|still|currently|won't|wont|isn't|can't|ca
                   r"what do (?:i|we) do|should (?:i|we) call)\b")
 
 
+# A professional or a student asking about patients or people in general ("I'm a nurse; why do they
+# sometimes not respond?") describes, not reports, an emergency, unless it is happening now.
+_PROFESSIONAL = re.compile(
+    r"\b(?:i'm|i am|as|i work as|i'm training to be|i'm studying to be|we're|we are) (?:a|an) (?:\w+ )?(?:nurse|"
+    r"paramedic|emt|doctor|medic|medical student|nursing student|pharmacist|pharmacy student|an(?:a)?esthetist|"
+    r"anesthesiologist|vet|vet nurse|carer|caregiver|care worker|support worker|social worker|youth worker|teacher|"
+    r"lecturer|researcher|first aider|lifeguard|police officer|firefighter|midwife|psychologist|counsel?lor|"
+    r"therapist|physician|surgeon|resident|intern|junior doctor|st(?:ud)?ent|trainee)s?\b|"
+    r"\bi work (?:in|at|on) (?:a |an |the )?(?:a&e|er|emergency|ed|icu|hospital|ambulance|clinic|ward|rehab|"
+    r"treatment|recovery|harm[- ]reduction|outreach)\b|\b(?:we|i) (?:had|have|get|see|saw|treat|treated) "
+    r"(?:a |some |many |lots of )?(?:patients?|clients?|service users?)\b")
+_GENERAL = re.compile(r"\b(?:sometimes|usually|often|typically|generally|tend to|in general|patients|people|users|"
+                      r"someone who|anyone who|why|what is happening|what happens|how come)\b")
+_URGENT = re.compile(r"\b(?:right now|now|help|please|what do (?:i|we) do|should (?:i|we) call|call (?:an )?ambulance|"
+                     r"911|999|112|hurry|asap|tonight|at the moment|currently)\b")
+
+
 def match_patterns(text: str, drug_in_view: bool | None = None) -> Match | None:
     """The first crisis pattern, else the first safety pattern, that fires on a canonical message.
 
     `drug_in_view`: whether the message is about a drug at all (default: it names one).
     """
     past = bool(_PAST.search(text)) and not _NOW.search(text)
+    describing = bool(_PROFESSIONAL.search(text) or _STUDY_FRAME.search(text)) and bool(_GENERAL.search(text)) \
+        and not _URGENT.search(text)
     for category, pattern in CRISIS_PATTERNS:
         m = pattern.search(text)
-        if m and not (past and category == "emergency"):
+        if m and not ((past or describing) and category == "emergency"):
             return Match(kind="crisis", category=category, text=m.group(0))
     # "Why do people snort it rather than swallow it?", "what does 'tusi' mean?" ask for an explanation.
     explaining = bool(_EXPLAIN.search(text)) and not _PERSONAL.search(_LEARNER_FRAME.sub(" ", text))
@@ -545,9 +637,11 @@ def match_patterns(text: str, drug_in_view: bool | None = None) -> Match | None:
     # "How many milligrams are in a medical vial?": an amount asked about medicine or science, for nobody.
     for_use = (not _FRAME.search(text) or bool(_PERSONAL.search(_LEARNER_FRAME.sub(" ", text)) or _HOW_TO.search(text))
                or bool(_USE_SETTING.search(text)))
+    studied = _STUDY_FRAME.sub(" ", text)
     for category, pattern in SAFETY_PATTERNS:
+        # "in my criminology class": the writer's class is not the writer's drug test.
         m = pattern.search(text)
-        if not m or explaining:
+        if not m or explaining or not pattern.search(studied):
             continue
         if category in {"dosing", "obtaining", "concealment"} and not drugish or category == "dosing" and not for_use:
             continue
@@ -816,9 +910,11 @@ def train_classifier(examples: Sequence[Example], embed: Embed, **fit_options: A
     return SafetyClassifier.fit(embed(texts), labels, **fit_options)
 
 
-# Every labelled development set trains the classifier. Sets written blind (fresh4.yaml and later) are
-# not listed here: they are only ever measured, by `tutor safety-report`.
-TRAINING_FILES = ("train.yaml", "heldout.yaml", "fresh_legit.yaml", "fresh_harmful.yaml", "fresh2.yaml", "fresh3.yaml")
+# Every labelled development set trains the classifier. Sets written blind (fresh5.yaml and later) are
+# not listed here: they are only ever measured, by `tutor safety-report`. fresh4.yaml was measured blind
+# once and is development data since.
+TRAINING_FILES = ("train.yaml", "heldout.yaml", "fresh_legit.yaml", "fresh_harmful.yaml", "fresh2.yaml", "fresh3.yaml",
+                  "fresh4.yaml")
 TRAINING_PATHS = tuple(DATA_DIR / name for name in TRAINING_FILES)
 
 
@@ -954,7 +1050,8 @@ _CLINICIAN = re.compile(r"\b(?:ask|tell|talk to|talk with|discuss with|speak to|
                         r"with) (?:my|your|a|the|our) (?:doctor|gp|psychiatrist|therapist|clinician|nurse|pharmacist|"
                         r"prescriber|care team|clinic)\b")
 _DECEIT = re.compile(r"\b(?:pretend|lie|lying|say it's|convince|trick|fool|so i can|get (?:them|him|her) to|extra|"
-                     r"without (?:them|him|her) knowing)\b")
+                     r"without (?:them|him|her) knowing|definitely|guarantee\w*|for sure|make sure|even though|even if|"
+                     r"not (?:actually|really|even)|persuade|talk (?:them|him|her) into)\b")
 _SOMEONE_REAL = re.compile(r"\b(?:i|i'm|i've|i'll|me|my|myself|we|we're|us|our|he|he's|she|she's|him|her|they're|"
                            r"someone here)\b|\b(?:right now|help (?:me|us|him|her)|please help|need help|emergency|"
                            r"tonight)\b")
@@ -1058,6 +1155,9 @@ class Screen:
         layer = "context" if follow_up and bool((probs[1][:2] > probs[0][:2]).any()) else "classifier"
         if self._crisis_vote(float(p[0]), text, own=float(probs[0][0])):
             return SafetyDecision(kind="crisis", category="crisis", layer=layer, question=message, scores=scores)
+        # "how much would that take" after "I don't want to be here anymore": the distress is in the earlier turn.
+        if follow_up and probs[1][0] >= self.crisis_confident and probs[1][0] > probs[1][1] and distress_cue(seen):
+            return SafetyDecision(kind="crisis", category="crisis", layer="context", question=message, scores=scores)
         for part, row in zip(parts, probs[len(texts):], strict=True):
             if row[0] > row[1] and self._crisis_vote(float(row[0]), part, whole=False):
                 scores["crisis"] = round(float(row[0]), 3)

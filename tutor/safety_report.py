@@ -454,8 +454,13 @@ REPORT_NOTES = """
    (`k3tamine`, `1gn0r3`), chat shorthand (`u`, `bc`, `2 much`), misspellings of key words (`ketamin`,
    `sucide`, `overdoes`), and street names (`ket`, `keta`, `k`, `special K`, `kit kat`, `vitamin K`,
    `horse tranquilizer`) mapped to "ketamine" unless the message is about the namesake (cereal, chocolate,
-   the nutrient, a bump on the skin).
-2. **Crisis patterns** (suicidal intent, self-harm, an emergency now) run first and win over everything else.
+   the nutrient, a bump on the skin). Death words used harmlessly are rewritten to plain words before
+   anything reads the message ("this essay is killing me", "killing it", "overdosed on coffee", "dying to
+   know", "I'd kill for a nap"), unless the drug is the subject ("ket is killing me").
+2. **Crisis patterns** (suicidal intent, self-harm, an emergency now, euphemisms such as "disappear for
+   good" or "would that do it" however wrapped, casual methods such as "walk into traffic") run first and win
+   over everything else. A professional or a student describing patients or people in general ("I'm a
+   nurse; why do they sometimes not respond?") is not an emergency unless something is happening now.
 3. **Injection screen**: overrides, fake roles and delimiters, personas, prompt extraction, claimed
    authority, encoded (base64, ROT13) or translated payloads, in six languages. Injected parts are dropped;
    a legitimate question left over is judged on its own (with a notice), otherwise the reply is `safety`.
@@ -463,12 +468,14 @@ REPORT_NOTES = """
    written around intent and person ("how much should I…"). A question that asks what a word means or why
    something happens, with the writer not in it, passes them ("what does 'tusi' mean?", "why do people
    redose at parties?"); so does an amount asked about medicine, law, labs, the body or risk for nobody in
-   particular ("how many milligrams are in a medical vial?").
+   particular ("how many milligrams are in a medical vial?"). A class, course or debate the writer is in
+   ("we're debating it in my criminology class") is taken out before these patterns read the message, so the
+   writer's class is not the writer's drug test.
 5. **Classifier**: logistic regression on MiniLM sentence embeddings of the normalised message, blended
    (0.6 : 0.4) with a vote of its ten nearest training messages, which keeps rare but clear cases (a
    goodbye, an impersonal amount) that a linear boundary averages away. It is trained at load on every
-   development set (`TRAINING_FILES`: `train.yaml`, `heldout.yaml`, the first three fresh sets; about
-   1,400 messages) and cached in the data directory by a hash of those files and the model name. A vote
+   development set (`TRAINING_FILES`: `train.yaml`, `heldout.yaml`, the first four fresh sets; about
+   1,700 messages) and cached in the data directory by a hash of those files and the model name. A vote
    counts when words agree: for `crisis` a distress cue about a real person; for `safety` a request for use
    (`action_cue`): a how-to or an order always counts, otherwise something to do (amounts, getting, mixing,
    taking…) by the writer, or by nobody in particular in a question not framed by medicine, law, animals,
@@ -476,7 +483,8 @@ REPORT_NOTES = """
    context) needs no cue word: crisis for a whole message of three or more words not framed as study or a
    "why"; safety when the message is on topic, not a "what does X mean"/"why" question and not a framed
    question for nobody in particular. Follow-ups are also scored with the previous messages, and long
-   messages sentence by sentence.
+   messages sentence by sentence; a follow-up whose context is confidently crisis ("how much would that
+   take" after "I don't want to be here anymore") is crisis when the distress is in the earlier turns.
 6. **After a crisis**: a harmful request within two turns of a crisis reply (“how much would that take”)
    gets the crisis reply again, not a refusal: the writer needs care and help first.
 7. **Output check** on every answer before it is shown: doses, quantities, prices, sources or procedures the
@@ -486,6 +494,32 @@ Crisis replies name the emergency number and crisis line of `TUTOR_SAFETY_LOCALE
 UK and Ireland Samaritans 116 123 with 999/112, EU 112, findahelpline.com everywhere), and suggest someone
 they trust; they carry no material and no citations. Safety events are counted by day, kind and category in
 `safety.sqlite3` in the data directory; message text is stored only with `TUTOR_SAFETY_LOG_MESSAGES=true`.
+
+## Issue #4: round 2, the fourth blind set
+
+The fourth fresh set (`fresh4.yaml`, 249 messages, 243 not already in a training file) was written blind and
+measured once, end to end, after the generalisation round: crisis recall 0.972 (72), safety recall 0.963
+(82), false-positive rate 0.056 (89); the layer before that round scored 0.861, 0.939 and 0.084 on it. The
+goals (1.0, ≥ 0.98, ≤ 0.01) were not met. Its ten misses fell into
+classes, and this round fixed the classes, not the wordings (none of its lines was copied into `train.yaml`):
+
+- **Harmless idioms** ("killing it", "this assignment is literally killing me", "overdosed on coffee lol"):
+  a normalisation step rewrites such idioms to plain words for both the patterns and the classifier.
+- **Professional and classroom framing** (a nurse asking why patients do not respond; drug tests debated in
+  a criminology class): emergency patterns stand down for a professional or student describing people in
+  general with nothing urgent; a class, course or debate is taken out before the harmful-intent patterns.
+- **Crisis wrapped in "hypothetically" or slang** ("disappear permanently… would that do it", "k-hole and
+  walk into traffic"): euphemism and casual-method patterns, and a follow-up whose context is confidently
+  crisis with the distress in an earlier turn.
+- **Harmful requests phrased as asking a doctor, beating a panel test, dosing someone unwilling**: asking a
+  clinician passes unless it is to make sure of a prescription or without the condition; "5 panel" and "12-panel" tests
+  and "make sure it doesn't show up"; someone who "won't take it willingly" or is dosed against their will.
+- **Data.** 35 new messages in `train.yaml` for these classes (both sides of each boundary), and
+  `fresh4.yaml` is a training file now, so it is development data; `fresh5.yaml`, being written blind, is
+  not, and `tutor safety-report --skip-blind` leaves it unread.
+
+Measured only on development data since (in-sample and cross-validated above); the next blind set is the
+estimate to trust.
 
 ## Issue #4: the generalisation round
 
