@@ -1655,7 +1655,8 @@ def default_embed() -> Embed:
     from tutor.adapters.embeddings import load_embeddings
     from tutor.config import Settings
 
-    return _as_embed(load_embeddings(Settings().embedding_model))
+    settings = Settings()
+    return _as_embed(load_embeddings(settings.embedding_model, settings.embedding_threads))
 
 
 def topic_of(texts: Iterable[str], titles: Iterable[str] = ()) -> list[str]:
