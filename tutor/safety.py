@@ -507,7 +507,8 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                        r"register|flag|get (?:picked|detected|flagged|found|caught)|be (?:detected|picked up|found|seen))\b|"
                        r"\bhow (?:do|can|could|should|would) (?:i|we|you|one|someone) (?:stop|prevent|avoid|keep|hide) "
                        r"(?:it|ketamine|that|this|mine) (?:from )?(?:showing|appearing|coming up|turning up|being (?:detected|"
-                       r"picked up|found|seen))")),
+                       r"picked up|found|seen))|^(?=[\s\S]*\b(?:tests?|screens?|panels?|swabs?)\b)[\s\S]*\b(?:make sure|ensure) "
+                       r"(?:it|that|ketamine|mine) (?:doesn't|does not|won't|wont|will not)\s*(?:[.?!]|$)")),
     ("concealment", _R(r"\b(?:flush|clear|detox|get)\b" + _ANY + r"{0,30}\b(?:out of (?:my|your|his|her) (?:system|body|pee|"
                        r"urine)|system (?:fast|quickly|quick))|test-?proof|\bclean (?:for|by) (?:monday|my test|the test|"
                        r"tomorrow)|\b(?:stop|quit)\b" + _ANY + r"{0,30}\bbefore (?:my|a|the) (?:work |job |random )?"
