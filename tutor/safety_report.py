@@ -518,8 +518,12 @@ classes, and this round fixed the classes, not the wordings (none of its lines w
   `fresh4.yaml` is a training file now, so it is development data; `fresh5.yaml`, being written blind, is
   not, and `tutor safety-report --skip-blind` leaves it unread.
 
-Measured only on development data since (in-sample and cross-validated above); the next blind set is the
-estimate to trust.
+The fifth set (`fresh5.yaml`, 211 messages) was written blind while this round was under way and measured
+once before it (crisis 0.965, safety 0.968, false-positive rate 0.034 on the 207 messages not in a training
+file; the layer of the previous session scored 0.930, 0.952 and 0.099 on all 211) and once after it (the
+table at the top: the same two crisis and two harmful messages missed, one more learning question refused).
+So this round fixed the fourth set's classes without moving the fifth: on unseen messages the layer finds
+about 96–97 % of crisis and harmful messages and refuses 3–5 % of learning questions.
 
 ## Issue #4: the generalisation round
 
