@@ -384,6 +384,8 @@ def _related_form(word: str, listed: str) -> bool:
     if listed.startswith(word) and listed[len(word):] not in _INFLECTIONS:
         return False  # "hand" is no form of "handful": a derivational suffix changes the meaning
     n = min(len(root) + 1, len(listed), len(word))
+    if listed.endswith("e") and len(listed) == len(root) + 1 and word[len(root):] in ("ing", "ed", "er", "es"):
+        n = len(root)  # "restoring" is a form of "restore": the e is dropped before -ing
     return word[:n] == listed[:n]
 
 
@@ -425,6 +427,27 @@ for _group in SYNONYMS:
         if not _SYNONYMS.get(_w):
             _SYNONYMS.add(_w, "syn:" + _first)
 _ENTITY_KIND: dict[str, str] = {_token_stem(w): kind for kind, ws in ENTITIES.items() for w in ws.split()}
+# Concepts whose + side furthers what it acts on and whose - side hinders it (build/dismantle, restore/disrupt,
+# encourage/inhibit, amplify/interrupt): a word of one side put where the source has the other reverses the claim.
+_VALENCE_CONCEPTS = frozenset("amount activation excitation growth health quality".split())
+# Degree words and adjectives carry these poles too, but put before a noun they grade it rather than act on it.
+_NO_VALENCE = frozenset("more less fewer up down high higher highest low lower lowest great greater whole new "
+                        "first good bad better worse safe little much excess excessive gain gains".split())
+_VALENCE_EXTRA = {w: -1 for w in "dismantle dismantles dismantled dismantling undermine undermines undermined "
+                  "undermining tear_down tears_down demolish demolishes sabotage sabotages thwart thwarts "
+                  "interrupt interrupts interrupted interrupting interruption".split()}
+
+
+def _valence_of_poles(poles: Sequence[tuple[str, int]]) -> int:
+    signs = {sg for c, sg in poles if c in _VALENCE_CONCEPTS}
+    return signs.pop() if len(signs) == 1 else 0
+
+
+_GROUP_VALENCE: dict[str, int] = {}
+for _group in SYNONYMS:
+    _signs = {_valence_of_poles(_POLES.get(_w)) for _w in _group.split()} - {0}
+    if len(_signs) == 1:
+        _GROUP_VALENCE["syn:" + sorted(_group.split())[0]] = _signs.pop()
 _PHRASE_SET = {p.replace(" ", "_") for p in PHRASES}
 _PHRASE_BY_STEM = {"_".join(stem(w) for w in p.split()): p.replace(" ", "_") for p in PHRASES}
 _MAX_PHRASE = max(p.count(" ") + 1 for p in PHRASES)
@@ -875,7 +898,7 @@ class Judge:
             "rules_score": verdict.score,
         }
         for check in (self._polarity, self._entities, self._quantities, self._exclusive, self._causal,
-                      self._contrast, self._roles, self._reversal, self._instead):
+                      self._contrast, self._roles, self._reversal, self._instead, self._flip):
             out[check.__name__.strip("_")] = float(bool(check(parsed, ev, top)))
         out["bare_negation"] = float(bool(self._bare_negation(parsed, ev, order)))
         out["substitution"] = float(bool(self._substitution(parsed, ev, f)))
@@ -1089,7 +1112,7 @@ class Judge:
     def _contradiction(self, parsed: Analysed, ev: _Evidence, order: list[int]) -> str | None:
         top = [ev.analysed[i] for i in order[:3]]
         for check in (self._polarity, self._entities, self._quantities, self._exclusive, self._causal,
-                      self._contrast, self._roles, self._reversal, self._instead):
+                      self._contrast, self._roles, self._reversal, self._instead, self._flip):
             found = check(parsed, ev, top)
             if found:
                 return found
@@ -1218,6 +1241,42 @@ class Judge:
             if named and new:
                 return (f"replaces what the source says: “{new[0].text.replace('_', ' ')}” rather than "
                         f"“{named[0].text.replace('_', ' ')}”")
+        return None
+
+    def _flip(self, parsed: Analysed, ev: _Evidence, top: list[Analysed]) -> str | None:
+        """A word that furthers put where the source has one that hinders, next to the same word ("helps
+        dismantle neuronal pathways" for "helps repair neuronal pathways", "signals are amplified" for
+        "signals are interrupted"): the one-word edit that reverses a faithful sentence."""
+        said = {w for a in top[:2] for u in a.content for w in (u.stem, u.canon)}
+        claimed = {w for u in parsed.content for w in (u.stem, u.canon)}
+        weak = self.topic | _LIGHT
+        for t in parsed.tokens:
+            vt = _valence(t)
+            if not vt or t.stem in said or t.canon in said:
+                continue  # only a word the source does not have can stand where the source's word was
+            if t.index > 0 and parsed.tokens[t.index - 1].text in _DETERMINERS:
+                continue  # "a build-up of calcium" names a thing; it acts on nothing
+            left, right = (side - weak for side in _neighbours(parsed, t))
+            # The word it acts on follows an active verb; a passive one ("signals are amplified") follows it.
+            if not _passive(parsed, t):
+                left = set()
+            same = opposite = None
+            for a in top[:2]:
+                for u in a.tokens:
+                    vu = _valence(u)
+                    if not vu or u.stem in claimed or u.canon in claimed:
+                        continue
+                    ul, ur = _neighbours(a, u)
+                    if not (left & ul or right & ur):
+                        continue
+                    if vu == vt:
+                        same = u
+                    elif opposite is None:
+                        opposite = u
+            if opposite is not None and same is None:
+                neg = "not " if t.negated else ""
+                return (f"antonym: claim says “{neg}{t.text.replace('_', ' ')}”, "
+                        f"source says “{opposite.text.replace('_', ' ')}”")
         return None
 
     def _bare_negation(self, parsed: Analysed, ev: _Evidence, order: list[int]) -> str | None:
@@ -1430,6 +1489,37 @@ def _signed_concepts(t: Token) -> list[tuple[str, int]]:
     if t.poles:
         return [("~" + c, s * flip) for c, s in t.poles]
     return [(t.canon, flip)]
+
+
+def _valence(t: Token) -> int:
+    """+1 for a word that furthers what it acts on, -1 for one that hinders it, 0 otherwise; flipped if negated."""
+    if not t.content or t.stem in _ENTITY_KIND or t.text in _NO_VALENCE:
+        return 0
+    v = _VALENCE_EXTRA.get(t.text, 0) or _valence_of_poles(t.poles) or _GROUP_VALENCE.get(t.canon, 0)
+    return -v if t.negated else v
+
+
+def _passive(a: Analysed, t: Token) -> bool:
+    """Whether a word is a participle after a form of "be" or "become" ("signals are amplified")."""
+    before = [u.text for u in a.tokens[max(0, t.index - 3) : t.index] if not u.text.endswith("ly")]
+    return bool(before) and before[-1] in _BE and t.text.endswith(("ed", "en"))
+
+
+_BE = frozenset("is are was were be been being become becomes became get gets got".split())
+
+
+def _neighbours(a: Analysed, t: Token, reach: int = 3) -> tuple[set[str], set[str]]:
+    """The nearest content word on each side of a token (within `reach`), as canonical forms and stems."""
+    def near(rng: Iterable[int]) -> set[str]:
+        for k in rng:
+            u = a.tokens[k]
+            if u.text in (";", ".", "?", "!", ":"):
+                return set()
+            if u.content and u.text not in _LIGHT and not u.text.endswith("ly"):
+                return {u.canon, u.stem}
+        return set()
+    i = t.index
+    return near(range(i - 1, max(-1, i - 1 - reach), -1)), near(range(i + 1, min(len(a.tokens), i + 1 + reach)))
 
 
 def _context(a: Analysed, t: Token, width: int = 8) -> set[str]:
