@@ -65,6 +65,7 @@ trace back to|traces back to|laying down|lay down|lays down|short term memory|sh
 long term memory|long term memories|last forever|lasts forever|last long|lasts long|far from|by no means|
 take effect|takes effect|took effect|taking effect|long after|shortly after|soon after|right after|
 exactly one|a single|just one|one and only|small fraction|tiny fraction|small minority|neurotrophic factor|
+only some|only a few|only a minority|
 neurotrophic factors|
 """.replace("\n", "").strip("|").split("|")
 
@@ -184,6 +185,7 @@ ANTONYMS: list[tuple[str, str, str]] = [
     # Phrases are listed whole: their parts ("all", "few") are stopwords and give no pole on their own.
     ("quantity", "many most numerous majority all every plenty nearly_all almost_all all_of every_one",
      "few little none minority handful half a_few very_few hardly_any no_one nobody small_share small_fraction "
+     "only_some only_a_few only_a_minority "
      "tiny_fraction small_minority"),
     ("paradox", "paradoxically surprisingly unexpectedly counterintuitively ironically",
      "predictably expectedly unsurprisingly naturally"),
@@ -619,6 +621,8 @@ def analyse(text: str) -> Analysed:
         if t.text in _ORDINALS and (nxt.text in ("most", "largest", "biggest") or nxt.text.endswith("est")):
             t.stem, t.poles, t.content = t.text, [("rank", -1)], True  # "second most abundant"
     for i, t in enumerate(tokens[2:], start=2):
+        if t.text == "half" and tokens[i - 1].text == "than" and tokens[i - 2].text in ("more", "less", "fewer"):
+            t.poles = []  # "more than half" is a bound, consistent with "nearly all"
         if t.text == "day" and tokens[i - 1].text in ("one", "some") and tokens[i - 2].text in _MODALS:
             t.stem, t.content = "someday", False  # "might one day replace": some time, not a span
     _time_speed(tokens)
@@ -663,6 +667,8 @@ def _resolve_negation(tokens: list[Token]) -> None:
                 u = tokens[j]
                 if u.text in _CLAUSE_BREAK and u.text not in ("which", "who"):
                     break
+                if u.text in _USUALLY and j + 1 < n and not tokens[j + 1].text in _CLAUSE_BREAK:
+                    continue  # "does not normally excite" means it normally does not: the verb is denied
                 if u.content and (u.text not in AUXILIARIES or u.text in EXCLUSIVES):
                     focus = _modifier_focus(tokens, j) or u
                     if correction and not focus.poles:
@@ -690,8 +696,21 @@ def _resolve_negation(tokens: list[Token]) -> None:
                             tokens[k].negated = not tokens[k].negated
                             break
                     break
-                if tokens[j].text in (",", ";", ".", "and"):
+                if tokens[j].text == ",":
+                    # "keeps glutamate, the most abundant neurotransmitter, from activating": skip the apposition
+                    close = next((k for k in range(j + 1, min(j + 12, n)) if tokens[k].text in (",", ";", ".")), None)
+                    if close is not None and tokens[close].text == "," and close + 1 < n \
+                            and tokens[close + 1].text == "from":
+                        for k in range(close + 2, min(close + 5, n)):
+                            if tokens[k].content:
+                                tokens[k].negated = not tokens[k].negated
+                                break
                     break
+                if tokens[j].text in (";", ".", "and"):
+                    break
+
+
+_USUALLY = frozenset("normally usually typically generally ordinarily".split())
 
 
 def _double_negation(tokens: list[Token]) -> set[int]:
@@ -1201,6 +1220,14 @@ class Judge:
         if not any(w in EXCLUSIVES and not (i > 0 and words[i - 1] in NEGATORS) and not _just_as(words, i)
                    for i, w in enumerate(words)):
             return None  # "not only … but also" agrees with a plural source
+        at = next(i for i, w in enumerate(words) if w in EXCLUSIVES)
+        said = {w for a in ev.analysed for u in a.content for w in (u.stem, u.canon)}
+        for u in parsed.tokens[at + 1:]:
+            if u.text in (",", ";", ".", "?", "!"):
+                break
+            if (u.content and u.text not in _LIGHT and _weight(u.text) >= 0.4 or u.text.isdigit()) \
+                    and u.stem not in said and u.canon not in said:
+                return None  # "only in the hippocampus" where the source names no place: an addition
         ev_text = " " + " ".join(" ".join(t.text.replace("_", " ") for t in a.tokens) for a in top[:2]) + " "
         claim_text = " " + " ".join(words) + " "
         for marker in PLURALITY:
