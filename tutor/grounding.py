@@ -917,7 +917,8 @@ class Judge:
             "rules_score": verdict.score,
         }
         for check in (self._polarity, self._entities, self._quantities, self._exclusive, self._causal,
-                      self._contrast, self._roles, self._reversal, self._instead, self._flip):
+                      self._contrast, self._roles, self._reversal, self._instead, self._flip,
+                      self._comparative):
             out[check.__name__.strip("_")] = float(bool(check(parsed, ev, top)))
         out["bare_negation"] = float(bool(self._bare_negation(parsed, ev, order)))
         out["substitution"] = float(bool(self._substitution(parsed, ev, f)))
@@ -1131,7 +1132,8 @@ class Judge:
     def _contradiction(self, parsed: Analysed, ev: _Evidence, order: list[int]) -> str | None:
         top = [ev.analysed[i] for i in order[:3]]
         for check in (self._polarity, self._entities, self._quantities, self._exclusive, self._causal,
-                      self._contrast, self._roles, self._reversal, self._instead, self._flip):
+                      self._contrast, self._roles, self._reversal, self._instead, self._flip,
+                      self._comparative):
             found = check(parsed, ev, top)
             if found:
                 return found
@@ -1268,6 +1270,16 @@ class Judge:
             if named and new:
                 return (f"replaces what the source says: “{new[0].text.replace('_', ' ')}” rather than "
                         f"“{named[0].text.replace('_', ' ')}”")
+            # "X rather than Y" / "Instead of Y, X" where the source states Y itself: the claim denies it,
+            # unless the sentence stating Y is about another named thing ("SSRIs act on serotonin").
+            weighty = [t for t in denied if t.content and t.text not in _LIGHT and _weight(t.text) >= 0.3
+                       and t.stem not in self.topic]
+            claim_ents = set(_entities_in(parsed))
+            for a in top[:2]:
+                plain = {w for u in a.content if not u.negated for w in (u.canon, u.stem)}
+                others = set(_entities_in(a)) - claim_ents - self.topic
+                if weighty and all(t.canon in plain or t.stem in plain for t in weighty) and not others:
+                    return "negation: the claim denies what the source states"
         return None
 
     def _flip(self, parsed: Analysed, ev: _Evidence, top: list[Analysed]) -> str | None:
@@ -1305,6 +1317,47 @@ class Judge:
                 return (f"antonym: claim says “{neg}{t.text.replace('_', ' ')}”, "
                         f"source says “{opposite.text.replace('_', ' ')}”")
         return None
+
+    def _comparative(self, parsed: Analysed, ev: _Evidence, top: list[Analysed]) -> str | None:
+        """"A works faster than B" where the source, maybe across sentences, gives A the slow side and B the
+        fast one: each side's pole is read from the words nearest to where the source names it."""
+        toks = parsed.tokens
+        for i, t in enumerate(toks):
+            comparative = t.text.endswith(("er", "ier")) or (i > 0 and toks[i - 1].text in ("more", "less"))
+            if not t.poles or not comparative:
+                continue
+            than = next((k for k in range(i + 1, min(i + 5, len(toks))) if toks[k].text == "than"), None)
+            if than is None:
+                continue
+            later = [u.stem for u in toks[than + 1 : than + 5] if u.stem in _ENTITY_KIND]
+            earlier = [u.stem for u in toks[:i] if u.stem in _ENTITY_KIND]
+            if not later or not earlier or later[0] == earlier[-1]:
+                continue
+            a, b = earlier[-1], later[0]
+            sign = -1 if i > 0 and toks[i - 1].text == "less" else 1
+            for concept, pole in t.poles:
+                side_a, side_b = self._pole_of(ev, a, concept), self._pole_of(ev, b, concept)
+                if side_a and side_b and side_a != side_b and side_a == -pole * sign:
+                    return f"comparison reversed: the source gives {b} the “{t.text}” side, not {a}"
+        return None
+
+    def _pole_of(self, ev: _Evidence, entity: str, concept: str) -> int:
+        """The sign the source gives an entity on a concept, from pole words nearest to where it is named (the
+        article's subject also where a sentence names nothing of its kind)."""
+        total = 0
+        for a in ev.analysed:
+            named = [(u.index, u.stem) for u in a.tokens if u.stem in _ENTITY_KIND
+                     and _ENTITY_KIND[u.stem] == _ENTITY_KIND[entity]]
+            if not named and entity in self.topic:
+                named = [(-100, entity)]
+            if not any(e == entity for _, e in named):
+                continue
+            for u in a.tokens:
+                for c, sg in _signed_concepts(u):
+                    if c == "~" + concept:
+                        nearest = min(named, key=lambda m: abs(m[0] - u.index))[1]
+                        total += sg if nearest == entity else 0
+        return int(np.sign(total))
 
     def _bare_negation(self, parsed: Analysed, ev: _Evidence, order: list[int]) -> str | None:
         """A negated claim that otherwise restates a source sentence that negates nothing."""
