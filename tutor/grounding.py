@@ -1338,7 +1338,8 @@ class Judge:
             for concept, pole in t.poles:
                 side_a, side_b = self._pole_of(ev, a, concept), self._pole_of(ev, b, concept)
                 if side_a and side_b and side_a != side_b and side_a == -pole * sign:
-                    return f"comparison reversed: the source gives {b} the “{t.text}” side, not {a}"
+                    name = {u.stem: u.text for u in toks}
+                    return f"comparison reversed: the source gives {name[b]} the “{t.text}” side, not {name[a]}"
         return None
 
     def _pole_of(self, ev: _Evidence, entity: str, concept: str) -> int:
