@@ -15,20 +15,25 @@ import yaml
 from pydantic import BaseModel, Field
 
 from tutor.config import REPO_ROOT
-from tutor.grading import PARTLY_FLOOR
+from tutor.grading import ACCOUNTED_FLOOR, PARTLY_FLOOR
 
 FOREIGN = 3  # the column of Evidence.features with the share of words foreign to passage and question
+ACCOUNTED = 4  # the column with the least-backed clause (below ACCOUNTED_FLOOR an answer is never correct)
 from tutor.quiz import BLANK, DISTRACTOR_MAX_SIMILARITY, equivalent, item_from_passage
 from tutor.types import Citation
 
 DATASET = REPO_ROOT / "evals" / "datasets" / "learner_answers.yaml"
-# The first blind set, read since grading round 2: development data now, graded beside the dev file.
+# Sets written blind by other authors and read since: development data now, graded beside the dev file, each
+# its own split (file name → split).
+DEV_FILES = {"learner_answers_fresh.yaml": "fresh", "learner_answers_fresh2.yaml": "fresh2"}
 FRESH = "learner_answers_fresh.yaml"
 # Answers written blind (never read while the grader was built): graded and reported as their own split.
-BLIND = "learner_answers_fresh2.yaml"
-DEV_SPLITS = ("dev", "fresh")
+BLIND = "learner_answers_fresh3.yaml"
+BLIND_SPLIT = "fresh3"
+DEV_SPLITS = ("dev", "fresh", "fresh2")
 SPLIT_NAMES = {"dev": "dev split: read and tuned on", "fresh": "fresh split: written blind, development since round 2",
-               "fresh2": "fresh2 split, written blind"}
+               "fresh2": "fresh2 split: written blind, development since round 3",
+               "fresh3": "fresh3 split, written blind"}
 REPORT = REPO_ROOT / "docs" / "pedagogy.md"
 EXPECTED = {"correct": "correct", "paraphrased": "correct", "partly": "partly", "wrong": "incorrect",
             "contradicting": "incorrect"}
@@ -66,9 +71,9 @@ def load_cases(path: Path = DATASET) -> list[dict]:
 
 
 def dataset_paths(dataset: Path = DATASET, fresh: bool = True) -> list[Path]:
-    """The labelled set, the development set beside it, and (when `fresh` is on) the blind set, where they exist."""
-    dev, blind = dataset.parent / FRESH, dataset.parent / BLIND
-    return [dataset] + [p for p, on in ((dev, True), (blind, fresh)) if on and p.exists() and p != dataset]
+    """The labelled set, the development sets beside it, and (when `fresh` is on) the blind set, where they exist."""
+    beside = [(dataset.parent / name, True) for name in DEV_FILES] + [(dataset.parent / BLIND, fresh)]
+    return [dataset] + [p for p, on in beside if on and p.exists() and p != dataset]
 
 
 def dev_cases(cases: list[GradedCase]) -> list[GradedCase]:
@@ -78,14 +83,14 @@ def dev_cases(cases: list[GradedCase]) -> list[GradedCase]:
 
 def grade_dataset(tutoring: Any, path: Path = DATASET) -> list[GradedCase]:
     """Grade every labelled answer of one file with the tutor's grader."""
-    default_split = {FRESH: "fresh", BLIND: "fresh2"}.get(path.name, "dev")
+    default_split = {**DEV_FILES, BLIND: BLIND_SPLIT}.get(path.name, "dev")
     out = []
     for q in load_cases(path):
         cites = [locate(tutoring.tutor, p, n) for n, p in enumerate(q["passages"], 1)]
         item = item_from_passage(q["question"], cites)
         for a in q["answers"]:
             grade, ev = tutoring.grader.grade_with_evidence(item, a["text"])
-            split = default_split if path.name in (FRESH, BLIND) else q.get("split", default_split)
+            split = default_split if path.name in (*DEV_FILES, BLIND) else q.get("split", default_split)
             out.append(GradedCase(question_id=q["id"], split=split, kind=a["kind"],
                                   answer=a["text"], expected=EXPECTED[a["kind"]], got=grade.label,
                                   reasons=grade.reasons, features=list(ev.features) if ev else [],
@@ -108,15 +113,21 @@ def _logistic(x: np.ndarray, y: np.ndarray, c: float) -> np.ndarray:
 
 
 def fit_boundaries(cases: list[GradedCase], c: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    """The grader's two linear boundaries (partly or better, correct) fitted on labelled free-text answers."""
+    """The grader's two linear boundaries (partly or better, correct) fitted on labelled free-text answers.
+
+    Answers the grader keeps from "correct" anyway (a reversal, a doubt, a clause below ACCOUNTED_FLOOR) do not
+    pull the correct boundary.
+    """
     fit = [k for k in cases if k.features and not k.reversal]
     x = np.array([k.features for k in fit], dtype=float)
     rank = np.array([{"incorrect": 0, "partly": 1, "correct": 2}[k.expected] for k in fit])
-    # Words foreign to the passage may cost partial credit but never earn "correct": a verbatim answer must not
-    # lose to a far paraphrase, so the correct boundary is fitted without that column (weight 0).
-    keep = [i for i in range(x.shape[1]) if i != FOREIGN]
+    # Words foreign to the passage may cost partial credit but never earn "correct", and backing never costs it: a
+    # verbatim answer must not lose to a far paraphrase, so the correct boundary is fitted without those columns
+    # (weight 0; backing gates "correct" through ACCOUNTED_FLOOR instead).
+    keep = [i for i in range(x.shape[1]) if i not in (FOREIGN, ACCOUNTED)]
+    judged = np.array([not k.doubt and k.features[ACCOUNTED] >= ACCOUNTED_FLOOR for k in fit])
     correct = np.zeros(x.shape[1])
-    correct[keep] = _logistic(x[:, keep], (rank >= 2).astype(float), c)
+    correct[keep] = _logistic(x[judged][:, keep], (rank[judged] >= 2).astype(float), c)
     return _logistic(x, (rank >= 1).astype(float), c), correct
 
 
@@ -124,7 +135,7 @@ def _label(case: GradedCase, partly: np.ndarray, correct: np.ndarray) -> str:
     if case.reversal:
         return "incorrect"
     x = np.array(case.features)
-    if x @ correct >= 0 and not case.doubt:
+    if x @ correct >= 0 and not case.doubt and x[ACCOUNTED] >= ACCOUNTED_FLOOR:
         return "correct"
     return "partly" if x @ partly >= 0 and x[1] >= PARTLY_FLOOR else "incorrect"
 
@@ -137,6 +148,21 @@ def cross_validate(cases: list[GradedCase]) -> float:
         partly, correct = fit_boundaries([k for k in usable if k.question_id != q])
         right += sum(_label(k, partly, correct) == k.expected for k in usable if k.question_id == q)
     return right / len(usable) if usable else float("nan")
+
+
+def leave_one_set_out(cases: list[GradedCase]) -> dict[str, float]:
+    """Per development split, its accuracy with the boundaries fitted on the other splits only.
+
+    Each set was written by a different author who never saw the grader, so this is the closest stand-in for a
+    new blind set: a change that only helps the wordings it was tuned on does not raise it.
+    """
+    usable = [k for k in cases if k.features or k.reversal]
+    out = {}
+    for split in sorted({k.split for k in usable}):
+        held = [k for k in usable if k.split == split]
+        partly, correct = fit_boundaries([k for k in usable if k.split != split])
+        out[split] = sum(_label(k, partly, correct) == k.expected for k in held) / len(held)
+    return out
 
 
 def grade_datasets(tutoring: Any, paths: list[Path]) -> list[GradedCase]:
@@ -225,11 +251,15 @@ def render(grading: dict[str, Any], bank: dict[str, Any], cases: list[GradedCase
     for split, value in grading["by_split"].items():
         n = grading["by_split_answers"][split]
         lines.append(f"| accuracy ({SPLIT_NAMES.get(split, split + ' split')}; {n} answers) | {value:.3f} | |")
+    dev_names = ", ".join(DEV_SPLITS)
     if "cross_validated" in grading:
-        lines.append(f"| accuracy (dev and fresh splits, leave-one-question-out: boundaries refit without each question) | "
-                     f"{grading['cross_validated']:.3f} | |")
-    if "fresh2" not in grading["by_split"]:
-        lines.append(f"| accuracy ({SPLIT_NAMES['fresh2']}) | not in this run (no `{BLIND}` beside the dataset, "
+        lines.append(f"| accuracy (development splits {dev_names}, leave-one-question-out: boundaries refit without "
+                     f"each question) | {grading['cross_validated']:.3f} | |")
+    for split, value in grading.get("set_out", {}).items():
+        lines.append(f"| accuracy ({split} split left out: boundaries fitted on the other development splits) | "
+                     f"{value:.3f} | |")
+    if BLIND_SPLIT not in grading["by_split"]:
+        lines.append(f"| accuracy ({SPLIT_NAMES[BLIND_SPLIT]}) | not in this run (no `{BLIND}` beside the dataset, "
                      "or `--without-fresh`) | |")
     for kind, value in grading["by_kind"].items():
         lines.append(f"| accuracy on {kind} answers | {value:.3f} | |")
@@ -283,12 +313,14 @@ def run_quiz_eval(args: Any, settings: Any) -> int:
         cases = grade_datasets(tutoring, files)
         grading = grading_metrics(cases)
         grading["cross_validated"] = cross_validate(dev_cases(cases))
+        grading["set_out"] = leave_one_set_out(dev_cases(cases))
         bank = check_bank(tutoring)
     finally:
         tutor.close()
     print(f"grading accuracy {grading['accuracy']:.3f} ("
           + ", ".join(f"{s} {v:.3f}" for s, v in grading["by_split"].items())
-          + f"; dev leave-one-question-out {grading['cross_validated']:.3f}"
+          + f"; dev leave-one-question-out {grading['cross_validated']:.3f}; leave-one-set-out "
+          + ", ".join(f"{s} {v:.3f}" for s, v in grading["set_out"].items())
           + f"); contradicting marked correct {grading['contradicting_marked_correct']}; "
           f"keys supported {bank['keys_supported']}/{bank['items']}; equivalent distractors "
           f"{bank['equivalent_distractors']}/{bank['distractors']}; false statements supported "

@@ -6,19 +6,22 @@ import pytest
 
 import yaml
 
-from evals.pedagogy import (BLIND, DATASET, FRESH, cross_validate, dataset_paths, fit_boundaries,
-                            grade_datasets, grading_metrics, load_cases, locate, render)
-from tutor.grading import CORRECT_WEIGHTS, PARTLY_WEIGHTS
+from evals.pedagogy import (BLIND, DATASET, DEV_FILES, cross_validate, dataset_paths, fit_boundaries,
+                            grade_datasets, grading_metrics, leave_one_set_out, load_cases, locate, render)
+from tutor.grading import ACCOUNTED_FLOOR, CORRECT_WEIGHTS, PARTLY_WEIGHTS
 from tests.conftest import ARTICLE
 from tests.tutoring_fixtures import tutoring  # noqa: F401  (fixture)
 from tutor.quiz import item_from_passage
 
-# Measured 0.853 on the 327 development answers (learner_answers.yaml and learner_answers_fresh.yaml; see
-# docs/pedagogy.md; leave-one-question-out 0.850); the goal is 0.9. The gate sits a little below the
-# measurement so a regression fails. The blind set (learner_answers_fresh2.yaml) is never read here.
-MIN_ACCURACY = 0.84
-# The goal is 0; two fresh contradicting answers the judge calls merely unsupported (a foreign cause, "serotonin";
-# swapped time spans) are still marked correct. The bound stops the number from growing.
+# Measured 0.826 on the 461 development answers (learner_answers.yaml, learner_answers_fresh.yaml and
+# learner_answers_fresh2.yaml; see docs/pedagogy.md); the goal is 0.9. The gate sits a little below the
+# measurement so a regression fails. The blind set (learner_answers_fresh3.yaml) is never read here.
+MIN_ACCURACY = 0.8
+# Each development set scored with boundaries fitted on the other two (measured 0.74–0.90).
+MIN_SET_OUT_ACCURACY = 0.7
+# The goal is 0; two contradicting answers whose added claim the judge cannot place (a swapped field of use,
+# "dentistry"; an invented cause naming another neurotransmitter) are still marked correct. The bound stops the
+# number from growing.
 KNOWN_CONTRADICTING_MARKED_CORRECT = 2
 
 
@@ -36,7 +39,7 @@ def test_dataset_passages_are_verbatim_and_cover_every_kind():
 @pytest.fixture(scope="module")
 def measured(tutoring):
     cases = grade_datasets(tutoring, dataset_paths(fresh=False))
-    assert {c.split for c in cases} == {"dev", "fresh"}
+    assert {c.split for c in cases} == {"dev", *DEV_FILES.values()}
     return cases, grading_metrics(cases)
 
 
@@ -47,7 +50,7 @@ def test_grading_accuracy_on_labelled_answers(measured):
     assert m["contradicting_marked_correct"] <= KNOWN_CONTRADICTING_MARKED_CORRECT, misses
     assert m["contradicting_marked_correct_by_split"]["dev"] == 0, misses
     assert m["by_kind"]["wrong"] >= 0.8 and m["by_kind"]["correct"] >= 0.88 and m["by_kind"]["contradicting"] >= 0.9
-    assert m["paraphrase_marked_incorrect"] <= 12, misses
+    assert m["paraphrase_marked_incorrect"] <= 22, misses
 
 
 def test_shipped_boundaries_are_the_fit_and_hold_out_of_sample(measured):
@@ -56,12 +59,15 @@ def test_shipped_boundaries_are_the_fit_and_hold_out_of_sample(measured):
     assert abs(partly - PARTLY_WEIGHTS).max() < 0.1 and abs(correct - CORRECT_WEIGHTS).max() < 0.1
     # Refit without each question and graded on it: the boundaries are not tuned to single answers.
     assert cross_validate(cases) >= MIN_ACCURACY
+    # Refit without each set (each written by another author) and graded on it: nor to one author's wordings.
+    set_out = leave_one_set_out(cases)
+    assert set(set_out) == {"dev", *DEV_FILES.values()} and min(set_out.values()) >= MIN_SET_OUT_ACCURACY
 
 
 def test_no_contradicting_or_wrong_answer_of_the_dev_file_is_marked_correct(measured):
     cases, _ = measured
     assert not [c.answer for c in cases if c.split == "dev" and c.kind in ("contradicting", "wrong") and c.got == "correct"]
-    assert len([c for c in cases if c.kind in ("contradicting", "wrong") and c.got == "correct"]) <= 4
+    assert len([c for c in cases if c.kind in ("contradicting", "wrong") and c.got == "correct"]) <= 5
 
 
 @pytest.fixture(scope="module")
@@ -109,25 +115,32 @@ def test_a_blind_set_beside_the_dataset_is_graded_and_reported_as_its_own_split(
     # Stand-ins written here (one dev question each); the real blind file is never read by the tests.
     question = dict(load_cases()[0])
     question.pop("split", None)
-    dataset, dev, blind = tmp_path / DATASET.name, tmp_path / FRESH, tmp_path / BLIND
+    dataset, blind = tmp_path / DATASET.name, tmp_path / BLIND
     dataset.write_text(yaml.safe_dump({"questions": [dict(question, split="dev")]}), encoding="utf-8")
     assert dataset_paths(dataset) == [dataset]
-    dev.write_text(yaml.safe_dump({"questions": [question]}), encoding="utf-8")
+    devs = [tmp_path / name for name in DEV_FILES]
+    for dev in devs:
+        dev.write_text(yaml.safe_dump({"questions": [question]}), encoding="utf-8")
     unseen = [dict(a, text=a["text"] + " (blind)") for a in question["answers"]]
     blind.write_text(yaml.safe_dump({"questions": [dict(question, split="fresh", answers=unseen)]}), encoding="utf-8")
-    assert dataset_paths(dataset) == [dataset, dev, blind] and dataset_paths(dataset, fresh=False) == [dataset, dev]
+    assert dataset_paths(dataset) == [dataset, *devs, blind] and dataset_paths(dataset, fresh=False) == [dataset, *devs]
     cases = grade_datasets(tutoring, dataset_paths(dataset))
     m = grading_metrics(cases)
-    assert set(m["by_split"]) == {"dev", "fresh", "fresh2"}  # the blind file's split is its own, whatever it says
-    assert m["by_split_answers"]["fresh2"] == len(question["answers"])
-    blind_text = {c.answer for c in cases if c.split == "fresh2"}
+    # Each file's split is its own, whatever the file says.
+    assert set(m["by_split"]) == {"dev", "fresh", "fresh2", "fresh3"}
+    assert m["by_split_answers"]["fresh3"] == len(question["answers"])
+    blind_text = {c.answer for c in cases if c.split == "fresh3"}
     for c in cases:
-        if c.split == "fresh2":
+        if c.split == "fresh3":
             c.got = "incorrect" if c.expected != "incorrect" else "correct"  # misses that must not be listed
+    m = grading_metrics(cases)
+    m["set_out"] = leave_one_set_out([c for c in cases if c.split != "fresh3"])
+    assert set(m["set_out"]) == {"dev", "fresh", "fresh2"}
     text = render(m, {"by_kind": {}, "objectives": 0, "items": 0, "keys_supported": 0, "equivalent_distractors": 0,
                       "distractors": 0, "false_statements_supported": 0, "false_statements": 0,
-                      "rejected_at_generation": {}}, cases, [dataset, dev, blind])
-    assert "fresh2 split, written blind" in text and "development since round 2" in text
+                      "rejected_at_generation": {}}, cases, [dataset, *devs, blind])
+    assert "fresh3 split, written blind" in text and "development since round 3" in text
+    assert "fresh2 split left out" in text
     misses = text.split("Misgraded", 1)[1].split("**Question bank**")[0] if "Misgraded" in text else ""
     assert not [a for a in blind_text if f"“{a}”" in misses]
 
@@ -154,3 +167,19 @@ def test_reworded_opposites_are_not_reversals(tutoring, question, passage, answe
     item = item_from_passage(question, [locate(tutoring.tutor, passage)])
     assert tutoring.grader.grade(item, answer).label != "incorrect"
     assert tutoring.grader.grade(item, wrong).label == "incorrect"
+
+
+@pytest.mark.parametrize("question, passage, answer, added", [
+    # A faithful answer, then the same answer with a claim of the learner's own that no passage backs.
+    ("Explain what dissociation is.", _DETACHMENT,
+     "A sense of detachment: feeling disconnected from your own thoughts, your body or the world around you.",
+     ", which happens because the kidneys stop filtering the blood"),
+    ("What does BDNF do?", _BDNF, "BDNF encourages the growth of new synapses and helps repair neuronal pathways.",
+     ", but only on Tuesdays in people over sixty"),
+])
+def test_an_unbacked_addition_keeps_a_faithful_answer_from_correct(tutoring, question, passage, answer, added):
+    item = item_from_passage(question, [locate(tutoring.tutor, passage)])
+    assert tutoring.grader.grade(item, answer).label == "correct"
+    extended = answer.rstrip(".") + added + "."
+    grade, ev = tutoring.grader.grade_with_evidence(item, extended)
+    assert ev.accounted < ACCOUNTED_FLOOR and grade.label != "correct", grade.reasons
