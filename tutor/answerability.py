@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 from wordfreq import top_n_list, zipf_frequency
 
-from tutor.retrieval import ScoredSentence, Vocabulary
+from tutor.retrieval import ScoredSentence, Vocabulary, prefixed
 from tutor.text import STOPWORDS, content_words, normalize, stem
 from tutor.types import Passage, ReplyKind
 
@@ -54,7 +54,7 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
      _Q(r"\b(inject\w*|intravenous\w*|infusion|nasal|spray|snort\w*|pills?|tablets?|orally|oral|intramuscular)\b"),
      "how it is given"),
     (_Q(r"\b((?:street|slang|brand|trade|common|other|popular|chemical) names?|nicknames?|slang (?:terms?|words?)|"
-        r"what (?:else )?(?:is|are) (?:it|they|ketamine|\w+) called)\b"),
+        r"what (?:else )?(?:is|are) (?:it|they|ketamine|\w+) called|what (?:do|does|did|would) \w+ (?:\w+ )?call)\b"),
      _Q(r"\b(called|known as|named|names?|nicknamed|referred to as)\b"), "names"),
     (_Q(r"\b(together with|mix(?:ed|ing)? (?:\w+ )?(?:with|and)|combin(?:e|ed|ing|ation)|interact(?:s|ion|ions)?|"
         r"at the same time as|alongside)\b"),
@@ -62,6 +62,11 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     (_Q(r"\b((?:which|what) (?:clinical )?(?:trials?|studies|study|research|papers?|experiments?)|"
         r"(?:studies|research|trials?) (?:show|shows|showed|prove|proved|found|find)|who (?:studied|researched))\b"),
      _Q(r"\b(stud(?:y|ies|ied)|trials?|research\w*|experiments?|evidence|published|journal)\b"), "studies or trials"),
+    # Whether an effect lasts or goes away needs a passage that says how long it lasts.
+    (_Q(r"\b(go(?:es)? away|reversible|irreversible|revers(?:e|ed|ing) (?:it|them|the|this|that)|recover\w*|"
+        r"heal|heals|healed|undo|undone|bounce back|back to normal)\b"),
+     _Q(r"\b(revers\w*|irreversib\w*|recover\w*|permanent\w*|temporar\w*|heal\w*|persist\w*|lasting|lasts?|"
+        r"go(?:es)? away|back to normal)\b"), "word on whether it lasts"),
     (_Q(r"\b(price|cost|costs|how much does .* cost|expensive|cheap|insurance)\b"),
      _Q(r"\b(price|cost|dollars?|euros?|pounds?|\$|€|£)"), "prices"),
 ]
@@ -77,6 +82,18 @@ _CIRCUMSTANCE = _Q(r"\b(?:safe|safer|dangerous|risky|harmful|okay|ok|allowed)\b[
 # what the material says about memory.
 _JUDGEMENTS = frozenset("""harm harmful harmless dangerous danger risky risk risks unsafe safe safer bad worse
     good better beneficial helpful healthy unhealthy""".split())
+
+
+def names(text: str) -> dict[str, str]:
+    """Words written as names, lower-cased to as written: all capitals ("LSD", "GABA") or capitals inside ("mTOR").
+
+    Three capitals name something ("DMT"); other three-letter words rarely carry a question's point.
+    A message in capitals throughout names nothing by it.
+    """
+    tokens = re.findall(r"\b[A-Za-z][A-Za-z0-9]{2,}\b", text)
+    if sum(t.isupper() for t in tokens) > len(tokens) / 2:
+        return {}
+    return {t.lower(): t for t in tokens if t.isupper() or (any(c.isupper() for c in t[1:]) and any(c.islower() for c in t))}
 
 
 class Verdict(BaseModel):
@@ -119,7 +136,7 @@ class Answerability:
                  min_topic: float = 0.30, min_answer: float = 0.35, rare_below: float = 3.9,
                  synonym_at: float = 0.45, everyday_at: float = 4.8, loose_synonym_at: float = 0.6,
                  ablation_gain: float = 0.06, domain_at: float = 0.22, close_synonym_at: float = 0.65,
-                 domain_ablation: float = -0.01):
+                 domain_ablation: float = -0.01, domain_core: float = 0.35):
         self.vocabulary = vocabulary
         self.embed = embed
         self.vocabulary_vectors = vocabulary_vectors
@@ -137,12 +154,13 @@ class Answerability:
         self.domain_at = domain_at
         self.close_synonym_at = close_synonym_at
         self.domain_ablation = domain_ablation
+        self.domain_core = domain_core
         self.sounds = [_sound(w) for w in vocabulary.words if len(w) >= 4]
         n = vocabulary.n_texts
         # The material's subject: stems used in many passages ("ketamine", "brain", "glutamate").
         # Everyday words ("system", "use") are excluded: they do not make a question on-topic.
         self.subject = {s for s, (df, word) in vocabulary.document_frequency.items()
-                        if df / n >= 0.25 and zipf_frequency(word, "en") < 5.2}
+                        if df / n >= 0.25 and everyday_frequency(word) < 5.2}
 
     def foreign_concepts(self, question: str, unknown: Sequence[str], evidence: Sequence[str],
                          acronyms: Collection[str] = ()) -> list[str]:
@@ -160,15 +178,18 @@ class Answerability:
         - it is only loosely like a corpus word and the question matches the best passages clearly
           better without it ("damage the bladder").
         """
+        # A name written with capitals ("mTOR", "GABA") is no misspelling or variant of a corpus word.
         candidates = [w for w in dict.fromkeys(unknown) if (len(w) >= 4 or w in acronyms)
                       and w not in _JUDGEMENTS and everyday_frequency(w) < self.everyday_at
-                      and not self._variant(w) and not self._typo(w) and not self._compound(w)]
+                      and (w in acronyms or not (self._variant(w) or self._typo(w))) and not self._compound(w)]
         if not candidates:
             return []
         vectors = self.embed(candidates)
         similarity = (vectors @ self.vocabulary_vectors.T).max(axis=1)
+        # A rare word that puts a prefix before a corpus word names another thing ("esketamine"), however
+        # alike the two look to the embedding.
         foreign = [w for w, sim in zip(candidates, similarity, strict=True)
-                   if sim < self.synonym_at and everyday_frequency(w) < self.rare_below]
+                   if (sim < self.synonym_at or self._prefixed(w)) and everyday_frequency(w) < self.rare_below]
         if not evidence:
             return foreign
         domain = vectors @ self.domain if self.domain is not None else np.zeros(len(candidates))
@@ -176,7 +197,10 @@ class Answerability:
         for w, sim, near, g in zip(candidates, similarity, domain, gain, strict=True):
             if w in foreign:
                 continue
-            in_field = near >= self.domain_at and sim < self.close_synonym_at and g >= self.domain_ablation
+            # Deep in the field ("hippocampus", "addictive"), a rare word names a concept of its own even when the
+            # passages match better with it: they speak of neighbouring concepts, not of it.
+            in_field = near >= self.domain_at and sim < self.close_synonym_at and (
+                g >= self.domain_ablation or (near >= self.domain_core and everyday_frequency(w) < self.rare_below))
             loose = sim < self.loose_synonym_at and g >= self.ablation_gain
             if in_field or loose:
                 foreign.append(w)
@@ -198,12 +222,17 @@ class Answerability:
                 return True
         return False
 
+    def _prefixed(self, word: str) -> bool:
+        return any(prefixed(word, v) for v in self.vocabulary.words)
+
     def _typo(self, word: str) -> bool:
         """A non-word one edit or two away from a much more frequent everyday word ("hapen", "peple")."""
         frequency = zipf_frequency(word, "en")
         if len(word) < 4 or frequency >= 2.5:
             return False
         # A non-word loosely like a corpus word is a phonetic spelling of it ("disociashun").
+        if self._prefixed(word):
+            return False
         if frequency < 1.0 and process.extractOne(_sound(word), self.sounds, scorer=fuzz.ratio, score_cutoff=80):
             return True
         # "reuptake" is near "retake" and "ampa" near "tampa", but they are rare words, not misspellings.
@@ -239,12 +268,11 @@ class Answerability:
         who = circumstance.group(1) if circumstance else ""
         if who and not self.vocabulary.known(self.vocabulary.correct(who)) and not self._variant(who):
             return Verdict(kind="not_in_material", reason=f"it says nothing about {who}", features=features)
-        # Three capitals name something ("LSD", "DMT"); other three-letter words rarely carry the point.
-        acronyms = {w.lower() for w in re.findall(r"\b[A-Z]{3}\b", f"{question} {standalone}")}
+        acronyms = names(f"{question} {standalone}")
         foreign = self.foreign_concepts(q, unknown, [s.sentence.text for s in ranked[:3]], acronyms)
         features["foreign"] = foreign
         if foreign:
-            named = ", ".join(w.upper() if w in acronyms else w for w in foreign)
+            named = ", ".join(acronyms.get(w, w) for w in foreign)
             return Verdict(kind="not_in_material", reason=f"it never mentions {named}", features=features)
         if best_sentence < self.min_answer:
             return Verdict(kind="not_in_material", features=features)

@@ -21,6 +21,11 @@ RRF_K = 60  # the constant from Cormack et al.; damps the influence of any singl
 REAL_WORD_ZIPF = 3.0
 
 
+def prefixed(word: str, base: str) -> bool:
+    """Whether a word is another word with letters put in front of it ("esketamine" of "ketamine")."""
+    return len(base) >= 5 and len(word) - len(base) >= 2 and word.endswith(base)
+
+
 class Vocabulary:
     """Every word of the corpus, to repair misspellings and tell known words from unknown ones."""
 
@@ -46,6 +51,9 @@ class Vocabulary:
         cutoff = 80 if len(word) >= 7 else 88
         match = process.extractOne(word, self.words, scorer=fuzz.ratio, score_cutoff=cutoff)
         if not match:
+            return word
+        # A prefix makes another word, not a misspelling ("esketamine" is not "ketamine").
+        if prefixed(word, match[0]):
             return word
         # A real English word is no misspelling ("surgery" is not "surge", "overdose" not "overuse"),
         # unless it is an inflection of the corpus word ("hallucinations" / "hallucinatory").
