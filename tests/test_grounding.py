@@ -40,6 +40,10 @@ INTRO = ("Ketamine is a medication used for anesthesia in medical settings and i
 RECENT = ("In recent years, ketamine has attracted attention from the mental health community for its potential "
           "applications in treating certain conditions.")
 PREFRONTAL = "This effect is prominent in brain regions like the prefrontal cortex, which is involved in mood regulation."
+RAPID = ("This glutamate burst is thought to trigger molecular events that underlie the medication’s rapid "
+         "antidepressant properties.")
+INTERRUPTED = ("When glutamate signals are interrupted, the brain’s ability to integrate sensory inputs with its "
+               "internal sense of self becomes fragmented.")
 ROADBLOCK = ("The action is comparable to a temporary roadblock at a major intersection, altering system-wide traffic "
              "patterns.")
 
@@ -144,6 +148,24 @@ NEAR_MISSES = [
      "contradicted", "improving against disrupting"),
     ("Ketamine might one day be used to treat certain conditions.", [RECENT], "supported",
      "'one day' is no time span"),
+    # Round 5: one word that furthers put where the source has one that hinders (or back), beside the same word.
+    ("BDNF suppresses the growth of new synapses.", [BDNF], "contradicted", "valence flip: suppresses/encourages"),
+    ("The immediate psychological consequence of ketamine enhancing the glutamate system is dissociation.",
+     [DISSOCIATION], "contradicted", "valence flip: enhancing/disruption"),
+    ("The sense of self holds together when glutamate signals are boosted.", [INTERRUPTED], "contradicted",
+     "valence flip in the passive: boosted/interrupted"),
+    ("BDNF promotes the growth of new synapses and helps mend neuronal pathways.", [BDNF], "supported",
+     "synonyms of the same direction are no flip"),
+    ("Ketamine is used recreationally instead of as a clinical treatment.", [USES], "contradicted",
+     "'instead of' denies what the source states"),
+    ("Ketamine's antidepressant effect arrives more slowly than that of SSRIs.", [RAPID, SSRI], "contradicted",
+     "comparison across two sentences reversed"),
+    ("Ketamine's interference with glutamate signaling explains only some of its effects.", [UNDERLIES],
+     "contradicted", "'only some' against 'all'"),
+    ("Inhibitory neurons do not usually stimulate brain activity.", [INHIBITORY], "supported",
+     "'not usually V' denies the verb"),
+    ("Glutamate acts only in the cerebellum.", [ABUNDANT], "unsupported",
+     "'only' restricting to something the source never names"),
 ]
 
 
@@ -223,6 +245,18 @@ def test_agreeing_denials_are_not_contradictions(rules, claim, passages):
     assert rules.judge(claim, passages).label != "contradicted"
     assert rules.judge(claim.replace("cannot", "can").replace("does not strengthen", "strengthens"),
                        passages).label != "supported"
+
+
+@pytest.mark.parametrize(("claim", "passages"), [
+    ("Ketamine works faster than SSRIs.", [RAPID, SSRI]),
+    ("Ketamine acts on glutamate rather than on the serotonin system.", [UNDERLIES, SSRI]),
+    ("More than half of all brain activities involve glutamate.", [ABUNDANT]),
+    ("Ketamine prevents glutamate, the most abundant neurotransmitter, from activating the receptor.",
+     [ABUNDANT, BLOCKS]),
+], ids=["a comparison the source bears out", "'rather than' what the source says of another drug",
+        "'more than half' is a bound", "'prevents X, apposition, from V-ing'"])
+def test_agreeing_comparisons_and_bounds_are_not_contradictions(rules, claim, passages):
+    assert rules.judge(claim, passages).label != "contradicted"
 
 
 def test_an_antonym_in_an_unrelated_passage_is_no_contradiction(rules):

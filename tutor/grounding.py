@@ -1147,8 +1147,10 @@ class Judge:
         # which word goes with which is beyond a word-level check.
         ambiguous = {c for c, sg in claim_signs if (c, -sg) in claim_signs and (c, sg) in ev_signs
                      and (c, -sg) in ev_signs}
+        # "Ketamine works faster than SSRIs": a comparison the source bears out is no antonym of "weeks".
+        compared = {t.index for t, _, _, agrees in self._compare(parsed, ev) if agrees}
         for t in parsed.tokens:
-            if not t.content:
+            if not t.content or t.index in compared:
                 continue
             if _infinitive(parsed, t) and any(u.negated for u in parsed.tokens[: t.index]
                                               if u.clause == t.clause):
@@ -1321,7 +1323,14 @@ class Judge:
     def _comparative(self, parsed: Analysed, ev: _Evidence, top: list[Analysed]) -> str | None:
         """"A works faster than B" where the source, maybe across sentences, gives A the slow side and B the
         fast one: each side's pole is read from the words nearest to where the source names it."""
-        toks = parsed.tokens
+        for t, a, b, agrees in self._compare(parsed, ev):
+            if not agrees:
+                return f"comparison reversed: the source gives {b} the “{t.text}” side, not {a}"
+        return None
+
+    def _compare(self, parsed: Analysed, ev: _Evidence) -> list[tuple[Token, str, str, bool]]:
+        """Each comparison "A … -er than B" the source decides: (word, A, B, whether the source agrees)."""
+        toks, out = parsed.tokens, []
         for i, t in enumerate(toks):
             comparative = t.text.endswith(("er", "ier")) or (i > 0 and toks[i - 1].text in ("more", "less"))
             if not t.poles or not comparative:
@@ -1329,18 +1338,17 @@ class Judge:
             than = next((k for k in range(i + 1, min(i + 5, len(toks))) if toks[k].text == "than"), None)
             if than is None:
                 continue
-            later = [u.stem for u in toks[than + 1 : than + 5] if u.stem in _ENTITY_KIND]
-            earlier = [u.stem for u in toks[:i] if u.stem in _ENTITY_KIND]
-            if not later or not earlier or later[0] == earlier[-1]:
+            later = [u for u in toks[than + 1 : than + 5] if u.stem in _ENTITY_KIND]
+            earlier = [u for u in toks[:i] if u.stem in _ENTITY_KIND]
+            if not later or not earlier or later[0].stem == earlier[-1].stem:
                 continue
             a, b = earlier[-1], later[0]
             sign = -1 if i > 0 and toks[i - 1].text == "less" else 1
             for concept, pole in t.poles:
-                side_a, side_b = self._pole_of(ev, a, concept), self._pole_of(ev, b, concept)
-                if side_a and side_b and side_a != side_b and side_a == -pole * sign:
-                    name = {u.stem: u.text for u in toks}
-                    return f"comparison reversed: the source gives {name[b]} the “{t.text}” side, not {name[a]}"
-        return None
+                side_a, side_b = self._pole_of(ev, a.stem, concept), self._pole_of(ev, b.stem, concept)
+                if side_a and side_b and side_a != side_b:
+                    out.append((t, a.text, b.text, side_a == pole * sign))
+        return out
 
     def _pole_of(self, ev: _Evidence, entity: str, concept: str) -> int:
         """The sign the source gives an entity on a concept, from pole words nearest to where it is named (the
@@ -1594,7 +1602,7 @@ def _neighbours(a: Analysed, t: Token, reach: int = 3) -> tuple[set[str], set[st
     def near(rng: Iterable[int]) -> set[str]:
         for k in rng:
             u = a.tokens[k]
-            if u.text in (";", ".", "?", "!", ":"):
+            if u.text in (",", ";", ".", "?", "!", ":"):
                 return set()
             if u.content and u.text not in _LIGHT and not u.text.endswith("ly"):
                 return {u.canon, u.stem}
