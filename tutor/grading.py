@@ -33,6 +33,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
+from tutor.grounding import ENTITIES
 from tutor.quiz import ANTONYMS, QuizItem
 from tutor.text import STOPWORDS, content_stems, content_words, normalize, stem, words
 from tutor.types import Citation
@@ -49,8 +50,8 @@ SAY_FROM, SAY_AT = 0.4, 0.7
 # answer's words foreign to passage and question, least-backed clause, 1): at or above zero the answer is at least
 # partly right / correct. Logistic regression on all labelled development answers (C=1,
 # evals.pedagogy.fit_boundaries), rounded.
-PARTLY_WEIGHTS = (2.2, 1.6, 2.6, -0.3, 2.0, -2.2)
-CORRECT_WEIGHTS = (5.9, 0.8, -1.9, 0.0, 0.0, -2.5)
+PARTLY_WEIGHTS = (2.2, 1.7, 2.3, -0.2, 2.6, -2.5)
+CORRECT_WEIGHTS = (6.0, 0.8, -2.2, 0.0, 0.0, -2.4)
 PARTLY_FLOOR = 0.2  # and partial credit needs one idea said at least this well, however true the answer is
 # "Correct" also needs every clause of the answer backed at least this well (judge score or closest cosine to a
 # passage clause): an answer that adds its own cause, time, place or entity to a faithful core is at most partly
@@ -87,6 +88,9 @@ _HARM = re.compile(r"(?:impair|impact|harm|damag|hurt|problem|compromis|wors|des
 # Contractions learners type without the apostrophe ("cant activate"): restored before the judge reads the answer.
 _BARE_CONTRACTION = re.compile(r"\b(can|don|doesn|didn|won|isn|aren|wasn|weren|couldn|shouldn|wouldn|haven|hasn|hadn)t\b",
                                re.I)
+# Named things by kind (chemicals, regions, drugs…), from the judge's lexicon, with their plural forms.
+_ENTITY_NAMES = sorted({(form, kind) for kind, names in ENTITIES.items() for name in names.split()
+                        for form in (name.replace("_", " "), name.replace("_", " ") + "s")})
 _CONTRAST = re.compile(r"\b(?:whereas|while|but|unlike|however|instead|rather|although|though|versus|vs|than)\b", re.I)
 _NEGATOR = re.compile(r"\b(?:not|no|never|cannot|can't|doesn't|don't|isn't|aren't|won't|without|nothing|neither)\b|n't\b",
                       re.I)
@@ -215,7 +219,7 @@ class Grader:
                     break
                 if not proven:
                     doubt = doubt or f"judge: {reason} (not shown to be a rewording)"
-        accounted = self._accounted(answer, passages)
+        accounted = self._accounted(answer, passages, item.question)
         reversal = reversal or _denied_change(answer, item.answer) or _valence_reversal(answer, item.answer) \
             or self._antonym(answer, item, passages)
         said_here = set(content_stems(answer))
@@ -225,13 +229,15 @@ class Grader:
                         supported=judged == "supported", judge_score=min(float(v.score) for _, v in verdicts),
                         foreign=foreign, accounted=accounted)
 
-    def _accounted(self, answer: str, passages: list[str]) -> float:
+    def _accounted(self, answer: str, passages: list[str], question: str) -> float:
         """How well the answer's least-backed clause is backed by the passages.
 
         Each clause of two words or more counts by the judge's support score or its closest cosine to a clause of
         the passages, whichever is higher. An answer that adds its own cause, time or entity to a faithful core
-        ("…, which comes from ketamine flooding the brain with serotonin") has one clause nothing vouches for.
-        (Judged on its own, out of its sentence, a clause's contradictions are too noisy to use.)
+        ("…, which comes from ketamine flooding the brain with serotonin") has one clause nothing vouches for; a
+        clause that names a rival of an entity the passages name (another chemical, region or drug, outside a
+        contrast) backs nothing. (Judged on its own, out of its sentence, a clause's contradictions are too noisy
+        to use.)
         """
         clauses = list(dict.fromkeys(c.strip() for c in _CLAUSE.split(answer) if len(content_stems(c)) >= 1
                                      and len(words(c)) >= 2))
@@ -239,8 +245,17 @@ class Grader:
         if not clauses or not source:
             return 1.0
         sims = (_unit(self.embed(clauses)) @ _unit(self.embed(source)).T).max(axis=1)
+        named = _entities(" ".join(passages))
+        names = {e for e, _ in named | _entities(question)}
+        given = {e for e, _ in _ENTITY_NAMES if any(e in n or n in e for n in names)}  # "frontal cortex", "prefrontal"
+        contrast = {c for sentence in _sentences(answer) if _CONTRAST.search(sentence)
+                    for c in clauses if c in sentence}
         worst = 1.0
         for clause, sim in zip(clauses, sims):
+            rivals = {(e, kind) for e, kind in _entities(clause) if e not in given
+                      and any(k == kind and r not in normalize(clause) for r, k in named)}
+            if rivals and clause not in contrast:
+                return 0.0
             worst = min(worst, max(float(self.judge(clause, passages).score), float(sim)))
         return worst
 
@@ -344,10 +359,13 @@ class Grader:
     def _antonym(self, answer: str, item: QuizItem, passages: list[str]) -> str | None:
         """An answer word whose listed antonym the passage uses (and not the word), not negated, no synonym of it."""
         source = {stem(w) for p in passages for w in words(p)}
+        prefixes = {s[:5] for s in source if len(s) >= 5}
         toks = words(answer)
         for i, w in enumerate(toks):
             opposite = ANTONYMS.get(w)
-            if opposite and stem(opposite) in source and stem(w) not in source and not _negated(toks, i) \
+            # The source saying the word in another form ("blockade" for "blocks") is not its opposite.
+            said = stem(w) in source or (len(stem(w)) >= 5 and stem(w)[:5] in prefixes)
+            if opposite and stem(opposite) in source and not said and not _negated(toks, i) \
                     and not self._also_says(answer, opposite, item, skip=w) \
                     and self._same_place(answer, w, opposite, passages):
                 return f"antonym: answer says “{w}”, the material says “{opposite}”"
@@ -383,6 +401,12 @@ def ideas(key: str, question: str) -> list[str]:
 def _unit(v: np.ndarray) -> np.ndarray:
     v = np.asarray(v, dtype=float)
     return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-9)
+
+
+def _entities(text: str) -> set[tuple[str, str]]:
+    """The named things of the judge's lexicon a text names, with their kind ("serotonin", "chemical")."""
+    text = " " + " ".join(w.removesuffix("'s") for w in words(text)) + " "
+    return {(name, kind) for name, kind in _ENTITY_NAMES if f" {name} " in text}
 
 
 def _set_aside(toks: Sequence[str], i: int) -> bool:
