@@ -166,6 +166,9 @@ NEAR_MISSES = [
      "'not usually V' denies the verb"),
     ("Glutamate acts only in the cerebellum.", [ABUNDANT], "unsupported",
      "'only' restricting to something the source never names"),
+    ("The NMDA receptor is irrelevant to learning and memory.", [NMDA], "contradicted", "'irrelevant to'"),
+    ("BDNF plays no role in the growth of new synapses.", [BDNF], "contradicted",
+     "'plays no role in' denies what follows"),
 ]
 
 

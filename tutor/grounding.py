@@ -204,7 +204,7 @@ ANTONYMS: list[tuple[str, str, str]] = [
     ("relation", "related involved linked associated tied consequence consequences play_a_role plays_a_role played_a_role play_a_part "
                  "plays_a_part played_a_part rely relies relying relied depend depends depending underlie "
                  "underlies underlying",
-     "unrelated uninvolved unconnected independent plays_no_role plays_no_part play_no_role play_no_part "
+     "unrelated uninvolved unconnected independent irrelevant plays_no_role plays_no_part play_no_role play_no_part "
      "played_no_role played_no_part nothing_to_do_with"),
     ("scope", "both also either additionally", "only solely exclusively sole just"),
     ("mood", "antidepressant antidepressants uplifting", "depressant depressive depressing"),
@@ -688,6 +688,15 @@ def _resolve_negation(tokens: list[Token]) -> None:
                         tokens[j + 1].poles = [p for p in tokens[j + 1].poles if p[0] != "quantity"]
                     break
     for i, t in enumerate(tokens):
+        if t.text in _ROLE_DENIALS:
+            # "plays no role in repairing pathways": the repairing is denied too
+            for u in tokens[i + 1 : i + 5]:
+                if u.text in _CLAUSE_BREAK or u.text in (".", "?", "!"):
+                    break
+                if u.content and (u.poles or u.text.endswith("ing")):
+                    u.negated = not u.negated
+                    break
+    for i, t in enumerate(tokens):
         if t.text in BLOCKERS and not t.negated:
             for j in range(i + 1, min(i + 6, n)):
                 if tokens[j].text == "from":
@@ -710,6 +719,8 @@ def _resolve_negation(tokens: list[Token]) -> None:
                     break
 
 
+_ROLE_DENIALS = frozenset("plays_no_role plays_no_part play_no_role play_no_part played_no_role played_no_part "
+                          "nothing_to_do_with".split())
 _USUALLY = frozenset("normally usually typically generally ordinarily".split())
 
 
