@@ -50,8 +50,8 @@ SAY_FROM, SAY_AT = 0.4, 0.7
 # answer's words foreign to passage and question, least-backed clause, 1): at or above zero the answer is at least
 # partly right / correct. Logistic regression on all labelled development answers (C=1,
 # evals.pedagogy.fit_boundaries), rounded.
-PARTLY_WEIGHTS = (2.2, 1.7, 2.3, -0.2, 2.6, -2.5)
-CORRECT_WEIGHTS = (6.0, 0.8, -2.2, 0.0, 0.0, -2.4)
+PARTLY_WEIGHTS = (2.3, 1.5, 2.3, -0.3, 2.6, -2.5)
+CORRECT_WEIGHTS = (6.1, 0.9, -2.0, 0.0, 0.0, -2.5)
 PARTLY_FLOOR = 0.2  # and partial credit needs one idea said at least this well, however true the answer is
 # "Correct" also needs every clause of the answer backed at least this well (judge score or closest cosine to a
 # passage clause): an answer that adds its own cause, time, place or entity to a faithful core is at most partly
@@ -91,6 +91,14 @@ _BARE_CONTRACTION = re.compile(r"\b(can|don|doesn|didn|won|isn|aren|wasn|weren|c
 # Named things by kind (chemicals, regions, drugs…), from the judge's lexicon, with their plural forms.
 _ENTITY_NAMES = sorted({(form, kind) for kind, names in ENTITIES.items() for name in names.split()
                         for form in (name.replace("_", " "), name.replace("_", " ") + "s")})
+CLAIM_WORDS = 2  # a clause with fewer content words is a fragment of the one before it
+# Words that hedge or fill rather than claim.
+_HEDGE = re.compile(r"\b(?:i\s+(?:think|believe|guess|reckon|suppose|remember)|i'?m\s+(?:fairly\s+|pretty\s+|quite\s+)?"
+                    r"sure|as\s+far\s+as\s+i\s+(?:understand|know|remember|can\s+tell)|if\s+i\s+(?:remember|recall)"
+                    r"(?:\s+(?:right|rightly|correctly))?|i'?d\s+say|basically|probably|maybe|kind\s+of|sort\s+of|"
+                    r"um+|hmm+|uh+|well|so\s+yeah)\b", re.I)
+# Examples of a kind are not rivals of it ("neurotrophic factors, like BDNF").
+_EXAMPLE = re.compile(r"\b(?:like|such as|e\.?g\.?|including|for example|for instance)\s+((?:\S+\s*){1,3})", re.I)
 _CONTRAST = re.compile(r"\b(?:whereas|while|but|unlike|however|instead|rather|although|though|versus|vs|than)\b", re.I)
 _NEGATOR = re.compile(r"\b(?:not|no|never|cannot|can't|doesn't|don't|isn't|aren't|won't|without|nothing|neither)\b|n't\b",
                       re.I)
@@ -176,7 +184,8 @@ class Grader:
         if ev.reversal or ev.doubt:
             reasons.insert(0, ev.reversal or ev.doubt)
         elif ev.accounted < ACCOUNTED_FLOOR:
-            reasons.insert(0, f"a clause the passages do not back ({ev.accounted:.2f} < {ACCOUNTED_FLOOR})")
+            reasons.insert(0, f"a clause the passages do not back: “{ev.unbacked}” ({ev.accounted:.2f} < "
+                              f"{ACCOUNTED_FLOOR})")
         label = decide(ev)
         if label == "incorrect" and ev.reversal:
             feedback = f"Not quite — that goes against the material, which says: {_quote(cite)}"
@@ -196,9 +205,16 @@ class Grader:
         answer = _BARE_CONTRACTION.sub(lambda m: m.group(1) + "'t", answer)
         key_ideas = ideas(item.answer, item.question) or [item.answer]
         asked = set(content_stems(item.question))
-        parts = list(dict.fromkeys([p.strip() for p in _CLAUSE.split(answer) if content_stems(p)]
-                                   + _sentences(answer) + [answer]))
+        clauses = [p.strip() for p in _CLAUSE.split(answer) if content_stems(p)]
+        parts = list(dict.fromkeys(clauses + _sentences(answer) + [answer]))
         sims = _unit(self.embed(key_ideas)) @ _unit(self.embed(parts)).T
+        # One clause says one idea: a single clause counts only for the idea it is closest to, so "There is a surge
+        # of glutamate" does not also say what the surge is believed to trigger. Longer parts may say several.
+        single = [j for j, part in enumerate(parts) if part in clauses]
+        if len(key_ideas) > 1 and single:
+            closest = sims[:, single].argmax(axis=0)
+            for j, i in zip(single, closest):
+                sims[np.arange(len(key_ideas)) != i, j] = -1.0
         said = self._said_stems(answer, item.answer, asked)
         scores = []
         for idea, row in zip(key_ideas, sims):
@@ -219,7 +235,7 @@ class Grader:
                     break
                 if not proven:
                     doubt = doubt or f"judge: {reason} (not shown to be a rewording)"
-        accounted = self._accounted(answer, passages, item.question)
+        accounted, unbacked = self._accounted(answer, passages, item.question)
         reversal = reversal or _denied_change(answer, item.answer) or _valence_reversal(answer, item.answer) \
             or self._antonym(answer, item, passages)
         said_here = set(content_stems(answer))
@@ -227,10 +243,10 @@ class Grader:
         foreign = len(said_here - local) / len(said_here) if said_here else 0.0
         return Evidence(ideas=key_ideas, scores=scores, judged=judged, reversal=reversal, doubt=doubt,
                         supported=judged == "supported", judge_score=min(float(v.score) for _, v in verdicts),
-                        foreign=foreign, accounted=accounted)
+                        foreign=foreign, accounted=accounted, unbacked=unbacked)
 
-    def _accounted(self, answer: str, passages: list[str], question: str) -> float:
-        """How well the answer's least-backed clause is backed by the passages.
+    def _accounted(self, answer: str, passages: list[str], question: str) -> tuple[float, str]:
+        """How well the answer's least-backed clause is backed by the passages, and that clause.
 
         Each clause of two words or more counts by the judge's support score or its closest cosine to a clause of
         the passages, whichever is higher. An answer that adds its own cause, time or entity to a faithful core
@@ -239,25 +255,27 @@ class Grader:
         contrast) backs nothing. (Judged on its own, out of its sentence, a clause's contradictions are too noisy
         to use.)
         """
-        clauses = list(dict.fromkeys(c.strip() for c in _CLAUSE.split(answer) if len(content_stems(c)) >= 1
-                                     and len(words(c)) >= 2))
+        clauses = _claims(answer)
         source = [c.strip() for p in passages for c in _IDEA.split(p) if content_stems(c)] + list(passages)
         if not clauses or not source:
-            return 1.0
+            return 1.0, ""
         sims = (_unit(self.embed(clauses)) @ _unit(self.embed(source)).T).max(axis=1)
         named = _entities(" ".join(passages))
         names = {e for e, _ in named | _entities(question)}
         given = {e for e, _ in _ENTITY_NAMES if any(e in n or n in e for n in names)}  # "frontal cortex", "prefrontal"
         contrast = {c for sentence in _sentences(answer) if _CONTRAST.search(sentence)
                     for c in clauses if c in sentence}
-        worst = 1.0
+        worst, unbacked = 1.0, ""
         for clause, sim in zip(clauses, sims):
-            rivals = {(e, kind) for e, kind in _entities(clause) if e not in given
+            examples = {e for e, _ in _entities(" ".join(m.group(1) for m in _EXAMPLE.finditer(clause)))}
+            rivals = {(e, kind) for e, kind in _entities(clause) if e not in given and e not in examples
                       and any(k == kind and r not in normalize(clause) for r, k in named)}
             if rivals and clause not in contrast:
-                return 0.0
-            worst = min(worst, max(float(self.judge(clause, passages).score), float(sim)))
-        return worst
+                return 0.0, clause
+            value = max(float(self.judge(clause, passages).score), float(sim))
+            if value < worst:
+                worst, unbacked = value, clause
+        return worst, unbacked
 
     def _said_stems(self, answer: str, key: str, asked: set[str]) -> set[str]:
         """Stems of the key the answer says: the same stem or prefix, or a word within WORD_MATCH of it."""
@@ -403,6 +421,17 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-9)
 
 
+def _claims(answer: str) -> list[str]:
+    """The answer's claims: its clauses, a fragment joined to the clause before it ("…, the key"), hedges left out."""
+    out: list[str] = []
+    for piece in (p.strip() for p in _CLAUSE.split(answer) if p and p.strip()):
+        if out and len(content_stems(_HEDGE.sub(" ", piece))) < CLAIM_WORDS:
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return list(dict.fromkeys(c for c in out if len(content_stems(_HEDGE.sub(" ", c))) >= 2))
+
+
 def _entities(text: str) -> set[tuple[str, str]]:
     """The named things of the judge's lexicon a text names, with their kind ("serotonin", "chemical")."""
     text = " " + " ".join(w.removesuffix("'s") for w in words(text)) + " "
@@ -475,6 +504,7 @@ class Evidence(BaseModel):
                                                     "nor the question use.")
     accounted: float = Field(default=1.0, description="The least-backed clause of the answer: its judge score or "
                                                         "closest cosine to a passage clause (0 when contradicted).")
+    unbacked: str = Field(default="", description="The answer's least-backed clause.")
     reversal: str | None = Field(default=None, description="A key idea the answer reverses, if any.")
     doubt: str | None = Field(default=None, description="A contradiction the judge found and no proof that it is a "
                                                         "rewording: the answer is at most partly right.")
