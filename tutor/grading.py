@@ -50,7 +50,7 @@ SAY_FROM, SAY_AT = 0.4, 0.7
 # answer's words foreign to passage and question, least-backed clause, 1): at or above zero the answer is at least
 # partly right / correct. Logistic regression on all labelled development answers (C=1,
 # evals.pedagogy.fit_boundaries), rounded.
-PARTLY_WEIGHTS = (2.3, 1.5, 2.3, -0.3, 2.6, -2.5)
+PARTLY_WEIGHTS = (2.3, 1.7, 2.1, -0.2, 2.9, -2.6)
 CORRECT_WEIGHTS = (6.1, 0.9, -2.0, 0.0, 0.0, -2.5)
 PARTLY_FLOOR = 0.2  # and partial credit needs one idea said at least this well, however true the answer is
 # "Correct" also needs every clause of the answer backed at least this well (judge score or closest cosine to a
