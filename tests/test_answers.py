@@ -96,10 +96,31 @@ def test_answerability_by_kind(tutor, kind, minimum):
     ("Do nerve cells die from too much glutamate?", "answer"),
     ("Does ketamine change how people perceive time?", "answer"),
     ("Is ketamine harmful to memory?", "answer"),  # a judgement asked about something the material covers
+    # The target of a yes/no question in everyday words the material never uses.
+    ("Does ketamine make you dizzy?", "not_in_material"),
+    ("Can ketamine cause heart problems?", "not_in_material"),
+    # ... and in everyday words for things it does say.
+    ("Can ketamine make you forget things?", "answer"),
+    ("Can ketamine make people lose touch with reality?", "answer"),
+    ("Is ketamine used by veterinarians?", "answer"),
+    # A prefix makes another substance; capitals make a name, not a misspelling of "motor".
+    ("What is norketamine?", "not_in_material"),
+    ("What does mTOR do in the brain?", "not_in_material"),
+    # Whether an effect goes away needs a passage that says whether it lasts.
+    ("Can the brain recover from excitotoxicity?", "not_in_material"),
 ])
 def test_concepts_the_material_never_names_are_declined(tutor, question, kind):
     reply = ask_case(tutor, [], question)
     assert reply.kind == kind, reply.answer
+
+
+def test_names_and_prefixed_words_are_not_misspellings(tutor):
+    from tutor.answerability import names
+
+    assert names("What is mTOR, and does GABA matter? What does Ketamine do?") == {"mtor": "mTOR", "gaba": "GABA"}
+    assert names("WHAT DOES KETAMINE DO TO GABA") == {}  # shouting names nothing
+    assert tutor.vocabulary.correct("esketamine") == "esketamine"
+    assert tutor.vocabulary.correct("ketamien") == "ketamine"
 
 
 def test_spelling_repair_leaves_real_words_alone(tutor):

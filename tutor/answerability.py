@@ -96,6 +96,19 @@ def names(text: str) -> dict[str, str]:
     return {t.lower(): t for t in tokens if t.isupper() or (any(c.isupper() for c in t[1:]) and any(c.islower() for c in t))}
 
 
+# "Does ketamine raise blood pressure?", "Is ketamine habit-forming?": a yes/no question about what something
+# does or is. Its target (what follows the verb) is what the material must speak of.
+_EFFECT_VERBS = (r"affects?|causes?|raises?|lowers?|increases?|decreases?|reduces?|damages?|harms?|hurts?|helps?|"
+                 r"treats?|improves?|worsens?|impairs?|triggers?|makes?|leads? to|gives?|induces?|prevents?|cures?")
+# "Can you give me an overview?" asks the tutor for something, not what something does.
+_EFFECT = _Q(r"^(?:so |and |but |also )?(?:does|do|did|can|could|will|would|might|may)\s+(?!you\b|u\b)(?:\w+[-' ]?){1,3}?\s*"
+             r"(?:" + _EFFECT_VERBS + r")\s+(.+)$|^(?:is|are|was|were)\s+(?:it|they|this|that|\w+)\s+(.+)$")
+# Words of a target that name no concept of their own ("make you feel sick", "heart problems").
+_TARGET_FILLER = frozenset("""people person someone somebody anyone anybody everyone you your yourself they them their
+    he she him her user users person's feel feels feeling felt problems problem issues issue effects effect
+    symptoms damage changes stuff bit lot able likely possible really actually also ever even""".split())
+
+
 class Verdict(BaseModel):
     """Whether to answer, and why not when not."""
 
@@ -136,7 +149,7 @@ class Answerability:
                  min_topic: float = 0.30, min_answer: float = 0.35, rare_below: float = 3.9,
                  synonym_at: float = 0.45, everyday_at: float = 4.8, loose_synonym_at: float = 0.6,
                  ablation_gain: float = 0.06, domain_at: float = 0.22, close_synonym_at: float = 0.65,
-                 domain_ablation: float = -0.01, domain_core: float = 0.35):
+                 domain_ablation: float = -0.01, domain_core: float = 0.35, target_synonym_at: float = 0.6):
         self.vocabulary = vocabulary
         self.embed = embed
         self.vocabulary_vectors = vocabulary_vectors
@@ -155,6 +168,7 @@ class Answerability:
         self.close_synonym_at = close_synonym_at
         self.domain_ablation = domain_ablation
         self.domain_core = domain_core
+        self.target_synonym_at = target_synonym_at
         self.sounds = [_sound(w) for w in vocabulary.words if len(w) >= 4]
         n = vocabulary.n_texts
         # The material's subject: stems used in many passages ("ketamine", "brain", "glutamate").
@@ -222,6 +236,24 @@ class Answerability:
                 return True
         return False
 
+    def unknown_target(self, question: str) -> list[str]:
+        """The words of a yes/no question's target when none of them is in the material, else [].
+
+        "Does ketamine raise blood pressure?": neither "blood" nor "pressure" is a corpus word or close to
+        one, so passages about ketamine raising something do not answer it. Everyday words are judged
+        here too, which the foreign-concept test leaves alone: the target is the point of such a question.
+        """
+        match = _EFFECT.match(question.rstrip(" ?!."))
+        if not match:
+            return []
+        target = [w for w in content_words(self.vocabulary.repair(match.group(1) or match.group(2)))
+                  if w not in _TARGET_FILLER and w not in _JUDGEMENTS]
+        if not target or any(self.vocabulary.known(w) or self._variant(w) or self._typo(w) or self._compound(w)
+                             for w in target):
+            return []
+        similarity = (self.embed(target) @ self.vocabulary_vectors.T).max(axis=1)
+        return [] if similarity.max() >= self.target_synonym_at else target
+
     def _prefixed(self, word: str) -> bool:
         return any(prefixed(word, v) for v in self.vocabulary.words)
 
@@ -268,6 +300,10 @@ class Answerability:
         who = circumstance.group(1) if circumstance else ""
         if who and not self.vocabulary.known(self.vocabulary.correct(who)) and not self._variant(who):
             return Verdict(kind="not_in_material", reason=f"it says nothing about {who}", features=features)
+        target = self.unknown_target(q)
+        if target:
+            features["target"] = target
+            return Verdict(kind="not_in_material", reason=f"it says nothing about {' '.join(target)}", features=features)
         acronyms = names(f"{question} {standalone}")
         foreign = self.foreign_concepts(q, unknown, [s.sentence.text for s in ranked[:3]], acronyms)
         features["foreign"] = foreign
