@@ -44,6 +44,8 @@ RAPID = ("This glutamate burst is thought to trigger molecular events that under
          "antidepressant properties.")
 INTERRUPTED = ("When glutamate signals are interrupted, the brain’s ability to integrate sensory inputs with its "
                "internal sense of self becomes fragmented.")
+CHRONIC = ("Chronic exposure can lead to cognitive impairments, such as problems with recalling past events and "
+           "forming new short-term memories.")
 ROADBLOCK = ("The action is comparable to a temporary roadblock at a major intersection, altering system-wide traffic "
              "patterns.")
 
@@ -169,6 +171,8 @@ NEAR_MISSES = [
     ("The NMDA receptor is irrelevant to learning and memory.", [NMDA], "contradicted", "'irrelevant to'"),
     ("BDNF plays no role in the growth of new synapses.", [BDNF], "contradicted",
      "'plays no role in' denies what follows"),
+    ("Chronic exposure leaves the ability to recall past events intact.", [CHRONIC], "contradicted",
+     "'intact' against 'problems with'"),
 ]
 
 

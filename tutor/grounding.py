@@ -129,7 +129,8 @@ ANTONYMS: list[tuple[str, str, str]] = [
      "death compromise compromised compromises bad dangerous weedkiller herbicide pesticide"),
     ("quality", "improve improves improved improving improvement improvements enhance enhances enhanced "
                 "enhancing enhancement enhancements better sharpen sharpens sharper sharpened boost boosts "
-                "boosted strengthen strengthens superior help helps aid aids benefit benefits",
+                "boosted strengthen strengthens superior help helps aid aids benefit benefits intact unimpaired "
+                "undamaged",
      "impair impairs impaired impairment impairments worsen worsens worsened worse weaken weakens weakened "
      "degrade degrades degraded deficit deficits problem problems difficulty difficulties trouble troubles "
      "distort distorts distorted distortion warp warps warped blur blurs blurred cloud clouds clouded "
