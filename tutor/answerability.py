@@ -303,7 +303,10 @@ class Answerability:
         target = self.unknown_target(q)
         if target:
             features["target"] = target
-            return Verdict(kind="not_in_material", reason=f"it says nothing about {' '.join(target)}", features=features)
+            # Named as the learner wrote it, from its first unknown word to its last ("blood pressure or heart rate").
+            span = re.search(rf"\b{re.escape(target[0])}\b.*\b{re.escape(target[-1])}\b", q)
+            named = span.group(0) if span else " ".join(target)
+            return Verdict(kind="not_in_material", reason=f"it never mentions {named}", features=features)
         acronyms = names(f"{question} {standalone}")
         foreign = self.foreign_concepts(q, unknown, [s.sentence.text for s in ranked[:3]], acronyms)
         features["foreign"] = foreign
