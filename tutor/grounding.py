@@ -435,7 +435,9 @@ _ENTITY_KIND: dict[str, str] = {_token_stem(w): kind for kind, ws in ENTITIES.it
 _VALENCE_CONCEPTS = frozenset("amount activation excitation growth health quality".split())
 # Degree words and adjectives carry these poles too, but put before a noun they grade it rather than act on it.
 _NO_VALENCE = frozenset("more less fewer up down high higher highest low lower lowest great greater whole new "
-                        "first good bad better worse safe little much excess excessive gain gains".split())
+                        "first good bad better worse safe little much excess excessive gain gains flood floods "
+                        "surge surges burst spike spikes shortage deficiency deficient insufficient depletion "
+                        "depleted".split())
 _VALENCE_EXTRA = {w: -1 for w in "dismantle dismantles dismantled dismantling undermine undermines undermined "
                   "undermining tear_down tears_down demolish demolishes sabotage sabotages thwart thwarts "
                   "interrupt interrupts interrupted interrupting interruption".split()}
@@ -1289,10 +1291,13 @@ class Judge:
             weighty = [t for t in denied if t.content and t.text not in _LIGHT and _weight(t.text) >= 0.3
                        and t.stem not in self.topic]
             claim_ents = set(_entities_in(parsed))
+            # "SSRIs work on serotonin instead of glutamate": the sentence stating glutamate is not about SSRIs.
+            kept_ents = {t.stem for t in toks if t.stem in _ENTITY_KIND and t not in denied} - self.topic
             for a in top[:2]:
                 plain = {w for u in a.content if not u.negated for w in (u.canon, u.stem)}
                 others = set(_entities_in(a)) - claim_ents - self.topic
-                if weighty and all(t.canon in plain or t.stem in plain for t in weighty) and not others:
+                if weighty and all(t.canon in plain or t.stem in plain for t in weighty) and not others \
+                        and kept_ents <= set(_entities_in(a)):
                     return "negation: the claim denies what the source states"
         return None
 
@@ -1594,8 +1599,10 @@ def _signed_concepts(t: Token) -> list[tuple[str, int]]:
 
 def _valence(t: Token) -> int:
     """+1 for a word that furthers what it acts on, -1 for one that hinders it, 0 otherwise; flipped if negated."""
-    if not t.content or t.stem in _ENTITY_KIND or t.text in _NO_VALENCE:
+    if not t.content or t.stem in _ENTITY_KIND or t.text in _NO_VALENCE or t.text in _LIGHT:
         return 0
+    if t.text.startswith(("over", "under")) or t.text.startswith(("too_", "excess")):
+        return 0  # too much of a good thing ("overstimulated", "overactive") harms: no direction to compare
     v = _VALENCE_EXTRA.get(t.text, 0) or _valence_of_poles(t.poles) or _GROUP_VALENCE.get(t.canon, 0)
     return -v if t.negated else v
 
