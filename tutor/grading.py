@@ -50,8 +50,8 @@ SAY_FROM, SAY_AT = 0.4, 0.7
 # answer's words foreign to passage and question, least-backed clause, 1): at or above zero the answer is at least
 # partly right / correct. Logistic regression on all labelled development answers (C=1,
 # evals.pedagogy.fit_boundaries), rounded.
-PARTLY_WEIGHTS = (2.3, 1.7, 2.1, -0.2, 2.9, -2.6)
-CORRECT_WEIGHTS = (6.1, 0.9, -2.0, 0.0, 0.0, -2.5)
+PARTLY_WEIGHTS = (2.1, 1.7, 2.1, -0.1, 2.9, -2.6)
+CORRECT_WEIGHTS = (6.0, 0.7, -2.2, 0.0, 0.0, -2.2)
 PARTLY_FLOOR = 0.2  # and partial credit needs one idea said at least this well, however true the answer is
 # "Correct" also needs every clause of the answer backed at least this well (judge score or closest cosine to a
 # passage clause): an answer that adds its own cause, time, place or entity to a faithful core is at most partly
@@ -91,6 +91,9 @@ _BARE_CONTRACTION = re.compile(r"\b(can|don|doesn|didn|won|isn|aren|wasn|weren|c
 # Named things by kind (chemicals, regions, drugs…), from the judge's lexicon, with their plural forms.
 _ENTITY_NAMES = sorted({(form, kind) for kind, names in ENTITIES.items() for name in names.split()
                         for form in (name.replace("_", " "), name.replace("_", " ") + "s")})
+# Kinds of named things specific enough that naming one the passages and question do not name adds a claim of the
+# answer's own ("made by the liver"); people, drugs and conditions are talked about in many ways.
+_SPECIFIC = {"chemical", "receptor", "region", "factor", "organ", "cell"}
 CLAIM_WORDS = 2  # a clause with fewer content words is a fragment of the one before it
 # Words that hedge or fill rather than claim.
 _HEDGE = re.compile(r"\b(?:i\s+(?:think|believe|guess|reckon|suppose|remember)|i'?m\s+(?:fairly\s+|pretty\s+|quite\s+)?"
@@ -205,16 +208,9 @@ class Grader:
         answer = _BARE_CONTRACTION.sub(lambda m: m.group(1) + "'t", answer)
         key_ideas = ideas(item.answer, item.question) or [item.answer]
         asked = set(content_stems(item.question))
-        clauses = [p.strip() for p in _CLAUSE.split(answer) if content_stems(p)]
-        parts = list(dict.fromkeys(clauses + _sentences(answer) + [answer]))
+        parts = list(dict.fromkeys([p.strip() for p in _CLAUSE.split(answer) if content_stems(p)]
+                                   + _sentences(answer) + [answer]))
         sims = _unit(self.embed(key_ideas)) @ _unit(self.embed(parts)).T
-        # One clause says one idea: a single clause counts only for the idea it is closest to, so "There is a surge
-        # of glutamate" does not also say what the surge is believed to trigger. Longer parts may say several.
-        single = [j for j, part in enumerate(parts) if part in clauses]
-        if len(key_ideas) > 1 and single:
-            closest = sims[:, single].argmax(axis=0)
-            for j, i in zip(single, closest):
-                sims[np.arange(len(key_ideas)) != i, j] = -1.0
         said = self._said_stems(answer, item.answer, asked)
         scores = []
         for idea, row in zip(key_ideas, sims):
@@ -251,9 +247,10 @@ class Grader:
         Each clause of two words or more counts by the judge's support score or its closest cosine to a clause of
         the passages, whichever is higher. An answer that adds its own cause, time or entity to a faithful core
         ("…, which comes from ketamine flooding the brain with serotonin") has one clause nothing vouches for; a
-        clause that names a rival of an entity the passages name (another chemical, region or drug, outside a
-        contrast) backs nothing. (Judged on its own, out of its sentence, a clause's contradictions are too noisy
-        to use.)
+        clause that names a rival of an entity the passages name (another chemical, region or drug), or a specific
+        thing (a chemical, receptor, region, factor, organ, cell) that neither passages nor question name, backs
+        nothing unless it is an example or sits in a contrast. (Judged on its own, out of its sentence, a
+        clause's contradictions are too noisy to use.)
         """
         clauses = _claims(answer)
         source = [c.strip() for p in passages for c in _IDEA.split(p) if content_stems(c)] + list(passages)
@@ -269,7 +266,7 @@ class Grader:
         for clause, sim in zip(clauses, sims):
             examples = {e for e, _ in _entities(" ".join(m.group(1) for m in _EXAMPLE.finditer(clause)))}
             rivals = {(e, kind) for e, kind in _entities(clause) if e not in given and e not in examples
-                      and any(k == kind and r not in normalize(clause) for r, k in named)}
+                      and (kind in _SPECIFIC or any(k == kind and r not in normalize(clause) for r, k in named))}
             if rivals and clause not in contrast:
                 return 0.0, clause
             value = max(float(self.judge(clause, passages).score), float(sim))
