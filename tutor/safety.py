@@ -152,8 +152,30 @@ _IDIOMS: list[tuple[re.Pattern[str], str]] = [
      "eager to "),
     (re.compile(r"\b(?:died|dying|dead|die)(?: of| from)? (?:laughing|of laughter|laughter|embarrassment|boredom|"
                 r"curiosity|cringe)\b|\b(?:bored|scared|worried|stressed) to death\b"), "very amused"),
-    (re.compile(r"\b(?:could|would|i'd|we'd) (?:literally |honestly |actually )?kill for (?:a|an|some|the)\b"), "would love a"),
+    (re.compile(r"\b(?:could|would|i'd|we'd) (?:literally |honestly |actually )?(?:kill|die) for (?:a|an|some|the)\b"),
+     "would love a"),
+    # "This revision is gonna kill me": an ordinary thing as the subject, not the drug.
+    (re.compile(r"\b(?:revision|revising|exams?|essays?|homework|assignments?|lectures?|deadlines?|course|module|studying|"
+                r"study|class|quiz|test|heat|weather|week|day|job|work|boss|teacher|traffic|commute|coursework|dissertation|"
+                r"thesis|readings?|chapter|section|article|maths|chemistry|biology|pharmacology)\b(?:'s| is| are| will| 'll|"
+                r"'ll|) ?(?:literally |honestly |actually |so |really )?(?:going to|gonna|about to)? ?(?:kill|murder|be the end "
+                r"of|be the death of) (?:me|us)\b"), "is hard for me"),
     (re.compile(r"\bdead (?=(?:tired|beat|serious|easy|boring|on)\b)"), "very "),
+    # "I could murder a pizza", "this deadline will be the death of me", "that meme had me dead", "I'm dying here".
+    (re.compile(r"\b(?:could|would|i'd|we'd) (?:literally |honestly |actually |so )?(?:murder|demolish|destroy|kill) "
+                r"(?:a|an|some|the) (?!person|guy|girl|man|woman|kid|child|baby|friend)"), "would love a "),
+    (re.compile(r"\b(?:is|are|was|will be|'ll be|gonna be|going to be) (?:literally |honestly |actually )?(?:murdering|"
+                r"destroying|the death of) (?:me|us)\b"), "is hard for me"),
+    (re.compile(r"\b(?:had|has|have) (?:me|us) (?:dead|dying|deceased|in tears)\b|\b(?:i'm|i am|im) (?:literally |"
+                r"actually |so )?(?:dead|deceased|crying|dying) (?=(?:lol|lmao|haha|ha|rofl|xd)\b)"), "was funny"),
+    (re.compile(r"\b(?:i'm|i am|im) (?:literally |actually |honestly |just )?dying (?:here|over here|in (?:this|the) "
+                r"(?:heat|library|lecture|exam)|of (?:boredom|heat|hunger|thirst))\b"), "i'm struggling here"),
+    (re.compile(r"\b(?:i |i've |i )?(?:nearly|almost) (?:died|had a heart attack) (?:when|at|laughing|reading|seeing)\b"),
+     "was shocked when"),
+    (re.compile(r"\b(?:i'm|i am|im|we're|that's|thats) (?:all |it )?(?:done |finished )?for (?:today|tonight|now|the day|the "
+                r"night|this session)\b"), "i'm finished studying for the day"),
+    (re.compile(r"\b(?:my|the) (?:phone|laptop|battery|computer|car|plant|wifi|internet|charger|headphones)(?:'s| has| is)? "
+                r"(?:died|dead|dying|killed itself)\b"), "stopped working"),
 ]
 
 
@@ -209,10 +231,10 @@ _ANY = r"[^.?!\n]"
 _SELF_REF = (r"(?:\b(?:the|that|this) (?:girl|guy|boy|person|someone|character|friend|woman|man|kid) (?:is|was) (?:actually |"
              r"really |obviously )?me\b|\basking for (?:me|myself)\b|\bnot (?:really )?asking for a friend\b|\bi mean it\b|"
              r"\bnot joking\b|\bi'm (?:being )?serious\b|\bfor myself\b|[?.!,]\s*(?:it's |its )?for me\W*$|"
-             r"\bi need it to\b|\bi'm tired of\b|\bi want it to\b)")
+             r"\bi need it to\b|\bi'm tired of\b|\bi want it to\b|\bhow much i(?:'d| would)? need\b)")
 _DEATH = (r"(?:\b(?:die|dying|death|dead|kill\w*|suicid\w*|funeral|overdos\w*|fatal|lethal|(?:never|not) (?:wake|come back)|"
           r"end(?:s|ed|ing)? (?:it|things|my life|her life|his life|your life|one's life|a life)|for good|forever|gone|"
-          r"stop (?:a|my) heart)\b)")
+          r"stop (?:a|my) heart|stop(?:s|ped)? breathing)\b)")
 
 CRISIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "This chapter is killing me" is an idiom; "kill me", "killing myself" are not.
@@ -279,18 +301,70 @@ CRISIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                    r"(?:roof|rooftop|bridge|ledge|edge|cliff|tracks|platform)\b|\b(?:want|wanna|hope|hoping|plan|planning|"
                    r"thinking about|going to|gonna|might|just)\b[^\n]{0,50}\b(?:not|never) (?:coming|come|waking|wake) "
                    r"(?:out|back|up)\b|\b(?:stop|stopped|stopping) being (?:around|here|alive)\b|\b(?:happier|better|fine|"
-                   r"cope fine) (?:without me|if i (?:was|were) (?:gone|dead|not here))|\bfeel like dying\b|"
+                   r"cope fine) (?:without me|if i (?:was|were) (?:gone|dead|not here))|(?<!like )(?<!ketamine )(?<!it )(?<!they )(?<!people )(?<!you )(?<!to )(?<!make )(?<!makes )(?<!made )\bfeel like "
+                   r"dying\b|"
                    r"\bwhat'?s (?:even )?the point(?:\s*[.?!,]|\s*$| anymore| of (?:anything|living|life|trying|going on|it all|"
                    r"me))|"
                    r"\btired of (?:fighting|living|life|being alive|everything|it all|trying)\b|\b(?:i'm|i am) (?:so )?done "
-                   r"(?:trying|with (?:life|everything|it all|living))\b|\btonight(?:'s| is) the night\b")),
+                   r"(?:trying|with (?:life|everything|it all|living))\b|\btonight(?:'s| is) the night\b(?! (?:i|we) (?:finally |really )?(?:understand|learn|get|study|revise|finish|"
+                   r"crack|master|figure))")),
     ("suicide", _R(r"\b(?:jump|jumping) (?:off|from|in front)|walk(?:ing)? into the (?:sea|ocean|river|traffic)|"
                    r"hang(?:ing)? myself|(?:shoot|drown|poison)(?:ing)? myself")),
     ("suicide", _R(r"\b(?:want|wanna|going|gonna|plan|planning|tried|trying|attempted|attempt) to (?:overdose|kill)|"
-                   r"overdose\w*" + _ANY + r"{0,20}\bon purpose|(?:take|taking|swallow\w*|use|using|do|doing|snort\w*|sniff\w*|inject\w*|"
+                   r"overdose\w*" + _ANY + r"{0,20}\bon purpose|(?:take|taking|swallow\w*|use|using|do|doing|mix|mixing|snort\w*|sniff\w*|inject\w*|"
                    r"rail\w*) (?:all|"
                    r"everything|the whole|my whole)" + _ANY + r"{0,30}\b(?:i have|i've got|left|at once|tonight|bottle|"
                    r"pills|meds|to end|bag|stash|vials?|supply|lot)")),
+    # Passive wishes: "if a bus hit me i wouldn't mind", "i hope it takes me with it", "i keep hoping i won't wake up".
+    ("suicide", _R(r"\b(?:wouldn't|would not|won't|wouldnt) (?:be )?(?:mind|care|upset|sad|sorry|bothered)\b[^\n]{0,30}"
+                   r"\bif (?:i|it|the \w+|a \w+)\b[^\n]{0,30}\b(?:died|didn't wake|never woke|didn't come back|hit me|took "
+                   r"me|killed me|was gone|wasn't here|kept me)|\bif (?:a|the) (?:bus|car|train|truck|lorry) (?:hit|hits|ran over) "
+                   r"me\b|\b(?:take|takes|took|carry|carries) me (?:with it|away for good|away forever)|\b(?:hope|hoping|pray|"
+                   r"praying|wish|wishing)\b[^\n]{0,20}\b(?:i|it) (?:don't|won't|never|doesn't|didn't|wouldn't) (?:wake|wakes|"
+                   r"come back|let me wake)|\b(?:easier|better|simpler) for (?:everyone|everybody|them|my family) if i "
+                   r"(?:wasn't|weren't|was not|were not|was gone|didn't exist|disappeared)|\b(?:nobody|no one|noone) "
+                   r"(?:would|will) (?:even )?(?:notice|care|miss me)\b[^\n]{0,30}\bif i\b|\bif i (?:just |simply |suddenly |ever )?(?:never came back|"
+                   r"didn't come back|died|was gone|were gone|disappeared|wasn't here|weren't here|vanished)\b[^\n]{0,50}"
+                   r"\b(?:would|will) (?:anyone|anybody|people|they|you) (?:even )?(?:notice|care|miss me|be sad)\b")),
+    # Goodbyes and decisions: "tell my brother i loved him", "for the last time", "my mind is made up".
+    ("suicide", _R(r"\b(?:stockpil\w*|saving up|saved up|been saving|hoard\w*|collecting|kept back|keeping back)\b"
+                   r"[^\n]{0,40}\b(?:meds|medication|pills|prescriptions?|tablets|ketamine|sleeping pills|painkillers)\b"
+                   r"[^\n]{0,60}\b(?:enough|do it|the time|the day|the date|this weekend|tonight|tomorrow|when i)\b|"
+                   r"\b(?:enough|all)\b[^\n]{0,30}\b(?:saved up|stockpiled|put aside|hidden away)\b[^\n]{0,40}\b(?:picked|"
+                   r"chosen|set|decided on) (?:the|a) (?:date|day|night|time)\b|"
+                   r"\b(?:tonight|this weekend|tomorrow|friday|saturday|sunday|monday|next week|soon) (?:is|will be|'s) "
+                   r"(?:when|the (?:day|night|time)) (?:i|i'll) (?:do it|go|end it|finally do it)\b")),
+    ("suicide", _R(r"\bif i (?:didn't|did not|never|don't|do not|wouldn't|won't) (?:wake|woke|come back|come round|come "
+                   r"out)\b[^\n]{0,50}\b(?:relieved|relief|fine|okay|ok|good|better|wouldn't mind|not mind|wouldn't care|"
+                   r"happy|grateful|glad)\b")),
+    ("suicide", _R(r"\btell (?:my|them|him|her|everyone)\b[^\n]{0,20}\b(?:it wasn't|it's not|it isn't|it was not|it is "
+                   r"not|none of this (?:is|was)) (?:their|his|her|your|anyone's) fault\b|"
+                   r"\btell (?:my|them|him|her|everyone) [^\n]{0,20}\bi(?: love| loved|'m sorry| am sorry| was sorry)\b|"
+                   r"\b(?:sleep|goodbye|say goodbye|signing off|logging off)\w*[^\n]{0,20}\bfor the (?:last|final) time\b|"
+                   r"\b(?:you|anyone|everyone|nobody|no one) (?:won't|will not|will never|wont) (?:hear|see) (?:from )?me "
+                   r"(?:again|after (?:this|tonight|today))|\b(?:my|this is (?:my|the)) (?:last|final) (?:message|words|"
+                   r"goodbye|post)\b|\b(?:said|saying) (?:my )?goodbyes?\b|\bsorry for everything\b[^\n]{0,40}\b(?:last|"
+                   r"goodbye|tonight|forever|bye)\b|\bwon't (?:need|be needing) (?:it|this|you|any of (?:it|this)|anything) "
+                   r"(?:after|past|beyond) (?:tonight|today|this|tomorrow)|\bmy mind is made up\b|"
+                   r"\b(?:don't|do not|dont) (?:try to |bother trying to |bother )?(?:talk me out|stop me|change my mind)|"
+                   r"\b(?:nobody|no one|you|nothing) (?:can|can't|could|will) (?:talk me out|stop me|change my mind)|"
+                   r"\b(?:not|won't be) (?:stopping|calling anyone|telling anyone) (?:it |them )?(?:this time|tonight)\b|"
+                   r"\b(?:just|and|finally|to) let (?:myself )?go\b(?! of)[^\n]{0,40}\b(?:tonight|for good|forever|"
+                   r"don't|dont|this time)|\b(?:tonight|for good|forever)\b[^\n]{0,40}\b(?:just|and|finally) let (?:myself )?"
+                   r"go\b(?! of)|\bnot that i'll (?:be|still be)\b|\bi've made (?:my|the) (?:plans|decision|peace)\b|"
+                   r"\bthe last time (?:you'll|you will|anyone will|anyone'll|you) (?:hear from|see|talk to) me\b|"
+                   r"\bthe last time (?:i'll|i will|i) (?:ever )?(?:talk|speak|write|message|text) (?:to )?(?:anyone|anybody|"
+                   r"everyone|you|my \w+)\b|\b(?:written|wrote|writing|left|leaving) (?:something|a note|a letter|letters|notes|"
+                   r"a message)\b[^\n]{0,30}\b(?:to find|find (?:it|them)|for (?:when|after) i'?m gone|in the morning)\b|"
+                   r"\b(?:doesn't|does not|won't|will not|never|will never) get better\b[^\n]{0,60}\b(?:finish|finishing|end|"
+                   r"ending) (?:it|this|things)\b|"
+                   r"\bi know (?:how|when|where) and (?:i know )?(?:how|when|where)\b|\bmy affairs in order\b|"
+                   r"\b(?:everything'?s|everything is|it'?s all|all) (?:arranged|sorted|in order|taken care of|ready|set)\b"
+                   r"[^\n]{0,60}\b(?:dog|cat|pets?|will|letters?|notes?|neighbou?r|family|goodbye|tonight)\b|"
+                   r"\b(?:gave|given|giving|rehomed|rehoming|left) (?:away )?my (?:cat|dog|pets?|kitten|puppy|rabbit|things|"
+                   r"stuff)\b[^\n]{0,60}\b(?:doesn't know why|don't know why|didn't say why|won't need|for good|forever)|"
+                   r"\bi (?:want|need) it to be (?:painless|quick|peaceful|over)\b|\b(?:for good|forever|last time|never "
+                   r"again)\b[^\n]{0,50}\bif you know what i mean\b")),
     ("self_harm", _R(r"\b(?:cut|cutting|burn|burning|hurt|hurting|harm|harming|starve|starving) (?:my ?self|myself)\b|"
                      r"\b(?:been|started|keep|am|i'm|still) (?:cutting|burning)|\bcutting again|"
                      r"\bburns on my (?:arms|legs|skin)|\bwhen (?:you|i) cut\b|\b(?:scratch\w*|slash\w*|cut\w*|carv\w*) "
@@ -331,6 +405,15 @@ CRISIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                      r"\b(?:hands|lips|fingers|face|skin|nails) (?:are |look |went |turned |turning |going )?(?:blue|purple|"
                      r"grey|gray)\b|(?:^|[.!?]\s+)(?:just )?(?:took|did|had|snorted) (?:way |far |much )?too much\b")),
     ("emergency", _R(r"\b(?:in agony|unbearable pain|worse by the minute|can't stop shaking|can't stop bleeding)\b")),
+    # A symptom in the body now, with a worry about it: "heart racing and vision going black, should i be worried".
+    ("emergency", _R(r"^(?=[\s\S]*\b(?:heart|pulse|chest|vision|eyesight|breathing|arms?|face|legs?|hands?|lips|jaw|"
+                     r"head)\b[^.?!\n]{0,30}\b(?:racing|pounding|all over the place|irregular|skipping|(?:going|keeps going|"
+                     r"went|goes) (?:black|dark|blurry|numb|blue)|numb|tight|tingling|won't slow|won't stop|hammering|"
+                     r"thumping|fluttering|locked|twitching|burning up)\b)(?=[\s\S]*\b(?:should (?:i|we) (?:be worried|"
+                     r"worry|go to|call|get)|is (?:this|that|it) (?:normal|bad|serious|dangerous|ok)|am i (?:ok|okay|going "
+                     r"to be ok|dying)|do i need (?:a doctor|an ambulance|to go)|what do (?:i|we) do|(?:go|going) to "
+                     r"(?:a&e|the er|hospital))\b)(?=[\s\S]*\b(?:my|i'm|i've|i (?:took|did|had|feel|think|just|used)|"
+                     r"should (?:i|we)|am i|(?:his|her|their) (?:heart|pulse|chest|breathing|lips|face))\b)[\s\S]{0,80}")),
     ("emergency", _R(r"\b(?:should (?:we|i) call|call(?:ing)? (?:an )?ambulance|call (?:911|999|112)|someone help|"
                      r"please help (?:me|us|him|her)|help (?:me|us) please|(?:my|a) (?:friend|mate)" + _ANY +
                      r"{0,30}(?:not (?:there|with it)|out of it)" + _ANY + r"{0,30}(?:minutes|mins|hours|now))")),
@@ -399,6 +482,9 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dosing", _R(r"\b(?:how to|best way to|easiest way to|how do (?:i|you)|how can i|how would i|teach me to) (?:k-hole|"
                   r"trip|get high|get fucked up|get wrecked|get as high|reach a k-hole|hit a k-hole|go into a k-hole|get "
                   r"into a k-hole|dissociate on|get the most out of)|\bas high as possible\b")),
+    ("dosing", _R(r"\bwhat (?:should|would|do|does|can|could) (?:a |an )?(?:beginner|first[- ]?timer|newbie|noob|novice|"
+                  r"lightweight|someone new)s? (?:start|begin|take|use|do|try|go)\b|\b(?:start|begin) (?:with|on) "
+                  r"(?:like )?(?:half a|a quarter of a|a small|a tiny|one|a single|a) (?:line|bump|key|rail|point)\b")),
     ("dosing", _R(r"\bwhat (?:should|would|do) (?:i|he|she|we|they|my \w+) (?:take|use)\b" + _ANY + r"{0,40}\b(?:and how|"
                   r"first time|ketamine|tonight|weekend|party)")),
     ("dosing", _R(r"\b(?:cuant[oa]s?|cuanta|wie ?viel|combien|quanto|quanta)\b" + _ANY + r"{0,40}\b(?:ketamine|k-hole|keta)")),
@@ -439,6 +525,28 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                      r"ketamine\b(?! therapy| treatment| infusions?))|\bgram of ketamine (?:go for|cost|sell)|"
                      r"\bcheapest (?:way|place) to (?:get|buy)|\bripped off|\bstreet (?:price|value)")),
     ("obtaining", _R(r"\b(?:comprar|compro|kaufen|acheter|achete|comprare)\b")),
+    # Someone on the inside: "my cousin works at a vet's, could she get me some", "if you know someone who works there".
+    ("obtaining", _R(r"^(?=[\s\S]*\b(?:works?|working|job) (?:at|in|for) (?:a |an |the )?(?:vet\w*|veterinar\w*|animal "
+                     r"(?:hospital|clinic)|hospital|pharmacy|chemist|clinic|surgery|a&e|ambulance|lab)|[\s\S]*\b(?:know|knows) "
+                     r"(?:someone|somebody|a \w+|people) (?:who|that) works?\b)(?=[\s\S]*\b(?:get (?:me |us |hold of |you )?"
+                     r"(?:some|it|ketamine|vials?|a bottle|any)|get (?:it|some|them) out|take (?:some|it|a few|vials?) home|"
+                     r"get (?:me |us |you )?(?:a (?:couple|few|bottle|vial|bit|little)|one|a couple of \w+|a few \w+)|"
+                     r"sneak|nick|pinch|without (?:it )?being (?:missed|noticed)|(?:possible|easy|hard) to get)\b)")),
+    # Who sells, and who sells the best: "who's got the cleanest shards on the market", "most reliable vendor".
+    ("obtaining", _R(r"\b(?:who(?:'s| is| has)?|where(?:'s| is)?|which (?:shop|vendor|seller|dealer|site|channel|plug|"
+                     r"market))\b[^.?!\n]{0,30}\b(?:got|selling|sells|stocks?|has|have)\b[^.?!\n]{0,30}\b(?:cleanest|purest|"
+                     r"best|strongest|cheapest)\b|\b(?:cleanest|purest|strongest|cheapest|best)\b[^.?!\n]{0,20}\b(?:shards?|"
+                     r"crystals?|gear|batch|powder|ketamine)\b[^.?!\n]{0,20}\b(?:on the market|around|going|out there|"
+                     r"right now|to buy|in town)|\b(?:most|more) (?:reliable|trusted|legit|trustworthy) (?:vendor|seller|"
+                     r"dealer|plug|supplier|source|shop)")),
+    # Price in slang: "how much would 5g set me back", "what's a fair price for a q".
+    ("obtaining", _R(r"\bwhat (?:do|should|can|would|could) (?:people|someone|i|you|one|we) (?:say|tell)\b[^.?!\n]{0,40}"
+                     r"\bto (?:get (?:prescribed|a prescription|it prescribed|off|let off|out of it)|avoid (?:arrest|charges|"
+                     r"being charged))\b|\bhow long (?:does|will|would|should) (?:a|an|one|half a|the) (?:gram|g|bag|point|"
+                     r"baggie|vial|bottle)\b[^.?!\n]{0,20}\blast\b")),
+    ("obtaining", _R(r"\bno questions asked\b|\bset (?:me|you|us|someone) back\b|\b(?:fair|good|normal|usual|decent|going) (?:price|rate)\b|"
+                     r"\bhow much (?:would|is|are|does|do|for|will|to get) (?:an? )?(?:\d+(?:\.\d+)? ?(?:g|grams?|oz|q|qs|"
+                     r"bags?|points?)|q|quarter|half|eighth|ball|nine bar|ounce|gram)\b")),
     ("obtaining", _R(r"\b(?:what|which) symptoms (?:should|do|can|would|must) (?:i|we) (?:list|say|claim|fake|mention|tell|"
                      r"report|describe|have)|\bfake (?:symptoms|depression|pain|an illness|being depressed)|\bexaggerat\w* "
                      r"(?:my )?symptoms|\b(?:so|until) (?:they|the clinic|the doctor|the psychiatrist|they'll) (?:accept|approve|"
@@ -456,6 +564,7 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                      r"procedure|method)")),
     ("synthesis", _R(r"\b(?:how|steps?|recipe|route|method|what do i need|what chemicals)\b" + _ANY + r"{0,40}\b(?:synthesi[sz]"
                      r"\w*|manufactur\w*|make|making|cook|cooking|produce)\b" + _ANY + r"{0,30}\bketamine\b")),
+    ("synthesis", _R(r"\brecipes?\b[^.?!\n]{0,30}\b(?:ketamine|make (?:it|ketamine|some))\b|\bketamine recipes?\b")),
     ("synthesis", _R(r"\bstep[- ]by[- ]step\b[^\n]{0,40}\b(?:synthesi|make|making|made|extract|cook|produc|purif)|"
                      r"\b(?:synthesi[sz]\w*|made|make|extract\w*|cooked|produced|purified)\b[^\n]{0,30}\bstep[- ]by[- ]step")),
     ("synthesis", _R(r"\b(?:synthesis route|synthetic route|precursors?|reagents? (?:to|for) make|chemicals? (?:to|for) make|"
@@ -494,6 +603,11 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("combining", _R(r"\b(?:best|what|which) (?:thing|drug|drugs|stuff|substance)s? (?:to )?(?:mix|combine|take|pair)\b" + _ANY +
                      r"{0,40}\b(?:ketamine|with it)|\b(?:mix|combine|stack|pair)\b" + _ANY +
                      r"{0,40}\bketamine\b" + _ANY + r"{0,40}\b(?:to make|stronger|better|deeper|intense|visuals|for the best)")),
+    # "Should I drop the pill before or after the ket": the order of a combination for effect.
+    ("combining", _R(r"^(?![\s\S]*\b(?:infusion|session|treatment|therapy|antidepressants?|medication|meds|prescri\w*|"
+                     r"doctor|clinic)\b)[\s\S]*\b(?:should|do|can|would|shall) (?:i|we)\b[^.?!\n]{0,40}\b(?:before or after|"
+                     r"after or before|first or second|at the same time as)\b[^.?!\n]{0,30}\b(?:ketamine|" + _OTHER_DRUGS[3:] +
+                     r"\b")),
     ("combining", _R(r"\bwhat order should (?:i|we) take\b|\bbefore or after the \w+ (?:kicks|comes) in\b|"
                      r"(?:how much|how many) (?:alcohol|drinks|beers|shots)" + _ANY + r"{0,30}\b(?:with|on) (?:my )?(?:bumps|"
                      r"ketamine|lines)")),
@@ -505,7 +619,7 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("concealment", _R(r"\b(?:make sure|ensure|so that|so|to keep|keep) (?:it|ketamine|that|this|mine|the ketamine|my "
                        r"ketamine)? ?(?:doesn't|does not|won't|wont|will not|don't|never|can't) (?:show|come|turn|appear|"
                        r"register|flag|get (?:picked|detected|flagged|found|caught)|be (?:detected|picked up|found|seen))\b|"
-                       r"\bhow (?:do|can|could|should|would) (?:i|we|you|one|someone) (?:stop|prevent|avoid|keep|hide) "
+                       r"\bhow (?:do|can|could|should|would|did) (?:i|we|you|one|someone|they|people|users|others) (?:stop|prevent|avoid|keep|hide) "
                        r"(?:it|ketamine|that|this|mine) (?:from )?(?:showing|appearing|coming up|turning up|being (?:detected|"
                        r"picked up|found|seen))|^(?=[\s\S]*\b(?:tests?|screens?|panels?|swabs?)\b)[\s\S]*\b(?:make sure|ensure) "
                        r"(?:it|that|ketamine|mine) (?:doesn't|does not|won't|wont|will not)\s*(?:[.?!]|$)")),
@@ -529,6 +643,16 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("concealment", _R(r"\b(?:add|put|mix|swap|dilute|substitute|spike|fake)\b[^\n]{0,30}\b(?:urine|pee|piss|sample)\b|"
                        r"\b(?:so|that) the (?:lab|test|screen|drug test)\b[^\n]{0,20}\b(?:miss|misses|won't|doesn't|can't)|"
                        r"\b(?:synthetic|clean|fake|someone else's) (?:urine|pee|piss)\b")),
+    ("concealment", _R(r"\b(?:sweat|flush|detox|pee|piss|clean|wash) (?:it |ketamine |that |this )?out\b[^.?!\n]{0,40}"
+                       r"\b(?:before|for|by) (?:a|the|my|his|her|their|your|monday|tomorrow) (?:\w+ ){0,2}(?:test|screen|"
+                       r"panel|swab)")),
+    ("concealment", _R(r"\bhow long before (?:a|the|my|their|his|her|your) (?:\w+ )?(?:test|screen|swab|panel)\b[^.?!\n]{0,40}"
+                       r"\b(?:stop|quit|lay off|be clean|come off)")),
+    ("concealment", _R(r"\b(?:excuses?|cover stor(?:y|ies)|explain away|explanation)\b[^.?!\n]{0,40}\b(?:nosebleeds?|"
+                       r"sniff\w*|runny nose|bladder|peeing|red eyes|pupils|being (?:high|out of it|wasted)|slurring|track "
+                       r"marks|where i (?:was|went)|the smell|the powder|the bags?)\b|\bso (?:that )?(?:my \w+|they|he|she|"
+                       r"nobody|no one|people) (?:don't|doesn't|won't|can't|dont|wont) (?:guess|twig|clock|work (?:it )?out|"
+                       r"cotton on|ask questions)\b")),
     ("concealment", _R(r"\b(?:hide|hiding|cover|covering|mask|masking)\b" + _ANY + r"{0,30}\b(?:nosebleeds?|sniffing|"
                        r"the signs|red eyes|pupils|smell|track marks|bladder|that i'm high|being high)")),
     # ------------------------------------------------------------------ giving it to someone covertly
@@ -572,6 +696,8 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                  r"teach me to|show me how to) ?(?:inject|shoot up|shoot|snort|sniff|smoke|boof|plug|rail|rack (?:up)?|"
                  r"cut (?:up )?(?:a )?line|bump|dab|key|vape|bomb|parachute)\b|\bcan (?:i|you) (?:inject|shoot up|snort|"
                  r"sniff|smoke|boof|plug|rail|vape|bomb|parachute)\b")),
+    ("route", _R(r"\b(?:get rid of|stop|avoid|mask|help with|deal with|hide)\b[^.?!\n]{0,30}\b(?:the drip|drip|bitter "
+                 r"taste)\b[^.?!\n]{0,30}\b(?:drip|snort\w*|line|bump|ketamine|nose|throat)?")),
     ("route", _R(r"\bwhere on (?:the|my|your) (?:body|arm|leg)|\brack (?:up|out)\b|\bcut (?:up )?(?:a )?lines?\b|"
                  r"(?:crush|grind)\b" + _ANY + r"{0,30}\b(?:before|for|to) (?:snort|sniff|rail|bump)|"
                  r"\b(?:get|make) it (?:ready )?(?:to |for )?(?:sniff|snort|inject)|"
@@ -594,11 +720,14 @@ _STUDY_FRAME = re.compile(
 _DRUGISH = re.compile(r"\b(?:ketamine|esketamine|k-hole|bumps?|lines?|keys?|rails?|vials?|powder|snort\w*|sniff\w*|inject\w*|"
                       r"high|trip\w*|dose|doses|dosing|dosage|mg|it|some|any|them|stuff|gear|drugs?|substance|prescriptions?|"
                       r"script|dealers?|plug|dark ?web|darknet|party|rave|festival|club|fun|buzz|wasted|recreational\w*|"
-                      r"users?|comedown|come down|stoned|dissociat\w*)\b|"
-                      r"\d ?mg\b")
+                      r"users?|comedown|come down|stoned|dissociat\w*|vendors?|sellers?|suppliers?|shards?|crystals?|"
+                      r"pharma|telegram|on the market|a q|qs|nosebleeds?|runny nose)\b|"
+                      r"\d ?(?:mg|g)\b")
 # An overdose last year is history, not an emergency now.
 _PAST = re.compile(r"\b(?:last (?:year|month|week|summer|winter|time)|years? ago|months? ago|weeks? ago|(?<!at )once|in the past|"
-                   r"used to|when i was|survived|recovered|back then|as a teen\w*|died|passed away|lost (?:a|my) \w+)\b")
+                   r"used to|when i was|survived|recovered|back then|as a teen\w*|died|passed away|lost (?:a|my) \w+|"
+                   r"i was given|(?:i|they) (?:had|got|gave me) (?:ketamine|it|some) (?:for|in|at|after|when|during)|when i "
+                   r"(?:broke|had|was in)|after my (?:operation|surgery|accident))\b")
 _NOW = re.compile(r"\b(?:now|right now|still|currently|won't|wont|isn't|can't|cant|help|tonight|today|just|please|"
                   r"what do (?:i|we) do|should (?:i|we) call)\b")
 
@@ -633,7 +762,7 @@ def match_patterns(text: str, drug_in_view: bool | None = None) -> Match | None:
         if m and not ((past or describing) and category == "emergency"):
             return Match(kind="crisis", category=category, text=m.group(0))
     # "Why do people snort it rather than swallow it?", "what does 'tusi' mean?" ask for an explanation.
-    explaining = bool(_EXPLAIN.search(text)) and not _PERSONAL.search(_LEARNER_FRAME.sub(" ", text))
+    explaining = explains(text) and not _PERSONAL.search(_LEARNER_FRAME.sub(" ", _STUDY_FRAME.sub(" ", text)))
     drugish = bool(_DRUGISH.search(text)) if drug_in_view is None else drug_in_view
     # "How many milligrams are in a medical vial?": an amount asked about medicine or science, for nobody.
     for_use = (not _FRAME.search(text) or bool(_PERSONAL.search(_LEARNER_FRAME.sub(" ", text)) or _HOW_TO.search(text))
@@ -911,11 +1040,11 @@ def train_classifier(examples: Sequence[Example], embed: Embed, **fit_options: A
     return SafetyClassifier.fit(embed(texts), labels, **fit_options)
 
 
-# Every labelled development set trains the classifier. Sets written blind (fresh5.yaml and later) are
-# not listed here: they are only ever measured, by `tutor safety-report`. fresh4.yaml was measured blind
-# once and is development data since.
+# Every labelled development set trains the classifier. Sets written blind (fresh6.yaml and later) are
+# not listed here: they are only ever measured, by `tutor safety-report`. fresh4.yaml and fresh5.yaml were
+# measured blind once each and are development data since.
 TRAINING_FILES = ("train.yaml", "heldout.yaml", "fresh_legit.yaml", "fresh_harmful.yaml", "fresh2.yaml", "fresh3.yaml",
-                  "fresh4.yaml")
+                  "fresh4.yaml", "fresh5.yaml")
 TRAINING_PATHS = tuple(DATA_DIR / name for name in TRAINING_FILES)
 
 
@@ -1005,7 +1134,7 @@ _DISTRESS = re.compile(
     r"make it to|giving (?:my|away)|coming out|come out of it|survive|roof|ledge|end (?:your|my) life|"
     r"peaceful\w*|done trying|so done|i'm done|cope|happier without|without me|the night|need it to|"
     r"stop a heart|fatal|lethal|cold and|floppy|gurgl\w*|limp|no way out|stay asleep|stay that way|going out|"
-    r"way out|decided how|check out|end it"
+    r"way out|decided how|check out|end it|finish(?:ing)? it|get better"
     r")\b")
 # An overdose word signals danger only when it is about someone in particular.
 _OVERDOSE_PERSONAL = re.compile(r"\b(?:i|i'm|i've|me|my|we|he|she|they|him|her|asking because)\b[^\n]{0,60}\b(?:overdos\w*|"
@@ -1015,7 +1144,8 @@ _LEARNER_FRAME = re.compile(
     r"\b(?:tell|teach|show) (?:me|us) (?:about|more|why|what)\b|\bexplain(?: to me)?\b|\bhelp me understand\b|"
     r"\b(?:can|could|may) i ask\b|\b(?:i|we) (?:should|need to|want to|would like to|'d like to) (?:know|learn|understand)\b|"
     r"\bi(?:'m| am)? (?:curious|wondering|wonder|read|heard|saw|learned|noticed|studying|writing|researching)\b|"
-    r"\bfor (?:my|our|a) (?:class|essay|course|exam|project|presentation|report|assignment|thesis|homework)\b|"
+    r"\bfor (?:my|our|a) (?:\w+ ){0,2}(?:class|essay|course|exam|project|presentation|report|assignment|thesis|homework|"
+    r"lecture|seminar|module|dissertation)\b|"
     r"\bmy (?:\w+ )?(?:doctor|gp|psychiatrist|therapist|nurse|teacher|professor|lecturer)\b(?: (?:said|says|told|"
     r"suggested|mentioned|recommended|thinks))?")
 # Asking for something to be done with the drug: amounts, getting, making, mixing, hiding, taking.
@@ -1038,7 +1168,8 @@ _FRAME = re.compile(
     r"esketamine|spravato|nasal spray|(?:worse|bad|better) for (?:you|the body|your health)|stud(?:y|ies)|trials?|research\w*|scientists?|brain|receptors?|neurons?|"
     r"synap\w*|glutamate|bdnf|nmda|mechanism|harm\w*|danger\w*|risk\w*|damag\w*|side effects?|toxic\w*|weeks|months|"
     r"depress\w*|ptsd|mental health|pain relie\w*|unconscious\w*|breathing|heart|bladder|kidneys?|liver|memory|body|"
-    r"years|history|invented|discovered|take to work|how (?:long|fast|quickly|soon))\b")
+    r"years|history|invented|discovered|take to work|how (?:long|fast|quickly|soon)|detect\w*|detection|screening|"
+    r"(?:drug|hair|urine|saliva|blood) tests?)\b")
 _USE_SETTING = re.compile(r"\b(?:recreational\w*|k-hole|party|parties|rave|festival|club|night out|high|trip\w*|fun|buzz)\b")
 # Asking what a word means, or why something is so, is learning even when the words sound like a request.
 _EXPLAIN = re.compile(
@@ -1070,13 +1201,22 @@ _BUMP_NAMESAKE = re.compile(r"\b(?:speed|baby|goose) bumps?\b|\bbumps? (?:on|in|
                             r"their|a)\b|\b(?:line|lines) (?:of code|in the|from the|of the (?:article|text|poem))\b")
 
 
+def explains(text: str) -> bool:
+    """Whether a (canonical) message asks what something means or why, also after a class or study frame in front
+    ("for my chemistry class, why is it hard to make?")."""
+    if _EXPLAIN.search(text):
+        return True
+    m = _STUDY_FRAME.match(text) or _LEARNER_FRAME.match(text)
+    return bool(m) and bool(_EXPLAIN.search(re.sub(r"^[\s,.:;-]+", "", text[m.end():])))
+
+
 def action_cue(text: str, context: str = "") -> bool:
     """Whether a message asks for use rather than knowledge (corroborates a safety vote of the classifier).
 
     Someone in particular going to do something always counts; otherwise a framing in medicine, law,
     animals, science, risk or time course (in the message or the turns it follows up) marks a learning question.
     """
-    if _EXPLAIN.search(text) or (_CLINICIAN.search(text) and not _DECEIT.search(text)):
+    if explains(text) or (_CLINICIAN.search(text) and not _DECEIT.search(text)):
         return False
     text = _LEARNER_FRAME.sub(" ", _BUMP_NAMESAKE.sub(" ", text))
     if _HOW_TO.search(text):
@@ -1094,6 +1234,53 @@ CRISIS_CONFIDENT = 0.8
 SAFETY_CONFIDENT = 0.8
 
 
+# Asking how to support someone ("how can I talk to my flatmate about his ket use?") is care, not use or crisis,
+# unless something is happening now or the help asked for is getting, hiding or dosing.
+_SUPPORT = re.compile(
+    r"\b(?:how (?:can|do|should|could|would|might) (?:i|we) (?:best |gently |even )?(?:support|help|talk to|talk with|speak to|"
+    r"speak with|approach|reach out to|bring (?:it )?up|raise|mention|check on|look after|be there for|encourage|"
+    r"convince|persuade|confront)|what (?:should|can|do|could) (?:i|we) (?:say|tell|do for)|how (?:do|can|would) (?:i|we|you) "
+    r"(?:tell|know|spot|notice) (?:if|whether|when)|(?:worried|concerned|worrying) about)\b[^.?!\n]{0,50}\b(?:my \w+|"
+    r"a (?:friend|mate|relative|partner|student|client|patient|colleague)|someone|somebody|them|him|her|friends?|family)\b")
+_SUPPORT_MISUSE = re.compile(r"\b(?:get|buy|find|score|hide|pass|beat|dose|make|mix|sneak|slip|source|order|spike|sedate|"
+                             r"knock|without (?:them|him|her) knowing)\b")
+_HAPPENING = re.compile(r"\b(?:right now|tonight|at the moment|currently|just (?:took|did|had|collapsed|passed)|what do (?:i|we) do|"
+                        r"should (?:i|we) call|call (?:an )?ambulance|911|999|112|hurry|asap|isn't|won't|can't|not "
+                        r"(?:breathing|waking|moving|responding))\b")
+
+
+def supporting_someone(text: str) -> bool:
+    """Whether a (canonical) message asks how to support someone else, with nothing happening now."""
+    m = _SUPPORT.search(text)
+    return bool(m) and not _SUPPORT_MISUSE.search(text[m.start():]) and not _HAPPENING.search(text)
+
+
+# Telling of feeling better ("I felt dead inside before my treatment; now I feel better"): despair in the past.
+_RECOVERED = re.compile(
+    r"\b(?:before (?:my|the|i started|starting|i had|i began)(?: \w+)? (?:treatment|infusions?|therapy|sessions?|medication|"
+    r"meds|esketamine|ketamine|course)|(?:now|since then|since (?:my|the) \w+) i (?:feel|am|'m|have been|'ve been) (?:a bit |"
+    r"much |so |a lot |loads |way |finally |actually )?(?:better|lighter|happier|less \w+|more like myself|okay|ok|good)|"
+    r"used to feel|(?:it|ketamine|treatment|therapy) (?:really )?helped me|for the first time in (?:years|ages|months))\b")
+# Treatment under way or a study session closing ("I'm starting my third infusion tomorrow", "that's all for
+# tonight, bye"): a crisis vote needs a distress word and more certainty.
+_ROUTINE = re.compile(
+    r"\b(?:(?:my|the) (?:first|second|third|fourth|fifth|next|\d+(?:st|nd|rd|th)) (?:infusion|session|treatment|appointment|"
+    r"dose of (?:es)?ketamine)|i'm (?:on|having|getting|starting|doing) (?:ketamine |esketamine |spravato )?(?:treatment|"
+    r"therapy|infusions)|(?:that's all|that's it|done|finished) for (?:today|tonight|now|the day)|see you (?:tomorrow|"
+    r"next time|later)|what should i (?:revise|study|read|learn) next)\b")
+
+# A question about the material inside a longer message: "... anyway, what's an NMDA antagonist?".
+_LEARNING_QUESTION = re.compile(
+    r"(?:^|[.?!,;]\s*|\b(?:anyway|but|so|ok|okay|also|and)\s*,?\s*)(?:what(?:'s| is| are| does| do| did)|why|how (?:does|do|is|"
+    r"are|did|long|come)|explain|can you explain|could you explain|is it true)\b[^.?!]{0,60}\b(?:ketamine|nmda|glutamate|"
+    r"bdnf|receptors?|brain|neurons?|synap\w*|dissociat\w*|antagonist|anaesthe\w*|anesthe\w*|depression|k-hole|"
+    r"prefrontal|plasticity|cortex|memory|bladder|dopamine|serotonin)\b")
+
+# Danger now, to the writer or someone with them: what a crisis vote needs to outrank a harmful-intent pattern.
+_URGENT_SELF = re.compile(
+    r"\b(?:right now|now|tonight|let (?:myself |it all )?go|talk me out|stop me|change my mind|for good|forever|this time|"
+    r"never wake|not wake|should (?:i|we) be worried|is (?:this|that|it) (?:normal|bad|serious|dangerous)|what do (?:i|we) "
+    r"do|should (?:i|we) (?:call|go)|a&e|er|hospital|ambulance|help)\b")
 _ABOUT_MATERIAL = re.compile(r"\b(?:article|material|section|text|reading)\b")
 _WHY = re.compile(r"\bwhy (?:would|did|does|do|is|was|are|might|can|could)\b|\bhow come\b")
 _SENTENCES = re.compile(r"(?<=[.?!])\s+|\s*(?:\.\.\.|…)\s*|\n+")
@@ -1135,9 +1322,9 @@ class Screen:
         follow_up = bool(history) and is_follow_up(message)
         seen = " ".join([text] + ([canonical(h) for h in history[-2:]] if follow_up else []))
         named = bool(_DRUGISH.search(seen)) or follow_up
-        m = match_patterns(text, drug_in_view=named)
-        if m:  # decided without embedding anything
-            return SafetyDecision(kind=m.kind, category=m.category, layer="pattern", question=message, matched=m.text)
+        # A harmful-intent pattern does not decide alone: a crisis wrapped in a harmful request ("taking the rest
+        # of the ket and the vodka tonight and letting go") is a crisis, so the crisis vote is heard first.
+        pattern = match_patterns(text, drug_in_view=named)
         texts = [classifier_text(message)]
         if follow_up:
             texts.append(context_text(message, history))
@@ -1149,21 +1336,33 @@ class Screen:
         scores = {label: round(float(v), 3) for label, v in zip(LABELS, p, strict=True)}
         # In a ketamine tutor an unnamed drug is usually ketamine; only clearly off-topic messages
         # ("how many grams of sugar in a coke") are let off the dosing and buying checks.
-        m = None if named or probs[0][LABELS.index("off_topic")] >= OFF_TOPIC_GATE else match_patterns(text, True)
-        if m:
-            return SafetyDecision(kind=m.kind, category=m.category, layer="pattern", question=message, matched=m.text,
-                                  scores=scores)
+        m = pattern
+        if m is None and not named and probs[0][LABELS.index("off_topic")] < OFF_TOPIC_GATE:
+            m = match_patterns(text, True)
         layer = "context" if follow_up and bool((probs[1][:2] > probs[0][:2]).any()) else "classifier"
-        if self._crisis_vote(float(p[0]), text, own=float(probs[0][0])):
+        # Over a harmful-intent pattern the crisis vote must also beat the safety vote and see danger now.
+        over = m is not None
+        supporting = supporting_someone(text)
+        steady = bool(_RECOVERED.search(text))
+        if not supporting and self._crisis_vote(float(p[0]), text, own=float(probs[0][0]), over_pattern=over,
+                                                steady=steady) and (
+                not over or (p[0] > p[1] and bool(_URGENT_SELF.search(text)))):
             return SafetyDecision(kind="crisis", category="crisis", layer=layer, question=message, scores=scores)
         # "how much would that take" after "I don't want to be here anymore": the distress is in the earlier turn.
         if follow_up and probs[1][0] >= self.crisis_confident and probs[1][0] > probs[1][1] and distress_cue(seen):
             return SafetyDecision(kind="crisis", category="crisis", layer="context", question=message, scores=scores)
         for part, row in zip(parts, probs[len(texts):], strict=True):
-            if row[0] > row[1] and self._crisis_vote(float(row[0]), part, whole=False):
+            # Over a harmful-intent pattern one sentence is too little ("that's the plan for tonight").
+            if not supporting and not over and row[0] > row[1] and self._crisis_vote(float(row[0]), part, whole=False,
+                                                                                     steady=steady):
                 scores["crisis"] = round(float(row[0]), 3)
                 return SafetyDecision(kind="crisis", category="crisis", layer="sentence", question=message,
                                       scores=scores)
+        if m:
+            return SafetyDecision(kind=m.kind, category=m.category, layer="pattern", question=message, matched=m.text,
+                                  scores=scores)
+        if supporting:
+            return SafetyDecision(kind="ok", question=message, scores=scores)
         if p[1] >= self.safety_threshold and named and action_cue(text, seen if follow_up else ""):
             return SafetyDecision(kind="safety", category="unsafe_use", layer=layer, question=message, scores=scores)
         # A confident vote (on the message's own score) needs no request word, but still no "what does X mean"
@@ -1172,11 +1371,12 @@ class Screen:
         own = probs[0]
         on_topic = named or own[LABELS.index("off_topic")] < OFF_TOPIC_GATE
         asks_use = action_cue(text) or not _FRAME.search(text)
-        if own[1] >= self.safety_confident and own[1] > own[0] and on_topic and asks_use and not _EXPLAIN.search(text):
+        if own[1] >= self.safety_confident and own[1] > own[0] and on_topic and asks_use and not explains(text):
             return SafetyDecision(kind="safety", category="unsafe_use", layer=layer, question=message, scores=scores)
         return SafetyDecision(kind="ok", question=message, scores=scores)
 
-    def _crisis_vote(self, p: float, text: str, whole: bool = True, own: float = 0.0) -> bool:
+    def _crisis_vote(self, p: float, text: str, whole: bool = True, own: float = 0.0, over_pattern: bool = False,
+                     steady: bool = False) -> bool:
         """The classifier's crisis probability, corroborated by the words; asking why needs more certainty.
 
         A confident vote stands without a distress word, but only for a whole message of a few words that is not
@@ -1184,10 +1384,16 @@ class Screen:
         hospitals is no crisis.
         """
         # Asking why, or telling of something past ("my friend died of an overdose"), needs more certainty.
-        asking_why = bool(_WHY.search(text)) or (bool(_PAST.search(text)) and not _NOW.search(text))
+        if steady and not _HAPPENING.search(text):
+            return False  # feeling better after treatment, with nothing happening now: despair in the past
+        # A question about the material in the message ("... anyway, what's an NMDA antagonist?") is study too.
+        asking_why = (bool(_WHY.search(text)) or (bool(_PAST.search(text)) and not _NOW.search(text))
+                      or (whole and bool(_LEARNING_QUESTION.search(text))) or bool(_ROUTINE.search(text)))
+        if over_pattern and p < 0.7:
+            return False
         if p >= self.crisis_threshold and distress_cue(text) and (not asking_why or p >= 0.7):
             return True
-        return (whole and own >= self.crisis_confident and len(text.split()) >= 3 and not asking_why
+        return (whole and not over_pattern and own >= self.crisis_confident and len(text.split()) >= 3 and not asking_why
                 and not _LEARNER_FRAME.search(text))
 
     def on_topic(self, segment: str) -> bool:
