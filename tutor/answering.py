@@ -25,6 +25,9 @@ class AnswerContext(BaseModel):
     standalone_question: str
     sentences: list[ScoredSentence]
     max_sentences: int = 4
+    correction: str | None = None
+    """A source sentence that contradicts what the question takes for granted (tutor/premise.py): the answer
+    opens by saying the premise is wrong and quotes it."""
 
 
 class Composition(BaseModel):
@@ -86,11 +89,18 @@ def select_sentences(ranked: Sequence[ScoredSentence], limit: int, margin: float
     return sorted(chosen, key=lambda s: (s.sentence.source, s.sentence.start))
 
 
-def _lead_in(selected: Sequence[ScoredSentence]) -> str:
+def _lead_in(selected: Sequence[ScoredSentence], correcting: bool = False) -> str:
     sections = list(dict.fromkeys(s.chunk.section for s in selected))
+    named = " and ".join(f"“{t}”" for t in sections[:3])
+    if correcting:
+        return f"{CORRECTION_LEAD}, in {named}:"
     if len(sections) == 1:
-        return f"Here is what the material says, from “{sections[0]}”:"
-    return "The material covers this in " + " and ".join(f"“{t}”" for t in sections[:3]) + ":"
+        return f"Here is what the material says, from {named}:"
+    return f"The material covers this in {named}:"
+
+
+CORRECTION_LEAD = "Not quite — the material says otherwise"
+"""How an answer opens when the question rests on something the material contradicts."""
 
 
 class ExtractiveBackend:
@@ -102,7 +112,7 @@ class ExtractiveBackend:
         """Quote the selected sentences in document order, one marker each, under a short lead-in."""
         selected = select_sentences(context.sentences, context.max_sentences)
         citations, grounding, parts = [], [], []
-        lead = _lead_in(selected)
+        lead = _lead_in(selected, correcting=context.correction is not None)
         grounding.append(SentenceSupport(sentence=lead, citations=[], score=1.0, verdict="framing"))
         previous_paragraph = None
         for marker, s in enumerate(selected, start=1):

@@ -40,7 +40,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel
 from wordfreq import zipf_frequency
 
-from tutor.answering import _ANAPHORIC_OPENING, AnswerContext, Composition, ExtractiveBackend
+from tutor.answering import _ANAPHORIC_OPENING, CORRECTION_LEAD, AnswerContext, Composition, ExtractiveBackend
 from tutor.citations import MARKER
 from tutor.grounding import Judge, is_framing
 from tutor.prompts import Prompt
@@ -541,6 +541,9 @@ class GenerativeBackend:
                     stats.first_text_tokens, stats.first_text_verify_s = stats.tokens, stats.verify_s
                 yield piece
 
+        if context.correction and sources:
+            # The question rests on something the material contradicts: say so first, whatever the model writes.
+            yield from emit(builder.add(Checked("framing", f"{CORRECTION_LEAD}:", [], 1.0, "framing")))
         try:
             if not sources:
                 raise ModelCallFailed("no source sentences to work from")

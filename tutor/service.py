@@ -21,7 +21,9 @@ from tutor.chunking import chunk_document
 from tutor.config import Settings
 from tutor.corpus import Corpus, load_corpus
 from tutor.errors import IndexMissing, InvalidQuestion
+from tutor.grounding import Judge, topic_of
 from tutor.index import IngestReport, VectorStore, ingest, plan_ingest
+from tutor.premise import check_premise, promote
 from tutor.retrieval import (LexicalIndex, Vocabulary, condense, fuse, prefer_new, rank_sentences,
                              without_common_words)
 from tutor.safety import SafetyGuard
@@ -132,6 +134,12 @@ class Tutor:
     def _embed(self, texts: list[str]) -> np.ndarray:
         return np.asarray(self.embeddings.embed_documents(texts))
 
+    @functools.cached_property
+    def judge(self) -> Judge:
+        """The claim judge over this tutor's embeddings and its corpus's subject (built on first use)."""
+        return Judge(self._embed, topic=topic_of([d.text for d in self.corpus.documents],
+                                                 [d.title for d in self.corpus.documents]))
+
     def _domain_centre(self) -> np.ndarray | None:
         """The mean of the stored sentence vectors: where the material sits in embedding space."""
         ids = [sentence_id(c.chunk_id, i) for c in self.chunks for i in range(len(c.sentences))]
@@ -219,12 +227,22 @@ class Tutor:
             # Slang the material never uses ("k-hole", "special K") still names its subject: the honest
             # reply is that the material does not cover it, not that the question is off-topic.
             verdict = verdict.model_copy(update={"kind": "not_in_material", "reason": ""})
+        # A question that rests on something the material contradicts is answered by saying so first, also
+        # when it names something the material never mentions in place of what it does name ("why is GABA
+        # the most abundant transmitter?"); other questions the material does not answer stay declined.
+        premise = check_premise(question, ranked, self.judge) if verdict.kind != "out_of_scope" else None
+        if premise is not None and (verdict.kind == "answer" or premise.swaps_entity):
+            verdict = verdict.model_copy(update={"kind": "answer", "reason": ""})
+            ranked = promote(ranked, premise.evidence)
+        else:
+            premise = None
         if verdict.kind != "answer":
             reply = self._decline(verdict, question, standalone, session_id)
             yield reply.answer
         else:
             context = AnswerContext(question=question, standalone_question=standalone, sentences=ranked,
-                                    max_sentences=self.settings.max_answer_sentences)
+                                    max_sentences=self.settings.max_answer_sentences,
+                                    correction=premise.evidence if premise else None)
             composition: Composition | None = None
             for piece in self.guard.screen_stream(composer.stream(context)):
                 if isinstance(piece, Composition):

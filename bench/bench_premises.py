@@ -1,0 +1,96 @@
+#!/usr/bin/env python
+"""Premise benchmark: does the tutor say so when a question rests on something the material contradicts?
+
+Run by hand from the repository root (not a pytest test):
+
+    .venv/bin/python bench/bench_premises.py                                # tests/data/premises.yaml
+    .venv/bin/python bench/bench_premises.py tests/data/premises_fresh.yaml
+    .venv/bin/python bench/bench_premises.py --wrong                        # also list every miss
+
+Each case is a question with the statement it takes for granted and whether the article states it
+(`true`), rules it out (`false`) or neither (`unknown`). A reply "corrects" when it opens with the
+correction lead (tutor.answering.CORRECTION_LEAD). Wanted: every false premise corrected (or the
+question declined), and no true one. Every case gets its own session; the tutor runs over corpus/
+with a fresh data directory. Nothing is written; the output is Markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import uuid
+from collections import Counter
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+import yaml  # noqa: E402
+
+from tutor.answering import CORRECTION_LEAD  # noqa: E402
+from tutor.service import Tutor  # noqa: E402
+
+
+def outcome(kind: str, answer: str) -> str:
+    """corrected | answered | declined (not_in_material, out_of_scope, safety) from one reply."""
+    if kind != "answer":
+        return "declined"
+    return "corrected" if answer.startswith(CORRECTION_LEAD) else "answered"
+
+
+def run(tutor: Tutor, cases: list[dict]) -> list[dict]:
+    """Ask every case in its own session and classify the reply."""
+    results = []
+    for case in cases:
+        reply = tutor.ask(case["question"], uuid.uuid4().hex)
+        results.append({**case, "got": outcome(reply.kind, reply.answer), "answer": reply.answer})
+    return results
+
+
+def report(results: list[dict], name: str, show_wrong: bool) -> str:
+    """Markdown: correction recall on false premises, false corrections on true and unknown ones."""
+    table = Counter((str(r["premise"]).lower(), r["got"]) for r in results)
+    n = Counter(str(r["premise"]).lower() for r in results)
+    false_n, true_n, unknown_n = n["false"], n["true"], n["unknown"]
+    lines = [f"## Premises on `{name}` ({len(results)} questions)", "",
+             f"- false premises corrected: **{table[('false', 'corrected')]}/{false_n}**"
+             f" (declined {table[('false', 'declined')]}, answered without correcting {table[('false', 'answered')]})",
+             f"- true premises wrongly corrected: **{table[('true', 'corrected')]}/{true_n}**"
+             f" (declined {table[('true', 'declined')]})",
+             f"- unknown premises corrected: {table[('unknown', 'corrected')]}/{unknown_n}"
+             f" (declined {table[('unknown', 'declined')]})", "",
+             "| premise | corrected | answered | declined |", "|---|---|---|---|"]
+    for p in ("false", "true", "unknown"):
+        lines.append(f"| {p} | " + " | ".join(str(table[(p, g)]) for g in ("corrected", "answered", "declined")) + " |")
+    if show_wrong:
+        wanted = {"false": "corrected", "true": "answered", "unknown": "declined"}
+        wrong = [r for r in results if r["got"] != wanted[str(r["premise"]).lower()]]
+        lines += ["", f"Not as wanted ({len(wrong)}):", ""]
+        lines += [f"- [{r['premise']}] {r['question']!r}: {r['got']} — {r['answer'][:100]!r}" for r in wrong]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("dataset", nargs="?", default=str(REPO / "tests" / "data" / "premises.yaml"))
+    parser.add_argument("--wrong", action="store_true", help="list every question not handled as wanted")
+    args = parser.parse_args()
+    path = Path(args.dataset)
+    cases = yaml.safe_load(path.read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory(prefix="bench-premises-") as data:
+        tutor = Tutor.load(corpus_dir=REPO / "corpus", data_dir=Path(data))
+        try:
+            print(report(run(tutor, cases), path.name, args.wrong))
+        finally:
+            tutor.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

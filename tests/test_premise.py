@@ -1,0 +1,96 @@
+"""Premises in questions: recovered from the wording, judged against the material, corrected in the reply."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.chat_fakes import scripted
+from tests.conftest import REPO
+from tests.test_generation import make_backend
+from tutor.answering import CORRECTION_LEAD
+from tutor.grounding import Judge
+from tutor.premise import premises_of
+from tutor.prompts import load_prompts
+from tutor.types import TutorReply
+
+PREMISES = REPO / "tests" / "data" / "premises.yaml"
+
+
+@pytest.mark.parametrize("question, claims", [
+    ("Why does ketamine raise serotonin levels?", ["Ketamine raise serotonin levels."]),
+    ("so ketamine makes the brain less active overall right?", ["Ketamine makes the brain less active overall."]),
+    ("ketamine takes weeks to work, doesn't it?", ["Ketamine takes weeks to work."]),
+    ("is it true that BDNF kills neurons?", ["BDNF kills neurons."]),
+    ("I read that ketamine activates NMDA receptors - why is that?", ["Ketamine activates NMDA receptors."]),
+    ("My teacher said BDNF kills neurons. Is that correct?", ["BDNF kills neurons."]),
+    ("Ketamine boosts serotonin. Why?", ["Ketamine boosts serotonin."]),
+    ("Isn't ketamine an opioid?", ["Ketamine an opioid."]),  # a negative question expects the positive
+    ("Why doesn't ketamine affect glutamate?", ["It is not true that ketamine affect glutamate."]),
+    ("does ketamine block nmda receptors", ["Ketamine block nmda receptors."]),
+])
+def test_the_statement_a_question_rests_on_is_recovered(question, claims):
+    assert premises_of(question) == claims
+
+
+@pytest.mark.parametrize("question", [
+    "What is BDNF?", "how much ketamine is in a vial?", "Explain dissociation please.", "Is that right?",
+    "when was it discovered?", "hi",
+])
+def test_questions_that_take_nothing_for_granted_have_no_premise(question):
+    assert premises_of(question) == []
+
+
+def corrected(reply: TutorReply) -> bool:
+    return reply.kind == "answer" and reply.answer.startswith(CORRECTION_LEAD)
+
+
+@pytest.mark.parametrize("question, quoted", [
+    ("Why does ketamine activate NMDA receptors?", "antagonist"),
+    ("so the glutamate surge happens while ketamine is at its peak, right?", "effects fade"),
+    ("why is GABA the most abundant neurotransmitter in the brain?", "glutamate"),  # a swapped-in entity
+])
+def test_a_false_premise_is_corrected_with_the_sentence_that_contradicts_it(tutor, question, quoted):
+    reply = tutor.ask(question, uuid.uuid4().hex)
+    assert corrected(reply), reply.answer
+    assert reply.grounding[0].verdict == "framing"
+    assert any(quoted in c.text for c in reply.citations)
+
+
+@pytest.mark.parametrize("question", [
+    "ketamine blocks NMDA receptors, right?",
+    "So a blocker can end up making some brain areas more active?",
+    "What does BDNF do?",
+])
+def test_a_true_premise_or_a_plain_question_is_answered_without_correction(tutor, question):
+    reply = tutor.ask(question, uuid.uuid4().hex)
+    assert reply.kind == "answer" and not corrected(reply), reply.answer
+
+
+def test_a_generative_backend_opens_with_the_correction_too(tutor, embeddings, monkeypatch):
+    draft = "Ketamine acts as an antagonist at NMDA receptors.\nIt temporarily blocks the receptor."
+    backend = make_backend(scripted(draft), Judge(embeddings), load_prompts(REPO / "prompts"))
+    monkeypatch.setattr(tutor, "backend", backend)
+    reply = tutor.ask("Why does ketamine activate NMDA receptors?", uuid.uuid4().hex)
+    assert reply.backend == "local" and corrected(reply), reply.answer
+    assert reply.grounding[0].verdict == "framing"
+    assert any(g.verdict == "supported" and "antagonist" in g.sentence for g in reply.grounding)
+
+
+def test_premises_on_the_labelled_set(tutor):
+    """Most false premises corrected; a true premise almost never (telling a learner who is right that they
+    are wrong is the worse error). Measured numbers: docs/evals.md; `bench/bench_premises.py` lists misses."""
+    cases = yaml.safe_load(Path(PREMISES).read_text(encoding="utf-8"))
+    outcome = Counter()
+    for case in cases:
+        reply = tutor.ask(case["question"], uuid.uuid4().hex)
+        outcome[(str(case["premise"]).lower(), "corrected" if corrected(reply) else reply.kind)] += 1
+    n = Counter(str(c["premise"]).lower() for c in cases)
+    assert n["false"] >= 40 and n["true"] >= 30
+    assert outcome[("false", "corrected")] / n["false"] >= 0.4, outcome
+    assert outcome[("true", "corrected")] / n["true"] <= 0.05, outcome
+    assert outcome[("unknown", "corrected")] / n["unknown"] <= 0.1, outcome

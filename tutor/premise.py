@@ -1,0 +1,148 @@
+"""Premises in questions: what a question takes for granted, and whether the material contradicts it.
+
+"Why does ketamine raise serotonin?" assumes that it does; "it blocks NMDA receptors, right?" asks
+to confirm a statement. Answering such a question with the right passages but without saying that
+the premise is wrong lets the learner keep the misconception. So the statement a question rests on
+is recovered from its wording and judged (tutor.grounding) against the sentences retrieved for it;
+a contradiction changes how the answer opens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pydantic import BaseModel
+
+from tutor.grounding import Judge, Label
+from tutor.retrieval import ScoredSentence
+
+_I = re.IGNORECASE
+_AUX = r"(?:does|do|did|is|are|was|were|can|could|will|would|has|have|had|should|must|might|may)"
+_NEG_AUX = r"(?:doesn'?t|don'?t|didn'?t|isn'?t|aren'?t|wasn'?t|weren'?t|can'?t|cannot|couldn'?t|won'?t|wouldn'?t|" \
+           r"hasn'?t|haven'?t|shouldn'?t)"
+# Words that open a message without belonging to its statement.
+_FILLER = re.compile(r"^(?:so|ok|okay|well|hmm+|wait|and|but|also|hey|hi|um+|uh+|quick question|question|"
+                     r"just to check|just checking|to be clear|basically)\b[\s,:;.!-]*", _I)
+# "I read that S", "my teacher said S", "is it true that S": S is the premise.
+_REPORTED = re.compile(
+    r"^(?:i(?:'ve| have)? (?:read|heard|saw|seen|was told|learned|learnt|think|thought|believe|assume|understand|"
+    r"guess|remember)|i'm pretty sure|im pretty sure|i'm told|my (?:teacher|friend|professor|prof|doctor|textbook|book|"
+    r"lecturer|tutor|class|notes?)\s+(?:said|says|told me|claims?|mentioned|taught us|explained)|"
+    r"(?:someone|somebody|people|they|everyone|a friend) (?:said|says|told me|claim|claims)|apparently|supposedly|"
+    r"(?:is|isn'?t) it (?:true|right|correct|the case)|am i right (?:in thinking|to think|that)?|would i be right|"
+    r"correct me if i'?m wrong,? but|it seems|it'?s said|is it a fact)\b[\s,:]*(?:that\b)?\s*", _I)
+# "S, right?", "S, doesn't it?", "S - is that true?"
+_TAG = re.compile(
+    r"^(?P<s>.+?)[\s,;:.!-]+(?:right|correct|true|yes|yeah|no|innit|isn'?t (?:it|that (?:right|so|true))|"
+    r"doesn'?t it|don'?t they|aren'?t they|wasn'?t it|didn'?t it|can'?t it|won'?t it|isn'?t that|"
+    r"is that (?:right|true|correct|so|accurate)|am i right|have i got (?:that|it) right|or not|or no)\s*[?.!]*$", _I)
+_WHY = re.compile(rf"^(?:why|how come|how)\s+(?P<aux>{_AUX}|{_NEG_AUX})\s+(?P<rest>.+?)[?.!]*$", _I)
+_HOW_COME = re.compile(r"^how come\s+(?P<rest>.+?)[?.!]*$", _I)
+_YES_NO = re.compile(rf"^(?P<aux>{_AUX}|{_NEG_AUX})\s+(?P<rest>.+?)[?.!]*$", _I)
+_NOT_A_PREMISE = re.compile(r"^(?:how (?:much|many|long|often|soon|fast|quickly)|what|which|who|where|when)\b", _I)
+# "Is that right?" asks about the sentence before it, which is the premise.
+_ABOUT_ITSELF = re.compile(r"^(?:this|that|it|so)\b\W*(?:is|was|'s)?\W*(?:not )?(?:so|true|right|correct|accurate|"
+                           r"the case|a fact|real|legit)\W*$", _I)
+# A statement sentence before the question ("Ketamine boosts serotonin. Why?") is a premise too.
+_SENTENCE = re.compile(r"[^.?!]+[.?!]*")
+
+
+class Premise(BaseModel):
+    """A statement a question takes for granted, and the judge's verdict on it against the retrieved sentences."""
+
+    claim: str
+    label: Label
+    evidence: str = ""
+    reasons: list[str] = []
+
+    @property
+    def swaps_entity(self) -> bool:
+        """Whether the claim names something else where the material names its own entity (GABA for glutamate)."""
+        return any(r.startswith("swapped entity") for r in self.reasons)
+
+
+def premises_of(question: str) -> list[str]:
+    """The statements a question takes for granted or asks to confirm, as declarative sentences (may be empty)."""
+    claims = []
+    for raw in _SENTENCE.findall(question.strip()):
+        claim = _premise_of_sentence(raw.strip())
+        if claim:
+            claims.append(claim)
+    return claims[:2]
+
+
+def _premise_of_sentence(sentence: str) -> str | None:
+    text = sentence
+    for _ in range(3):
+        text = _FILLER.sub("", text).strip()
+    asked = text.rstrip().endswith("?")
+    reported = _REPORTED.match(text)
+    if reported and reported.end() < len(text):
+        text = text[reported.end():]
+        text = re.split(r"\s*(?:[,;:-]+\s*|\s+)(?:so |and |but )?(?:why|how come|how|is (?:this|that|it)|"
+                        r"does (?:this|that|it)|what)\b", text, maxsplit=1, flags=_I)[0]
+        return _clean(text)
+    tag = _TAG.match(text)
+    if tag and len(tag.group("s").split()) >= 3:
+        return _clean(tag.group("s"))
+    if _NOT_A_PREMISE.match(text):
+        return None
+    m = _WHY.match(text)
+    if m:  # "why doesn't it X?" takes for granted that it does not
+        return _clean(_declarative(m.group("aux"), m.group("rest"), keep_negation=True))
+    m = _YES_NO.match(text)
+    if m:  # "isn't it X?" expects that it is
+        return _clean(_declarative(m.group("aux"), m.group("rest"), keep_negation=False))
+    m = _HOW_COME.match(text)
+    if m:
+        return _clean(m.group("rest"))
+    if not asked and len(text.split()) >= 3 and not text.lower().startswith(("please", "tell", "explain", "describe")):
+        return _clean(text)  # a statement in a message that asks about it
+    return None
+
+
+def _declarative(aux: str, rest: str, keep_negation: bool) -> str:
+    """The statement behind "does ketamine raise serotonin", "why isn't it …": the auxiliary is dropped
+    rather than moved, since where the subject ends is guesswork without a parser and the judge compares
+    content, not word order; a kept negation becomes "It is not true that …", which the judge reads."""
+    if keep_negation and re.fullmatch(_NEG_AUX, aux, _I):
+        return f"It is not true that {rest}"
+    return rest
+
+
+def _clean(text: str) -> str | None:
+    text = re.sub(r"\s+", " ", text).strip(" ,;:-—?!.\"'")
+    if len(text.split()) < 3 or _ABOUT_ITSELF.match(text):
+        return None
+    return text[0].upper() + text[1:] + "."
+
+
+def promote(ranked: Sequence[ScoredSentence], text: str) -> list[ScoredSentence]:
+    """`ranked` with the sentence holding `text` moved to the top (tied with the best), so it is quoted."""
+    found = [s for s in ranked if text and text.strip() in s.sentence.text]
+    if not found or not ranked:
+        return list(ranked)
+    top = found[0].model_copy(update={"score": max(ranked[0].score, found[0].score)})
+    return [top, *(s for s in ranked if s is not found[0])]
+
+
+def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge, top: int = 6) -> Premise | None:
+    """The first premise of the question that the best-ranked sentences contradict, with the one sentence
+    that contradicts it on its own (the one to quote), or None.
+
+    Judged against the sentences together first, then alone against the one the claim aligned with and the
+    two best-ranked: a contradiction the judge finds only in the combination, or in a sentence the question
+    is not about, is too weak a reason to tell a learner they are wrong, and the quoted sentence has to show
+    the contradiction by itself."""
+    sentences = list(dict.fromkeys(s.sentence.text for s in ranked[:top]))
+    for claim in premises_of(question) if sentences else []:
+        verdict = judge.judge(claim, sentences)
+        if verdict.label != "contradicted":
+            continue
+        aligned = [s for s in sentences if verdict.evidence and verdict.evidence.strip() in s]
+        for sentence in aligned + [s for s in sentences[:2] if s not in aligned]:
+            alone = judge.judge(claim, [sentence])
+            if alone.label == "contradicted":
+                return Premise(claim=claim, label="contradicted", evidence=sentence, reasons=alone.reasons)
+    return None
