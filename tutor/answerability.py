@@ -300,11 +300,12 @@ class Answerability:
         who = circumstance.group(1) if circumstance else ""
         if who and not self.vocabulary.known(self.vocabulary.correct(who)) and not self._variant(who):
             return Verdict(kind="not_in_material", reason=f"it says nothing about {who}", features=features)
-        target = self.unknown_target(q)
+        # From the learner's own words: the context a follow-up is given names the subject, not the target.
+        target = self.unknown_target(normalize(question))
         if target:
             features["target"] = target
             # Named as the learner wrote it, from its first unknown word to its last ("blood pressure or heart rate").
-            span = re.search(rf"\b{re.escape(target[0])}\b.*\b{re.escape(target[-1])}\b", q)
+            span = re.search(rf"\b{re.escape(target[0])}\b.*\b{re.escape(target[-1])}\b", normalize(question))
             named = span.group(0) if span else " ".join(target)
             return Verdict(kind="not_in_material", reason=f"it never mentions {named}", features=features)
         acronyms = names(f"{question} {standalone}")
