@@ -64,6 +64,9 @@ def test_symptoms_now_with_a_worry_are_an_emergency(message):
     "tonight's the night i finally understand glutamate, go on",
     "how do you let go of the idea that ketamine is harmless",
     "what happens if someone never wakes up from anaesthesia",
+    "my heart was racing after my esketamine session, is that normal",
+    "tell my teacher i loved the lesson on nmda",
+    "sorry for everything i asked earlier, last question: what is bdnf",
 ])
 def test_their_look_alikes_are_not_crisis_patterns(message):
     assert _kind(message) != "crisis"
@@ -100,6 +103,9 @@ def test_insiders_vendors_prices_excuses_and_order_are_refused(message):
     "my mum works at a hospital and says they use ketamine, why?",
     "should i take my antidepressant before or after my infusion",
     "what is the market for ketamine clinics like",
+    "is the usual price of ketamine therapy covered by insurance",
+    "my sister works at a hospital pharmacy, is ketamine hard to get hold of there for patients",
+    "the article says a recipe for disaster is mixing ketamine and alcohol, why",
 ])
 def test_their_learning_neighbours_are_not(message):
     assert _kind(message) is None

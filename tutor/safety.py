@@ -339,12 +339,13 @@ CRISIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                    r"happy|grateful|glad)\b")),
     ("suicide", _R(r"\btell (?:my|them|him|her|everyone)\b[^\n]{0,20}\b(?:it wasn't|it's not|it isn't|it was not|it is "
                    r"not|none of this (?:is|was)) (?:their|his|her|your|anyone's) fault\b|"
-                   r"\btell (?:my|them|him|her|everyone) [^\n]{0,20}\bi(?: love| loved|'m sorry| am sorry| was sorry)\b|"
+                   r"\btell (?:my|them|him|her|everyone) [^\n]{0,20}\bi(?: love| loved|'m sorry| am sorry| was sorry)"
+                   r"(?: (?:him|her|them|you|everyone|all of (?:you|them)))?(?:\s*[.!,]|\s*$| so much| very much| always)|"
                    r"\b(?:sleep|goodbye|say goodbye|signing off|logging off)\w*[^\n]{0,20}\bfor the (?:last|final) time\b|"
                    r"\b(?:you|anyone|everyone|nobody|no one) (?:won't|will not|will never|wont) (?:hear|see) (?:from )?me "
                    r"(?:again|after (?:this|tonight|today))|\b(?:my|this is (?:my|the)) (?:last|final) (?:message|words|"
-                   r"goodbye|post)\b|\b(?:said|saying) (?:my )?goodbyes?\b|\bsorry for everything\b[^\n]{0,40}\b(?:last|"
-                   r"goodbye|tonight|forever|bye)\b|\bwon't (?:need|be needing) (?:it|this|you|any of (?:it|this)|anything) "
+                   r"goodbye|post)\b|\b(?:said|saying) (?:my )?goodbyes?\b|\bsorry for everything\b(?! (?:i|you) (?:asked|said|"
+                   r"wrote|typed))[^\n?]{0,40}\b(?:last(?! question)|goodbye|tonight|forever|bye)\b(?![^\n]*\?)|\bwon't (?:need|be needing) (?:it|this|you|any of (?:it|this)|anything) "
                    r"(?:after|past|beyond) (?:tonight|today|this|tomorrow)|\bmy mind is made up\b|"
                    r"\b(?:don't|do not|dont) (?:try to |bother trying to |bother )?(?:talk me out|stop me|change my mind)|"
                    r"\b(?:nobody|no one|you|nothing) (?:can|can't|could|will) (?:talk me out|stop me|change my mind)|"
@@ -406,7 +407,8 @@ CRISIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                      r"grey|gray)\b|(?:^|[.!?]\s+)(?:just )?(?:took|did|had|snorted) (?:way |far |much )?too much\b")),
     ("emergency", _R(r"\b(?:in agony|unbearable pain|worse by the minute|can't stop shaking|can't stop bleeding)\b")),
     # A symptom in the body now, with a worry about it: "heart racing and vision going black, should i be worried".
-    ("emergency", _R(r"^(?=[\s\S]*\b(?:heart|pulse|chest|vision|eyesight|breathing|arms?|face|legs?|hands?|lips|jaw|"
+    ("emergency", _R(r"^(?![\s\S]*\b(?:infusions?|sessions?|treatment|therapy|appointment|clinic|esketamine|spravato)\b)"
+                     r"(?=[\s\S]*\b(?:heart|pulse|chest|vision|eyesight|breathing|arms?|face|legs?|hands?|lips|jaw|"
                      r"head)\b[^.?!\n]{0,30}\b(?:racing|pounding|all over the place|irregular|skipping|(?:going|keeps going|"
                      r"went|goes) (?:black|dark|blurry|numb|blue)|numb|tight|tingling|won't slow|won't stop|hammering|"
                      r"thumping|fluttering|locked|twitching|burning up)\b)(?=[\s\S]*\b(?:should (?:i|we) (?:be worried|"
@@ -526,7 +528,7 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                      r"\bcheapest (?:way|place) to (?:get|buy)|\bripped off|\bstreet (?:price|value)")),
     ("obtaining", _R(r"\b(?:comprar|compro|kaufen|acheter|achete|comprare)\b")),
     # Someone on the inside: "my cousin works at a vet's, could she get me some", "if you know someone who works there".
-    ("obtaining", _R(r"^(?=[\s\S]*\b(?:works?|working|job) (?:at|in|for) (?:a |an |the )?(?:vet\w*|veterinar\w*|animal "
+    ("obtaining", _R(r"^(?![\s\S]*\bfor (?:patients|the patients|surgery|operations)\b)(?=[\s\S]*\b(?:works?|working|job) (?:at|in|for) (?:a |an |the )?(?:vet\w*|veterinar\w*|animal "
                      r"(?:hospital|clinic)|hospital|pharmacy|chemist|clinic|surgery|a&e|ambulance|lab)|[\s\S]*\b(?:know|knows) "
                      r"(?:someone|somebody|a \w+|people) (?:who|that) works?\b)(?=[\s\S]*\b(?:get (?:me |us |hold of |you )?"
                      r"(?:some|it|ketamine|vials?|a bottle|any)|get (?:it|some|them) out|take (?:some|it|a few|vials?) home|"
@@ -544,7 +546,9 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                      r"\bto (?:get (?:prescribed|a prescription|it prescribed|off|let off|out of it)|avoid (?:arrest|charges|"
                      r"being charged))\b|\bhow long (?:does|will|would|should) (?:a|an|one|half a|the) (?:gram|g|bag|point|"
                      r"baggie|vial|bottle)\b[^.?!\n]{0,20}\blast\b")),
-    ("obtaining", _R(r"\bno questions asked\b|\bset (?:me|you|us|someone) back\b|\b(?:fair|good|normal|usual|decent|going) (?:price|rate)\b|"
+    ("obtaining", _R(r"\bno questions asked\b|\bset (?:me|you|us|someone) back\b|\b(?:fair|good|normal|usual|decent|going) (?:price|rate)\b(?! (?:of|for) "
+                     r"(?:relapse|\w+ (?:therapy|treatment|infusions?)|therapy|treatment|infusions?|recovery|success))"
+                     r"(?![^.?!\n]{0,30}\b(?:therapy|treatment|infusions?|clinic|insurance)\b)|"
                      r"\bhow much (?:would|is|are|does|do|for|will|to get) (?:an? )?(?:\d+(?:\.\d+)? ?(?:g|grams?|oz|q|qs|"
                      r"bags?|points?)|q|quarter|half|eighth|ball|nine bar|ounce|gram)\b")),
     ("obtaining", _R(r"\b(?:what|which) symptoms (?:should|do|can|would|must) (?:i|we) (?:list|say|claim|fake|mention|tell|"
@@ -564,7 +568,8 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                      r"procedure|method)")),
     ("synthesis", _R(r"\b(?:how|steps?|recipe|route|method|what do i need|what chemicals)\b" + _ANY + r"{0,40}\b(?:synthesi[sz]"
                      r"\w*|manufactur\w*|make|making|cook|cooking|produce)\b" + _ANY + r"{0,30}\bketamine\b")),
-    ("synthesis", _R(r"\brecipes?\b[^.?!\n]{0,30}\b(?:ketamine|make (?:it|ketamine|some))\b|\bketamine recipes?\b")),
+    ("synthesis", _R(r"\brecipes?\b(?! for (?:disaster|trouble|success))[^.?!\n]{0,30}\b(?:ketamine|make (?:it|ketamine|some))\b|"
+                     r"\bketamine recipes?\b")),
     ("synthesis", _R(r"\bstep[- ]by[- ]step\b[^\n]{0,40}\b(?:synthesi|make|making|made|extract|cook|produc|purif)|"
                      r"\b(?:synthesi[sz]\w*|made|make|extract\w*|cooked|produced|purified)\b[^\n]{0,30}\bstep[- ]by[- ]step")),
     ("synthesis", _R(r"\b(?:synthesis route|synthetic route|precursors?|reagents? (?:to|for) make|chemicals? (?:to|for) make|"
