@@ -10,7 +10,8 @@ from pathlib import Path
 from evals.runner import CaseResult, EvalReport, EvalRun
 
 HEADLINE = ["faithfulness", "contradicted_claims", "citation_precision", "citation_recall", "hit_at_3", "mrr",
-            "context_precision_at_3", "context_recall", "kind_accuracy", "trap_violations", "answer_relevance"]
+            "context_precision_at_3", "context_recall", "kind_accuracy", "trap_violations", "answer_relevance",
+            "premises_corrected", "other_corrections"]
 RATES = ["kind_accuracy", "faithfulness", "citation_precision", "citation_recall", "hit_at_3", "answer_relevance"]
 COLOURS = ["#3b6ea5", "#e0913a", "#4f9a5b", "#c0504d", "#8064a2", "#4aacc5", "#9a7b4f"]
 
@@ -29,7 +30,7 @@ def write_reports(run: EvalRun, out: Path) -> dict[str, Path]:
     return paths
 
 
-COUNTS = {"contradicted_claims", "unsupported_claims", "trap_violations"}
+COUNTS = {"contradicted_claims", "unsupported_claims", "trap_violations", "other_corrections"}
 
 
 def _fmt(value: float | None, metric: str = "") -> str:

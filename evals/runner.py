@@ -244,6 +244,13 @@ def evaluate_case(case: GoldenCase, tutor: Askable, judge: SupportJudge, embed: 
                                                        for s in claims])),
         })
         metrics["answer_relevance"] = None  # filled in one batch by `evaluate` (see _relevance)
+    # Premises: a false premise should be corrected. A correction anywhere else is worth reading: right for a
+    # yes/no question whose answer is no, wrong when it tells a learner who is right that they are wrong.
+    corrected = reply.kind == "answer" and reply.corrected_premise is not None
+    if case.category == "false_premise":
+        counts["false_premises"], counts["premises_corrected"] = 1, int(corrected)
+    else:
+        counts["other_corrections"] = int(corrected)
     traps = m.trap_hits(reply.answer, case.must_not_say)
     counts["trap_hits"] = len(traps)
     result = CaseResult(
@@ -276,7 +283,8 @@ def aggregate(cases: Sequence[CaseResult], k: int = 3) -> tuple[dict[str, float 
     """Headline metrics over cases (see docs/evals.md for each formula) and the counts behind them."""
     total = {key: sum(c.counts.get(key, 0) for c in cases)
              for key in ("claims", "supported", "unsupported", "contradicted", "citations", "supporting_citations",
-                         "factual_sentences", "sentences_supported_by_citation", "trap_hits")}
+                         "factual_sentences", "sentences_supported_by_citation", "trap_hits", "false_premises",
+                         "premises_corrected", "other_corrections")}
     answered = [c for c in cases if c.kind == "answer"]
 
     def mean_of(name: str) -> float | None:
@@ -298,6 +306,9 @@ def aggregate(cases: Sequence[CaseResult], k: int = 3) -> tuple[dict[str, float 
         "context_recall": mean_of("context_recall"),
         "trap_violations": float(sum(1 for c in cases if c.traps)),
         "answer_relevance": mean_of("answer_relevance"),
+        "premises_corrected": (_num(total["premises_corrected"] / total["false_premises"])
+                               if total["false_premises"] else None),
+        "other_corrections": float(total["other_corrections"]),
     }
     counts = {"cases": len(cases), "answered": len(answered), "errors": sum(1 for c in cases if c.error), **total}
     return values, counts

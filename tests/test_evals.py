@@ -20,7 +20,8 @@ from tutor.types import TutorReply
 
 REPO = Path(__file__).resolve().parent.parent
 SUBSET = ["mech-nmda-antagonist-01", "mech-glutamate-surge-01", "mech-bdnf-function-01", "risk-excitotoxicity-def-01",
-          "overview-veterinary-01", "mech-vs-ssri-01", "nim-half-life-01", "oos-capital-france-01"]
+          "overview-veterinary-01", "mech-vs-ssri-01", "nim-half-life-01", "oos-capital-france-01",
+          "fp-activates-nmda-01"]
 
 
 @pytest.fixture(scope="module")
@@ -241,6 +242,13 @@ def recorded(tutor):
 @pytest.fixture(scope="module")
 def honest_report(subset, recorded, rules, corpus):
     return evaluate(subset, recorded, judge=rules, thresholds=GATE, corpus=corpus)
+
+
+def test_a_corrected_false_premise_is_counted(honest_report):
+    fp = next(c for c in honest_report.cases if c.category == "false_premise")
+    assert fp.counts["premises_corrected"] == 1, fp.answer
+    assert honest_report.metrics["premises_corrected"] == 1.0
+    assert honest_report.metrics["other_corrections"] == 0
 
 
 def test_the_extractive_tutor_passes_the_grounding_gate(honest_report, subset):

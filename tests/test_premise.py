@@ -46,7 +46,10 @@ def test_questions_that_take_nothing_for_granted_have_no_premise(question):
 
 
 def corrected(reply: TutorReply) -> bool:
-    return reply.kind == "answer" and reply.answer.startswith(CORRECTION_LEAD)
+    """A correction is announced in the reply and in the answer's opening words."""
+    announced = reply.corrected_premise is not None
+    assert announced == (reply.kind == "answer" and reply.answer.startswith(CORRECTION_LEAD)), reply
+    return announced
 
 
 @pytest.mark.parametrize("question, quoted", [

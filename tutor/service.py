@@ -14,7 +14,7 @@ import numpy as np
 
 from tutor.adapters.embeddings import load_embeddings
 from tutor.adapters.vectorstore import ChromaStore, sentence_id
-from tutor.answerability import Answerability, Verdict
+from tutor.answerability import Answerability, Verdict, asks_whether
 from tutor.answering import AnswerContext, Backend, Composition
 from tutor.backends import create_backend
 from tutor.chunking import chunk_document
@@ -231,7 +231,8 @@ class Tutor:
         # when it names something the material never mentions in place of what it does name ("why is GABA
         # the most abundant transmitter?"); other questions the material does not answer stay declined.
         premise = check_premise(question, ranked, self.judge) if verdict.kind != "out_of_scope" else None
-        if premise is not None and (verdict.kind == "answer" or premise.swaps_entity):
+        # A plain "does it act on GABA receptors?" only asks: the material, silent on GABA, does not say no.
+        if premise is not None and (verdict.kind == "answer" or (premise.swaps_entity and not asks_whether(question))):
             verdict = verdict.model_copy(update={"kind": "answer", "reason": ""})
             ranked = promote(ranked, premise.evidence)
         else:
@@ -260,6 +261,8 @@ class Tutor:
         reply = self.guard.finish(reply, decision)  # output check (doses, sources, prompt text) and notices
         if verdict.kind == "answer" and composition.notice and reply.kind == "answer":
             reply = reply.model_copy(update={"notice": " ".join(filter(None, [composition.notice, reply.notice]))})
+        if premise is not None and reply.kind == "answer":  # (unless the output check replaced the answer)
+            reply = reply.model_copy(update={"corrected_premise": premise.claim})
         self._remember(session_id, reply)
         yield reply
 

@@ -99,6 +99,9 @@ class TutorReply(BaseModel):
     grounding: list[SentenceSupport] = Field(default_factory=list)
     backend: str = "extractive"
     notice: str | None = Field(default=None, description="Optional one-line disclaimer or note.")
+    corrected_premise: str | None = Field(
+        default=None, description="What the question took for granted that the material contradicts (the answer "
+                                  "opens by saying so and quotes the sentence that contradicts it).")
 
 
 class Turn(BaseModel):
