@@ -26,7 +26,6 @@ DATASET = REPO_ROOT / "evals" / "datasets" / "learner_answers.yaml"
 # Sets written blind by other authors and read since: development data now, graded beside the dev file, each
 # its own split (file name → split).
 DEV_FILES = {"learner_answers_fresh.yaml": "fresh", "learner_answers_fresh2.yaml": "fresh2"}
-FRESH = "learner_answers_fresh.yaml"
 # Answers written blind (never read while the grader was built): graded and reported as their own split.
 BLIND = "learner_answers_fresh3.yaml"
 BLIND_SPLIT = "fresh3"
