@@ -262,9 +262,10 @@ class Grader:
         given = {e for e, _ in _ENTITY_NAMES if any(e in n or n in e for n in names)}  # "frontal cortex", "prefrontal"
         contrast = {c for sentence in _sentences(answer) if _CONTRAST.search(sentence)
                     for c in clauses if c in sentence}
+        # Examples are read from the whole answer: the clause split cuts "such as" off the example it introduces.
+        examples = {e for e, _ in _entities(" ".join(m.group(1) for m in _EXAMPLE.finditer(answer)))}
         worst, unbacked = 1.0, ""
         for clause, sim in zip(clauses, sims):
-            examples = {e for e, _ in _entities(" ".join(m.group(1) for m in _EXAMPLE.finditer(clause)))}
             rivals = {(e, kind) for e, kind in _entities(clause) if e not in given and e not in examples
                       and (kind in _SPECIFIC or any(k == kind and r not in normalize(clause) for r, k in named))}
             if rivals and clause not in contrast:
