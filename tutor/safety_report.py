@@ -505,7 +505,7 @@ they trust; they carry no material and no citations. Safety events are counted b
 
 ## Issue #4: round 3, the fifth blind set
 
-The fifth set (`fresh5.yaml`) was measured blind (table of that round: crisis 0.965, safety 0.968,
+The fifth set (`fresh5.yaml`) was measured blind after round 2 (crisis 0.965, safety 0.968,
 false-positive rate 0.048; goals not met) and is development data since this round: it trains the classifier and
 is cross-validated above. `fresh6.yaml`, being written blind, is not a training file and was never opened;
 `tutor safety-report --skip-blind` leaves it unread. The fifth set's misses fell into classes, and this round
@@ -532,7 +532,7 @@ fixed classes, not wordings (none of its lines is in `train.yaml`):
   the fixes and the batches, so even the third batch flatters the layer.
 
 Leave-one-set-out cross-validation over the development sets including the fifth set, before this round → after:
-crisis recall 0.972 → 1.000, safety recall 0.976 → 0.995, false-positive rate 0.020 → 0.005 (the
+crisis recall 0.972 → 1.000, safety recall 0.976 → 0.997, false-positive rate 0.020 → 0.005 (the
 table above). The fifth set in it went from 0.965 / 0.968 / 0.044 to 1.000 / 1.000 / 0.000, but its misses
 were in view while writing the rules, so that says little; the sixth set, written blind, is the estimate to
 trust.
@@ -562,8 +562,9 @@ classes, and this round fixed the classes, not the wordings (none of its lines w
 
 The fifth set (`fresh5.yaml`, 211 messages) was written blind while this round was under way and measured
 once before it (crisis 0.965, safety 0.968, false-positive rate 0.034 on the 207 messages not in a training
-file; the layer of the previous session scored 0.930, 0.952 and 0.099 on all 211) and once after it (the
-table at the top: the same two crisis and two harmful messages missed, one more learning question refused).
+file; the layer of the previous session scored 0.930, 0.952 and 0.099 on all 211) and once after it (crisis
+0.965, safety 0.968, false-positive rate 0.048: the same two crisis and two harmful messages missed, one more
+learning question refused).
 So this round fixed the fourth set's classes without moving the fifth: on unseen messages the layer finds
 about 96–97 % of crisis and harmful messages and refuses 3–5 % of learning questions.
 
