@@ -109,18 +109,6 @@ _TARGET_FILLER = frozenset("""people person someone somebody anyone anybody ever
     symptoms damage changes stuff bit lot able likely possible really actually also ever even""".split())
 
 
-_ASKS_WHETHER = _Q(r"^\s*(?:so |and |but |also |then )?(?:does|do|did|is|are|was|were|can|could|will|would|has|have|"
-                   r"may|might)\s")
-
-
-def asks_whether(question: str) -> bool:
-    """A plain yes/no question ("Does ketamine act on GABA receptors?"): it asks, it takes nothing for granted.
-
-    "Isn't it …?", "why …?" and "X, right?" do take something for granted.
-    """
-    return bool(_ASKS_WHETHER.match(normalize(question)))
-
-
 class Verdict(BaseModel):
     """Whether to answer, and why not when not."""
 

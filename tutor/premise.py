@@ -44,6 +44,10 @@ _NOT_A_PREMISE = re.compile(r"^(?:how (?:much|many|long|often|soon|fast|quickly)
 # "Is that right?" asks about the sentence before it, which is the premise.
 _ABOUT_ITSELF = re.compile(r"^(?:this|that|it|so)\b\W*(?:is|was|'s)?\W*(?:not )?(?:so|true|right|correct|accurate|"
                            r"the case|a fact|real|legit)\W*$", _I)
+# Words that make a claim about one thing exclude every other: naming another then contradicts it.
+_EXCLUSIVE = re.compile(r"\b(?:most|main|mainly|primary|primarily|only|sole|solely|chief|chiefly|principal|"
+                        r"exclusive|exclusively|largest|biggest|single)\b", _I)
+_PRONOUN_SUBJECT = re.compile(r"^(?:it|they|this|that|these|those|he|she)\b", _I)
 # A statement sentence before the question ("Ketamine boosts serotonin. Why?") is a premise too.
 _SENTENCE = re.compile(r"[^.?!]+[.?!]*")
 
@@ -55,6 +59,11 @@ class Premise(BaseModel):
     label: Label
     evidence: str = ""
     reasons: list[str] = []
+
+    @property
+    def exclusive(self) -> bool:
+        """Whether the claim says something holds of one thing alone ("the most abundant", "mainly", "only")."""
+        return _EXCLUSIVE.search(self.claim) is not None
 
     @property
     def swaps_entity(self) -> bool:
@@ -127,9 +136,11 @@ def promote(ranked: Sequence[ScoredSentence], text: str) -> list[ScoredSentence]
     return [top, *(s for s in ranked if s is not found[0])]
 
 
-def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge, top: int = 6) -> Premise | None:
+def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge, top: int = 6, *,
+                  subject: str | None = None) -> Premise | None:
     """The first premise of the question that the best-ranked sentences contradict, with the one sentence
-    that contradicts it on its own (the one to quote), or None.
+    that contradicts it on its own (the one to quote), or None. `subject` stands in for a claim's leading
+    pronoun ("it", "they"); without one, such claims are not checked.
 
     Judged against the sentences together first, then alone against the one the claim aligned with and the
     two best-ranked: a contradiction the judge finds only in the combination, or in a sentence the question
@@ -137,6 +148,13 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
     the contradiction by itself."""
     sentences = list(dict.fromkeys(s.sentence.text for s in ranked[:top]))
     for claim in premises_of(question) if sentences else []:
+        pronoun = _PRONOUN_SUBJECT.match(claim)
+        if pronoun:
+            # "It works fast" binds "it" to whatever a sentence is about (SSRIs that take weeks): checked only
+            # when the subject is known — the material's own, in a conversation's first message.
+            if subject is None:
+                continue
+            claim = subject[:1].upper() + subject[1:] + claim[pronoun.end():]
         verdict = judge.judge(claim, sentences)
         if verdict.label != "contradicted":
             continue

@@ -7,6 +7,7 @@ import hashlib
 import logging
 import re
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +15,7 @@ import numpy as np
 
 from tutor.adapters.embeddings import load_embeddings
 from tutor.adapters.vectorstore import ChromaStore, sentence_id
-from tutor.answerability import Answerability, Verdict, asks_whether
+from tutor.answerability import Answerability, Verdict
 from tutor.answering import AnswerContext, Backend, Composition
 from tutor.backends import create_backend
 from tutor.chunking import chunk_document
@@ -29,7 +30,7 @@ from tutor.retrieval import (LexicalIndex, Vocabulary, condense, fuse, prefer_ne
 from tutor.safety import SafetyGuard
 from tutor.sessions import SessionStore
 from tutor.suggestions import pick_suggestions, suggestion_pool
-from tutor.text import content_stems
+from tutor.text import content_stems, stem
 from tutor.types import Chunk, Passage, ReplyKind, Turn, TutorReply
 
 if TYPE_CHECKING:
@@ -135,10 +136,23 @@ class Tutor:
         return np.asarray(self.embeddings.embed_documents(texts))
 
     @functools.cached_property
+    def subjects(self) -> list[str]:
+        """What the corpus is about, as stems: the named entities of its titles, else those most paragraphs mention."""
+        return topic_of([d.text for d in self.corpus.documents], [d.title for d in self.corpus.documents])
+
+    @functools.cached_property
+    def subject(self) -> str | None:
+        """The corpus's one subject as its text writes it ("ketamine"), or None when it has several or none."""
+        if len(self.subjects) != 1:
+            return None
+        written = Counter(w for d in self.corpus.documents for w in re.findall(r"[A-Za-z][\w-]*", d.text)
+                          if stem(w.lower()) == self.subjects[0])
+        return written.most_common(1)[0][0] if written else None
+
+    @functools.cached_property
     def judge(self) -> Judge:
         """The claim judge over this tutor's embeddings and its corpus's subject (built on first use)."""
-        return Judge(self._embed, topic=topic_of([d.text for d in self.corpus.documents],
-                                                 [d.title for d in self.corpus.documents]))
+        return Judge(self._embed, topic=self.subjects)
 
     def _domain_centre(self) -> np.ndarray | None:
         """The mean of the stored sentence vectors: where the material sits in embedding space."""
@@ -227,12 +241,14 @@ class Tutor:
             # Slang the material never uses ("k-hole", "special K") still names its subject: the honest
             # reply is that the material does not cover it, not that the question is off-topic.
             verdict = verdict.model_copy(update={"kind": "not_in_material", "reason": ""})
-        # A question that rests on something the material contradicts is answered by saying so first, also
-        # when it names something the material never mentions in place of what it does name ("why is GABA
-        # the most abundant transmitter?"); other questions the material does not answer stay declined.
-        premise = check_premise(question, ranked, self.judge) if verdict.kind != "out_of_scope" else None
-        # A plain "does it act on GABA receptors?" only asks: the material, silent on GABA, does not say no.
-        if premise is not None and (verdict.kind == "answer" or (premise.swaps_entity and not asks_whether(question))):
+        # A question that rests on something the material contradicts is answered by saying so first. Of the
+        # questions the material does not answer, only one that puts something it never mentions where it names
+        # one thing alone is ("why is GABA the most abundant transmitter?"): silent on GABA, the material does
+        # not say "no" to "does it act on GABA receptors?" or "how does it affect dopamine?".
+        premise = None
+        if verdict.kind != "out_of_scope":  # a first message's "it" is the material's subject; a follow-up's is unknown
+            premise = check_premise(question, ranked, self.judge, subject=None if history else self.subject)
+        if premise is not None and (verdict.kind == "answer" or (premise.swaps_entity and premise.exclusive)):
             verdict = verdict.model_copy(update={"kind": "answer", "reason": ""})
             ranked = promote(ranked, premise.evidence)
         else:
