@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 from wordfreq import zipf_frequency
 
 from tutor.citations import MARKER
+from tutor.retrieval import Vocabulary
 from tutor.text import STOPWORDS, normalize, stem
 from tutor.types import Citation, SentenceSupport
 
@@ -51,7 +52,7 @@ long lasting|long lived|short lived|prefrontal cortex|frontal cortex|frontal lob
 nucleus accumbens|basal ganglia|spinal cord|nervous system|blood pressure|heart rate|side effect|side effects|
 growth factor|growth factors|nerve growth factor|chemical messenger|chemical messengers|decades ago|
 kick in|kicks in|clear headed|one off|memory loss|for good|for ever|in touch|in control|each other|one another|
-take place|takes place|as usual|
+take place|takes place|as usual|long period|long periods|long time|
 years ago|long ago|in the past|no longer|too much|too little|far less|much less|much the same|
 the same|all of|nearly all|almost all|every one|a few|brings about|bring about|brought about|
 results in|resulted in|result in|leads to|led to|lead to|leading to|stems from|stem from|comes from|
@@ -168,7 +169,7 @@ ANTONYMS: list[tuple[str, str, str]] = [
     ("order", "after afterwards subsequent subsequently following follows later ensuing",
      "before prior precede precedes preceded preceding earlier beforehand ahead"),
     ("span", "chronic chronically prolonged long_term repeated repeatedly sustained ongoing regular regularly "
-             "heavy persistent",
+             "heavy persistent long_period long_periods long_time",
      "acute single one_off brief short_term occasional occasionally"),
     ("calm", "sedative sedating sedate sedates sedation calming relaxing tranquil anesthetic anaesthetic "
              "anesthesia anaesthesia drowsy sleepy unconscious",
@@ -277,7 +278,7 @@ SYNONYMS: list[str] = [
     "pathway pathways circuit circuits route routes",
     "prominent pronounced notable noticeable strong stand_out stands_out conspicuous",
     "traditional conventional standard classic older established",
-    "long_term chronic chronically prolonged extended sustained",
+    "long_term chronic chronically prolonged extended sustained long_period long_periods long_time",
     "impairment impairments deficit deficits problem problems difficulty difficulties trouble impaired",
     "abuse abused overuse misuse",
     "skill skills ability abilities capacity capacities",
@@ -893,6 +894,7 @@ class Judge:
                                reasons=["negation: the claim denies what the source states"]), None
             return Verdict(label="supported", score=0.6, evidence=inner.evidence,
                            reasons=["denies a statement the source contradicts"]), None
+        claim_text = _no_other(_repair_spelling(claim_text, sentences))
         folded = normalize(claim_text).rstrip(" .!?")
         for s in sentences:
             if folded and folded in normalize(s):
@@ -1058,6 +1060,18 @@ class Judge:
             head = claim_tokens[0]
             if head.stem not in _ENTITY_KIND:
                 support[head.index] = max(support.get(head.index, 0.0), 0.75)
+        # "The most abundant of these is glutamate": a plural pronoun standing alone names a kind the passage
+        # gave before; the claim may name it ("neurotransmitter"). One unmatched common noun is taken for it.
+        if any(t.text in ("these", "those") and (i == 0 or a.tokens[i - 1].text == "of" or i + 1 == len(a.tokens)
+                                                 or not a.tokens[i + 1].content)
+               for a in ev.analysed for i, t in enumerate(a.tokens)):
+            open_ = [t for t in claim_tokens if t.stem not in _ENTITY_KIND and support.get(t.index, 0.0) < 0.75
+                     and not t.poles]
+            # Only when every other word is matched outright: the pronoun stands for one word, not for an addition.
+            if len(open_) == 1 and all(
+                    support.get(t.index, 0.0) >= (0.9 if t in pending else 0.8) for t in claim_tokens if t not in open_):
+                head = max(open_, key=lambda t: _weight(t.text) * (1 - support.get(t.index, 0.0)))
+                support[head.index] = 0.75
         total = sum(_weight(t.text) for t in claim_tokens) or 1.0
         gaps = {t.text.replace("_", " "): _weight(t.text) * (1 - support.get(t.index, 0.0)) for t in claim_tokens}
         coverage = 1.0 - sum(gaps.values()) / total if claim_tokens else 1.0
@@ -1492,6 +1506,44 @@ _SYMMETRIC = _stems("interact interacts link links linked connect connects conne
                     "differs contrast contrasts similar like unlike same different alike equal match matches")
 
 
+_NO_MORE_THAN = re.compile(r"^(?:there is |there are )?no (?:other )?([\w\s'’-]+?) (?:is|are|was|were) (?:any )?more "
+                           r"(\w+) than ([^,;.]+)(.*)$", re.I)
+
+
+def _no_other(claim: str) -> str:
+    """"No X is more A than Y" restated as "Y is the most A X": a superlative, not a denial."""
+    m = _NO_MORE_THAN.match(claim)
+    if not m:
+        return claim
+    kind, adjective, subject, rest = m.groups()
+    return f"{subject[0].upper()}{subject[1:]} is the most {adjective} {kind}{rest}"
+
+
+@lru_cache(maxsize=256)
+def _vocabulary(sentences: tuple[str, ...]) -> Vocabulary:
+    return Vocabulary(list(sentences))
+
+
+def _repair_spelling(claim: str, sentences: Sequence[str]) -> str:
+    """The claim with misspelt words ("blokcs", "recepter") replaced by the passage word they most likely mean.
+
+    Only words that are neither in the passages nor common English are touched (Vocabulary.correct), so a
+    real word put in place of the source's ("hours" for "weeks") stays for the contradiction checks."""
+    vocabulary = _vocabulary(tuple(sentences))
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if _token_stem(word.lower()) in _ENTITY_KIND:
+            return word  # a named thing is swapped, not misspelt ("glutamine" for "glutamate")
+        fixed = vocabulary.correct(word.lower())
+        # A misspelling keeps its first letter; a word inside another is another word ("agonist", "antagonist").
+        if fixed == word.lower() or fixed[0] != word[0].lower() or word.lower() in fixed or fixed in word.lower():
+            return word
+        return fixed.capitalize() if word[0].isupper() else fixed
+
+    return re.sub(r"[A-Za-z]{5,}", fix, claim)
+
+
 def _verb_like(a: Analysed, t: Token) -> bool:
     """A lexicon word used as a verb: not after a determiner, not an entity, not symmetric or light."""
     if not t.content or t.negated or t.stem in _ENTITY_KIND or t.text in _LIGHT or t.stem in _SYMMETRIC:
@@ -1724,6 +1776,9 @@ def _segment(tokens: Sequence[Token], drop: Collection[str] = ()) -> set[str]:
             if t.content and t.stem not in _FORWARD and t.stem not in _BACKWARD and t.stem not in drop}
 
 
+_BE = frozenset("is are was were be been being gets get got".split())
+
+
 def _causal_pairs(sentences: Sequence[Analysed], drop: Collection[str] = ()) -> list[tuple[set[str], set[str]]]:
     """(cause, effect) stem sets from connectives: "A leads to B", "B stems from A", "When A, B",
     "A is what causes B", "It was A that B", "This leads to B" (A = the previous sentence)."""
@@ -1733,7 +1788,11 @@ def _causal_pairs(sentences: Sequence[Analysed], drop: Collection[str] = ()) -> 
         toks = a.tokens
         words = [t.text for t in toks]
         for i, t in enumerate(toks):
-            if t.text in FORWARD_CAUSE or t.stem in _FORWARD:
+            passive = i > 0 and words[i - 1] in _BE and (t.text.endswith("ed") or t.text.endswith("en"))
+            if (t.text in FORWARD_CAUSE or t.stem in _FORWARD) and passive:
+                # "B is triggered when / as A": a passive cause verb names its effect first.
+                pairs.append((_segment(toks[i + 1 :], drop), _segment(toks[: i - 1], drop)))
+            elif t.text in FORWARD_CAUSE or t.stem in _FORWARD:
                 before, after = toks[:i], toks[i + 1 :]
                 if before and before[0].text in ("this", "these", "it") and len(_segment(before, drop)) <= 1:
                     before = previous + before
