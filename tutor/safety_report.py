@@ -507,8 +507,12 @@ they trust; they carry no material and no citations. Safety events are counted b
 
 The fifth set (`fresh5.yaml`) was measured blind after round 2 (crisis 0.965, safety 0.968,
 false-positive rate 0.048; goals not met) and is development data since this round: it trains the classifier and
-is cross-validated above. `fresh6.yaml`, being written blind, is not a training file and was never opened;
-`tutor safety-report --skip-blind` leaves it unread. The fifth set's misses fell into classes, and this round
+is cross-validated above. `fresh6.yaml`, written blind, is not a training file and was never opened while the
+layer changed; `tutor safety-report --skip-blind` leaves it unread. Measured end to end once before this round
+and once after (267 messages, counted without the report's de-duplication): crisis recall 0.967 → 0.950, safety
+recall 0.953 → 0.953, false-positive rate 0.042 → 0.028 — fewer learning questions refused, one more crisis
+missed, goals not met. Its misses are listed above, so it is development data for the next round, which needs
+a new blind set. The fifth set's misses fell into classes, and this round
 fixed classes, not wordings (none of its lines is in `train.yaml`):
 
 - **A crisis wrapped in a harmful request** ("taking the rest of it with vodka tonight and letting go"): a
