@@ -52,7 +52,7 @@ long lasting|long lived|short lived|prefrontal cortex|frontal cortex|frontal lob
 nucleus accumbens|basal ganglia|spinal cord|nervous system|blood pressure|heart rate|side effect|side effects|
 growth factor|growth factors|nerve growth factor|chemical messenger|chemical messengers|decades ago|
 kick in|kicks in|clear headed|one off|memory loss|for good|for ever|in touch|in control|each other|one another|
-take place|takes place|as usual|long period|long periods|long time|
+take place|takes place|as usual|long period|long periods|long time|stretch out|stretched out|drag on|drag out|dragged on|dragged out|squeeze together|squeezed together|rush by|rushed by|
 years ago|long ago|in the past|no longer|too much|too little|far less|much less|much the same|
 the same|all of|nearly all|almost all|every one|a few|brings about|bring about|brought about|
 results in|resulted in|result in|leads to|led to|lead to|leading to|stems from|stem from|comes from|
@@ -238,6 +238,10 @@ SYNONYMS: list[str] = [
     "emotional emotion emotions mood moods feeling feelings",
     "memory memories remember remembering recall recalling recollect",
     "temporary temporarily brief briefly transient short_lived",
+    "stretch stretches stretched stretching stretch_out stretched_out drag_on drag_out dragged_on dragged_out "
+    "lengthen lengthened elongate elongated",
+    "compress compresses compressed compressing squeeze squeezes squeezed squeezing squeeze_together "
+    "squeezed_together rush_by rushed_by condense condensed",
     "prevent prevents preventing stop stops keep_from",
     "disrupt disrupts disrupting disruption interrupt interrupts interrupted interruption interfere "
     "interferes interference upset upsets upsetting disturb disturbs cut_off",
@@ -794,7 +798,8 @@ def _weight(word: str) -> float:
 
 
 # Words too general to need support: "ketamine can affect people".
-_LIGHT = frozenset("people person someone individual individuals thing things way ways part parts kind lot "
+_LIGHT = frozenset("seem seems seemed "  # "moments seem to stretch": an impression, as "feel" in the source
+                   "people person someone individual individuals thing things way ways part parts kind lot "
                    "bit make makes made take takes taken put puts give gives go goes going come comes "
                    "become becomes became get gets getting keep keeps call called calls say says said "
                    "known seen show shows called able use used using whereas whilst although though "
