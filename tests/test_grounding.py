@@ -46,6 +46,7 @@ INTERRUPTED = ("When glutamate signals are interrupted, the brain’s ability to
                "internal sense of self becomes fragmented.")
 CHRONIC = ("Chronic exposure can lead to cognitive impairments, such as problems with recalling past events and "
            "forming new short-term memories.")
+GROWTH = "The glutamate surge activates other receptors, leading to the release of neurotrophic factors."
 ROADBLOCK = ("The action is comparable to a temporary roadblock at a major intersection, altering system-wide traffic "
              "patterns.")
 
@@ -173,6 +174,28 @@ NEAR_MISSES = [
      "'plays no role in' denies what follows"),
     ("Chronic exposure leaves the ability to recall past events intact.", [CHRONIC], "contradicted",
      "'intact' against 'problems with'"),
+    # Round 6: faithful rewordings (misspelt, informal, passive) and the near misses they must not hide.
+    ("Ketamine temporarly blokcs the NMDA recepter and stops glutamate from activating it.", [BLOCKS], "supported",
+     "misspellings repaired against the passage's words"),
+    ("Ketamine temporarly blokcs the serotonin recepter.", [ANTAGONIST, BLOCKS], "contradicted",
+     "a repaired misspelling still shows a swapped entity"),
+    ("Ketamine’s primary action is to act as an agonist at these NMDA receptors.", [ANTAGONIST], "contradicted",
+     "'agonist' is another word, not a misspelt 'antagonist'"),
+    ("Glutamate is the least abundent of these.", [ABUNDANT], "contradicted", "misspelt, then an antonym"),
+    ("No other neurotransmitter is more common than glutamate.", [ABUNDANT], "supported",
+     "'no X is more A than Y' is a superlative"),
+    ("No neurotransmitter is more plentiful than serotonin.", [ABUNDANT], "contradicted",
+     "'no X is more A than Y' with another Y"),
+    ("Glutamate is the most abundant neurotransmitter in the spinal cord.", [ABUNDANT], "unsupported",
+     "'of these' stands for one noun, not for an added place"),
+    ("The release of neurotrophic factors is triggered when the glutamate surge activates other receptors.",
+     [GROWTH], "supported", "a passive cause verb names its effect first"),
+    ("The glutamate surge is triggered when neurotrophic factors are released.", [GROWTH], "contradicted",
+     "a passive cause verb with cause and effect reversed"),
+    ("Taking ketamine over a long period can make it hard to form new short-term memories.", [CHRONIC],
+     "supported", "'over a long period' for 'chronic'"),
+    ("On ketamine, moments can seem to drag on or get squeezed together.", [TIME], "supported",
+     "informal words for stretched and compressed time"),
 ]
 
 
