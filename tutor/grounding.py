@@ -52,7 +52,7 @@ long lasting|long lived|short lived|prefrontal cortex|frontal cortex|frontal lob
 nucleus accumbens|basal ganglia|spinal cord|nervous system|blood pressure|heart rate|side effect|side effects|
 growth factor|growth factors|nerve growth factor|chemical messenger|chemical messengers|decades ago|
 kick in|kicks in|clear headed|one off|memory loss|for good|for ever|in touch|in control|each other|one another|
-take place|takes place|as usual|long period|long periods|long time|stretch out|stretched out|drag on|drag out|dragged on|dragged out|squeeze together|squeezed together|rush by|rushed by|
+take place|takes place|as usual|long period|long periods|long time|strip away|strips away|stripped away|stripping away|stretch out|stretched out|drag on|drag out|dragged on|dragged out|squeeze together|squeezed together|rush by|rushed by|
 years ago|long ago|in the past|no longer|too much|too little|far less|much less|much the same|
 the same|all of|nearly all|almost all|every one|a few|brings about|bring about|brought about|
 results in|resulted in|result in|leads to|led to|lead to|leading to|stems from|stem from|comes from|
@@ -290,7 +290,7 @@ SYNONYMS: list[str] = [
     "die dies died death dying",
     "excessive too_much extreme",
     "repeated repeatedly recurring repetitive",
-    "loss lose loses losing lost",
+    "loss lose loses losing lost strip_away strips_away stripped_away stripping_away",
     "antidepressant antidepressants",
     "week weeks",
     "reality real_world",
@@ -798,7 +798,7 @@ def _weight(word: str) -> float:
 
 
 # Words too general to need support: "ketamine can affect people".
-_LIGHT = frozenset("seem seems seemed "  # "moments seem to stretch": an impression, as "feel" in the source
+_LIGHT = frozenset("seem seems seemed merely simply "  # "moments seem to stretch": an impression, as "feel" in the source
                    "people person someone individual individuals thing things way ways part parts kind lot "
                    "bit make makes made take takes taken put puts give gives go goes going come comes "
                    "become becomes became get gets getting keep keeps call called calls say says said "
