@@ -13,7 +13,7 @@ from tests.conftest import ARTICLE
 from tests.tutoring_fixtures import tutoring  # noqa: F401  (fixture)
 from tutor.quiz import item_from_passage
 
-# Measured 0.831 on the 461 development answers (learner_answers.yaml, learner_answers_fresh.yaml and
+# Measured 0.835 on the 461 development answers (learner_answers.yaml, learner_answers_fresh.yaml and
 # learner_answers_fresh2.yaml; see docs/pedagogy.md); the goal is 0.9. The gate sits a little below the
 # measurement so a regression fails. The blind set (learner_answers_fresh3.yaml) is never read here.
 MIN_ACCURACY = 0.8
@@ -49,7 +49,7 @@ def test_grading_accuracy_on_labelled_answers(measured):
     assert m["contradicting_marked_correct"] <= KNOWN_CONTRADICTING_MARKED_CORRECT, misses
     assert m["contradicting_marked_correct_by_split"]["dev"] == 0, misses
     assert m["by_kind"]["wrong"] >= 0.8 and m["by_kind"]["correct"] >= 0.88 and m["by_kind"]["contradicting"] >= 0.9
-    assert m["paraphrase_marked_incorrect"] <= 22, misses
+    assert m["paraphrase_marked_incorrect"] <= 20, misses  # measured 17
 
 
 def test_shipped_boundaries_are_the_fit_and_hold_out_of_sample(measured):
@@ -182,3 +182,26 @@ def test_an_unbacked_addition_keeps_a_faithful_answer_from_correct(tutoring, que
     extended = answer.rstrip(".") + added + "."
     grade, ev = tutoring.grader.grade_with_evidence(item, extended)
     assert ev.accounted < ACCOUNTED_FLOOR and grade.label != "correct", grade.reasons
+
+
+_ANTAGONIST = ("Ketamine’s primary action is to act as an antagonist at these NMDA receptors. This means it temporarily "
+               "blocks the receptor, preventing glutamate from activating it and disrupting the normal flow of signals "
+               "between neurons.")
+
+
+@pytest.mark.parametrize("question, passage, sentence, reason, reworded", [
+    # The judge's contradiction falls on a word the key's own idea uses, in a clause that says that idea.
+    ("What does BDNF do?", _BDNF, "basically fertiliser for neurons, grows new synapses + repairs pathways",
+     "another subject for “repairs” than the source gives", True),
+    # A real reversal: the aligned idea says the source's word ("blocks"), or holds the answer's word only as what
+    # is prevented ("preventing glutamate from activating it").
+    ("What does it mean that ketamine is an NMDA antagonist?", _ANTAGONIST,
+     "It means ketamine activates the NMDA receptor the same way glutamate does.",
+     "antonym: claim says “activates”, source says “blocks”", False),
+    ("What does BDNF do?", _BDNF, "It stops new synapses growing and damages pathways.",
+     "antonym: claim says “damages”, source says “repair”", False),
+])
+def test_a_judged_opposite_inside_a_reworded_idea_is_no_reversal(tutoring, question, passage, sentence, reason,
+                                                                 reworded):
+    item = item_from_passage(question, [locate(tutoring.tutor, passage)])
+    assert tutoring.grader._reworded(reason, sentence, item, [passage]) is reworded

@@ -58,6 +58,9 @@ PARTLY_FLOOR = 0.2  # and partial credit needs one idea said at least this well,
 # right. Chosen by leave-one-set-out accuracy and contradicting answers credited (docs/pedagogy.md).
 ACCOUNTED_FLOOR = 0.2
 WORD_MATCH = 0.72  # cosine between a key word and an answer word that counts as saying it
+# Cosine of an answer clause to a key idea at which a judged contradiction of a word the idea itself uses is read as
+# a rewording (when the source's word is not in that idea and nothing in the clause negates or reverses it).
+REWORDED = 0.6
 SYNONYM = 0.6  # cosine at which an answer word says the source's word a judged antonym stands against
 
 # Clause boundaries: punctuation, sentence ends, and the connectives expository text chains ideas with.
@@ -73,6 +76,9 @@ _TRUE = {"true", "t", "yes", "y", "right", "correct", "it is true", "that is tru
 _FALSE = {"false", "f", "no", "n", "wrong", "incorrect", "it is false", "that is false", "false."}
 _JUDGE_OPPOSITE = re.compile(r"(antonym|negation): claim says “(not )?(.+?)”, source says “(.+?)”")
 _JUDGE_SWAP = re.compile(r"swapped entity: claim names (\S+), source names (\S+)")
+# Judged contradictions that name the answer's word (and the source's, when there is one): they can be placed.
+_JUDGE_WORD = re.compile(r"(?:antonym: claim says “(?P<a>.+?)”, source says “(?P<b>.+?)”|replaces what the source says: "
+                         r"“(?P<c>.+?)” rather than “(?P<d>.+?)”|another subject for “(?P<e>.+?)” than the source gives)")
 _NO_CHANGE = re.compile(r"\b(?:stays?|staying|remains?|remaining|keeps?)\s+(?:\w+\s+){0,2}(?:the\s+)?same\b|"
                         r"\b(?:stays?|staying|remains?|remaining)\s+(?:\w+\s+)?(?:normal|intact|unchanged|fine)\b|"
                         r"\b(?:little|nothing|not much)\s+to do with\b|"
@@ -102,6 +108,7 @@ _HEDGE = re.compile(r"\b(?:i\s+(?:think|believe|guess|reckon|suppose|remember)|i
                     r"um+|hmm+|uh+|well|so\s+yeah)\b", re.I)
 # Examples of a kind are not rivals of it ("neurotrophic factors, like BDNF").
 _EXAMPLE = re.compile(r"\b(?:like|such as|e\.?g\.?|including|for example|for instance)\s+((?:\S+\s*){1,3})", re.I)
+_PREVENT = re.compile(r"\b(?:prevent|stop|block|keep|inhibit|suppress)\w*", re.I)
 _CONTRAST = re.compile(r"\b(?:whereas|while|but|unlike|however|instead|rather|although|though|versus|vs|than)\b", re.I)
 _NEGATOR = re.compile(r"\b(?:not|no|never|cannot|can't|doesn't|don't|isn't|aren't|won't|without|nothing|neither)\b|n't\b",
                       re.I)
@@ -300,6 +307,8 @@ class Grader:
         beside the opposite, a swapped entity whose own clause is not contradicted) leave a doubt that keeps
         the answer from being marked correct.
         """
+        if self._reworded(reason, sentence, item, passages):
+            return None, True
         m = _JUDGE_OPPOSITE.match(reason)
         if m and m.group(2) and self._denial_agrees(sentence, passages):
             return None, True  # "no longer feel connected" where the source says "disconnected"
@@ -333,6 +342,47 @@ class Grader:
         if reason.startswith("negation: the claim denies") and self._denial_agrees(sentence, passages):
             return None, True
         return f"judge: {reason}", False  # other reversals (numbers, time spans, causes, roles) are specific already
+
+    def _reworded(self, reason: str, sentence: str, item: QuizItem, passages: list[str]) -> bool:
+        """Whether a judged contradiction sits in a clause that says an idea of the key in other words.
+
+        The clause holding the answer's word must be within REWORDED of a key idea that holds the same word (not
+        negated or prevented there) and not the source's word (a real reversal stands where that word stands:
+        "activates" for "blocks" aligns with the idea saying "blocks"); the clause holds no negator and no listed
+        antonym of the idea's words, and the sentence without it is not contradicted ("grows new synapses +
+        repairs pathways" read as another subject for "repairs", where the key says "helps repair pathways").
+        """
+        m = _JUDGE_WORD.match(reason)
+        if not m:
+            return False
+        claimed = m.group("a") or m.group("c") or m.group("e")
+        source = m.group("b") or m.group("d") or ""
+        head = stem(words(claimed)[0]) if words(claimed) else ""
+        clauses = [c.strip() for c in _CLAUSE.split(sentence) if content_stems(c)]
+        holding = [c for c in clauses if any(stem(w) == head for w in words(c))]
+        key_ideas = ideas(item.answer, item.question) or [item.answer]
+        if not head or len(holding) != 1 or not key_ideas:
+            return False
+        clause = holding[0]
+        toks = words(clause)
+        if any(_NEGATOR.fullmatch(w) or w.endswith("n't") for w in toks):
+            return False
+        sims = (_unit(self.embed([clause])) @ _unit(self.embed(key_ideas)).T)[0]
+        best = int(sims.argmax())
+        idea = key_ideas[best]
+        idea_stems = {stem(w) for w in words(idea)}
+        if sims[best] < REWORDED or any(stem(w) in idea_stems for w in words(source)):
+            return False
+        if any(ANTONYMS.get(w) and stem(ANTONYMS[w]) in idea_stems for w in toks):
+            return False
+        # The answer's word must stand in that idea itself, not negated or prevented there: then the judge's
+        # opposite belongs to another part of the passage. (Synonyms are too far apart as single-word vectors.)
+        idea_toks = words(idea)
+        at = [i for i, w in enumerate(idea_toks) if stem(w) == head or (len(head) >= 5 and stem(w)[:5] == head[:5])]
+        if not at or any(_negated(idea_toks, i) or _PREVENT.search(" ".join(idea_toks[max(0, i - 3):i])) for i in at):
+            return False
+        rest = " ".join(c for c in clauses if c is not clause)
+        return not content_stems(rest) or self.judge(rest, passages).label != "contradicted"
 
     def _same_place(self, sentence: str, claimed: str, source: str, passages: list[str]) -> bool:
         """Whether the answer's clause with `claimed` matches the passage clause with `source` best (±0.05).
