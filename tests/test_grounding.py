@@ -196,6 +196,7 @@ NEAR_MISSES = [
      "supported", "'over a long period' for 'chronic'"),
     ("On ketamine, moments can seem to drag on or get squeezed together.", [TIME], "supported",
      "informal words for stretched and compressed time"),
+    ("Excitotoxicity can strip away synapses.", [EXCITO, LOSS], "supported", "'strip away' is a loss"),
 ]
 
 
