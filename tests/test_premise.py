@@ -74,6 +74,14 @@ def test_a_true_premise_or_a_plain_question_is_answered_without_correction(tutor
     assert reply.kind == "answer" and not corrected(reply), reply.answer
 
 
+def test_a_pronoun_is_the_materials_subject_in_a_first_message_and_unchecked_in_a_follow_up(tutor):
+    assert corrected(tutor.ask("it activates NMDA receptors, right?", uuid.uuid4().hex))
+    session = uuid.uuid4().hex
+    tutor.ask("How does ketamine help depression?", session)
+    # "it" could be anything said before; the judge would bind it to the SSRIs that "take several weeks"
+    assert not corrected(tutor.ask("Does it work fast?", session))
+
+
 def test_a_generative_backend_opens_with_the_correction_too(tutor, embeddings, monkeypatch):
     draft = "Ketamine acts as an antagonist at NMDA receptors.\nIt temporarily blocks the receptor."
     backend = make_backend(scripted(draft), Judge(embeddings), load_prompts(REPO / "prompts"))

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
-from tutor.grounding import Judge, Label
+from tutor.grounding import Judge
 from tutor.retrieval import ScoredSentence
 
 _I = re.IGNORECASE
@@ -48,16 +48,16 @@ _ABOUT_ITSELF = re.compile(r"^(?:this|that|it|so)\b\W*(?:is|was|'s)?\W*(?:not )?
 _EXCLUSIVE = re.compile(r"\b(?:most|main|mainly|primary|primarily|only|sole|solely|chief|chiefly|principal|"
                         r"exclusive|exclusively|largest|biggest|single)\b", _I)
 _PRONOUN_SUBJECT = re.compile(r"^(?:it|they|this|that|these|those|he|she)\b", _I)
+_DENIAL = "It is not true that "
 # A statement sentence before the question ("Ketamine boosts serotonin. Why?") is a premise too.
 _SENTENCE = re.compile(r"[^.?!]+[.?!]*")
 
 
 class Premise(BaseModel):
-    """A statement a question takes for granted, and the judge's verdict on it against the retrieved sentences."""
+    """A statement a question takes for granted that the material contradicts, and the sentence that does."""
 
     claim: str
-    label: Label
-    evidence: str = ""
+    evidence: str
     reasons: list[str] = []
 
     @property
@@ -116,8 +116,21 @@ def _declarative(aux: str, rest: str, keep_negation: bool) -> str:
     rather than moved, since where the subject ends is guesswork without a parser and the judge compares
     content, not word order; a kept negation becomes "It is not true that …", which the judge reads."""
     if keep_negation and re.fullmatch(_NEG_AUX, aux, _I):
-        return f"It is not true that {rest}"
+        return f"{_DENIAL}{rest}"
     return rest
+
+
+def _with_subject(claim: str, subject: str | None) -> str | None:
+    """The claim with a leading pronoun replaced by `subject`; None when it has one and `subject` is None."""
+    denial = _DENIAL if claim.startswith(_DENIAL) else ""
+    statement = claim[len(denial):]
+    pronoun = _PRONOUN_SUBJECT.match(statement)
+    if pronoun is None:
+        return claim
+    if subject is None:
+        return None
+    statement = subject + statement[pronoun.end():]
+    return denial + statement if denial else statement[:1].upper() + statement[1:]
 
 
 def _clean(text: str) -> str | None:
@@ -147,14 +160,12 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
     is not about, is too weak a reason to tell a learner they are wrong, and the quoted sentence has to show
     the contradiction by itself."""
     sentences = list(dict.fromkeys(s.sentence.text for s in ranked[:top]))
-    for claim in premises_of(question) if sentences else []:
-        pronoun = _PRONOUN_SUBJECT.match(claim)
-        if pronoun:
-            # "It works fast" binds "it" to whatever a sentence is about (SSRIs that take weeks): checked only
-            # when the subject is known — the material's own, in a conversation's first message.
-            if subject is None:
-                continue
-            claim = subject[:1].upper() + subject[1:] + claim[pronoun.end():]
+    for stated in premises_of(question) if sentences else []:
+        # "It works fast" binds "it" to whatever a sentence is about (SSRIs that take weeks): checked only when
+        # the subject is known — the material's own, in a conversation's first message.
+        claim = _with_subject(stated, subject)
+        if claim is None:
+            continue
         verdict = judge.judge(claim, sentences)
         if verdict.label != "contradicted":
             continue
@@ -162,5 +173,5 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
         for sentence in aligned + [s for s in sentences[:2] if s not in aligned]:
             alone = judge.judge(claim, [sentence])
             if alone.label == "contradicted":
-                return Premise(claim=claim, label="contradicted", evidence=sentence, reasons=alone.reasons)
+                return Premise(claim=claim, evidence=sentence, reasons=alone.reasons)
     return None
