@@ -66,7 +66,8 @@ trace back to|traces back to|laying down|lay down|lays down|short term memory|sh
 long term memory|long term memories|last forever|lasts forever|last long|lasts long|far from|by no means|
 take effect|takes effect|took effect|taking effect|long after|shortly after|soon after|right after|
 exactly one|a single|just one|one and only|small fraction|tiny fraction|small minority|neurotrophic factor|
-only some|only a few|only a minority|
+only some|only a few|only a minority|a while|short while|set in motion|sets in motion|setting in motion|
+harder to|hard to|difficult to|sped up|speed up|speeds up|drawn out|draws out|leave alone|leaves alone|left alone|almost everything|nearly everything|
 neurotrophic factors|
 """.replace("\n", "").strip("|").split("|")
 
@@ -93,12 +94,13 @@ ANTONYMS: list[tuple[str, str, str]] = [
      "dropped fall falls fell decline declines declined weaken weakens weakened less fewer shrink shrinks shrank "
      "suppress suppresses suppressed suppressing suppression inhibit inhibits inhibited inhibiting calm "
      "calms quiet quiets quieten silence silences deplete depleted depletion shortage deficiency deficient "
-     "insufficient too_little understimulated understimulation underactive minimize dip dips"),
+     "insufficient too_little understimulated understimulation underactive minimize dip dips starve starved "
+     "starving deprived deprivation"),
     ("activation", "activate activates activated activating activation switch_on turn_on agonist agonists open "
                    "opens stimulate stimulates stimulated stimulating excite excites excited trigger triggers "
                    "green_light enable enables enabling allow allows allowed allowing "
                    "facilitate facilitates facilitating let lets permit permits initiate initiates "
-                   "initiated launch launches mount mounts",
+                   "initiated launch launches mount mounts set_in_motion sets_in_motion setting_in_motion",
      "block blocks blocked blocking blockade blockage antagonist antagonists antagonize antagonizes "
      "deactivate deactivates inhibit inhibits inhibited switch_off turn_off shut_off shut_down close closes "
      "obstruct obstructs roadblock roadblocks prevent prevents prevented preventing stop stops stopped shut shuts "
@@ -111,7 +113,7 @@ ANTONYMS: list[tuple[str, str, str]] = [
               "soon_after right_after",
      "slow slowly slower gradual gradually delayed delay lengthy sluggish eventually late later long_after"),
     ("duration", "temporary temporarily brief briefly transient transiently short_lived momentary fleeting "
-                 "reversible passing",
+                 "reversible passing a_while short_while",
      "permanent permanently lasting long_lasting long_lived irreversible irreversibly forever enduring "
      "last lasts lasted last_forever lasts_forever last_long lasts_long "
      "persistent persist persists indefinitely for_good for_ever"),
@@ -135,7 +137,7 @@ ANTONYMS: list[tuple[str, str, str]] = [
      "impair impairs impaired impairment impairments worsen worsens worsened worse weaken weakens weakened "
      "degrade degrades degraded deficit deficits problem problems difficulty difficulties trouble troubles "
      "distort distorts distorted distortion warp warps warped blur blurs blurred cloud clouds clouded "
-     "fragment fragments fragmented fragmentation "
+     "fragment fragments fragmented fragmentation harder_to hard_to difficult_to "
      "compromise compromised damage damaged decline declines hurt hurts harm harms loss "
      "disrupt disrupts disrupted disrupting impact impacts impacted"),
     ("integration", "integrate integrates integrated integrating integration unify unified unite united "
@@ -144,7 +146,7 @@ ANTONYMS: list[tuple[str, str, str]] = [
      "fragment fragments fragmented fragmentation disintegrate disintegrates split splits splitting separate "
      "separated separates detach detached detachment disconnect disconnects disconnected disconnection "
      "isolated estranged"),
-    ("change", "change changes changed changing alter alters altered altering alteration distort distorts "
+    ("change", "differently change changes changed changing alter alters altered altering alteration distort distorts "
                "distorted distortion warp warps warped shift shifts shifted skew skewed transform "
                "transforms disrupt disrupts disrupted disrupting disruption disturb disturbs disturbed "
                "disturbing disturbance fragment fragments fragmented fragmentation",
@@ -185,7 +187,8 @@ ANTONYMS: list[tuple[str, str, str]] = [
     ("frequency", "often frequently commonly usually typically regularly generally normally",
      "rarely seldom hardly infrequently"),
     # Phrases are listed whole: their parts ("all", "few") are stopwords and give no pole on their own.
-    ("quantity", "many most numerous majority all every plenty nearly_all almost_all all_of every_one",
+    ("quantity", "many most numerous majority all every plenty nearly_all almost_all all_of every_one "
+                 "almost_everything nearly_everything",
      "few little none minority handful half a_few very_few hardly_any no_one nobody small_share small_fraction "
      "only_some only_a_few only_a_minority "
      "tiny_fraction small_minority"),
@@ -201,7 +204,7 @@ ANTONYMS: list[tuple[str, str, str]] = [
      "kicks_in strongest height take_effect takes_effect took_effect taking_effect"),
     ("impact", "impact impacts affect affects affected impair impairs impairment impairments harm harms suffer "
                "suffers suffered",
-               "spare spares spared "
+               "spare spares spared leave_alone leaves_alone left_alone "
                "unaffected untouched"),
     ("relation", "related involved linked associated tied consequence consequences play_a_role plays_a_role played_a_role play_a_part "
                  "plays_a_part played_a_part rely relies relying relied depend depends depending underlie "
@@ -212,7 +215,7 @@ ANTONYMS: list[tuple[str, str, str]] = [
     ("mood", "antidepressant antidepressants uplifting", "depressant depressive depressing"),
     ("pain", "relieve relieves relieving relief analgesic painkilling painkiller soothe soothes numb numbs ease "
              "eases easing",
-     "painful worsen worsens intensify intensifies"),
+     "painful worsen worsens worse intensify intensifies"),
 ]
 
 SYNONYMS: list[str] = [
@@ -237,17 +240,19 @@ SYNONYMS: list[str] = [
     "managed modulate modulates",
     "emotional emotion emotions mood moods feeling feelings",
     "memory memories remember remembering recall recalling recollect",
-    "temporary temporarily brief briefly transient short_lived",
+    "temporary temporarily brief briefly transient short_lived a_while short_while",
     "stretch stretches stretched stretching stretch_out stretched_out drag_on drag_out dragged_on dragged_out "
+    "drawn_out draws_out "
     "lengthen lengthened elongate elongated",
     "compress compresses compressed compressing squeeze squeezes squeezed squeezing squeeze_together "
-    "squeezed_together rush_by rushed_by condense condensed",
+    "squeezed_together rush_by rushed_by condense condensed sped_up speed_up speeds_up",
     "prevent prevents preventing stop stops keep_from",
     "disrupt disrupts disrupting disruption interrupt interrupts interrupted interruption interfere "
     "interferes interference upset upsets upsetting disturb disturbs cut_off",
-    "compare compared comparable comparison like liken likened similar analogous akin resemble resembles "
+    "compare compared comparable comparison like liken likens likened similar analogous akin resemble resembles "
     "analogy",
-    "alter alters altered altering alteration change changes changed changing shift shifts shifted modify "
+    "intersection intersections junction junctions crossroads crossing",
+    "alter alters altered altering alteration change changes changed changing shift shifts shifted modify differently "
     "warp warps warped distort distorts distorted",
     "underlie underlies underlying cause causes caused basis root behind drive drives produce produces "
     "trigger triggers triggered lead leads led bring brings brought",
@@ -278,12 +283,14 @@ SYNONYMS: list[str] = [
     "fertilizer fertiliser nourish nourishes nurture nurtures",
     "encourage encourages encouraging promote promotes promoting foster fosters fostering support supports "
     "facilitate facilitates spur spurs help helps aid aids",
-    "repair repairs repairing heal heals healing restore restores mend mends fix fixes",
+    "repair repairs repairing heal heals healing restore restores mend mends fix fixes recover recovers recovering "
+    "recovery",
     "pathway pathways circuit circuits route routes",
     "prominent pronounced notable noticeable strong stand_out stands_out conspicuous",
     "traditional conventional standard classic older established",
     "long_term chronic chronically prolonged extended sustained long_period long_periods long_time",
-    "impairment impairments deficit deficits problem problems difficulty difficulties trouble impaired",
+    "impairment impairments deficit deficits problem problems difficulty difficulties trouble impaired "
+    "harder_to hard_to difficult_to",
     "abuse abused overuse misuse",
     "skill skills ability abilities capacity capacities",
     "damage damaged harm harmed injure injured hurt",
@@ -292,6 +299,7 @@ SYNONYMS: list[str] = [
     "repeated repeatedly recurring repetitive",
     "loss lose loses losing lost strip_away strips_away stripped_away stripping_away",
     "antidepressant antidepressants",
+    "nearly_all almost_all almost_everything nearly_everything",
     "week weeks",
     "reality real_world",
     "rapid rapidly fast quickly quick swift swiftly",
@@ -335,6 +343,9 @@ UNIVERSALS = frozenset("every everyone everybody everything always all any each 
                        "inevitably cure cures cured proven permanently never".split())
 EXCLUSIVES = frozenset("only solely exclusively sole just exactly_one a_single just_one one_and_only".split())
 _ALL_WORDS = frozenset("all all_of every each entire".split())
+# Words that say "all of them": a claim may use any of them where the source uses another ("everything … does"
+# for "all of … effects").
+_EVERY_WORDS = _ALL_WORDS | frozenset("everything everyone everybody whole".split())
 # Source words that mark a claim as one case among several (so "only" contradicts them).
 PLURALITY = ("both", "also", "one of", "a primary one", "one of these", "of these", "among", "such as", "like",
              "other", "others", "including")
@@ -526,8 +537,19 @@ def split_sentences(text: str) -> list[str]:
     return pieces
 
 
+# Chat spellings a learner writes: contractions without the apostrophe ("cant", "doesnt") and short forms.
+_INFORMAL = {"cant": "can't", "dont": "don't", "doesnt": "doesn't", "didnt": "didn't", "isnt": "isn't",
+             "arent": "aren't", "wasnt": "wasn't", "werent": "weren't", "couldnt": "couldn't",
+             "wouldnt": "wouldn't", "shouldnt": "shouldn't", "hasnt": "hasn't", "havent": "haven't",
+             "hadnt": "hadn't", "u": "you", "ur": "your", "ppl": "people", "tho": "though", "thru": "through",
+             "kinda": "kind of", "sorta": "sort of", "coz": "because", "cuz": "because", "bc": "because",
+             "teh": "the"}
+_INFORMAL_RE = re.compile(r"\b(" + "|".join(_INFORMAL) + r")\b")
+
+
 def _raw_tokens(text: str) -> list[str]:
     norm = normalize(text).replace("’", "'")
+    norm = _INFORMAL_RE.sub(lambda m: _INFORMAL[m.group(1)], norm)
     norm = re.sub(r"\bcan't\b", "can n't", norm)
     norm = re.sub(r"\bwon't\b", "will n't", norm)
     norm = re.sub(r"\b(\w+)n't\b", r"\1 n't", norm)  # "doesn't" -> "does n't"
@@ -799,6 +821,7 @@ def _weight(word: str) -> float:
 
 # Words too general to need support: "ketamine can affect people".
 _LIGHT = frozenset("seem seems seemed merely simply "  # "moments seem to stretch": an impression, as "feel" in the source
+                   "basically essentially actually literally honestly article author "  # filler; "the article says"
                    "people person someone individual individuals thing things way ways part parts kind lot "
                    "bit make makes made take takes taken put puts give gives go goes going come comes "
                    "become becomes became get gets getting keep keeps call called calls say says said "
@@ -806,6 +829,10 @@ _LIGHT = frozenset("seem seems seemed merely simply "  # "moments seem to stretc
                    "however instead rather thereby hence stand_for stands_for stood_for refer refers "
                    "besides each_other one_another "
                    "referred set_in sets_in set_off sets_off".split()) | FORWARD_CAUSE | BACKWARD_CAUSE
+
+
+# Filler adverbs by stem, so that a misspelt one ("basicly", stem "basic") is as light as the word it means.
+_FILLERS = frozenset(stem(w) for w in "basically essentially actually literally honestly".split())
 
 
 @dataclass
@@ -1012,7 +1039,7 @@ class Judge:
         ev_concepts = {c for t in ev_tokens for c, _ in t.poles}
         ev_words = sorted({t.text.replace("_", " ") for t in ev_tokens})
         ev_entities = {t.stem for t in ev_tokens if t.stem in _ENTITY_KIND}
-        claim_tokens = [t for t in parsed.content if t.text.removesuffix("'s") not in _LIGHT]
+        claim_tokens = [t for t in parsed.content if t.text.removesuffix("'s") not in _LIGHT and t.stem not in _FILLERS]
         pending: list[Token] = []
         support: dict[int, float] = {}
         claim_entities = {t.stem for t in claim_tokens if t.stem in _ENTITY_KIND}
@@ -1147,11 +1174,15 @@ class Judge:
         for i, w in enumerate(claim_words):
             hedged = i > 0 and claim_words[i - 1] in ("almost", "nearly", "virtually", "practically", "without",
                                                          "not", "n't", "no", "hardly")
-            same = _ALL_WORDS if w in _ALL_WORDS else {w}
-            if w in UNIVERSALS and w != "never" and not hedged and not any(f" {x} " in ev_text for x in same):
+            same = _EVERY_WORDS if w in _EVERY_WORDS else {w}
+            # "Of all the neurotransmitters, glutamate is the most plentiful": the set compared, not a universal.
+            superlative = w == "all" and i > 0 and claim_words[i - 1] == "of" \
+                and any(x == "most" or (x.endswith("est") and _poles_of(x)) for x in claim_words)
+            if w in UNIVERSALS and w != "never" and not hedged and not superlative \
+                    and not any(f" {x} " in ev_text for x in same):
                 return f"overclaims ({w})"
             if w in EXCLUSIVES and f" {w} " not in ev_text and not (i > 0 and claim_words[i - 1] in NEGATORS) \
-                    and not _just_as(claim_words, i):
+                    and not _just_as(claim_words, i) and not _only_briefly(parsed, i):
                 return f"overclaims ({w})"
             if w in CERTAINTY and f" {w} " not in ev_text and HEDGES & set(ev_text.split()):
                 return f"turns a hedge into certainty ({w})"
@@ -1300,8 +1331,12 @@ class Judge:
                 {t.stem for a in ev.analysed for t in a.content}
             named = [t for t in denied if t.content and t.text not in _LIGHT and (t.canon in said or t.stem in said)
                      and _weight(t.text) >= 0.3]
+            # A kept word is new unless the source has it, a synonym, or a word of the same pole ("boosting
+            # rather than reducing activity" where the source says "increase activity").
+            poles = {cs for a in ev.analysed for t in a.content if t.poles for cs in _signed_concepts(t)}
             new = [t for t in kept if t.content and t.text not in _LIGHT and _weight(t.text) >= 0.4
-                   and t.canon not in everywhere and t.stem not in everywhere and t.stem not in self.topic]
+                   and t.canon not in everywhere and t.stem not in everywhere and t.stem not in self.topic
+                   and not (t.poles and set(_signed_concepts(t)) & poles)]
             if named and new:
                 return (f"replaces what the source says: “{new[0].text.replace('_', ' ')}” rather than "
                         f"“{named[0].text.replace('_', ' ')}”")
@@ -1550,13 +1585,19 @@ def _repair_spelling(claim: str, sentences: Sequence[str]) -> str:
 
 
 def _verb_like(a: Analysed, t: Token) -> bool:
-    """A lexicon word used as a verb: not after a determiner, not an entity, not symmetric or light."""
-    if not t.content or t.negated or t.stem in _ENTITY_KIND or t.text in _LIGHT or t.stem in _SYMMETRIC:
+    """A lexicon word used as a verb: not after a determiner, not an entity, a noun, symmetric or light."""
+    if not t.content or t.negated or t.stem in _ENTITY_KIND or t.text in _LIGHT or t.stem in _SYMMETRIC \
+            or t.canon in _NOUN_GROUPS:
         return False
     if not (t.canon.startswith("syn:") or t.poles) or t.text.endswith("ly") or t.text.endswith("ing"):
         return False
     before = a.tokens[t.index - 1].text if t.index > 0 else ""
     return before not in _DETERMINERS and before not in _PREPOSITIONS and not before.endswith("'s")
+
+
+# Synonym groups of things, never actions ("neurons", "regions"): no subject or object to swap around them.
+_NOUN_GROUPS = frozenset(canonical(w) for w in "neuron neurotransmitter medication condition region connection "
+                         "pathway skill person week reality".split())
 
 
 def _arguments(a: Analysed, i: int, topic: set[str]) -> tuple[set[str], set[str]] | None:
@@ -1709,6 +1750,16 @@ def _refers_to_kind(sentences: Sequence[Analysed], kind: str) -> bool:
                for a in sentences for t in a.tokens)
 
 
+def _only_briefly(a: Analysed, i: int) -> bool:
+    """"only for a while", "only briefly": "only" bounds how long, which is what "temporarily" says."""
+    for u in a.tokens[i + 1 : i + 4]:
+        if ("duration", 1) in u.poles:  # the side of "temporary"
+            return True
+        if u.text not in ("for", "a", "an", "very", "short"):
+            return False
+    return False
+
+
 def _just_as(words: Sequence[str], i: int) -> bool:
     """"just as" / "just like" compares; it restricts nothing."""
     return words[i] == "just" and i + 1 < len(words) and words[i + 1] in ("as", "like")
@@ -1806,8 +1857,11 @@ def _causal_pairs(sentences: Sequence[Analysed], drop: Collection[str] = ()) -> 
                 pairs.append((_segment(toks[i + 1 :], drop), _segment(toks[:i], drop)))
             elif t.text == "by" and i > 0 and toks[i - 1].content and toks[i - 1].text.endswith("ed"):
                 # A passive agent is a cause ("neurons … overstimulated by excessive glutamate"), except
-                # in "A is followed by B", where A comes first as in "Following A, B".
-                before_, after_ = _segment(toks[:i], drop), _segment(toks[i + 1 :], drop)
+                # in "A is followed by B", where A comes first as in "Following A, B". Both sides end at
+                # punctuation or a new clause: "blocked by ketamine for a while, so glutamate …" has its own cause.
+                start = max((k + 1 for k in range(i) if toks[k].text in _AGENT_BREAK), default=0)
+                end = next((k for k in range(i + 1, len(toks)) if toks[k].text in _AGENT_BREAK), len(toks))
+                before_, after_ = _segment(toks[start:i], drop), _segment(toks[i + 1 : end], drop)
                 pairs.append((before_, after_) if toks[i - 1].text in ("followed", "succeeded")
                              else (after_, before_))
         # "When A, B" / "Following A, B" / "By V-ing A, B"
@@ -1841,6 +1895,7 @@ def _causal_pairs(sentences: Sequence[Analysed], drop: Collection[str] = ()) -> 
     return [(c, e) for c, e in pairs if c and e]
 
 
+_AGENT_BREAK = frozenset(",;:()") | {"so", "which", "who", "while", "whereas", "but", ".", "?", "!"}
 _CONTRASTS = frozenset("while whereas whilst but unlike although though contrasts contrast than instead".split())
 
 
@@ -1886,8 +1941,9 @@ def _agent_roles(a: Analysed) -> list[tuple[str, str, int]]:
             if u.stem in _ENTITY_KIND:
                 agent = u.stem
                 break
-            if u.text in _CLAUSE_BREAK or (u.content and u.text not in AUXILIARIES and not u.text.endswith("ly")):
-                break
+            if u.text in _CLAUSE_BREAK or u.text in _PREPOSITIONS or (u.content and u.text not in AUXILIARIES
+                                                                         and not u.text.endswith("ly")):
+                break  # "for people in medical settings": a noun before a preposition does nothing to what follows
         # "keeps X from V-ing": X is the agent of V
         if agent is None and i >= 2 and toks[i - 1].text == "from" and toks[i - 2].stem in _ENTITY_KIND:
             agent = toks[i - 2].stem
