@@ -20,14 +20,15 @@ FRESH_META = DATASETS / "judge_meta_fresh.yaml"
 """A second set, written after the "test" split of judge_meta.yaml had been read (its split is "fresh":
 every pair). Held out in round 2; its misses were read in round 3, so it is development data now."""
 DEVELOPMENT_METAS = (DATASETS / "judge_meta.yaml", FRESH_META, DATASETS / "judge_meta_fresh2.yaml",
-                     DATASETS / "judge_meta_fresh3.yaml")
+                     DATASETS / "judge_meta_fresh3.yaml", DATASETS / "judge_meta_fresh4.yaml")
 """Every labelled set whose misses have been read while the rules were written (judge_meta_fresh2.yaml was
 the blind set of round 3 and was read in round 4; judge_meta_fresh3.yaml was the blind set of round 4 and was
-read in round 5): development data, not a held-out measurement. Each was written by a different author, so
-leave-one-set-out over them is the proxy for a blind set."""
-BLIND_META = DATASETS / "judge_meta_fresh4.yaml"
-"""The blind set of round 5, written without looking at the judge. No default reads it: it is measured once,
-by the lead, with `tutor judge-eval --meta evals/datasets/judge_meta_fresh4.yaml --split all`."""
+read in round 5; judge_meta_fresh4.yaml was the blind set of rounds 5 and 6 and was read in round 7):
+development data, not a held-out measurement. Each was written by a different author, so leave-one-set-out
+over them is the proxy for a blind set."""
+BLIND_META = DATASETS / "judge_meta_fresh5.yaml"
+"""The blind set of round 7, written without looking at the judge. No default reads it: it is measured once,
+by the lead, with `tutor judge-eval --meta evals/datasets/judge_meta_fresh5.yaml --split all`."""
 
 
 class SupportJudge(Protocol):

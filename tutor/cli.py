@@ -186,9 +186,9 @@ def cmd_judge_eval(args: argparse.Namespace) -> int:
 
 def _judge_eval_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--judge", default="rules", help="claim judge (only `rules`, offline; an LLM judge is used from Python)")
-    p.add_argument("--meta", help="labelled pairs (default: evals/datasets/judge_meta.yaml; judge_meta_fresh2.yaml "
-                                  "and judge_meta_fresh3.yaml are development data too, judge_meta_fresh4.yaml "
-                                  "the blind set: --split all)")
+    p.add_argument("--meta", help="labelled pairs (default: evals/datasets/judge_meta.yaml; judge_meta_fresh2.yaml, "
+                                  "judge_meta_fresh3.yaml and judge_meta_fresh4.yaml are development data too, "
+                                  "judge_meta_fresh5.yaml the blind set: --split all)")
     p.add_argument("--split", choices=["dev", "test", "fresh", "both", "all"], default="both",
                    help="which part to measure: dev or test of --meta, the fresh held-out set, all of --meta, "
                         "or (default) every split: dev, test and fresh")
