@@ -67,7 +67,7 @@ long term memory|long term memories|last forever|lasts forever|last long|lasts l
 take effect|takes effect|took effect|taking effect|long after|shortly after|soon after|right after|
 exactly one|a single|just one|one and only|small fraction|tiny fraction|small minority|neurotrophic factor|
 only some|only a few|only a minority|a while|short while|set in motion|sets in motion|setting in motion|
-harder to|hard to|difficult to|sped up|speed up|speeds up|drawn out|draws out|leave alone|leaves alone|left alone|almost everything|nearly everything|
+harder to|hard to|difficult to|return to normal|returns to normal|returned to normal|back to normal|mess with|messes with|messed with|messing with|sped up|speed up|speeds up|drawn out|draws out|leave alone|leaves alone|left alone|almost everything|nearly everything|
 neurotrophic factors|
 """.replace("\n", "").strip("|").split("|")
 
@@ -146,11 +146,12 @@ ANTONYMS: list[tuple[str, str, str]] = [
      "fragment fragments fragmented fragmentation disintegrate disintegrates split splits splitting separate "
      "separated separates detach detached detachment disconnect disconnects disconnected disconnection "
      "isolated estranged"),
-    ("change", "differently change changes changed changing alter alters altered altering alteration distort distorts "
+    ("change", "differently mess_with messes_with messed_with messing_with change changes changed changing alter "
+               "alters altered altering alteration distort distorts "
                "distorted distortion warp warps warped shift shifts shifted skew skewed transform "
                "transforms disrupt disrupts disrupted disrupting disruption disturb disturbs disturbed "
                "disturbing disturbance fragment fragments fragmented fragmentation",
-     "unchanged unaltered undistorted intact unaffected as_usual preserve preserves preserved maintain maintains "
+     "unchanged unaltered undistorted intact unaffected as_usual normal preserve preserves preserved maintain maintains "
      "maintained maintaining same unchanging stable accurate accurately precise precisely"),
     ("sameness", "same identical similar similarly alike equal equivalent much_the_same the_same comparable "
                  "resemble resembles mirror mirrors",
@@ -573,12 +574,13 @@ def _raw_tokens(text: str) -> list[str]:
             i += 1
     # Separable particle verbs: "switch the receptor on" -> "switch_on the receptor".
     bases = {"switch": "switch", "switches": "switch", "switched": "switch", "turn": "turn", "turns": "turn",
-             "turned": "turn", "cut": "cut", "cuts": "cut", "shut": "shut", "shuts": "shut"}
+             "turned": "turn", "cut": "cut", "cuts": "cut", "shut": "shut", "shuts": "shut", "leave": "leave",
+             "leaves": "leaves", "left": "left"}
     for j, w in enumerate(out):
         if w not in bases:
             continue
         for k in range(j + 2, min(j + 5, len(out))):
-            if out[k] in ("on", "off", "down"):
+            if out[k] in ("on", "off", "down", "alone"):  # "leaves old memories alone"
                 if f"{bases[w]}_{out[k]}" in _PHRASE_SET:
                     out[j], out[k] = f"{bases[w]}_{out[k]}", ","
                 break
@@ -592,11 +594,15 @@ _PARTICLE_VERBS = frozenset("switch_on turn_on switch_off turn_off shut_down shu
 _NEGATIVE_PREFIXES = ("un", "non", "dis", "in", "im", "ir", "il")
 # Kinds of memory, not lengths of use; "leading to" is a cause, not a rank.
 _NO_POLES = frozenset("short_term_memory short_term_memories long_term_memory long_term_memories lead_to leads_to "
-                      "led_to leading_to pain pains".split())  # "pain" names the thing relieved, no pole
+                      "led_to leading_to pain pains "  # "pain" names the thing relieved, no pole
+                      # a return to normal presupposes a change: it denies none
+                      "return_to_normal returns_to_normal returned_to_normal back_to_normal".split())
 
 
 def _poles_of(word: str) -> list[tuple[str, int]]:
     """Antonym poles of a word; a negative prefix flips those of the base ("undistorted")."""
+    if word in _NO_POLES:
+        return []
     if "_" in word and word not in _PARTICLE_VERBS:
         own = _POLES.get(word)
         for part in word.split("_"):
@@ -648,6 +654,8 @@ def analyse(text: str) -> Analysed:
         if t.text in ("last", "lasts", "lasted") and any(u.stem in _UNIT_STEMS for u in tokens[t.index + 1:
                                                                                              t.index + 5]):
             t.poles = []  # "lasts about 30 minutes" gives a length, not "lasting"
+        if t.text == "normal" and nxt.content:
+            t.poles = []  # "the normal flow" names what is disrupted; "stays normal" says it is not
         if t.text in _ORDINALS and (nxt.text in ("most", "largest", "biggest") or nxt.text.endswith("est")):
             t.stem, t.poles, t.content = t.text, [("rank", -1)], True  # "second most abundant"
     for i, t in enumerate(tokens[2:], start=2):
@@ -822,6 +830,7 @@ def _weight(word: str) -> float:
 # Words too general to need support: "ketamine can affect people".
 _LIGHT = frozenset("seem seems seemed merely simply "  # "moments seem to stretch": an impression, as "feel" in the source
                    "basically essentially actually literally honestly article author "  # filler; "the article says"
+                   "stay stays stayed remain remains remained "  # copulas: "stays unchanged" says "is unchanged"
                    "people person someone individual individuals thing things way ways part parts kind lot "
                    "bit make makes made take takes taken put puts give gives go goes going come comes "
                    "become becomes became get gets getting keep keeps call called calls say says said "
