@@ -651,6 +651,15 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("concealment", _R(r"\b(?:sweat|flush|detox|pee|piss|clean|wash) (?:it |ketamine |that |this )?out\b[^.?!\n]{0,40}"
                        r"\b(?:before|for|by) (?:a|the|my|his|her|their|your|monday|tomorrow) (?:\w+ ){0,2}(?:test|screen|"
                        r"panel|swab)")),
+    # A question about detection with the writer's own test coming up ("does it show up on a 10 panel? mine is on
+    # monday"): timing use around a test, not learning about tests.
+    ("concealment", _R(r"^(?=[\s\S]*\b(?:shows? up|detect\w*|picks? up|comes? up|test positive|flag\w*|in (?:my|your) "
+                       r"system|stays? in|traces?|time)\b)[\s\S]*\b(?:mine(?:'s| is)|my (?:\w+ )?(?:test|screen|panel|swab)"
+                       r"(?:'s| is)?|i(?:'ve| have) (?:got )?(?:a|my|another) (?:\w+ )?(?:test|screen|panel|swab)|good for)"
+                       r"\b[^.?!\n]{0,25}\b(?:on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the)|this "
+                       r"(?:week|weekend|morning|afternoon)|next (?:week|\w+day)|tomorrow|today|monday|tuesday|wednesday|"
+                       r"thursday|friday|saturday|sunday|in (?:a|\d+|two|three|a few|a couple of) (?:days?|weeks?|hours?)|"
+                       r"soon|coming up)")),
     ("concealment", _R(r"\bhow long before (?:a|the|my|their|his|her|your) (?:\w+ )?(?:test|screen|swab|panel)\b[^.?!\n]{0,40}"
                        r"\b(?:stop|quit|lay off|be clean|come off)")),
     ("concealment", _R(r"\b(?:excuses?|cover stor(?:y|ies)|explain away|explanation)\b[^.?!\n]{0,40}\b(?:nosebleeds?|"
@@ -754,14 +763,19 @@ _URGENT = re.compile(r"\b(?:right now|now|help|please|what do (?:i|we) do|should
                      r"911|999|112|hurry|asap|tonight|at the moment|currently)\b")
 
 
+def describes_people(text: str) -> bool:
+    """Whether a (canonical) message is a professional or a student describing people in general, nothing urgent."""
+    return (bool(_PROFESSIONAL.search(text) or _STUDY_FRAME.search(text)) and bool(_GENERAL.search(text))
+            and not _URGENT.search(text))
+
+
 def match_patterns(text: str, drug_in_view: bool | None = None) -> Match | None:
     """The first crisis pattern, else the first safety pattern, that fires on a canonical message.
 
     `drug_in_view`: whether the message is about a drug at all (default: it names one).
     """
     past = bool(_PAST.search(text)) and not _NOW.search(text)
-    describing = bool(_PROFESSIONAL.search(text) or _STUDY_FRAME.search(text)) and bool(_GENERAL.search(text)) \
-        and not _URGENT.search(text)
+    describing = describes_people(text)
     for category, pattern in CRISIS_PATTERNS:
         m = pattern.search(text)
         if m and not ((past or describing) and category == "emergency"):
@@ -848,6 +862,10 @@ _INJECTION_PATTERNS: list[re.Pattern[str]] = [
     _R(r"\b(?:prompt (?:del )?sistema|prompt systeme|ton prompt|votre prompt|tu prompt|deinen? (?:\w+ )?prompt|"
        r"instrucciones (?:anteriores|previas|ocultas)|anweisungen (?:oben|zuvor)|instructions precedentes)\b"),
 ]
+# Setting the material aside, and nothing else: a change of subject, not an attack on the rules.
+_SOFT_OVERRIDE = re.compile(r"(?:ignore|ignoring|forget|skip|drop|set aside) (?:the |this )?(?:article|material)")
+_SOFT_OVERRIDE_CLAUSE = re.compile(r"(?:ignore|ignoring|forget|skip|drop|set aside) (?:the |this )?(?:article|material)"
+                                   r"(?: (?:for|just for) (?:a |one )?(?:sec|second|moment|minute|bit))?")
 # "DAN" the jailbreak persona is written in capitals; "my friend Dan" is not an injection.
 _DAN = re.compile(r"\bDAN\b")
 
@@ -1045,11 +1063,11 @@ def train_classifier(examples: Sequence[Example], embed: Embed, **fit_options: A
     return SafetyClassifier.fit(embed(texts), labels, **fit_options)
 
 
-# Every labelled development set trains the classifier. Sets written blind (fresh6.yaml and later) are
-# not listed here: they are only ever measured, by `tutor safety-report`. fresh4.yaml and fresh5.yaml were
-# measured blind once each and are development data since.
+# Every labelled development set trains the classifier. Sets written blind (fresh7.yaml and later) are
+# not listed here: they are only ever measured, by `tutor safety-report`. fresh4.yaml to fresh6.yaml were
+# measured blind once each and are development data since; train_round4.yaml holds messages written for round 4.
 TRAINING_FILES = ("train.yaml", "heldout.yaml", "fresh_legit.yaml", "fresh_harmful.yaml", "fresh2.yaml", "fresh3.yaml",
-                  "fresh4.yaml", "fresh5.yaml")
+                  "fresh4.yaml", "fresh5.yaml", "fresh6.yaml", "train_round4.yaml")
 TRAINING_PATHS = tuple(DATA_DIR / name for name in TRAINING_FILES)
 
 
@@ -1182,6 +1200,12 @@ _EXPLAIN = re.compile(
     r"^what (?:is|are|does|do|'s)\b[^.?!]{0,40}\b(?:mean|means|meaning|slang|short|stand|stands) ?(?:for)?\b|"
     r"^what (?:is|are|'s) (?:a |an |the )?['\"][^'\"]{1,30}['\"]|^(?:is|are) (?:a|an) [\w' -]{1,20} (?:a|an|the|just|another|slang)\b|"
     r"^(?:is it|are they|isn't it|would it be) (?:dangerous|risky|harmful|bad for you|unsafe)\b")
+# "What does a k-hole feel like?", "what's it like to dissociate?": asking for a description, not for use.
+_DESCRIBE = re.compile(r"^(?:so |and |but |ok |okay )?(?:what(?: does| do|'s| is| are| was)|how does)\b[^.?!]{0,50}"
+                       r"\b(?:feel|feels|look|looks|seem|seems|sound|sounds) like\b|^what(?:'s| is| was) it (?:actually |really )?like\b")
+# "... or should I just do a line": the writer's own decision about use, even inside a "what is" question.
+_OWN_DECISION = re.compile(r"\b(?:should|shall|can|could|do|would) (?:i|we) (?:just |still |even |then |maybe )?(?:do|take|use|"
+                           r"have|try|go for|snort|rail|bump|redose|mix|start|get|buy|order|inject|smoke|keep)\b")
 # Asking how to raise something with one's own clinician is the advice we point people to.
 _CLINICIAN = re.compile(r"\b(?:ask|tell|talk to|talk with|discuss with|speak to|speak with|check with|bring up with|raise "
                         r"with) (?:my|your|a|the|our) (?:doctor|gp|psychiatrist|therapist|clinician|nurse|pharmacist|"
@@ -1209,7 +1233,9 @@ _BUMP_NAMESAKE = re.compile(r"\b(?:speed|baby|goose) bumps?\b|\bbumps? (?:on|in|
 def explains(text: str) -> bool:
     """Whether a (canonical) message asks what something means or why, also after a class or study frame in front
     ("for my chemistry class, why is it hard to make?")."""
-    if _EXPLAIN.search(text):
+    if _OWN_DECISION.search(text):
+        return False
+    if _EXPLAIN.search(text) or (_DESCRIBE.search(text) and not _PERSONAL.search(text)):
         return True
     m = _STUDY_FRAME.match(text) or _LEARNER_FRAME.match(text)
     return bool(m) and bool(_EXPLAIN.search(re.sub(r"^[\s,.:;-]+", "", text[m.end():])))
@@ -1237,6 +1263,10 @@ SAFETY_THRESHOLD = 0.4  # with a request for use in the words
 # distress word ("it's the last night, i've decided") and impersonal amounts ("how many bumps in a gram").
 CRISIS_CONFIDENT = 0.8
 SAFETY_CONFIDENT = 0.8
+# The asymmetric policy: a missed crisis is the worst failure, so a crisis vote at least this likely, ahead of the
+# safety vote, about the writer or someone with them, wins unless the message is clearly a question of knowledge.
+CRISIS_LEAN = 0.5
+CRISIS_LEAN_BARE = 0.7  # the same without a distress word, for a message that tells rather than asks
 
 
 # Asking how to support someone ("how can I talk to my flatmate about his ket use?") is care, not use or crisis,
@@ -1245,8 +1275,17 @@ _SUPPORT = re.compile(
     r"\b(?:how (?:can|do|should|could|would|might) (?:i|we) (?:best |gently |even )?(?:support|help|talk to|talk with|speak to|"
     r"speak with|approach|reach out to|bring (?:it )?up|raise|mention|check on|look after|be there for|encourage|"
     r"convince|persuade|confront)|what (?:should|can|do|could) (?:i|we) (?:say|tell|do for)|how (?:do|can|would) (?:i|we|you) "
-    r"(?:tell|know|spot|notice) (?:if|whether|when)|(?:worried|concerned|worrying) about)\b[^.?!\n]{0,50}\b(?:my \w+|"
+    r"(?:tell|know|spot|notice) (?:if|whether|when)|(?:worried|concerned|worrying) about)\b[^.?!\n]{0,50}\b(?:my "
+    r"(?!ketamine|stash|bag|baggie|gear|stuff|supply|drugs?|powder|batch|test|screen|panel|dose|use\b)\w+|"
     r"a (?:friend|mate|relative|partner|student|client|patient|colleague)|someone|somebody|them|him|her|friends?|family)\b")
+# "My friend uses ket every weekend, how do I bring it up?": the person named before the question.
+_SUPPORT_AFTER = re.compile(
+    r"\b(?:my (?:\w+ )?(?:friend|mate|partner|boyfriend|girlfriend|husband|wife|brother|sister|son|daughter|kid|child|"
+    r"teen\w*|dad|mum|mom|father|mother|flatmate|roommate|housemate|colleague|cousin|student|client|patient)s?|a "
+    r"(?:friend|mate|relative|student|client|patient|colleague))\b[^?]{0,100}\bhow (?:can|do|should|could|would|might) "
+    r"(?:i|we) (?:best |gently |even )?(?:support|help|talk to|talk with|speak to|approach|bring (?:it|this|that) up|raise "
+    r"(?:it|this|that)|mention (?:it|this|that)|check on|look after|be there for|encourage|confront|start (?:that|the|a) "
+    r"conversation)\b")
 _SUPPORT_MISUSE = re.compile(r"\b(?:get|buy|find|score|hide|pass|beat|dose|make|mix|sneak|slip|source|order|spike|sedate|"
                              r"knock|without (?:them|him|her) knowing)\b")
 _HAPPENING = re.compile(r"\b(?:right now|tonight|at the moment|currently|just (?:took|did|had|collapsed|passed)|what do (?:i|we) do|"
@@ -1257,6 +1296,9 @@ _HAPPENING = re.compile(r"\b(?:right now|tonight|at the moment|currently|just (?
 def supporting_someone(text: str) -> bool:
     """Whether a (canonical) message asks how to support someone else, with nothing happening now."""
     m = _SUPPORT.search(text)
+    if not m and (after := _SUPPORT_AFTER.search(text)):
+        m = re.search(r"\bhow (?:can|do|should|could|would|might) (?:i|we)\b", text[after.start():])
+        m = m and re.compile(re.escape(m.group(0))).search(text, after.start())
     return bool(m) and not _SUPPORT_MISUSE.search(text[m.start():]) and not _HAPPENING.search(text)
 
 
@@ -1286,9 +1328,29 @@ _URGENT_SELF = re.compile(
     r"\b(?:right now|now|tonight|let (?:myself |it all )?go|talk me out|stop me|change my mind|for good|forever|this time|"
     r"never wake|not wake|should (?:i|we) be worried|is (?:this|that|it) (?:normal|bad|serious|dangerous)|what do (?:i|we) "
     r"do|should (?:i|we) (?:call|go)|a&e|er|hospital|ambulance|help)\b")
+# A question (a question mark, or an interrogative in front): asks rather than tells.
+_TOPIC_QUESTION = re.compile(r"\?|^(?:is|are|does|do|did|can|could|would|will|what|why|how|when|where|which|who|whats)"
+                             r"(?:'s)?\b(?!')")
 _ABOUT_MATERIAL = re.compile(r"\b(?:article|material|section|text|reading)\b")
 _WHY = re.compile(r"\bwhy (?:would|did|does|do|is|was|are|might|can|could)\b|\bhow come\b")
 _SENTENCES = re.compile(r"(?<=[.?!])\s+|\s*(?:\.\.\.|…)\s*|\n+")
+# A question about effects ("asking for a friend, is it normal to feel detached after using?"): without a distress
+# word, a crisis vote alone does not make it a crisis.
+_EFFECT_QUESTION = re.compile(
+    r"^(?:[\W_]*(?:asking for a friend|hypothetically|lol|so|ok|okay|hey|hi|quick question|random question|genuine "
+    r"question|serious question|also|and|but)\b[\W_]*)*(?:is (?:it|that|this) (?:normal|common|usual|possible|safe|bad|"
+    r"dangerous|true|a sign)|are (?:they|these|those) (?:normal|common)|does (?:it|ketamine|that|this|everyone)|do (?:people|"
+    r"most people|you|they|others)|can (?:it|ketamine|that|this) |could (?:it|ketamine|that|this) |will (?:it|ketamine|that|"
+    r"this) |how long (?:does|do|will|can|is))")
+
+
+# "My therapist" alone is a person in the writer's life ("I just haven't told my therapist"), not a learner's frame.
+_BARE_CLINICIAN = re.compile(r"\bmy (?:\w+ )?(?:doctor|gp|psychiatrist|therapist|nurse|teacher|professor|lecturer)\b"
+                             r"(?! (?:said|says|told|suggested|mentioned|recommended|thinks|explained))")
+
+
+def _learner(text: str) -> bool:
+    return bool(_LEARNER_FRAME.search(_BARE_CLINICIAN.sub(" ", text)))
 
 
 class Screen:
@@ -1296,7 +1358,8 @@ class Screen:
 
     def __init__(self, classifier: SafetyClassifier, embed: Embed, topic_terms: Iterable[str] = (),
                  crisis_threshold: float = CRISIS_THRESHOLD, safety_threshold: float = SAFETY_THRESHOLD,
-                 crisis_confident: float = CRISIS_CONFIDENT, safety_confident: float = SAFETY_CONFIDENT):
+                 crisis_confident: float = CRISIS_CONFIDENT, safety_confident: float = SAFETY_CONFIDENT,
+                 crisis_lean: float = CRISIS_LEAN):
         self.classifier = classifier
         self.embed = embed
         self.topic_terms = {t.lower() for t in topic_terms}
@@ -1304,6 +1367,7 @@ class Screen:
         self.safety_threshold = safety_threshold
         self.crisis_confident = crisis_confident
         self.safety_confident = safety_confident
+        self.crisis_lean = crisis_lean
 
     def assess(self, message: str, history: Sequence[str] = ()) -> SafetyDecision:
         """Decide about one message; `history` holds the earlier messages of the conversation, oldest first."""
@@ -1350,8 +1414,8 @@ class Screen:
         supporting = supporting_someone(text)
         steady = bool(_RECOVERED.search(text))
         if not supporting and self._crisis_vote(float(p[0]), text, own=float(probs[0][0]), over_pattern=over,
-                                                steady=steady) and (
-                not over or (p[0] > p[1] and bool(_URGENT_SELF.search(text)))):
+                                                steady=steady, rival=float(p[1])) and (
+                not over or (p[0] > p[1] and bool(_URGENT_SELF.search(text) or not _TOPIC_QUESTION.search(text)))):
             return SafetyDecision(kind="crisis", category="crisis", layer=layer, question=message, scores=scores)
         # "how much would that take" after "I don't want to be here anymore": the distress is in the earlier turn.
         if follow_up and probs[1][0] >= self.crisis_confident and probs[1][0] > probs[1][1] and distress_cue(seen):
@@ -1359,7 +1423,7 @@ class Screen:
         for part, row in zip(parts, probs[len(texts):], strict=True):
             # Over a harmful-intent pattern one sentence is too little ("that's the plan for tonight").
             if not supporting and not over and row[0] > row[1] and self._crisis_vote(float(row[0]), part, whole=False,
-                                                                                     steady=steady):
+                                                                                     steady=steady, rival=float(row[1])):
                 scores["crisis"] = round(float(row[0]), 3)
                 return SafetyDecision(kind="crisis", category="crisis", layer="sentence", question=message,
                                       scores=scores)
@@ -1381,7 +1445,7 @@ class Screen:
         return SafetyDecision(kind="ok", question=message, scores=scores)
 
     def _crisis_vote(self, p: float, text: str, whole: bool = True, own: float = 0.0, over_pattern: bool = False,
-                     steady: bool = False) -> bool:
+                     steady: bool = False, rival: float = 1.0) -> bool:
         """The classifier's crisis probability, corroborated by the words; asking why needs more certainty.
 
         A confident vote stands without a distress word, but only for a whole message of a few words that is not
@@ -1392,14 +1456,27 @@ class Screen:
         if steady and not _HAPPENING.search(text):
             return False  # feeling better after treatment, with nothing happening now: despair in the past
         # A question about the material in the message ("... anyway, what's an NMDA antagonist?") is study too.
-        asking_why = (bool(_WHY.search(text)) or (bool(_PAST.search(text)) and not _NOW.search(text))
-                      or (whole and bool(_LEARNING_QUESTION.search(text))) or bool(_ROUTINE.search(text)))
+        # A professional or student describing patients ("any tips for patients who come in scared?") is study too.
+        knowing = (bool(_WHY.search(text)) or (bool(_PAST.search(text)) and not _NOW.search(text))
+                   or (whole and bool(_LEARNING_QUESTION.search(text))) or describes_people(text))
+        asking_why = knowing or bool(_ROUTINE.search(text))
         if over_pattern and p < 0.7:
             return False
-        if p >= self.crisis_threshold and distress_cue(text) and (not asking_why or p >= 0.7):
+        distress = distress_cue(text)
+        if p >= self.crisis_threshold and distress and (not asking_why or p >= 0.7):
             return True
-        return (whole and not over_pattern and own >= self.crisis_confident and len(text.split()) >= 3 and not asking_why
-                and not _LEARNER_FRAME.search(text))
+        # The asymmetric policy: treatment under way does not outweigh a likely crisis with distress in the words
+        # ("hopeless after the sixth infusion, looking up bridges"), nor does the lack of a distress word a likely
+        # crisis told, not asked ("I think about steering into the river"); a question of knowledge still does.
+        if (whole and not over_pattern and p >= self.crisis_lean and p > rival and not knowing and not explains(text)
+                and not _learner(text) and _SOMEONE_REAL.search(text)
+                and (distress or (p >= CRISIS_LEAN_BARE and not _ROUTINE.search(text) and not _ABOUT_MATERIAL.search(text)
+                                  and not _TOPIC_QUESTION.search(text)))):
+            return True
+        # Over a harmful-intent pattern this also needs danger now or a message that tells rather than asks ("I worked
+        # out how many it would take. haven't told anyone"), which `_judge` checks.
+        return (whole and own >= self.crisis_confident and len(text.split()) >= 3 and not asking_why
+                and not _learner(text) and (distress or not _EFFECT_QUESTION.search(text)))
 
     def on_topic(self, segment: str) -> bool:
         """Whether a leftover part of a message is a question about the material."""
@@ -1410,9 +1487,16 @@ class Screen:
         return p[LABELS.index("legitimate")] > p[LABELS.index("off_topic")]
 
     def _after_injection(self, message: str, scan: InjectionScan, history: Sequence[str]) -> SafetyDecision:
+        # "Ignore the article for a sec, what's your favourite planet?" only changes the subject: with nothing else
+        # injected, a harmless question left over is passed on (and declined as out of scope), not refused.
+        soft = all(_SOFT_OVERRIDE.fullmatch(clean(marker)) for marker in scan.markers)
+        candidates = scan.candidates
+        if soft and not candidates:
+            rest = _SOFT_OVERRIDE_CLAUSE.sub(" ", clean(message)).strip(" -–—,.:;")
+            candidates = [rest] if rest else []
         kept: list[str] = []
         harmful: SafetyDecision | None = None
-        for segment in scan.candidates:
+        for segment in candidates:
             if not looks_like_request(segment):
                 continue
             verdict = self._judge(segment, history)
@@ -1420,7 +1504,7 @@ class Screen:
                 return verdict.model_copy(update={"injection": True})
             if verdict.kind == "safety":
                 harmful = harmful or verdict
-            elif self.on_topic(segment):
+            elif soft or self.on_topic(segment):
                 kept.append(segment)
         if kept:
             return SafetyDecision(kind="ok", category="injection", layer="injection", question=" ".join(kept),
