@@ -25,14 +25,16 @@ from tutor.types import Citation
 DATASET = REPO_ROOT / "evals" / "datasets" / "learner_answers.yaml"
 # Sets written blind by other authors and read since: development data now, graded beside the dev file, each
 # its own split (file name → split).
-DEV_FILES = {"learner_answers_fresh.yaml": "fresh", "learner_answers_fresh2.yaml": "fresh2"}
+DEV_FILES = {"learner_answers_fresh.yaml": "fresh", "learner_answers_fresh2.yaml": "fresh2",
+             "learner_answers_fresh3.yaml": "fresh3"}
 # Answers written blind (never read while the grader was built): graded and reported as their own split.
-BLIND = "learner_answers_fresh3.yaml"
-BLIND_SPLIT = "fresh3"
-DEV_SPLITS = ("dev", "fresh", "fresh2")
+BLIND = "learner_answers_fresh4.yaml"
+BLIND_SPLIT = "fresh4"
+DEV_SPLITS = ("dev", "fresh", "fresh2", "fresh3")
 SPLIT_NAMES = {"dev": "dev split: read and tuned on", "fresh": "fresh split: written blind, development since round 2",
                "fresh2": "fresh2 split: written blind, development since round 3",
-               "fresh3": "fresh3 split, written blind"}
+               "fresh3": "fresh3 split: written blind, development since round 5",
+               "fresh4": "fresh4 split, written blind"}
 REPORT = REPO_ROOT / "docs" / "pedagogy.md"
 EXPECTED = {"correct": "correct", "paraphrased": "correct", "partly": "partly", "wrong": "incorrect",
             "contradicting": "incorrect"}

@@ -6,19 +6,20 @@ import pytest
 
 import yaml
 
-from evals.pedagogy import (BLIND, DATASET, DEV_FILES, cross_validate, dataset_paths, fit_boundaries,
+from evals.pedagogy import (BLIND, BLIND_SPLIT, DATASET, DEV_FILES, cross_validate, dataset_paths, fit_boundaries,
                             grade_datasets, grading_metrics, leave_one_set_out, load_cases, locate, render)
-from tutor.grading import ACCOUNTED_FLOOR, CORRECT_WEIGHTS, PARTLY_WEIGHTS
+from tutor.grading import (ACCOUNTED_FLOOR, CORRECT_WEIGHTS, PARTLY_WEIGHTS, _also_valued, _denied_change,
+                           _mispaired, ideas)
 from tests.conftest import ARTICLE
 from tests.tutoring_fixtures import tutoring  # noqa: F401  (fixture)
 from tutor.quiz import item_from_passage
 
-# Measured 0.835 on the 461 development answers (learner_answers.yaml, learner_answers_fresh.yaml and
-# learner_answers_fresh2.yaml; see docs/pedagogy.md); the goal is 0.9. The gate sits a little below the
-# measurement so a regression fails. The blind set (learner_answers_fresh3.yaml) is never read here.
-MIN_ACCURACY = 0.8
-# Each development set scored with boundaries fitted on the other two (measured 0.75–0.91).
-MIN_SET_OUT_ACCURACY = 0.7
+# Measured 0.835 on the 619 development answers (learner_answers.yaml and learner_answers_fresh{,2,3}.yaml; see
+# docs/pedagogy.md); the goal is 0.9. The gate sits a little below the measurement so a regression fails.
+# The blind set (learner_answers_fresh4.yaml) is never read here.
+MIN_ACCURACY = 0.82
+# Each development set scored with boundaries fitted on the other three (measured 0.755–0.904).
+MIN_SET_OUT_ACCURACY = 0.73
 # The goal is 0; one contradicting answer whose swapped field of use ("dentistry" for "veterinary medicine") neither
 # the judge nor the entity lexicon can place is still marked correct. The bound stops the number from growing.
 KNOWN_CONTRADICTING_MARKED_CORRECT = 1
@@ -49,7 +50,7 @@ def test_grading_accuracy_on_labelled_answers(measured):
     assert m["contradicting_marked_correct"] <= KNOWN_CONTRADICTING_MARKED_CORRECT, misses
     assert m["contradicting_marked_correct_by_split"]["dev"] == 0, misses
     assert m["by_kind"]["wrong"] >= 0.8 and m["by_kind"]["correct"] >= 0.88 and m["by_kind"]["contradicting"] >= 0.9
-    assert m["paraphrase_marked_incorrect"] <= 20, misses  # measured 17
+    assert m["paraphrase_marked_incorrect"] <= 22, misses  # measured 21 (of 155)
 
 
 def test_shipped_boundaries_are_the_fit_and_hold_out_of_sample(measured):
@@ -66,7 +67,7 @@ def test_shipped_boundaries_are_the_fit_and_hold_out_of_sample(measured):
 def test_no_contradicting_or_wrong_answer_of_the_dev_file_is_marked_correct(measured):
     cases, _ = measured
     assert not [c.answer for c in cases if c.split == "dev" and c.kind in ("contradicting", "wrong") and c.got == "correct"]
-    assert len([c for c in cases if c.kind in ("contradicting", "wrong") and c.got == "correct"]) <= 5
+    assert len([c for c in cases if c.kind in ("contradicting", "wrong") and c.got == "correct"]) <= 4  # measured 4
 
 
 @pytest.fixture(scope="module")
@@ -126,20 +127,20 @@ def test_a_blind_set_beside_the_dataset_is_graded_and_reported_as_its_own_split(
     cases = grade_datasets(tutoring, dataset_paths(dataset))
     m = grading_metrics(cases)
     # Each file's split is its own, whatever the file says.
-    assert set(m["by_split"]) == {"dev", "fresh", "fresh2", "fresh3"}
-    assert m["by_split_answers"]["fresh3"] == len(question["answers"])
-    blind_text = {c.answer for c in cases if c.split == "fresh3"}
+    assert set(m["by_split"]) == {"dev", *DEV_FILES.values(), BLIND_SPLIT}
+    assert m["by_split_answers"][BLIND_SPLIT] == len(question["answers"])
+    blind_text = {c.answer for c in cases if c.split == BLIND_SPLIT}
     for c in cases:
-        if c.split == "fresh3":
+        if c.split == BLIND_SPLIT:
             c.got = "incorrect" if c.expected != "incorrect" else "correct"  # misses that must not be listed
     m = grading_metrics(cases)
-    m["set_out"] = leave_one_set_out([c for c in cases if c.split != "fresh3"])
-    assert set(m["set_out"]) == {"dev", "fresh", "fresh2"}
+    m["set_out"] = leave_one_set_out([c for c in cases if c.split != BLIND_SPLIT])
+    assert set(m["set_out"]) == {"dev", *DEV_FILES.values()}
     text = render(m, {"by_kind": {}, "objectives": 0, "items": 0, "keys_supported": 0, "equivalent_distractors": 0,
                       "distractors": 0, "false_statements_supported": 0, "false_statements": 0,
                       "rejected_at_generation": {}}, cases, [dataset, *devs, blind])
-    assert "fresh3 split, written blind" in text and "development since round 3" in text
-    assert "fresh2 split left out" in text
+    assert f"{BLIND_SPLIT} split, written blind" in text and "development since round 5" in text
+    assert "fresh3 split left out" in text
     misses = text.split("Misgraded", 1)[1].split("**Question bank**")[0] if "Misgraded" in text else ""
     assert not [a for a in blind_text if f"“{a}”" in misses]
 
@@ -205,3 +206,64 @@ def test_a_judged_opposite_inside_a_reworded_idea_is_no_reversal(tutoring, quest
                                                                  reworded):
     item = item_from_passage(question, [locate(tutoring.tutor, passage)])
     assert tutoring.grader._reworded(reason, sentence, item, [passage]) is reworded
+
+
+_ROADBLOCK = "The action is comparable to a temporary roadblock at a major intersection, altering system-wide traffic patterns."
+_SSRI = ["This glutamate burst is thought to trigger molecular events that underlie the medication’s rapid antidepressant "
+         "properties.",
+         "This mechanism contrasts with traditional antidepressants, like SSRIs, which act on the serotonin system and take "
+         "several weeks to produce a therapeutic effect."]
+_MEMORY = ("Chronic exposure can lead to cognitive impairments, such as problems with recalling past events and forming new "
+           "short-term memories.")
+
+
+def test_a_denied_effect_is_read_in_contracted_form_too():
+    for denial in ("isn't really affected", "is not really affected", "doesn’t get changed"):
+        assert _denied_change(f"A roadblock on a side street, so the rest of the system {denial}.", _ROADBLOCK)
+    assert not _denied_change("A temporary roadblock at a big junction, so traffic everywhere is affected.", _ROADBLOCK)
+
+
+def test_a_clause_pairing_named_things_the_material_pairs_otherwise_is_unbacked(tutoring):
+    assert _mispaired("SSRIs act on the glutamate system", _SSRI)
+    assert not _mispaired("SSRIs act on the serotonin system", _SSRI)
+    assert not _mispaired("glutamate for ketamine vs serotonin for SSRIs", _SSRI)  # the pair it stands against is there
+    item = item_from_passage("In what two ways does ketamine's antidepressant action differ from that of SSRIs?",
+                             [locate(tutoring.tutor, p, n) for n, p in enumerate(_SSRI, 1)])
+    swapped = tutoring.grader.grade(item, "SSRIs act on the glutamate system and ketamine on serotonin, and SSRIs are "
+                                          "slower.")
+    assert swapped.label != "correct", swapped.reasons
+    # Saying that both sides of the material's contrast share one side's property is a doubt, never "correct".
+    _, ev = tutoring.grader.grade_with_evidence(item, "Ketamine targets glutamate while SSRIs target serotonin, but both "
+                                                      "take several weeks to work.")
+    assert ev.doubt
+    _, ev = tutoring.grader.grade_with_evidence(item, "SSRIs target serotonin and take weeks; ketamine goes through "
+                                                      "glutamate and works fast.")
+    assert not ev.doubt
+
+
+def test_more_of_a_disrupted_process_is_a_reversal(tutoring):
+    item = item_from_passage("Why does interrupting glutamate signalling change the way a person perceives things?",
+                             [locate(tutoring.tutor, _INTERRUPTED)])
+    more = "Blocking glutamate makes the brain integrate sensory inputs with its sense of self more tightly than usual."
+    assert tutoring.grader.grade(item, more).label == "incorrect"
+    key_ideas = ideas(item.answer, item.question)
+    assert tutoring.grader._strengthened(more, key_ideas)
+    for fine in ("The brain can no longer properly integrate sensory inputs with its sense of self.",
+                 "The brain integrates sensory inputs with its sense of self less well, so perception changes more."):
+        assert tutoring.grader._strengthened(fine, key_ideas) is None
+
+
+def test_a_judged_opposite_beside_a_word_of_the_sources_kind_is_a_rewording():
+    # "damaged" against "repair", in a clause that also says a repair ("fixed", "mends"): what is repaired was damaged.
+    assert _also_valued("new connections sprout and damaged routes get fixed", "damaged", "repair")
+    assert _also_valued("it mends broken pathways", "broken", "repair")
+    assert not _also_valued("BDNF destroys synapses and damages pathways", "damages", "repair")
+    assert not _also_valued("damaged routes stay that way", "damaged", "repair")
+
+
+def test_an_answer_saying_both_a_word_and_its_opposite_does_not_reverse(tutoring):
+    item = item_from_passage("Which two kinds of memory problem can chronic ketamine exposure cause?",
+                             [locate(tutoring.tutor, _MEMORY)])
+    both = "You struggle to bring back old memories, and new information doesn't stick in your short-term memory."
+    assert tutoring.grader._antonym(both, item, [_MEMORY]) is None
+    assert tutoring.grader.grade(item, both).label != "incorrect"

@@ -42,7 +42,7 @@ GradeLabel = Literal["correct", "partly", "incorrect"]
 Judge = Callable[[str, list[str]], Any]
 Embed = Callable[[list[str]], np.ndarray]
 
-# Calibrated on evals/datasets/learner_answers.yaml, learner_answers_fresh.yaml and learner_answers_fresh2.yaml
+# Calibrated on evals/datasets/learner_answers.yaml and learner_answers_fresh{,2,3}.yaml
 # (`tutor quiz-eval` reports leave-one-question-out and leave-one-set-out accuracy).
 # An idea's embedding match counts from cosine SAY_FROM (unrelated text on the same topic) to SAY_AT (said).
 SAY_FROM, SAY_AT = 0.4, 0.7
@@ -50,8 +50,8 @@ SAY_FROM, SAY_AT = 0.4, 0.7
 # answer's words foreign to passage and question, least-backed clause, 1): at or above zero the answer is at least
 # partly right / correct. Logistic regression on all labelled development answers (C=1,
 # evals.pedagogy.fit_boundaries), rounded.
-PARTLY_WEIGHTS = (2.1, 1.7, 2.1, -0.1, 2.9, -2.6)
-CORRECT_WEIGHTS = (6.0, 0.7, -2.2, 0.0, 0.0, -2.2)
+PARTLY_WEIGHTS = (1.9, 2.0, 2.3, 0.5, 3.5, -3.3)
+CORRECT_WEIGHTS = (6.4, 0.8, -2.5, 0.0, 0.0, -2.2)
 PARTLY_FLOOR = 0.2  # and partial credit needs one idea said at least this well, however true the answer is
 # "Correct" also needs every clause of the answer backed at least this well (judge score or closest cosine to a
 # passage clause): an answer that adds its own cause, time, place or entity to a faithful core is at most partly
@@ -61,6 +61,9 @@ WORD_MATCH = 0.72  # cosine between a key word and an answer word that counts as
 # Cosine of an answer clause to a key idea at which a judged contradiction of a word the idea itself uses is read as
 # a rewording (when the source's word is not in that idea and nothing in the clause negates or reverses it).
 REWORDED = 0.6
+# Cosine of an answer clause (with a word of the idea's own and an intensifier) to a key idea that says its process is
+# disrupted, at which the clause says more of that process.
+SAYS_MORE = 0.5
 SYNONYM = 0.6  # cosine at which an answer word says the source's word a judged antonym stands against
 
 # Clause boundaries: punctuation, sentence ends, and the connectives expository text chains ideas with.
@@ -84,10 +87,10 @@ _NO_CHANGE = re.compile(r"\b(?:stays?|staying|remains?|remaining|keeps?)\s+(?:\w
                         r"\b(?:little|nothing|not much)\s+to do with\b|"
                         r"\b(?:unchanged|unaffected|unaltered)\b|\b(?:no|nothing|not any|without any)\s+(?:\w+\s+)?"
                         r"(?:effect|effects|change|changes|impact|difference|damage)\b|\bnothing\s+(?:else\s+)?"
-                        r"(?:changes|happens|changes elsewhere)\b|\bchanges nothing\b|\bnot\s+(?:be\s+|get\s+)?"
+                        r"(?:changes|happens|changes elsewhere)\b|\bchanges nothing\b|(?:\bnot|n['’]t)\s+(?:be\s+|get\s+)?"
                         r"(?:\w+\s+)?(?:affected|altered|changed|impacted|harmed|damaged|impaired)\b")
 # Words of benefit and harm (stem prefixes): a key that only harms and an answer that only helps disagree.
-_BENEFIT = re.compile(r"(?:improv|enhanc|boost|benefi|heal|strength|sharpen|better|protect|help|repair|fix|nourish|"
+_BENEFIT = re.compile(r"(?:improv|enhanc|boost|benefi|heal|strength|sharpen|better|protect|help|repair|fix|mend|nourish|"
                       r"promot|encourag|reliev|restor)\w*|easier|sharper")
 _HARM = re.compile(r"(?:impair|impact|harm|damag|hurt|problem|compromis|wors|destr|kill|troubl|injur|weaken|toxic)\w*|"
                    r"los[est]|losing|die[sd]?|dying|death|mess(?:ed|es|ing)?|harder|difficult\w*")
@@ -97,6 +100,7 @@ _BARE_CONTRACTION = re.compile(r"\b(can|don|doesn|didn|won|isn|aren|wasn|weren|c
 # Named things by kind (chemicals, regions, drugs…), from the judge's lexicon, with their plural forms.
 _ENTITY_NAMES = sorted({(form, kind) for kind, names in ENTITIES.items() for name in names.split()
                         for form in (name.replace("_", " "), name.replace("_", " ") + "s")})
+_NAME_SET = set(_ENTITY_NAMES)
 # Kinds of named things specific enough that naming one the passages and question do not name adds a claim of the
 # answer's own ("made by the liver"); people, drugs and conditions are talked about in many ways.
 _SPECIFIC = {"chemical", "receptor", "region", "factor", "organ", "cell"}
@@ -110,6 +114,13 @@ _HEDGE = re.compile(r"\b(?:i\s+(?:think|believe|guess|reckon|suppose|remember)|i
 _EXAMPLE = re.compile(r"\b(?:like|such as|e\.?g\.?|including|for example|for instance)\s+((?:\S+\s*){1,3})", re.I)
 _PREVENT = re.compile(r"\b(?:prevent|stop|block|keep|inhibit|suppress)\w*", re.I)
 _CONTRAST = re.compile(r"\b(?:whereas|while|but|unlike|however|instead|rather|although|though|versus|vs|than)\b", re.I)
+# Words that say a process is disrupted, and words that say there is more of one.
+_DISRUPT = re.compile(r"(?:fragment|disrupt|interrupt|impair|block|prevent|inhibit|suppress|hinder|weaken)\w*", re.I)
+_MORE = re.compile(r"more|better|tight\w*|strong\w*|increas\w*|enhanc\w*|boost\w*|extra|sharper", re.I)
+# A contrast the material draws between two things, and an answer that says what holds for "both" of them (not "both
+# X and Y", which lists).
+_SOURCE_CONTRAST = re.compile(r"\b(?:contrast\w*|whereas|unlike|while|rather than|in contrast to)\b", re.I)
+_BOTH = re.compile(r"\b(?:both|neither)\b(?!(?:\W+\w+){0,4}?\W+(?:and|nor)\b)", re.I)
 _NEGATOR = re.compile(r"\b(?:not|no|never|cannot|can't|doesn't|don't|isn't|aren't|won't|without|nothing|neither)\b|n't\b",
                       re.I)
 
@@ -238,8 +249,11 @@ class Grader:
                     break
                 if not proven:
                     doubt = doubt or f"judge: {reason} (not shown to be a rewording)"
+        if not doubt and _SOURCE_CONTRAST.search(" ".join(passages)) and _BOTH.search(answer):
+            doubt = "the material sets two things against each other; the answer gives them one thing in common"
         accounted, unbacked = self._accounted(answer, passages, item.question)
         reversal = reversal or _denied_change(answer, item.answer) or _valence_reversal(answer, item.answer) \
+            or self._strengthened(answer, key_ideas) \
             or self._antonym(answer, item, passages)
         said_here = set(content_stems(answer))
         local = set(content_stems(" ".join(passages))) | asked
@@ -247,6 +261,26 @@ class Grader:
         return Evidence(ideas=key_ideas, scores=scores, judged=judged, reversal=reversal, doubt=doubt,
                         supported=judged == "supported", judge_score=min(float(v.score) for _, v in verdicts),
                         foreign=foreign, accounted=accounted, unbacked=unbacked)
+
+    def _strengthened(self, answer: str, key_ideas: list[str]) -> str | None:
+        """An answer clause that says more of a process a key idea says is disrupted ("integrates more tightly" where
+        the ability to integrate "becomes fragmented"): two words of the idea's own, an intensifier, no negator or harm word,
+        within SAYS_MORE of that idea."""
+        disrupted = [(idea, {stem(w) for w in words(idea) if not _DISRUPT.fullmatch(w)})
+                     for idea in key_ideas if any(_DISRUPT.fullmatch(w) for w in words(idea))]
+        if not disrupted:
+            return None
+        for clause in (c.strip() for c in _CLAUSE.split(answer) if content_stems(c)):
+            toks = words(clause)
+            if not any(_MORE.fullmatch(w) for w in toks) or any(_NEGATOR.fullmatch(w) or w.endswith("n't") or
+                                                                _HARM.fullmatch(w) for w in toks):
+                continue
+            for idea, idea_stems in disrupted:
+                at = [i for i, w in enumerate(toks) if w not in STOPWORDS and len(w) > 3 and stem(w) in idea_stems]
+                # what disrupts something else ("blocking glutamate makes the brain integrate…") is no denial of it
+                if len({stem(toks[i]) for i in at}) >= 2 and not any(_DISRUPT.fullmatch(w) for w in toks[max(0, at[0] - 2):]) and float((_unit(self.embed([clause])) @ _unit(self.embed([idea])).T)[0, 0]) >= SAYS_MORE:
+                    return f"says more of what the material says is disrupted: “{clause}”"
+        return None
 
     def _accounted(self, answer: str, passages: list[str], question: str) -> tuple[float, str]:
         """How well the answer's least-backed clause is backed by the passages, and that clause.
@@ -275,7 +309,7 @@ class Grader:
         for clause, sim in zip(clauses, sims):
             rivals = {(e, kind) for e, kind in _entities(clause) if e not in given and e not in examples
                       and (kind in _SPECIFIC or any(k == kind and r not in normalize(clause) for r, k in named))}
-            if rivals and clause not in contrast:
+            if (rivals or _mispaired(clause, passages)) and clause not in contrast:
                 return 0.0, clause
             value = max(float(self.judge(clause, passages).score), float(sim))
             if value < worst:
@@ -320,7 +354,7 @@ class Grader:
                 return f"judge: {reason}", False  # the same word with the other sign: a polarity the judge resolved
             if at is not None and not m.group(2) and _negated(toks, at):
                 return None, True  # "no longer combines" where the source says "fragmented": the same meaning
-            if self._also_says(sentence, source, item, skip=claimed):
+            if self._also_says(sentence, source, item, skip=claimed) or _also_valued(sentence, m.group(3), source):
                 # "fixes damaged pathways" where the source says "repair": a synonym is there too. It is a proven
                 # rewording when the sentence without the opposite word is no longer contradicted.
                 rest = re.sub(rf"\b{re.escape(m.group(3))}\w*", " ", sentence, flags=re.I)
@@ -431,7 +465,9 @@ class Grader:
             opposite = ANTONYMS.get(w)
             # The source saying the word in another form ("blockade" for "blocks") is not its opposite.
             said = stem(w) in source or (len(stem(w)) >= 5 and stem(w)[:5] in prefixes)
-            if opposite and stem(opposite) in source and not said and not _negated(toks, i) \
+            # An answer that says the passage's word too ("old memories … new information") sets the two side by side.
+            both = any(stem(v) == stem(opposite) and not _negated(toks, k) for k, v in enumerate(toks)) if opposite else False
+            if opposite and stem(opposite) in source and not said and not both and not _negated(toks, i) \
                     and not self._also_says(answer, opposite, item, skip=w) \
                     and self._same_place(answer, w, opposite, passages):
                 return f"antonym: answer says “{w}”, the material says “{opposite}”"
@@ -486,6 +522,31 @@ def _entities(text: str) -> set[tuple[str, str]]:
     return {(name, kind) for name, kind in _ENTITY_NAMES if f" {name} " in text}
 
 
+def _base_names(text: str) -> set[tuple[str, str]]:
+    """The named things of a text, plural forms folded into their singular ("ssris" → "ssri")."""
+    return {(n[:-1], k) if n.endswith("s") and (n[:-1], k) in _NAME_SET else (n, k) for n, k in _entities(text)}
+
+
+def _mispaired(clause: str, passages: Sequence[str]) -> bool:
+    """Whether a clause pairs two named things the passages never name together, where the passages pair the first
+    with another thing of the second's kind ("SSRIs act on the glutamate system" where SSRIs go with serotonin)."""
+    named = _base_names(clause)
+    if len(named) < 2:
+        return False
+    sentences = [_base_names(s) for p in passages for s in _sentences(p)]
+    names = {n for n, _ in named}
+    for first, kind in named:
+        for second, other in named:
+            if kind == other or not any((second, other) in s for s in sentences):
+                continue
+            with_first = [s for s in sentences if (first, kind) in s]
+            partners = {n for s in with_first for n, k in s if k == other and n != second}
+            if with_first and partners and not partners & names \
+                    and not any((second, other) in s for s in with_first):
+                return True
+    return False
+
+
 def _set_aside(toks: Sequence[str], i: int) -> bool:
     """Whether toks[i] is what a contrast puts aside ("low doses rather than high ones", "instead of fast")."""
     return any(w in ("than", "unlike", "instead", "versus", "vs") for w in toks[max(0, i - 3):i])
@@ -525,6 +586,20 @@ def _valence(text: str) -> set[int]:
             if pattern.fullmatch(w):
                 signs.add(-sign if _negated(toks, i) else sign)
     return signs
+
+
+def _also_valued(sentence: str, claimed: str, source: str) -> bool:
+    """Whether the clause holding the judged opposite also has a word of the source word's benefit or harm."""
+    signs = _valence(source)
+    if len(signs) != 1:
+        return False
+    head = stem(words(claimed)[0]) if words(claimed) else ""
+    for clause in _CLAUSE.split(sentence):
+        toks = words(clause)
+        if head and any(stem(w) == head for w in toks):
+            rest = " ".join(w for w in toks if stem(w) != head)
+            return _valence(rest) == signs
+    return False
 
 
 def _valence_reversal(answer: str, key: str) -> str | None:
