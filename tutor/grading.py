@@ -50,8 +50,8 @@ SAY_FROM, SAY_AT = 0.4, 0.7
 # answer's words foreign to passage and question, least-backed clause, 1): at or above zero the answer is at least
 # partly right / correct. Logistic regression on all labelled development answers (C=1,
 # evals.pedagogy.fit_boundaries), rounded.
-PARTLY_WEIGHTS = (1.9, 2.0, 2.3, 0.5, 3.5, -3.3)
-CORRECT_WEIGHTS = (6.4, 0.8, -2.5, 0.0, 0.0, -2.2)
+PARTLY_WEIGHTS = (2.0, 2.1, 2.5, 0.5, 3.0, -3.4)
+CORRECT_WEIGHTS = (6.4, 0.8, -2.5, 0.0, 0.0, -2.3)
 PARTLY_FLOOR = 0.2  # and partial credit needs one idea said at least this well, however true the answer is
 # "Correct" also needs every clause of the answer backed at least this well (judge score or closest cosine to a
 # passage clause): an answer that adds its own cause, time, place or entity to a faithful core is at most partly
@@ -90,7 +90,7 @@ _NO_CHANGE = re.compile(r"\b(?:stays?|staying|remains?|remaining|keeps?)\s+(?:\w
                         r"(?:changes|happens|changes elsewhere)\b|\bchanges nothing\b|(?:\bnot|n['’]t)\s+(?:be\s+|get\s+)?"
                         r"(?:\w+\s+)?(?:affected|altered|changed|impacted|harmed|damaged|impaired)\b")
 # Words of benefit and harm (stem prefixes): a key that only harms and an answer that only helps disagree.
-_BENEFIT = re.compile(r"(?:improv|enhanc|boost|benefi|heal|strength|sharpen|better|protect|help|repair|fix|mend|nourish|"
+_BENEFIT = re.compile(r"(?:improv|enhanc|boost|benefi|heal|strength|sharpen|better|protect|help|repair|fix|mend|patch|nourish|"
                       r"promot|encourag|reliev|restor)\w*|easier|sharper")
 _HARM = re.compile(r"(?:impair|impact|harm|damag|hurt|problem|compromis|wors|destr|kill|troubl|injur|weaken|toxic)\w*|"
                    r"los[est]|losing|die[sd]?|dying|death|mess(?:ed|es|ing)?|harder|difficult\w*")
@@ -295,9 +295,12 @@ class Grader:
         """
         clauses = _claims(answer)
         source = [c.strip() for p in passages for c in _IDEA.split(p) if content_stems(c)] + list(passages)
+        # A clause that restates the question ("Each time you use" for "Why can repeated use damage neurons?") adds
+        # nothing of the answer's own.
+        asked = [c.strip() for c in _IDEA.split(question) if content_stems(c)] + [question]
         if not clauses or not source:
             return 1.0, ""
-        sims = (_unit(self.embed(clauses)) @ _unit(self.embed(source)).T).max(axis=1)
+        sims = (_unit(self.embed(clauses)) @ _unit(self.embed(source + asked)).T).max(axis=1)
         named = _entities(" ".join(passages))
         names = {e for e, _ in named | _entities(question)}
         given = {e for e, _ in _ENTITY_NAMES if any(e in n or n in e for n in names)}  # "frontal cortex", "prefrontal"
@@ -354,7 +357,7 @@ class Grader:
                 return f"judge: {reason}", False  # the same word with the other sign: a polarity the judge resolved
             if at is not None and not m.group(2) and _negated(toks, at):
                 return None, True  # "no longer combines" where the source says "fragmented": the same meaning
-            if self._also_says(sentence, source, item, skip=claimed) or _also_valued(sentence, m.group(3), source):
+            if self._also_says(sentence, source, item, skip=claimed) or (not m.group(2) and _also_valued(sentence, m.group(3), source, passages)):
                 # "fixes damaged pathways" where the source says "repair": a synonym is there too. It is a proven
                 # rewording when the sentence without the opposite word is no longer contradicted.
                 rest = re.sub(rf"\b{re.escape(m.group(3))}\w*", " ", sentence, flags=re.I)
@@ -588,9 +591,15 @@ def _valence(text: str) -> set[int]:
     return signs
 
 
-def _also_valued(sentence: str, claimed: str, source: str) -> bool:
-    """Whether the clause holding the judged opposite also has a word of the source word's benefit or harm."""
+def _also_valued(sentence: str, claimed: str, source: str, passages: Sequence[str] = ()) -> bool:
+    """Whether the clause holding the judged opposite also has a word of the source word's benefit or harm (of the
+    passage sentence holding the source word, when the word itself has none: "mends broken pathways" against
+    "growth" in "encourages the growth … and helps repair")."""
     signs = _valence(source)
+    if not signs:
+        head = stem(words(source)[0]) if words(source) else ""
+        holding = [s for p in passages for s in _sentences(p) if head and any(stem(w) == head for w in words(s))]
+        signs = _valence(holding[0]) if len(holding) == 1 else set()
     if len(signs) != 1:
         return False
     head = stem(words(claimed)[0]) if words(claimed) else ""
