@@ -114,6 +114,47 @@ def test_concepts_the_material_never_names_are_declined(tutor, question, kind):
     assert reply.kind == kind, reply.answer
 
 
+@pytest.mark.parametrize("question,kinds", [
+    # "Which X?" where the passage about X only says there are some ("activates other receptors").
+    ("Which particular receptors are activated by the glutamate surge?", {"not_in_material"}),
+    ("Which receptor does ketamine block?", {"answer"}),
+    ("Which part of the brain handles decision-making?", {"answer"}),
+    # An abbreviation the material uses without spelling it out, and one it spells out.
+    ("What does SSRI stand for?", {"not_in_material"}),
+    ("What does BDNF stand for?", {"answer"}),
+    ("Can ketamine and SSRIs be used together?", {"not_in_material", "safety"}),
+    # An example the learner gives and each side of a comparison must be something the material speaks of.
+    ("Can you raise BDNF in other ways, like with diet?", {"not_in_material"}),
+    ("Does it cause memory problems, like forgetting recent events?", {"answer"}),
+    ("How does ketamine compare to meditation for depression?", {"not_in_material"}),
+    ("How does ketamine compare to SSRIs?", {"answer"}),
+    # Words that frame the request name nothing the answer is about.
+    ("Could you unpack the roadblock analogy?", {"answer"}),
+    ("ELI5 what BDNF does", {"answer"}),
+    ("Is ketamine only used in people?", {"answer"}),
+])
+def test_what_a_question_asks_to_be_named_must_be_in_the_material(tutor, question, kinds):
+    reply = ask_case(tutor, [], question)
+    assert reply.kind in kinds, reply.answer
+
+
+def test_question_parts_are_read_from_any_wording():
+    from tutor.answerability import asked_kind, focus_parts, framing_words, unexpanded, vaguely_named
+
+    assert asked_kind("Which specific lava flows reach the sea?") == ["lava", "flows"]
+    assert asked_kind("Which other receptors does glutamate activate?") == ["receptors"]
+    assert asked_kind("What is magma?") == []
+    assert vaguely_named(["lava", "flows"], ["Some lava flows reach the sea.", "Pahoehoe lava flows are smooth."])
+    assert not vaguely_named(["lava", "flows"], ["Pahoehoe lava flows are smooth.", "Some lava flows reach the sea."])
+    assert unexpanded("What does REM stand for?", ["REM stands for rapid eye movement."]) == []
+    assert unexpanded("what does REM stand for", ["Rapid eye movement (REM) sleep is vivid."]) == []
+    assert unexpanded("What does REM stand for?", ["Dreams happen during REM sleep."]) == ["REM"]
+    assert focus_parts("What's the difference between magma and lava?") == ["magma", "lava"]
+    assert focus_parts("Can eruptions be predicted, like with satellites?") == ["satellites"]
+    assert focus_parts("Is basalt only found in oceans") == ["in oceans"]  # what is done to it is no target
+    assert framing_words("ELI5: could you please unpack plate tectonics") == {"eli5", "unpack"}
+
+
 def test_names_and_prefixed_words_are_not_misspellings(tutor):
     from tutor.answerability import names
 

@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 from wordfreq import top_n_list, zipf_frequency
 
 from tutor.retrieval import ScoredSentence, Vocabulary, prefixed
-from tutor.text import STOPWORDS, content_words, normalize, stem
+from tutor.text import QUESTION_WORDS, STOPWORDS, content_words, normalize, stem, words
 from tutor.types import Passage, ReplyKind
 
 _Q = lambda pattern: re.compile(pattern, re.IGNORECASE)  # noqa: E731
@@ -56,7 +56,9 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     (_Q(r"\b((?:street|slang|brand|trade|common|other|popular|chemical) names?|nicknames?|slang (?:terms?|words?)|"
         r"what (?:else )?(?:is|are) (?:it|they|ketamine|\w+) called|what (?:do|does|did|would) \w+ (?:\w+ )?call)\b"),
      _Q(r"\b(called|known as|named|names?|nicknamed|referred to as)\b"), "names"),
-    (_Q(r"\b(together with|mix(?:ed|ing)? (?:\w+ )?(?:with|and)|combin(?:e|ed|ing|ation)|interact(?:s|ion|ions)?|"
+    # "Can A and B be taken together?" (but "fitting together" is no combination).
+    (_Q(r"\b(together with|(?:take|takes|taken|taking|took|use|used|using|mix|mixed|have|having)\b[^.?!]{0,30}\btogether|"
+        r"mix(?:ed|ing)? (?:\w+ )?(?:with|and)|combin(?:e|ed|ing|ation)|interact(?:s|ion|ions)?|"
         r"at the same time as|alongside)\b"),
      _Q(r"\b(together with|mix(?:ed|ing)?|combin\w+|interact\w*|at the same time|alongside)\b"), "combinations"),
     (_Q(r"\b((?:which|what) (?:clinical )?(?:trials?|studies|study|research|papers?|experiments?)|"
@@ -67,6 +69,11 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
         r"heal|heals|healed|undo|undone|bounce back|back to normal)\b"),
      _Q(r"\b(revers\w*|irreversib\w*|recover\w*|permanent\w*|temporar\w*|heal\w*|persist\w*|lasting|lasts?|"
         r"go(?:es)? away|back to normal)\b"), "word on whether it lasts"),
+    # Why a name was given is told only by a passage that says so (what it stands for may be, "(NMDA)").
+    (_Q(r"\b(why\b[^?.!]*\bnamed|why\b[^?.!]*\bcalled (?:that|this|so)|name (?:come|comes|came|derive|derives) from|"
+        r"origin of (?:the|its) name)\b"),
+     _Q(r"\b(named (?:after|for)|name (?:comes|came|derives)|gets its name|called [^.]*because|so called)\b"),
+     "word on where the name comes from"),
     (_Q(r"\b(price|cost|costs|how much does .* cost|expensive|cheap|insurance)\b"),
      _Q(r"\b(price|cost|dollars?|euros?|pounds?|\$|€|£)"), "prices"),
 ]
@@ -107,6 +114,103 @@ _EFFECT = _Q(r"^(?:so |and |but |also )?(?:does|do|did|can|could|will|would|migh
 _TARGET_FILLER = frozenset("""people person someone somebody anyone anybody everyone you your yourself they them their
     he she him her user users person's feel feels feeling felt problems problem issues issue effects effect
     symptoms damage changes stuff bit lot able likely possible really actually also ever even""".split())
+
+
+# Internet shorthand that frames a message ("ELI5: how does …") and names nothing the answer is about.
+_SHORTHAND = frozenset("eli5 eli tldr tl;dr imo imho btw fyi pls plz thx idk iirc afaik ngl tbh lol omg asap".split())
+# "Can you unpack …", "could you please spell out …": the verb says what the tutor should do, not what about.
+_REQUEST = _Q(r"\b(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|just\s+|maybe\s+|briefly\s+)?([a-z]+)")
+
+
+def framing_words(question: str) -> set[str]:
+    """Words that frame a request to the tutor (shorthand, the verb of "can you …") rather than name a concept."""
+    q = normalize(question)
+    return {w for w in re.findall(r"[a-z0-9;]+", q) if w in _SHORTHAND} | {m.group(1) for m in _REQUEST.finditer(q)}
+
+
+# "Which other receptors …?", "which specific brain regions …?": the kind of thing the learner wants named.
+_ASKS_WHICH = _Q(r"\b(?:which|what)\s+((?:(?:other|specific|particular|exact|kinds? of|types? of|sorts? of)\s+)*)"
+                 r"([a-z'-]+(?:\s+[a-z'-]+){0,2})")
+# Determiners with which a passage mentions things without naming them ("other receptors", "certain regions").
+_VAGUE = frozenset("other certain some various unspecified unnamed".split())
+
+
+def asked_kind(question: str) -> list[str]:
+    """The words (two at most) of the noun phrase a "which X …?" question asks to be named ("brain regions")."""
+    match = _ASKS_WHICH.search(normalize(question))
+    if not match:
+        return []
+    phrase = []
+    for w in words(match.group(2))[:2]:
+        if w in STOPWORDS or w in QUESTION_WORDS:
+            break
+        phrase.append(w)
+    return phrase
+
+
+def vaguely_named(kind: Sequence[str], sentences: Sequence[str]) -> bool:
+    """Whether the first sentence that mentions the kind's head word does so only vaguely ("in certain brain regions").
+
+    Such a passage says that there are some, not which: it cannot answer a question asking which.
+    """
+    if not kind:
+        return False
+    head = stem(kind[-1])
+    for sentence in sentences:
+        tokens = words(sentence)
+        at = [i for i, t in enumerate(tokens) if stem(t) == head]
+        if at:
+            return all(any(t in _VAGUE for t in tokens[max(0, i - 3):i]) for i in at)
+    return False
+
+
+_STANDS_FOR = _Q(r"\b(?:stand|stands|short|abbreviation|acronym|abbreviated)\b")
+
+
+def unexpanded(question: str, sentences: Sequence[str]) -> list[str]:
+    """The abbreviations a "what does X stand for?" question asks about that no sentence spells out.
+
+    A passage spells one out as "Brain-Derived Neurotrophic Factor (BDNF)", "BDNF (brain-derived …)" or
+    "BDNF stands for …"; naming an abbreviation is not explaining it.
+    """
+    if not _STANDS_FOR.search(question):
+        return []
+    missing = []
+    for lower, written in names(question).items():
+        plural = rf"{re.escape(lower)}s?"
+        spelled = _Q(rf"\(\s*{plural}\s*\)|\b{plural}\s*\(|\b{plural}\b[^.]*\b(?:stands? for|short for)\b")
+        if not any(spelled.search(s) for s in sentences):
+            missing.append(written)
+    return missing
+
+
+_PARTICIPLE = _Q(r"^(?:(?:only|ever|still|always|also|just|mainly|mostly|usually|often|really)\s+)*"
+                 r"(?:[a-z]+(?:ed|en)|found|made|done|kept|held|sold|put|set|brought|bought|told|left|lost|built|sent)\s+"
+                 r"(?=(?:to|for|by|in|on|with|as|at|into)\b)")
+# An example the learner gives ("…, like with exercise?", "such as PTSD"): what the answer must speak of.
+_EXAMPLE = _Q(r"(?:,\s*|\(\s*)(?:like|e\.?g\.?|say)\s+(?:with\s+|by\s+|through\s+)?([^,;()?!.]+)|"
+              r"\b(?:such as|for example|for instance)\s+([^,;()?!.]+)")
+# The sides of a comparison: "the difference between A and B", "compare A to B", "A vs B".
+_COMPARED = [
+    _Q(r"\bdifferences? between\s+(.+?)\s+and\s+([^,;?!.]+)"),
+    _Q(r"\b(?:compares?|comparing|comparison)\s+(?:(.+?)\s+)?(?:to|with|against)\s+([^,;?!.]+?)(?:\s+(?:for|in|when|as)\b|$)"),
+    _Q(r"\b(\S+)\s+(?:vs\.?|versus)\s+([^,;?!.]+)"),
+]
+
+
+def focus_parts(question: str) -> list[str]:
+    """The parts of a question its answer must speak of: a yes/no question's target, examples, compared sides."""
+    parts = []
+    match = _EFFECT.match(question)
+    if match:
+        # "Is it only given to people?": the participle says what is done; what it is done to is the target.
+        parts.append(match.group(1) or _PARTICIPLE.sub("", match.group(2)))
+    for found in _EXAMPLE.finditer(question):
+        parts.append(found.group(1) or found.group(2))
+    for pattern in _COMPARED:
+        for found in pattern.finditer(question):
+            parts += [side for side in found.groups() if side]
+    return parts
 
 
 class Verdict(BaseModel):
@@ -153,6 +257,9 @@ class Answerability:
         self.vocabulary = vocabulary
         self.embed = embed
         self.vocabulary_vectors = vocabulary_vectors
+        # Meaning is compared with content words only: an unknown word near "its" or "from" ("ECT") is near
+        # nothing the material says.
+        self._content_vectors = vocabulary_vectors[[w not in STOPWORDS for w in vocabulary.words]]
         # The material's centre in embedding space (mean of its sentence vectors): a word near it
         # belongs to the material's field ("opioid" for an article on ketamine) even when the
         # material never uses it.
@@ -199,7 +306,7 @@ class Answerability:
         if not candidates:
             return []
         vectors = self.embed(candidates)
-        similarity = (vectors @ self.vocabulary_vectors.T).max(axis=1)
+        similarity = (vectors @ self._content_vectors.T).max(axis=1)
         # A rare word that puts a prefix before a corpus word names another thing ("esketamine"), however
         # alike the two look to the embedding.
         foreign = [w for w, sim in zip(candidates, similarity, strict=True)
@@ -237,22 +344,27 @@ class Answerability:
         return False
 
     def unknown_target(self, question: str) -> list[str]:
-        """The words of a yes/no question's target when none of them is in the material, else [].
+        """The words of what the question is about when the material never speaks of it, else [].
 
-        "Does ketamine raise blood pressure?": neither "blood" nor "pressure" is a corpus word or close to
-        one, so passages about ketamine raising something do not answer it. Everyday words are judged
-        here too, which the foreign-concept test leaves alone: the target is the point of such a question.
+        What it is about: the target of a yes/no question ("Does ketamine raise blood pressure?"), an example
+        the learner gives ("…, like with exercise?") and each side of a comparison ("the difference between
+        dissociation and depersonalization"). Such a part is unspoken of when none of its words is a corpus
+        word or close to one. Everyday words are judged here too, which the foreign-concept test leaves
+        alone: these parts are the point of the question.
         """
-        match = _EFFECT.match(question.rstrip(" ?!."))
-        if not match:
-            return []
-        target = [w for w in content_words(self.vocabulary.repair(match.group(1) or match.group(2)))
-                  if w not in _TARGET_FILLER and w not in _JUDGEMENTS]
-        if not target or any(self.vocabulary.known(w) or self._variant(w) or self._typo(w) or self._compound(w)
-                             for w in target):
-            return []
-        similarity = (self.embed(target) @ self.vocabulary_vectors.T).max(axis=1)
-        return [] if similarity.max() >= self.target_synonym_at else target
+        for part in focus_parts(question.rstrip(" ?!.")):
+            target = [w for w in content_words(self.vocabulary.repair(part))
+                      if w not in _TARGET_FILLER and w not in _JUDGEMENTS]
+            if not target:
+                continue
+            # One word the material knows is enough: a rarer unknown word beside it is as often a learner's synonym
+            # ("help the brain rewire itself") as a concept of its own ("suicidal thoughts").
+            if any(self.vocabulary.known(w) or self._variant(w) or self._typo(w) or self._compound(w) for w in target):
+                continue
+            similarity = (self.embed(target) @ self._content_vectors.T).max(axis=1)
+            if similarity.max() < self.target_synonym_at:
+                return target
+        return []
 
     def _prefixed(self, word: str) -> bool:
         return any(prefixed(word, v) for v in self.vocabulary.words)
@@ -296,6 +408,12 @@ class Answerability:
         for asks, holds, lacking in ANSWER_TYPES:
             if asks.search(q) and not holds.search(evidence):
                 return Verdict(kind="not_in_material", reason=f"it gives no {lacking}", features=features)
+        missing = unexpanded(question, [s.sentence.text for s in ranked])
+        if missing:
+            return Verdict(kind="not_in_material", reason=f"it never spells out {', '.join(missing)}", features=features)
+        asked = asked_kind(question)
+        if asked and self.vocabulary.known(asked[-1]) and vaguely_named(asked, [s.sentence.text for s in ranked[:3]]):
+            return Verdict(kind="not_in_material", reason=f"it does not say which {' '.join(asked)}", features=features)
         circumstance = _CIRCUMSTANCE.search(q)
         who = circumstance.group(1) if circumstance else ""
         if who and not self.vocabulary.known(self.vocabulary.correct(who)) and not self._variant(who):
@@ -308,8 +426,10 @@ class Answerability:
             span = re.search(rf"\b{re.escape(target[0])}\b.*\b{re.escape(target[-1])}\b", normalize(question))
             named = span.group(0) if span else " ".join(target)
             return Verdict(kind="not_in_material", reason=f"it never mentions {named}", features=features)
-        acronyms = names(f"{question} {standalone}")
-        foreign = self.foreign_concepts(q, unknown, [s.sentence.text for s in ranked[:3]], acronyms)
+        framing = framing_words(question)
+        acronyms = {k: v for k, v in names(f"{question} {standalone}").items() if k not in framing}
+        foreign = self.foreign_concepts(q, [w for w in unknown if w not in framing], [s.sentence.text for s in ranked[:3]],
+                                        acronyms)
         features["foreign"] = foreign
         if foreign:
             named = ", ".join(acronyms.get(w, w) for w in foreign)
