@@ -50,8 +50,8 @@ SAY_FROM, SAY_AT = 0.4, 0.7
 # answer's words foreign to passage and question, least-backed clause, 1): at or above zero the answer is at least
 # partly right / correct. Logistic regression on all labelled development answers (C=1,
 # evals.pedagogy.fit_boundaries), rounded.
-PARTLY_WEIGHTS = (2.0, 2.1, 2.5, 0.5, 3.0, -3.4)
-CORRECT_WEIGHTS = (6.4, 0.8, -2.5, 0.0, 0.0, -2.3)
+PARTLY_WEIGHTS = (2.1, 2.1, 2.5, 0.5, 3.0, -3.4)
+CORRECT_WEIGHTS = (6.5, 0.8, -2.5, 0.0, 0.0, -2.3)
 PARTLY_FLOOR = 0.2  # and partial credit needs one idea said at least this well, however true the answer is
 # "Correct" also needs every clause of the answer backed at least this well (judge score or closest cosine to a
 # passage clause): an answer that adds its own cause, time, place or entity to a faithful core is at most partly
@@ -117,6 +117,8 @@ _CONTRAST = re.compile(r"\b(?:whereas|while|but|unlike|however|instead|rather|al
 # Words that say a process is disrupted, and words that say there is more of one.
 _DISRUPT = re.compile(r"(?:fragment|disrupt|interrupt|impair|block|prevent|inhibit|suppress|hinder|weaken)\w*", re.I)
 _MORE = re.compile(r"more|better|tight\w*|strong\w*|increas\w*|enhanc\w*|boost\w*|extra|sharper", re.I)
+_APART = re.compile(r"(?:detach|disconnect|separat|apart|distort)\w*", re.I)  # words of things coming apart
+_WITHOUT = re.compile(r"\bwithout\s+", re.I)
 # A contrast the material draws between two things, and an answer that says what holds for "both" of them (not "both
 # X and Y", which lists).
 _SOURCE_CONTRAST = re.compile(r"\b(?:contrast\w*|whereas|unlike|while|rather than|in contrast to)\b", re.I)
@@ -235,7 +237,9 @@ class Grader:
             need = set(content_stems(idea)) - asked
             lexical = len(need & said) / len(need) if need else 0.0
             said_by_meaning = float(np.clip((row.max() - SAY_FROM) / (SAY_AT - SAY_FROM), 0.0, 1.0))
-            scores.append(max(said_by_meaning, lexical))
+            # The judge reading the idea against the answer knows synonyms a single cosine misses.
+            entailed = self.judge(idea, [answer])
+            scores.append(max(said_by_meaning, lexical, float(entailed.score) if entailed.label == "supported" else 0.0))
         verdicts = [(s, self.judge(s, passages)) for s in _sentences(answer)]
         labels = [v.label for _, v in verdicts]
         judged = "contradicted" if "contradicted" in labels else ("unsupported" if "unsupported" in labels
@@ -349,6 +353,9 @@ class Grader:
         m = _JUDGE_OPPOSITE.match(reason)
         if m and m.group(2) and self._denial_agrees(sentence, passages):
             return None, True  # "no longer feel connected" where the source says "disconnected"
+        if ((m and m.group(2)) or reason.startswith("negation: the claim denies")) \
+                and self._denies_the_disrupted(sentence, item, passages):
+            return None, True  # "without the glutamate signals" where the source says the signals "are interrupted"
         if m:
             claimed, source = m.group(3).replace(" ", "_"), m.group(4)
             toks = words(sentence)
@@ -438,6 +445,34 @@ class Grader:
             return True  # nowhere to place a word: the judge's reading stands
         sims = _unit(self.embed([mine[i] for i in at])) @ _unit(self.embed(theirs)).T
         return bool(sims[:, there].max() >= sims.max() - 0.05)
+
+    def _denies_the_disrupted(self, sentence: str, item: QuizItem, passages: list[str]) -> bool:
+        """Whether each denial of the sentence denies what a key idea says is disrupted or missing, and the rest of the
+        sentence is not contradicted ("brain can't stitch senses and self together" where the ability to integrate
+        senses with the self "becomes fragmented"; "without the glutamate signals" where they "are interrupted").
+
+        A denial counts for an idea with a word of disruption or detachment when, negator taken out, it shares a word
+        of the idea's own besides that word ("not from long-term use" shares none with "chronic exposure can lead to
+        impairments") and is within SAYS_MORE of it.
+        """
+        clauses = [c.strip() for c in _CLAUSE.split(sentence) if content_stems(c)]
+        denials = [c for c in clauses if _WITHOUT.sub("", _affirm(c)) != c]
+        # The passages' own clauses too: the question may give the disruption away ("when signals are interrupted").
+        key_ideas = (ideas(item.answer, item.question) or [item.answer]) \
+            + [c.strip() for p in passages for c in _IDEA.split(p) if content_stems(c)]
+        disrupted = [(idea, {stem(w) for w in words(idea) if len(w) > 3 and w not in STOPWORDS
+                             and not _DISRUPT.fullmatch(w) and not _APART.fullmatch(w)})
+                     for idea in key_ideas if any(_DISRUPT.fullmatch(w) or _APART.fullmatch(w) for w in words(idea))]
+        if not denials or not disrupted:
+            return False
+        for denial in denials:
+            said = _WITHOUT.sub("", _affirm(denial))
+            own = {stem(w) for w in words(said) if len(w) > 3 and w not in STOPWORDS}
+            near = [idea for idea, stems in disrupted if own & stems]
+            if not near or float((_unit(self.embed([said])) @ _unit(self.embed(near)).T).max()) < SAYS_MORE:
+                return False
+        rest = " ".join(c for c in clauses if c not in denials)
+        return not content_stems(rest) or self.judge(rest, passages).label != "contradicted"
 
     def _denial_agrees(self, sentence: str, passages: list[str]) -> bool:
         """Whether what the sentence denies is itself contradicted by the source, and nothing else in it is."""
@@ -562,7 +597,7 @@ def _negated(toks: Sequence[str], i: int) -> bool:
 
 _DENIAL = [(re.compile(p, re.I), r) for p, r in [
     (r"\b(can|could|do|does|did|is|are|was|were|has|have|had|will|would|should)(?:n['’]t| not)\b", r"\1"),
-    (r"\bcannot\b", "can"), (r"\bwon['’]t\b", "will"), (r"\b(?:no longer|never|not)\s+", ""), (r"\bno\s+", "")]]
+    (r"\bcannot\b", "can"), (r"\bcan['’]t\b", "can"), (r"\bwon['’]t\b", "will"), (r"\b(?:no longer|never|not)\s+", ""), (r"\bno\s+", "")]]
 
 
 def _affirm(sentence: str) -> str:
