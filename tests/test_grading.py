@@ -267,3 +267,31 @@ def test_an_answer_saying_both_a_word_and_its_opposite_does_not_reverse(tutoring
     both = "You struggle to bring back old memories, and new information doesn't stick in your short-term memory."
     assert tutoring.grader._antonym(both, item, [_MEMORY]) is None
     assert tutoring.grader.grade(item, both).label != "incorrect"
+
+
+_TIME_SPACE = ["When glutamate signals are interrupted, the brain’s ability to integrate sensory inputs with its internal "
+               "sense of self becomes fragmented.",
+               "This leads to significant changes in perception."]
+
+
+def test_denying_what_the_material_says_is_disrupted_is_a_rewording(tutoring):
+    item = item_from_passage("Why does interrupting glutamate signals change a person's perception?",
+                             [locate(tutoring.tutor, p, n) for n, p in enumerate(_TIME_SPACE, 1)])
+    grader = tutoring.grader
+    # The denial shares the disrupted idea's words: it says that idea, in the negative.
+    assert grader._denies_the_disrupted("the brain can't stitch senses and self together anymore", item, _TIME_SPACE)
+    assert grader._denies_the_disrupted("without the glutamate signals, that merging breaks into pieces", item,
+                                        _TIME_SPACE)
+    # A denial of something the material does not say is disrupted stays a reversal.
+    assert not grader._denies_the_disrupted("perception does not change at all", item, _TIME_SPACE)
+
+
+def test_a_clause_restating_the_question_needs_no_backing(tutoring):
+    passage = _ROADBLOCK
+    locate(tutoring.tutor, passage)  # verbatim from the article
+    question = ("What everyday comparison does the article use for ketamine's action at the receptor, and what does the "
+                "comparison suggest about its effects?")
+    answer = "As for what the comparison suggests about its effects, traffic patterns change everywhere."
+    restated, _ = tutoring.grader._accounted(answer, [passage], question)
+    elsewhere, clause = tutoring.grader._accounted(answer, [passage], "What is it?")
+    assert restated >= ACCOUNTED_FLOOR > elsewhere and "comparison" in clause
