@@ -138,8 +138,19 @@ def test_what_a_question_asks_to_be_named_must_be_in_the_material(tutor, questio
     assert reply.kind in kinds, reply.answer
 
 
+@pytest.mark.parametrize("history,question,kind", [
+    (["What is BDNF?"], "Are any other growth factors released apart from that one?", "not_in_material"),
+    (["What is BDNF?"], "Which other neurotrophic factors besides BDNF does the surge release?", "not_in_material"),
+    (["What can long-term use do to memory?"], "What else can it affect besides memory?", "answer"),
+])
+def test_asking_for_others_than_the_one_named(tutor, history, question, kind):
+    reply = ask_case(tutor, history, question)
+    assert reply.kind == kind, reply.answer
+
+
 def test_question_parts_are_read_from_any_wording():
-    from tutor.answerability import asked_kind, focus_parts, framing_words, unexpanded, vaguely_named
+    from tutor.answerability import (asked_kind, focus_parts, framing_words, nothing_new_named, unexpanded,
+                                     vaguely_named)
 
     assert asked_kind("Which specific lava flows reach the sea?") == ["lava", "flows"]
     assert asked_kind("Which other receptors does glutamate activate?") == ["receptors"]
@@ -153,6 +164,11 @@ def test_question_parts_are_read_from_any_wording():
     assert focus_parts("Can eruptions be predicted, like with satellites?") == ["satellites"]
     assert focus_parts("Is basalt only found in oceans") == ["in oceans"]  # what is done to it is no target
     assert framing_words("ELI5: could you please unpack plate tectonics") == {"eli5", "unpack"}
+    named = ["Eruptions are rated on the VEI scale.", "Lava cools into basalt."]
+    assert nothing_new_named("What other scales are there besides the VEI?", "", named)
+    assert nothing_new_named("which other scales, apart from that one?", "", named)
+    assert not nothing_new_named("What other scales are there besides basalt?", "", named)
+    assert not nothing_new_named("What else cools into rock?", "", ["Lava cools into basalt."])  # plain words name no one
 
 
 def test_names_and_prefixed_words_are_not_misspellings(tutor):

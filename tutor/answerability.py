@@ -164,6 +164,28 @@ def vaguely_named(kind: Sequence[str], sentences: Sequence[str]) -> bool:
     return False
 
 
+# "What other neurotrophic factors besides that one?": the learner wants one not named yet.
+_OTHER = _Q(r"\b(?:what|which) (?:other|else)\b|\b(?:besides|apart from|other than|except)\b")
+
+
+_POINTING = _Q(r"\b(?:that|this|the) one\b")
+
+
+def nothing_new_named(question: str, standalone: str, sentences: Sequence[str]) -> bool:
+    """Whether a question asking for other things than those named gets passages that name only those.
+
+    "One of these is BDNF" answers "what else besides BDNF?" with nothing. Counted by names written as names
+    ("BDNF"), so passages that name things in plain words never trigger it.
+    """
+    if not _OTHER.search(question):
+        return False
+    named = set(names(" ".join(sentences)))
+    asked = set(words(f"{question} {standalone}"))
+    # "besides that one" points back at the one thing the passages name.
+    pointed = len(named) == 1 and bool(_POINTING.search(question))
+    return bool(named) and (named <= asked or pointed)
+
+
 _STANDS_FOR = _Q(r"\b(?:stand|stands|short|abbreviation|acronym|abbreviated)\b")
 
 
@@ -414,6 +436,8 @@ class Answerability:
         asked = asked_kind(question)
         if asked and self.vocabulary.known(asked[-1]) and vaguely_named(asked, [s.sentence.text for s in ranked[:3]]):
             return Verdict(kind="not_in_material", reason=f"it does not say which {' '.join(asked)}", features=features)
+        if nothing_new_named(question, standalone, [s.sentence.text for s in ranked[:3]]):
+            return Verdict(kind="not_in_material", reason="it names no others", features=features)
         circumstance = _CIRCUMSTANCE.search(q)
         who = circumstance.group(1) if circumstance else ""
         if who and not self.vocabulary.known(self.vocabulary.correct(who)) and not self._variant(who):
