@@ -302,6 +302,7 @@ SYNONYMS: list[str] = [
     "antidepressant antidepressants",
     "nearly_all almost_all almost_everything nearly_everything",
     "week weeks",
+    "time moment moments",
     "reality real_world",
     "rapid rapidly fast quickly quick swift swiftly",
     "recognized recognised known noted famous renowned",
@@ -649,7 +650,7 @@ def analyse(text: str) -> Analysed:
             poles = []  # "depression" names a condition; it is not the pole of "antidepressant"
         tokens.append(Token(text=w, stem=s, index=i, clause=clause, content=content, poles=poles))
     for t, nxt in zip(tokens, tokens[1:], strict=False):
-        if t.text in _ASPECT and (nxt.text == "to" or nxt.text.endswith("ing")):
+        if t.text in _ASPECT and (nxt.text == "to" or nxt.text.endswith("ing") or nxt.text in _PARTICLE_VERBS):
             t.poles = []  # "starts to wear off": the verb after it carries the meaning
         if t.text in ("last", "lasts", "lasted") and any(u.stem in _UNIT_STEMS for u in tokens[t.index + 1:
                                                                                              t.index + 5]):
@@ -759,7 +760,7 @@ def _resolve_negation(tokens: list[Token]) -> None:
 
 _ROLE_DENIALS = frozenset("plays_no_role plays_no_part play_no_role play_no_part played_no_role played_no_part "
                           "nothing_to_do_with".split())
-_USUALLY = frozenset("normally usually typically generally ordinarily".split())
+_USUALLY = frozenset("normally usually typically generally ordinarily properly correctly".split())
 
 
 def _double_negation(tokens: list[Token]) -> set[int]:
@@ -1081,7 +1082,11 @@ class Judge:
         sims = self.vectors(ev.sentences) @ claim_vec
         best = int(np.argmax(sims))
         similarity = max(float(sims.max()), float(self.vectors(whole)[0] @ claim_vec) if whole else -1.0)
-        order = self._alignment(claim, ev.sentences, sims, best)
+        # The detectors' sentences are ranked by meaning and shared words: MiniLM alone can put a sentence that
+        # shares only the subject above the one that restates the claim's other words.
+        mine = {t.canon for t in claim_tokens if t.stem not in self.topic}
+        shared = np.array([len(mine & {u.canon for u in a.content}) / len(mine) if mine else 0.0 for a in ev.analysed])
+        order = self._alignment(claim, ev.sentences, sims + 0.5 * shared, best)
         if pending and ev_words:
             word_sims = self.vectors(pending_words) @ self.vectors(ev_words).T
             ev_matrix = self.vectors([*ev.sentences, *whole])
@@ -1222,6 +1227,10 @@ class Judge:
                      and (c, -sg) in ev_signs}
         # "Ketamine works faster than SSRIs": a comparison the source bears out is no antonym of "weeks".
         compared = {t.index for t, _, _, agrees in self._compare(parsed, ev) if agrees}
+        # What the claim is about: the things it names, and the material's subject when it names none of its kind.
+        mine = set(_entities_in(parsed))
+        mine |= {e for e in self.topic if e in _ENTITY_KIND and _ENTITY_KIND[e] not in {_ENTITY_KIND[x] for x in mine}}
+        kinds = {_ENTITY_KIND[e] for e in mine}
         for t in parsed.tokens:
             if not t.content or t.index in compared:
                 continue
@@ -1233,24 +1242,26 @@ class Judge:
                 if concept in ambiguous:
                     continue
                 same, opposite, opposite_word = -1.0, -1.0, ""
+                same_rank = opposite_rank = len(top)
                 # Only the sentences the claim is closest to: with many passages (the runtime verifier
                 # passes every retrieved sentence) an unrelated sentence's antonym would otherwise count.
-                for a in top:
+                for rank, a in enumerate(top):
                     for u in a.tokens:
-                        if not u.content:
-                            continue
+                        if not u.content or _about_rival(a, u, mine, kinds):
+                            continue  # "SSRIs … take several weeks" says nothing about how fast ketamine is
                         for c2, s2 in _signed_concepts(u):
                             if c2 != concept:
                                 continue
                             overlap = len(ctx & _context(a, u)) + (0.5 if u.stem == t.stem else 0.0)
                             if _infinitive(a, u) and any(c2 == c for v in a.tokens if v.index != u.index
                                                          for c, _ in _signed_concepts(v)):
-                                overlap -= 1.5  # "the ability to integrate … becomes fragmented"
-                            if s2 == sign:
-                                same = max(same, overlap)
-                            elif overlap > opposite:
-                                opposite, opposite_word = overlap, u.text
-                if opposite >= _MIN_OVERLAP and opposite > same:
+                                overlap -= 3.0  # "the ability to integrate … becomes fragmented"
+                            if s2 == sign and overlap > same:
+                                same, same_rank = overlap, rank
+                            elif s2 != sign and overlap > opposite:
+                                opposite, opposite_word, opposite_rank = overlap, u.text, rank
+                # As close in context both ways: the sentence closer to the claim decides.
+                if opposite >= _MIN_OVERLAP and (opposite > same or opposite == same and opposite_rank < same_rank):
                     what = "antonym" if concept.startswith("~") else "negation"
                     neg = "not " if t.negated else ""
                     return (f"{what}: claim says “{neg}{t.text.replace('_', ' ')}”, "
@@ -1654,6 +1665,16 @@ def _in_list(a: Analysed, t: Token) -> bool:
     return "," in near and any(u.text in ("and", "or") for u in a.tokens)
 
 
+def _about_rival(a: Analysed, u: Token, mine: set[str], kinds: set[str]) -> bool:
+    """Whether the thing named nearest to a source word is another of a kind the claim names (the word is about
+    SSRIs, the claim about ketamine)."""
+    named = [v for v in a.tokens if v.stem in _ENTITY_KIND]
+    if not named:
+        return False
+    nearest = min(named, key=lambda v: abs(v.index - u.index))
+    return nearest.stem not in mine and _ENTITY_KIND[nearest.stem] in kinds
+
+
 def _infinitive(a: Analysed, t: Token) -> bool:
     """Whether a word is governed by "to" ("the ability to integrate"): a capacity, not an assertion."""
     return t.index > 0 and a.tokens[t.index - 1].text == "to"
@@ -1744,7 +1765,14 @@ def _context(a: Analysed, t: Token, width: int = 8) -> set[str]:
             and not own & {c for c, _ in u.poles}}
     # "these cells", "this process": the words the sentence before gave them.
     return near | a.antecedent if any(u.text in ("these", "this", "they", "it", "them") and
-                                      abs(u.index - t.index) <= width for u in a.tokens) else near
+                                      abs(u.index - t.index) <= (width if u.index == 0 else _ANTECEDENT_REACH)
+                                      for u in a.tokens) else near
+
+
+# A sentence that opens with the pronoun is about what it stands for ("This is a sense of detachment"); a pronoun
+# further in lends the sentence before only to words this close to it ("suppressing these cells", not "… these
+# cells, ketamine can increase activity").
+_ANTECEDENT_REACH = 3
 
 
 _KIND_NOUNS = {"receptor": _stems("receptor receptors"), "chemical": _stems("neurotransmitter neurotransmitters"),
