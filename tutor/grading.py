@@ -9,14 +9,18 @@ and its passage, which is easier than judging an open claim:
    source's word beside it ("fixes damaged pathways" for "repair"), and a swapped entity sits in a clause
    that is contradicted on its own; or the answer denies any change the key states ("stays the same"),
    speaks (in any clause) only of benefit where the key speaks only of harm, or uses a listed antonym of a
-   passage word. A judged contradiction that is excused without proof of a rewording (only a denial of what
-   the source denies, or a negated opposite, is proof) is a doubt: the answer is at most partly right.
+   passage word, or says more of a process the key says is disrupted ("integrates more tightly"). A judged
+   contradiction that is excused without proof of a rewording (proof is a denial of what the source denies or says
+   is disrupted, a negated opposite, or a word of the source's benefit or harm beside the opposite) is a doubt: the
+   answer is at most partly right; so is an answer giving "both" sides of a contrast one side's property.
 2. Coverage. The key is split into ideas (clauses the question does not give away); each idea scores how
-   well the answer says it: its best sentence-embedding cosine to a clause of the answer, or the share of
-   its new words the answer says (same stem or prefix, or a word within WORD_MATCH by embedding).
+   well the answer says it: its best sentence-embedding cosine to a clause of the answer, the share of its new
+   words the answer says (same stem or prefix, or a word within WORD_MATCH by embedding), or the judge's support
+   for the idea read against the answer.
 3. Backing. Each clause of the answer is backed by the judge's support score or its closest cosine to a passage
-   clause; below ACCOUNTED_FLOOR for its least-backed clause an answer adds something of its own (a cause, a time,
-   a place, an entity) and is at most partly right, however well it covers the key.
+   clause (or to the question, which a clause may restate); below ACCOUNTED_FLOOR for its least-backed clause an
+   answer adds something of its own (a cause, a time, a place, an entity, two named things paired otherwise than
+   the passages pair them) and is at most partly right, however well it covers the key.
 4. Label. Two linear boundaries over (mean idea score, best idea score, the judge's score, the share of the
    answer's words that neither passage nor question uses, the least-backed clause),
    fitted on all labelled development answers, separate correct, partly and incorrect.
@@ -268,8 +272,8 @@ class Grader:
 
     def _strengthened(self, answer: str, key_ideas: list[str]) -> str | None:
         """An answer clause that says more of a process a key idea says is disrupted ("integrates more tightly" where
-        the ability to integrate "becomes fragmented"): two words of the idea's own, an intensifier, no negator or harm word,
-        within SAYS_MORE of that idea."""
+        the ability to integrate "becomes fragmented"): two words of the idea's own, an intensifier, no negator or
+        harm word, within SAYS_MORE of that idea."""
         disrupted = [(idea, {stem(w) for w in words(idea) if not _DISRUPT.fullmatch(w)})
                      for idea in key_ideas if any(_DISRUPT.fullmatch(w) for w in words(idea))]
         if not disrupted:
@@ -282,7 +286,9 @@ class Grader:
             for idea, idea_stems in disrupted:
                 at = [i for i, w in enumerate(toks) if w not in STOPWORDS and len(w) > 3 and stem(w) in idea_stems]
                 # what disrupts something else ("blocking glutamate makes the brain integrate…") is no denial of it
-                if len({stem(toks[i]) for i in at}) >= 2 and not any(_DISRUPT.fullmatch(w) for w in toks[max(0, at[0] - 2):]) and float((_unit(self.embed([clause])) @ _unit(self.embed([idea])).T)[0, 0]) >= SAYS_MORE:
+                if len({stem(toks[i]) for i in at}) < 2 or any(_DISRUPT.fullmatch(w) for w in toks[max(0, at[0] - 2):]):
+                    continue
+                if float((_unit(self.embed([clause])) @ _unit(self.embed([idea])).T)[0, 0]) >= SAYS_MORE:
                     return f"says more of what the material says is disrupted: “{clause}”"
         return None
 
@@ -364,7 +370,8 @@ class Grader:
                 return f"judge: {reason}", False  # the same word with the other sign: a polarity the judge resolved
             if at is not None and not m.group(2) and _negated(toks, at):
                 return None, True  # "no longer combines" where the source says "fragmented": the same meaning
-            if self._also_says(sentence, source, item, skip=claimed) or (not m.group(2) and _also_valued(sentence, m.group(3), source, passages)):
+            if self._also_says(sentence, source, item, skip=claimed) \
+                    or (not m.group(2) and _also_valued(sentence, m.group(3), source, passages)):
                 # "fixes damaged pathways" where the source says "repair": a synonym is there too. It is a proven
                 # rewording when the sentence without the opposite word is no longer contradicted.
                 rest = re.sub(rf"\b{re.escape(m.group(3))}\w*", " ", sentence, flags=re.I)
@@ -597,7 +604,8 @@ def _negated(toks: Sequence[str], i: int) -> bool:
 
 _DENIAL = [(re.compile(p, re.I), r) for p, r in [
     (r"\b(can|could|do|does|did|is|are|was|were|has|have|had|will|would|should)(?:n['’]t| not)\b", r"\1"),
-    (r"\bcannot\b", "can"), (r"\bcan['’]t\b", "can"), (r"\bwon['’]t\b", "will"), (r"\b(?:no longer|never|not)\s+", ""), (r"\bno\s+", "")]]
+    (r"\bcannot\b", "can"), (r"\bcan['’]t\b", "can"), (r"\bwon['’]t\b", "will"), (r"\b(?:no longer|never|not)\s+", ""),
+    (r"\bno\s+", "")]]
 
 
 def _affirm(sentence: str) -> str:
