@@ -49,6 +49,10 @@ CHRONIC = ("Chronic exposure can lead to cognitive impairments, such as problems
 GROWTH = "The glutamate surge activates other receptors, leading to the release of neurotrophic factors."
 ROADBLOCK = ("The action is comparable to a temporary roadblock at a major intersection, altering system-wide traffic "
              "patterns.")
+PARADOX = ("By suppressing these cells, ketamine can paradoxically increase overall neuronal activity in certain brain "
+           "regions.")
+FERTILIZER = "One of these is Brain-Derived Neurotrophic Factor (BDNF), which functions like a fertilizer for brain cells."
+COMPENSATE = "Following the initial NMDA receptor blockade, the brain initiates a compensatory response."
 
 # (claim, passages, expected label, what it tests)
 NEAR_MISSES = [
@@ -197,6 +201,48 @@ NEAR_MISSES = [
     ("On ketamine, moments can seem to drag on or get squeezed together.", [TIME], "supported",
      "informal words for stretched and compressed time"),
     ("Excitotoxicity can strip away synapses.", [EXCITO, LOSS], "supported", "'strip away' is a loss"),
+    # Round 7: chat spellings, quantifiers that mirror the source, words that are no verbs or agents; and premises a
+    # learner might hold ("makes pain worse"), which the premise check needs called contradicted.
+    ("ketamine blocks the receptor for a while so glutamate cant activate it", [BLOCKS], "supported",
+     "a contraction without its apostrophe still negates"),
+    ("ketamine blocks the receptor for a while so glutamate can activate it", [BLOCKS], "contradicted",
+     "the same sentence without the negation"),
+    ("at higher doses u might get hallucinatory experiences tho", [DREAM], "supported", "chat short forms"),
+    ("BDNF basicly works like a fertilizer for brain cells.", [FERTILIZER], "supported", "a misspelt filler adverb"),
+    ("Of all the neurotransmitters, glutamate is the most common.", [ABUNDANT], "supported",
+     "'of all the X' names the set compared"),
+    ("Of all the neurotransmitters, glutamate is the least common.", [ABUNDANT], "contradicted",
+     "'of all the X' with the opposite superlative"),
+    ("Everything ketamine does stems from its interference with glutamate signaling.", [UNDERLIES], "supported",
+     "'everything' for 'all of'"),
+    ("Ketamine only blocks the receptor for a short while.", [BLOCKS], "supported",
+     "'only … for a short while' = temporarily"),
+    ("Ketamine blocks the receptor for good.", [BLOCKS], "contradicted", "'for good' against 'temporarily'"),
+    ("Ketamine can end up boosting rather than lowering neuronal activity in certain regions.", [INHIBITORY, PARADOX],
+     "supported", "'X rather than Y' with X a word of the source's pole"),
+    ("Ketamine can end up lowering rather than boosting neuronal activity in certain regions.", [INHIBITORY, PARADOX],
+     "contradicted", "'X rather than Y' the other way round"),
+    ("A compensatory response is set in motion by the brain after the initial blockade.", [COMPENSATE], "supported",
+     "'set in motion' for 'initiates'"),
+    ("Using ketamine chronically can make it harder to recall past events.", [CHRONIC], "supported",
+     "'harder to' for 'problems with'"),
+    ("Repeated cycles of blockade and surges can overstimulate neurons until they die.", [EXCITO], "supported",
+     "a noun is no verb whose subject could be swapped"),
+    ("Ketamine is used as an anesthetic for people in medical settings.", [INTRO], "supported",
+     "a noun before a preposition is no agent"),
+    ("Ketamine makes pain worse.", [INTRO], "contradicted", "'makes pain worse' against 'pain-relieving'"),
+    ("Ketamine distorts time, but space perception stays normal.", [TIME], "contradicted",
+     "'stays normal' against 'altered'"),
+    ("Chronic exposure leaves the memory of past events alone.", [CHRONIC], "contradicted",
+     "'leaves X alone' against 'problems with X'"),
+    ("Excitotoxicity happens when neurons are starved of glutamate.", [EXCITO], "contradicted",
+     "'starved of' against 'excessive'"),
+    ("Inhibitory neurons normally ramp up brain activity.", [INHIBITORY, PARADOX, BLOCKS], "contradicted",
+     "the antonym in the sentence restated outweighs a same-pole word far from the pronoun"),
+    ("Ketamine's antidepressant effect is slow to appear.", [SSRI, RAPID], "contradicted",
+     "'weeks' about SSRIs says nothing about ketamine"),
+    ("There is a big glutamate surge once the drug starts wearing off.", [SURGE], "supported",
+     "'starts wearing off' is wearing off"),
 ]
 
 

@@ -580,8 +580,8 @@ def _raw_tokens(text: str) -> list[str]:
     for j, w in enumerate(out):
         if w not in bases:
             continue
-        for k in range(j + 2, min(j + 5, len(out))):
-            if out[k] in ("on", "off", "down", "alone"):  # "leaves old memories alone"
+        for k in range(j + 2, min(j + 8, len(out))):
+            if out[k] in ("on", "off", "down", "alone"):  # "leaves the memory of past events alone"
                 if f"{bases[w]}_{out[k]}" in _PHRASE_SET:
                     out[j], out[k] = f"{bases[w]}_{out[k]}", ","
                 break
@@ -1617,7 +1617,7 @@ def _verb_like(a: Analysed, t: Token) -> bool:
 
 # Synonym groups of things, never actions ("neurons", "regions"): no subject or object to swap around them.
 _NOUN_GROUPS = frozenset(canonical(w) for w in "neuron neurotransmitter medication condition region connection "
-                         "pathway skill person week reality".split())
+                         "pathway skill person week reality hallucinatory dream sensory psychological observer".split())
 
 
 def _arguments(a: Analysed, i: int, topic: set[str]) -> tuple[set[str], set[str]] | None:
@@ -1788,12 +1788,13 @@ def _refers_to_kind(sentences: Sequence[Analysed], kind: str) -> bool:
 
 
 def _only_briefly(a: Analysed, i: int) -> bool:
-    """"only for a while", "only briefly": "only" bounds how long, which is what "temporarily" says."""
-    for u in a.tokens[i + 1 : i + 4]:
-        if ("duration", 1) in u.poles:  # the side of "temporary"
-            return True
-        if u.text not in ("for", "a", "an", "very", "short"):
+    """"only for a while", "only briefly", "only blocks it for a short while": "only" bounds how long, which is
+    what "temporarily" says."""
+    for k, u in enumerate(a.tokens[i + 1 :], start=i + 1):
+        if u.text in _CLAUSE_BREAK or u.text in (".", "?", "!"):
             return False
+        if ("duration", 1) in u.poles:  # the side of "temporary"
+            return k == i + 1 or any(v.text == "for" for v in a.tokens[max(i + 1, k - 3) : k])
     return False
 
 
