@@ -14,12 +14,12 @@ from tests.conftest import ARTICLE
 from tests.tutoring_fixtures import tutoring  # noqa: F401  (fixture)
 from tutor.quiz import item_from_passage
 
-# Measured 0.835 on the 619 development answers (learner_answers.yaml and learner_answers_fresh{,2,3}.yaml; see
+# Measured 0.853 on the 619 development answers (learner_answers.yaml and learner_answers_fresh{,2,3}.yaml; see
 # docs/pedagogy.md); the goal is 0.9. The gate sits a little below the measurement so a regression fails.
 # The blind set (learner_answers_fresh4.yaml) is never read here.
-MIN_ACCURACY = 0.82
-# Each development set scored with boundaries fitted on the other three (measured 0.755–0.904).
-MIN_SET_OUT_ACCURACY = 0.73
+MIN_ACCURACY = 0.84
+# Each development set scored with boundaries fitted on the other three (measured 0.784–0.904).
+MIN_SET_OUT_ACCURACY = 0.76
 # The goal is 0; one contradicting answer whose swapped field of use ("dentistry" for "veterinary medicine") neither
 # the judge nor the entity lexicon can place is still marked correct. The bound stops the number from growing.
 KNOWN_CONTRADICTING_MARKED_CORRECT = 1
@@ -50,7 +50,7 @@ def test_grading_accuracy_on_labelled_answers(measured):
     assert m["contradicting_marked_correct"] <= KNOWN_CONTRADICTING_MARKED_CORRECT, misses
     assert m["contradicting_marked_correct_by_split"]["dev"] == 0, misses
     assert m["by_kind"]["wrong"] >= 0.8 and m["by_kind"]["correct"] >= 0.88 and m["by_kind"]["contradicting"] >= 0.9
-    assert m["paraphrase_marked_incorrect"] <= 22, misses  # measured 21 (of 155)
+    assert m["paraphrase_marked_incorrect"] <= 14, misses  # measured 12 (of 155)
 
 
 def test_shipped_boundaries_are_the_fit_and_hold_out_of_sample(measured):
