@@ -243,6 +243,10 @@ NEAR_MISSES = [
      "'weeks' about SSRIs says nothing about ketamine"),
     ("There is a big glutamate surge once the drug starts wearing off.", [SURGE], "supported",
      "'starts wearing off' is wearing off"),
+    ("Excitotoxicity is prevented by excessive glutamate activity.", [EXCITO], "contradicted",
+     "'prevented by A' where the source has A cause it"),
+    ("Excitotoxicity is brought on by excessive glutamate activity.", [EXCITO], "supported",
+     "a cause restated in the passive"),
 ]
 
 

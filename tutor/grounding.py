@@ -1326,7 +1326,8 @@ class Judge:
     def _causal(self, parsed: Analysed, ev: _Evidence, top: list[Analysed]) -> str | None:
         """Cause and effect the other way round from the source."""
         claim_pairs = _causal_pairs([parsed], self.topic)
-        if not claim_pairs:
+        prevent_pairs = _prevent_pairs(parsed, self.topic)
+        if not claim_pairs and not prevent_pairs:
             return None
         ev_pairs = _causal_pairs(ev.analysed, self.topic)
         for cause, effect in claim_pairs:
@@ -1334,6 +1335,10 @@ class Judge:
             backward = max((min(_share(cause, e), _share(effect, c)) for c, e in ev_pairs), default=0.0)
             if backward >= 0.3 and backward >= forward + 0.25:
                 return "cause and effect reversed"
+        # "B is prevented by A" where the source has A bring about B.
+        for preventer, prevented in prevent_pairs:
+            if any(_share(preventer, c) >= 0.5 and _share(prevented, e) >= 0.5 for c, e in ev_pairs):
+                return "the claim says it prevents what the source says it causes"
         return None
 
     def _instead(self, parsed: Analysed, ev: _Evidence, top: list[Analysed]) -> str | None:
@@ -1893,7 +1898,8 @@ def _causal_pairs(sentences: Sequence[Analysed], drop: Collection[str] = ()) -> 
                 pairs.append((_segment(before, drop), _segment(after, drop)))
             elif t.text in BACKWARD_CAUSE or t.stem in _BACKWARD:
                 pairs.append((_segment(toks[i + 1 :], drop), _segment(toks[:i], drop)))
-            elif t.text == "by" and i > 0 and toks[i - 1].content and toks[i - 1].text.endswith("ed"):
+            elif t.text == "by" and i > 0 and toks[i - 1].content and toks[i - 1].text.endswith("ed") \
+                    and toks[i - 1].text not in _PREVENTS:  # "prevented by A" names no cause: _prevent_pairs
                 # A passive agent is a cause ("neurons … overstimulated by excessive glutamate"), except
                 # in "A is followed by B", where A comes first as in "Following A, B". Both sides end at
                 # punctuation or a new clause: "blocked by ketamine for a while, so glutamate …" has its own cause.
@@ -1931,6 +1937,25 @@ def _causal_pairs(sentences: Sequence[Analysed], drop: Collection[str] = ()) -> 
                 pairs.append((_segment(toks[:i], drop), _segment(toks[i + 1 :], drop)))
         previous = list(toks)
     return [(c, e) for c, e in pairs if c and e]
+
+
+_PREVENTS = frozenset("prevent prevents prevented preventing stop stops stopped stopping avert averts averted".split())
+
+
+def _prevent_pairs(a: Analysed, drop: Collection[str] = ()) -> list[tuple[set[str], set[str]]]:
+    """(preventer, prevented) from "A prevents B" and "B is prevented by A" ("prevents X from V-ing" is left to the
+    negation rules: X is not prevented, its V-ing is)."""
+    toks, pairs = a.tokens, []
+    for i, t in enumerate(toks):
+        if t.text not in _PREVENTS or t.negated:
+            continue
+        start = max((k + 1 for k in range(i) if toks[k].text in _AGENT_BREAK), default=0)
+        end = next((k for k in range(i + 1, len(toks)) if toks[k].text in _AGENT_BREAK), len(toks))
+        if i + 1 < len(toks) and toks[i + 1].text == "by":
+            pairs.append((_segment(toks[i + 2 : end], drop), _segment(toks[start:i], drop)))
+        elif not any(u.text == "from" for u in toks[i + 1 : end]):
+            pairs.append((_segment(toks[start:i], drop), _segment(toks[i + 1 : end], drop)))
+    return [(x, y) for x, y in pairs if x and y]
 
 
 _AGENT_BREAK = frozenset(",;:()") | {"so", "which", "who", "while", "whereas", "but", ".", "?", "!"}
