@@ -106,7 +106,7 @@ def test_supporting_someone_names_a_person(message, expected):
 @pytest.mark.parametrize("message", [
     "will ket come up on a urine screen? mine's next tuesday",
     "does ketamine show in a mouth swab, i've got a screen at work tomorrow",
-    "how many days before a saliva test should i stop",
+    "how many days before a saliva test should i stop the ket",
 ])
 def test_a_detection_question_with_ones_own_test_coming_up_is_concealment(message):
     m = match_patterns(canonical(message))

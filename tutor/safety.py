@@ -660,7 +660,7 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                        r"panel|swab)")),
     # A question about detection with the writer's own test coming up ("does it show up on a 10 panel? mine is on
     # monday"): timing use around a test, not learning about tests.
-    ("concealment", _R(r"^(?=[\s\S]*\b(?:shows? up|detect\w*|picks? up|comes? up|test positive|flag\w*|in (?:my|your) "
+    ("concealment", _R(r"^(?=[\s\S]*\b(?:shows? (?:up|in)|detect\w*|picks? up|comes? up|test positive|flag\w*|in (?:my|your) "
                        r"system|stays? in|traces?|time)\b)[\s\S]*\b(?:mine(?:'s| is)|my (?:\w+ )?(?:test|screen|panel|swab)"
                        r"(?:'s| is)?|i(?:'ve| have) (?:got )?(?:a|my|another) (?:\w+ )?(?:test|screen|panel|swab)|good for)"
                        r"\b[^.?!\n]{0,25}\b(?:on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the)|this "
