@@ -173,6 +173,10 @@ class ScoredSentence(BaseModel):
     dense: float
     lexical: float
     score: float
+    focus: float | None = None
+    """Dense similarity to the query without the words most passages share (`without_common_words`), when it
+    has such words: what the question asks about beyond the material's subject. Used to choose what to quote,
+    never to rank (answerability reads `score`)."""
 
 
 def rank_sentences(
@@ -181,8 +185,11 @@ def rank_sentences(
     sentence_vectors: dict[tuple[str, int], np.ndarray],
     query_terms: set[str],
     idf: dict[str, float],
+    focus_vectors: Sequence[np.ndarray] = (),
 ) -> list[ScoredSentence]:
-    """Score every sentence of the passages against the query: dense similarity plus term overlap."""
+    """Score every sentence of the passages against the query: dense similarity plus term overlap.
+
+    `focus_vectors` (the query without its common words) give each sentence its `focus` similarity."""
     total_idf = sum(idf.get(t, 1.0) for t in query_terms) or 1.0
     ranked: list[ScoredSentence] = []
     for rank, passage in enumerate(passages):
@@ -191,12 +198,13 @@ def rank_sentences(
             if vec is None:
                 continue
             dense = max(float(np.dot(q, vec)) for q in query_vectors)
+            focus = max(float(np.dot(q, vec)) for q in focus_vectors) if len(focus_vectors) else None
             terms = set(content_stems(sentence.text))
             lexical = sum(idf.get(t, 1.0) for t in query_terms & terms) / total_idf
             # Dense similarity leads; shared rare terms and a well-ranked passage break ties.
             score = dense + 0.25 * lexical + 0.02 * (len(passages) - rank) / len(passages)
             ranked.append(ScoredSentence(sentence=sentence, chunk=passage.chunk, index=i, dense=dense,
-                                         lexical=lexical, score=score))
+                                         lexical=lexical, score=score, focus=focus))
     ranked.sort(key=lambda s: -s.score)
     return ranked
 

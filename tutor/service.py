@@ -233,7 +233,11 @@ class Tutor:
             standalone = rewrite(question, previous) or standalone  # the rule-based result stays the fallback
         passages, query_vectors = self.retrieve(standalone, question)
         terms = set(content_stems(self.vocabulary.repair(standalone)))
-        ranked = rank_sentences(passages, query_vectors, self._sentence_vectors(passages), terms, self.lexical.idf)
+        # What the question asks beyond the material's subject chooses the quoted sentences (answering.py).
+        focus = without_common_words(self.vocabulary.repair(standalone), self.vocabulary)
+        focus_vectors = [np.asarray(v) for v in self.embeddings.embed_documents([focus])] if focus else []
+        ranked = rank_sentences(passages, query_vectors, self._sentence_vectors(passages), terms, self.lexical.idf,
+                                focus_vectors)
         if standalone != question and history:
             ranked = prefer_new(ranked, question, {tuple(span) for span in history[-1].cited_spans})
         verdict = self.answerability.judge(question, standalone, passages, ranked)

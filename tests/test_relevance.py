@@ -1,0 +1,94 @@
+"""Answer relevance: the quoted sentences are chosen by what the question asks beyond the material's subject."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from tutor.answering import AnswerContext, ExtractiveBackend, refocus, select_sentences
+from tutor.retrieval import ScoredSentence, rank_sentences
+from tutor.text import content_stems
+
+DATA = Path(__file__).parent / "data"
+
+
+def sentence(tutor, opening: str, *, dense: float, focus: float | None, lexical: float = 0.0) -> ScoredSentence:
+    """The corpus sentence starting with `opening`, scored as given (score = dense + 0.25 × lexical)."""
+    found = [(c, i, s) for c in tutor.chunks for i, s in enumerate(c.sentences) if s.text.startswith(opening)]
+    assert len(found) == 1, opening
+    chunk, index, sent = found[0]
+    return ScoredSentence(sentence=sent, chunk=chunk, index=index, dense=dense, lexical=lexical,
+                          score=dense + 0.25 * lexical, focus=focus)
+
+
+def test_refocus_prefers_the_sentence_closer_to_the_asked_part(tutor):
+    names_subject = sentence(tutor, "By suppressing these cells", dense=0.77, focus=0.40, lexical=0.5)
+    answers = sentence(tutor, "BDNF encourages the growth", dense=0.41, focus=0.60, lexical=0.25)
+    unchanged = sentence(tutor, "The substance is also used", dense=0.30, focus=None)
+    out = refocus([names_subject, answers, unchanged], weight=1.0)
+    assert out[0].sentence.text.startswith("BDNF encourages")
+    assert out[0].score == pytest.approx(answers.score + 0.19)
+    assert [s.score for s in out if s.focus is None] == [unchanged.score]  # no focus: kept as ranked
+    assert [s.sentence.text for s in refocus([names_subject, answers], weight=0.0)] == \
+        [names_subject.sentence.text, answers.sentence.text]
+
+
+def test_selection_without_focus_weight_keeps_the_ranking(tutor):
+    names_subject = sentence(tutor, "By suppressing these cells", dense=0.77, focus=0.05, lexical=0.5)
+    answers = sentence(tutor, "BDNF encourages the growth", dense=0.41, focus=0.60, lexical=0.25)
+    focused = [s.sentence.text for s in select_sentences([names_subject, answers], 4)]
+    plain = [s.sentence.text for s in select_sentences([names_subject, answers], 4, focus_weight=0.0)]
+    assert any(t.startswith("BDNF encourages") for t in focused)
+    assert not any(t.startswith("By suppressing") for t in focused)  # 0.26 below the best once refocused
+    assert any(t.startswith("By suppressing") for t in plain)
+
+
+def test_a_correction_keeps_its_evidence_quoted(tutor):
+    evidence = sentence(tutor, "This mechanism contrasts with traditional", dense=0.7, focus=0.1)
+    other = sentence(tutor, "BDNF encourages the growth", dense=0.69, focus=0.7)
+    question = "Does ketamine act on serotonin like SSRIs?"
+    context = AnswerContext(question=question, standalone_question=question, sentences=[evidence, other],
+                            max_sentences=4, correction=evidence.sentence.text)
+    cited = [c.text for c in ExtractiveBackend().compose(context).citations]
+    assert evidence.sentence.text in cited
+
+
+def test_sentences_carry_their_focus_similarity(tutor):
+    reply = tutor.ask("does ketamine grow new brain cells?", uuid.uuid4().hex)
+    assert reply.kind == "answer"
+    passages, vectors = tutor.retrieve(reply.standalone_question, reply.question)
+    focus_vectors = [np.asarray(v) for v in tutor.embeddings.embed_documents(["grow new cells"])]
+    terms = set(content_stems(reply.standalone_question))
+    ranked = rank_sentences(passages, vectors, tutor._sentence_vectors(passages), terms, tutor.lexical.idf,
+                            focus_vectors)
+    plain = rank_sentences(passages, vectors, tutor._sentence_vectors(passages), terms, tutor.lexical.idf)
+    assert all(s.focus is not None for s in ranked) and all(s.focus is None for s in plain)
+    assert [s.score for s in ranked] == [s.score for s in plain]  # ranking (and so answerability) unchanged
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def test_answers_quote_the_sentences_that_answer(tutor):
+    """Development set gate (measured 0.845 key recall, 2.8 sentences cited; 0.731 before refocusing)."""
+    cases = yaml.safe_load((DATA / "answer_relevance.yaml").read_text(encoding="utf-8"))
+    recalls, cited_counts = [], []
+    for case in cases:
+        session = uuid.uuid4().hex
+        for turn in case.get("history") or []:
+            tutor.ask(turn, session)
+        reply = tutor.ask(case["question"], session)
+        cited = [_flat(c.text) for c in reply.citations]
+        expected = [_flat(e) for e in case["expect"]]
+        found = [any(e in c or c in e for c in cited) for e in expected]
+        recalls.append(sum(found) / len(expected) if reply.kind == "answer" else 0.0)
+        if reply.kind == "answer":
+            cited_counts.append(len(cited))
+    assert sum(recalls) / len(recalls) >= 0.80
+    assert sum(cited_counts) / len(cited_counts) <= 3.2
