@@ -14,7 +14,7 @@ from tests.conftest import REPO
 from tests.test_generation import make_backend
 from tutor.answering import CORRECTION_LEAD
 from tutor.grounding import Judge
-from tutor.premise import premises_of
+from tutor.premise import Premise, premises_of
 from tutor.prompts import load_prompts
 from tutor.types import TutorReply
 
@@ -28,6 +28,7 @@ PREMISES = REPO / "tests" / "data" / "premises.yaml"
     ("is it true that BDNF kills neurons?", ["BDNF kills neurons."]),
     ("I read that ketamine activates NMDA receptors - why is that?", ["Ketamine activates NMDA receptors."]),
     ("My teacher said BDNF kills neurons. Is that correct?", ["BDNF kills neurons."]),
+    ("my old chemistry teacher told me glutamate is rare", ["Glutamate is rare."]),
     ("Ketamine boosts serotonin. Why?", ["Ketamine boosts serotonin."]),
     ("Isn't ketamine an opioid?", ["Ketamine an opioid."]),  # a negative question expects the positive
     ("Why doesn't ketamine affect glutamate?", ["It is not true that ketamine affect glutamate."]),
@@ -74,6 +75,22 @@ def test_a_true_premise_or_a_plain_question_is_answered_without_correction(tutor
     assert reply.kind == "answer" and not corrected(reply), reply.answer
 
 
+def test_words_a_question_was_declined_for_leave_its_premise_standing_only_outside_it_or_as_its_mistake():
+    agonist = Premise(claim="Ketamine is an NMDA agonist.", evidence="… an antagonist at these NMDA receptors.",
+                      reasons=["antonym: claim says “agonist”, source says “antagonist”"])
+    assert agonist.opposed_words == {"agonist"}
+    assert agonist.stands_despite(["isnt"]) and agonist.stands_despite(["agonist"])
+    gaba = Premise(claim="Ketamine acts on GABA receptors.", evidence="…", reasons=["swapped entity: claim names gaba"])
+    assert not gaba.stands_despite(["gaba"])  # silent on GABA, the material does not say no
+    assert not agonist.stands_despite([])  # declined for what it lacks, not for a word
+
+
+def test_a_question_declined_for_a_word_outside_its_premise_is_corrected(tutor):
+    reply = tutor.ask("my neuroscience lecturer claims ketamine activates NMDA receptors. is that so?", uuid.uuid4().hex)
+    assert corrected(reply), reply.answer
+    assert not corrected(tutor.ask("does ketamine act on GABA receptors?", uuid.uuid4().hex))
+
+
 def test_a_pronoun_is_the_materials_subject_in_a_first_message_and_unchecked_in_a_follow_up(tutor):
     assert corrected(tutor.ask("it activates NMDA receptors, right?", uuid.uuid4().hex))
     session = uuid.uuid4().hex
@@ -102,6 +119,6 @@ def test_premises_on_the_labelled_set(tutor):
         outcome[(str(case["premise"]).lower(), "corrected" if corrected(reply) else reply.kind)] += 1
     n = Counter(str(c["premise"]).lower() for c in cases)
     assert n["false"] >= 40 and n["true"] >= 30
-    assert outcome[("false", "corrected")] / n["false"] >= 0.4, outcome
+    assert outcome[("false", "corrected")] / n["false"] >= 0.5, outcome
     assert outcome[("true", "corrected")] / n["true"] <= 0.05, outcome
     assert outcome[("unknown", "corrected")] / n["unknown"] <= 0.1, outcome

@@ -27,7 +27,7 @@ _FILLER = re.compile(r"^(?:so|ok|okay|well|hmm+|wait|and|but|also|hey|hi|um+|uh+
 # "I read that S", "my teacher said S", "is it true that S": S is the premise.
 _REPORTED = re.compile(
     r"^(?:i(?:'ve| have)? (?:read|heard|saw|seen|was told|learned|learnt|think|thought|believe|assume|understand|"
-    r"guess|remember)|i'm pretty sure|im pretty sure|i'm told|my (?:teacher|friend|professor|prof|doctor|textbook|book|"
+    r"guess|remember)|i'm pretty sure|im pretty sure|i'm told|my (?:[a-z]+ ){0,2}(?:teacher|friend|professor|prof|doctor|textbook|book|"
     r"lecturer|tutor|class|notes?)\s+(?:said|says|told me|claims?|mentioned|taught us|explained)|"
     r"(?:someone|somebody|people|they|everyone|a friend) (?:said|says|told me|claim|claims)|apparently|supposedly|"
     r"(?:is|isn'?t) it (?:true|right|correct|the case)|am i right (?:in thinking|to think|that)?|would i be right|"
@@ -49,6 +49,7 @@ _EXCLUSIVE = re.compile(r"\b(?:most|main|mainly|primary|primarily|only|sole|sole
                         r"exclusive|exclusively|largest|biggest|single)\b", _I)
 _PRONOUN_SUBJECT = re.compile(r"^(?:it|they|this|that|these|those|he|she)\b", _I)
 _DENIAL = "It is not true that "
+_OPPOSED = re.compile(r"antonym: claim says [“\"]([^”\"]+)[”\"]")
 # A statement sentence before the question ("Ketamine boosts serotonin. Why?") is a premise too.
 _SENTENCE = re.compile(r"[^.?!]+[.?!]*")
 
@@ -69,6 +70,17 @@ class Premise(BaseModel):
     def swaps_entity(self) -> bool:
         """Whether the claim names something else where the material names its own entity (GABA for glutamate)."""
         return any(r.startswith("swapped entity") for r in self.reasons)
+
+    @property
+    def opposed_words(self) -> set[str]:
+        """The claim's words the judge read as opposites of the source's ("agonist" against "antagonist")."""
+        return {w for r in self.reasons if (m := _OPPOSED.match(r)) for w in re.findall(r"[a-z]+", m.group(1).lower())}
+
+    def stands_despite(self, unknown: Sequence[str]) -> bool:
+        """Whether the words a question was declined for leave this premise intact: they lie outside it ("…, isnt
+        it?", "my biology teacher said …") or are its own mistake, the word the material contradicts."""
+        claim = set(re.findall(r"[a-z]+", self.claim.lower()))
+        return bool(unknown) and all(w not in claim or w in self.opposed_words for w in unknown)
 
 
 def premises_of(question: str) -> list[str]:

@@ -252,7 +252,11 @@ class Tutor:
         premise = None
         if verdict.kind != "out_of_scope":  # a first message's "it" is the material's subject; a follow-up's is unknown
             premise = check_premise(question, ranked, self.judge, subject=None if history else self.subject)
-        if premise is not None and (verdict.kind == "answer" or (premise.swaps_entity and premise.exclusive)):
+        # A question declined only for words outside its premise, or for the very word the material contradicts
+        # ("ketamine is an NMDA agonist, isnt it?"), is corrected too.
+        unknown = [w for key in ("foreign", "target") for w in verdict.features.get(key) or []]
+        if premise is not None and (verdict.kind == "answer" or (premise.swaps_entity and premise.exclusive)
+                                    or premise.stands_despite(unknown)):
             verdict = verdict.model_copy(update={"kind": "answer", "reason": ""})
             ranked = promote(ranked, premise.evidence)
         else:
