@@ -592,7 +592,7 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                      r"fillers?)\b")),
     # ------------------------------------------------------------------ combining for effect
     ("combining", _R(r"\bketamine ?(?:\+|and|&|with|plus|then|after|before|or) ?(?:a |some |\w+ )?" + _OTHER_DRUGS +
-                     r"\b" + _ANY + r"{0,60}\b(?:ratio|order|before or after|"
+                     r"\b" + _ANY + r"{0,60}\b(?:ratio|order|before or after|how much of each|"
                      r"better|best|stronger|deeper|vibe|combo\b(?! considered)|tonight|for the best|first|enhance|"
                      r"should i|can i|ok to|okay to|i'm|intense|visuals|night|together for|mix well|go well|come down|"
                      r"come-?up|ruin)")),
@@ -1341,7 +1341,8 @@ _URGENT_SELF = re.compile(
     r"do|should (?:i|we) (?:call|go)|a&e|er|hospital|ambulance|help)\b")
 # A question (a question mark, or an interrogative in front): asks rather than tells.
 _TOPIC_QUESTION = re.compile(r"\?|^(?:is|are|does|do|did|can|could|would|will|what|why|how|when|where|which|who|whats)"
-                             r"(?:'s)?\b(?!')")
+                             r"(?:'s)?\b(?!')|[,;]\s*(?:should|shall|do|does|is|are|can|could|will|would) (?:i|we|it|this|that)"
+                             r"\b[^.!]*$")
 _ABOUT_MATERIAL = re.compile(r"\b(?:article|material|section|text|reading)\b")
 _WHY = re.compile(r"\bwhy (?:would|did|does|do|is|was|are|might|can|could)\b|\bhow come\b|"
                   r"\b(?:be|is that|is this|was that) (?:why|the reason|what caused|because of)\b")
