@@ -17,8 +17,11 @@ from pydantic import BaseModel, Field
 from tutor.config import REPO_ROOT
 from tutor.grading import ACCOUNTED_FLOOR, PARTLY_FLOOR
 
-FOREIGN = 3  # the column of Evidence.features with the share of words foreign to passage and question
+BEST = 1  # the column of Evidence.features with the best idea score
+JUDGE = 2  # the column with the judge's lowest sentence score
+FOREIGN = 3  # the column with the share of words foreign to passage and question
 ACCOUNTED = 4  # the column with the least-backed clause (below ACCOUNTED_FLOOR an answer is never correct)
+LENGTH = 5  # the column with the answer's length (content words, capped)
 from tutor.quiz import BLANK, DISTRACTOR_MAX_SIMILARITY, equivalent, item_from_passage
 from tutor.types import Citation
 
@@ -122,14 +125,19 @@ def fit_boundaries(cases: list[GradedCase], c: float = 1.0) -> tuple[np.ndarray,
     fit = [k for k in cases if k.features and not k.reversal]
     x = np.array([k.features for k in fit], dtype=float)
     rank = np.array([{"incorrect": 0, "partly": 1, "correct": 2}[k.expected] for k in fit])
-    # Words foreign to the passage may cost partial credit but never earn "correct", and backing never costs it: a
-    # verbatim answer must not lose to a far paraphrase, so the correct boundary is fitted without those columns
-    # (weight 0; backing gates "correct" through ACCOUNTED_FLOOR instead).
-    keep = [i for i in range(x.shape[1]) if i not in (FOREIGN, ACCOUNTED)]
+    # "Correct" weighs how much of the key is said: the mean idea score and length (fewer free parameters; the best
+    # idea adds nothing out of sample). Words foreign to the passage never earn it, backing gates it through
+    # ACCOUNTED_FLOOR instead, and the judge's score weighed against it (a verbatim fragment is well supported;
+    # fitted, its weight was negative, which credits unsupported answers): those columns get weight 0. Length says
+    # nothing of partial credit (a short answer can be partly right).
+    keep = [i for i in range(x.shape[1]) if i not in (BEST, JUDGE, FOREIGN, ACCOUNTED)]
     judged = np.array([not k.doubt and k.features[ACCOUNTED] >= ACCOUNTED_FLOOR for k in fit])
     correct = np.zeros(x.shape[1])
     correct[keep] = _logistic(x[judged][:, keep], (rank[judged] >= 2).astype(float), c)
-    return _logistic(x, (rank >= 1).astype(float), c), correct
+    partly = np.zeros(x.shape[1])
+    some = [i for i in range(x.shape[1]) if i != LENGTH]
+    partly[some] = _logistic(x[:, some], (rank >= 1).astype(float), c)
+    return partly, correct
 
 
 def _label(case: GradedCase, partly: np.ndarray, correct: np.ndarray) -> str:

@@ -8,18 +8,18 @@ import yaml
 
 from evals.pedagogy import (BLIND, BLIND_SPLIT, DATASET, DEV_FILES, cross_validate, dataset_paths, fit_boundaries,
                             grade_datasets, grading_metrics, leave_one_set_out, load_cases, locate, render)
-from tutor.grading import (ACCOUNTED_FLOOR, CORRECT_WEIGHTS, PARTLY_WEIGHTS, _also_valued, _denied_change,
-                           _mispaired, ideas)
+from tutor.grading import (ACCOUNTED_FLOOR, CORRECT_WEIGHTS, PARTLY_WEIGHTS, Evidence, _also_valued, _denied_change,
+                           _mispaired, decide, ideas)
 from tests.conftest import ARTICLE
 from tests.tutoring_fixtures import tutoring  # noqa: F401  (fixture)
 from tutor.quiz import item_from_passage
 
-# Measured 0.853 on the 619 development answers (learner_answers.yaml and learner_answers_fresh{,2,3}.yaml; see
+# Measured 0.893 on the 619 development answers (learner_answers.yaml and learner_answers_fresh{,2,3}.yaml; see
 # docs/pedagogy.md); the goal is 0.9. The gate sits a little below the measurement so a regression fails.
 # The blind set (learner_answers_fresh4.yaml) is never read here.
-MIN_ACCURACY = 0.84
-# Each development set scored with boundaries fitted on the other three (measured 0.784–0.904).
-MIN_SET_OUT_ACCURACY = 0.76
+MIN_ACCURACY = 0.88
+# Each development set scored with boundaries fitted on the other three (measured 0.828–0.963).
+MIN_SET_OUT_ACCURACY = 0.81
 # The goal is 0; one contradicting answer whose swapped field of use ("dentistry" for "veterinary medicine") neither
 # the judge nor the entity lexicon can place is still marked correct. The bound stops the number from growing.
 KNOWN_CONTRADICTING_MARKED_CORRECT = 1
@@ -50,7 +50,7 @@ def test_grading_accuracy_on_labelled_answers(measured):
     assert m["contradicting_marked_correct"] <= KNOWN_CONTRADICTING_MARKED_CORRECT, misses
     assert m["contradicting_marked_correct_by_split"]["dev"] == 0, misses
     assert m["by_kind"]["wrong"] >= 0.8 and m["by_kind"]["correct"] >= 0.88 and m["by_kind"]["contradicting"] >= 0.9
-    assert m["paraphrase_marked_incorrect"] <= 14, misses  # measured 12 (of 155)
+    assert m["paraphrase_marked_incorrect"] <= 9, misses  # measured 7 (of 159)
 
 
 def test_shipped_boundaries_are_the_fit_and_hold_out_of_sample(measured):
@@ -67,7 +67,7 @@ def test_shipped_boundaries_are_the_fit_and_hold_out_of_sample(measured):
 def test_no_contradicting_or_wrong_answer_of_the_dev_file_is_marked_correct(measured):
     cases, _ = measured
     assert not [c.answer for c in cases if c.split == "dev" and c.kind in ("contradicting", "wrong") and c.got == "correct"]
-    assert len([c for c in cases if c.kind in ("contradicting", "wrong") and c.got == "correct"]) <= 4  # measured 4
+    assert len([c for c in cases if c.kind in ("contradicting", "wrong") and c.got == "correct"]) <= 2  # measured 2
 
 
 @pytest.fixture(scope="module")
@@ -295,3 +295,19 @@ def test_a_clause_restating_the_question_needs_no_backing(tutoring):
     restated, _ = tutoring.grader._accounted(answer, [passage], question)
     elsewhere, clause = tutoring.grader._accounted(answer, [passage], "What is it?")
     assert restated >= ACCOUNTED_FLOOR > elsewhere and "comparison" in clause
+
+
+def test_correct_weighs_only_what_is_said_and_length_alone_never_earns_it():
+    # Monotone: nothing in the "correct" boundary weighs against saying more of the key (a negative judge weight
+    # did, and made unsupported answers easier to credit); a long answer that says none of the key is not correct.
+    assert all(w >= 0 for w in CORRECT_WEIGHTS[:-1])
+    said_nothing = Evidence(ideas=["a", "b"], scores=[0.0, 0.0], judged="supported", supported=True,
+                            judge_score=1.0, accounted=1.0, words=60)
+    assert decide(said_nothing) != "correct"
+
+
+def test_a_verbatim_fragment_of_one_idea_is_partly_right(tutoring, bdnf_item):
+    fragment = "It encourages the growth of new synapses."
+    assert tutoring.grader.grade(bdnf_item, fragment).label == "partly"
+    assert tutoring.grader.grade(bdnf_item, "It encourages the growth of new synapses and helps repair neuronal "
+                                            "pathways, like a fertilizer for brain cells.").label == "correct"

@@ -51,11 +51,17 @@ Embed = Callable[[list[str]], np.ndarray]
 # An idea's embedding match counts from cosine SAY_FROM (unrelated text on the same topic) to SAY_AT (said).
 SAY_FROM, SAY_AT = 0.4, 0.7
 # Two linear boundaries over (mean idea score, best idea score, the judge's lowest sentence score, share of the
-# answer's words foreign to passage and question, least-backed clause, 1): at or above zero the answer is at least
-# partly right / correct. Logistic regression on all labelled development answers (C=1,
-# evals.pedagogy.fit_boundaries), rounded.
-PARTLY_WEIGHTS = (2.1, 2.1, 2.5, 0.5, 3.0, -3.4)
-CORRECT_WEIGHTS = (6.5, 0.8, -2.5, 0.0, 0.0, -2.3)
+# answer's words foreign to passage and question, least-backed clause, length, 1): at or above zero the answer is at
+# least partly right / correct. Logistic regression on all labelled development answers (C=1,
+# evals.pedagogy.fit_boundaries), rounded. "Correct" weighs only how much of the key is said (mean idea score and
+# length), both upwards: a judge score there weighed against it (a verbatim fragment is well supported), which made
+# unsupported answers easier to credit; length took its place.
+PARTLY_WEIGHTS = (2.1, 2.1, 2.5, 0.5, 3.0, 0.0, -3.4)
+CORRECT_WEIGHTS = (4.4, 0.0, 0.0, 0.0, 0.0, 6.1, -6.2)
+# Length is the answer's content words the question does not use, up to LENGTH_CAP, as a share of it: a fragment of
+# three words cannot say a key of several ideas however close its words are to one of them ("There's a surge of
+# glutamate"), and at the cap length alone never earns "correct" (its weight stays below the intercept).
+LENGTH_CAP = 8
 PARTLY_FLOOR = 0.2  # and partial credit needs one idea said at least this well, however true the answer is
 # "Correct" also needs every clause of the answer backed at least this well (judge score or closest cosine to a
 # passage clause): an answer that adds its own cause, time, place or entity to a faithful core is at most partly
@@ -207,7 +213,7 @@ class Grader:
         covered, missing = self._coverage(item.key_points, answer)
         reasons = [f"judge {ev.judged}; ideas {' '.join(f'{s:.2f}' for s in ev.scores)} (coverage {ev.coverage:.2f}, "
                    f"best {ev.best:.2f}); judge score {ev.judge_score:.2f}, foreign {ev.foreign:.2f}, "
-                   f"least-backed clause {ev.accounted:.2f}"]
+                   f"least-backed clause {ev.accounted:.2f}, {ev.words} words"]
         if ev.reversal or ev.doubt:
             reasons.insert(0, ev.reversal or ev.doubt)
         elif ev.accounted < ACCOUNTED_FLOOR:
@@ -268,7 +274,7 @@ class Grader:
         foreign = len(said_here - local) / len(said_here) if said_here else 0.0
         return Evidence(ideas=key_ideas, scores=scores, judged=judged, reversal=reversal, doubt=doubt,
                         supported=judged == "supported", judge_score=min(float(v.score) for _, v in verdicts),
-                        foreign=foreign, accounted=accounted, unbacked=unbacked)
+                        foreign=foreign, accounted=accounted, unbacked=unbacked, words=len(said_here - asked))
 
     def _strengthened(self, answer: str, key_ideas: list[str]) -> str | None:
         """An answer clause that says more of a process a key idea says is disrupted ("integrates more tightly" where
@@ -680,6 +686,7 @@ class Evidence(BaseModel):
     accounted: float = Field(default=1.0, description="The least-backed clause of the answer: its judge score or "
                                                         "closest cosine to a passage clause (0 when contradicted).")
     unbacked: str = Field(default="", description="The answer's least-backed clause.")
+    words: int = Field(default=0, description="The answer's distinct content words (stems) the question does not use.")
     reversal: str | None = Field(default=None, description="A key idea the answer reverses, if any.")
     doubt: str | None = Field(default=None, description="A contradiction the judge found and no proof that it is a "
                                                         "rewording: the answer is at most partly right.")
@@ -693,10 +700,15 @@ class Evidence(BaseModel):
         return max(self.scores, default=0.0)
 
     @property
-    def features(self) -> tuple[float, float, float, float, float, float]:
+    def length(self) -> float:
+        """The answer's content words as a share of LENGTH_CAP (at most 1)."""
+        return min(self.words, LENGTH_CAP) / LENGTH_CAP
+
+    @property
+    def features(self) -> tuple[float, float, float, float, float, float, float]:
         """What the linear boundaries weigh: mean and best idea score, the judge's score, foreign share, the
-        least-backed clause, 1."""
-        return self.coverage, self.best, self.judge_score, self.foreign, self.accounted, 1.0
+        least-backed clause, length, 1."""
+        return self.coverage, self.best, self.judge_score, self.foreign, self.accounted, self.length, 1.0
 
 
 def decide(ev: Evidence) -> GradeLabel:
