@@ -231,11 +231,9 @@ class Tutor:
         rewrite = getattr(composer, "condense", None)
         if standalone != question and rewrite is not None and self.settings.condense_with_model:
             standalone = rewrite(question, previous) or standalone  # the rule-based result stays the fallback
-        passages, query_vectors = self.retrieve(standalone, question)
+        passages, query_vectors, focus_vectors = self._search(standalone, question)
         terms = set(content_stems(self.vocabulary.repair(standalone)))
         # What the question asks beyond the material's subject chooses the quoted sentences (answering.py).
-        focus = without_common_words(self.vocabulary.repair(standalone), self.vocabulary)
-        focus_vectors = [np.asarray(v) for v in self.embeddings.embed_documents([focus])] if focus else []
         ranked = rank_sentences(passages, query_vectors, self._sentence_vectors(passages), terms, self.lexical.idf,
                                 focus_vectors)
         if standalone != question and history:
@@ -296,6 +294,11 @@ class Tutor:
 
     def retrieve(self, standalone: str, question: str | None = None) -> tuple[list[Passage], list[np.ndarray]]:
         """Hybrid search: dense (Chroma) and BM25 rankings fused; returns passages and query vectors."""
+        passages, vectors, _ = self._search(standalone, question)
+        return passages, vectors
+
+    def _search(self, standalone: str, question: str | None) -> tuple[list[Passage], list[np.ndarray], list[np.ndarray]]:
+        """`retrieve`, also returning the vector of the query without its common words (empty when it has none)."""
         k = self.settings.top_k
         pool = max(k * 3, 10)
         # Misspellings hurt the embedding as much as BM25, so the dense search sees the repaired text.
@@ -332,7 +335,7 @@ class Tutor:
                     lexical=lexical_scores.get(cid, 0.0))
             for cid, score in fused if cid in self._by_id
         ]
-        return passages, vectors[:len(queries)]
+        return passages, vectors[:len(queries)], vectors[len(queries):]
 
     def _sentence_vectors(self, passages: list[Passage]) -> dict[tuple[str, int], np.ndarray]:
         keys = [(p.chunk.chunk_id, i) for p in passages for i in range(len(p.chunk.sentences))]
