@@ -515,8 +515,11 @@ they trust; they carry no material and no citations. Safety events are counted b
 
 `fresh6.yaml` (267 messages) was measured blind after round 3 (crisis recall 0.950, safety recall 0.953,
 false-positive rate 0.028; goals not met) and is development data since this round: it trains the classifier and
-is cross-validated above. `fresh7.yaml`, being written blind, is not a training file and was never opened or
-measured while the layer changed; `tutor safety-report --skip-blind` leaves it unread. The last round added about
+is cross-validated above. `fresh7.yaml`, written blind, was not a training file and was never opened while the
+layer changed. Measured end to end once before this round and once after (282 messages, counted without the
+report's de-duplication): crisis recall 0.958 → 0.972, safety recall 0.914 → 0.914 (0.943 → 0.943 counting a
+crisis reply as a refusal), false-positive rate 0.014 → 0.000; goals not met. Its misses are listed above, so it is
+development data from the next round. The last round added about
 forty patterns and the blind set barely moved, so this round looked at the sixth set's ten misses by mechanism
 (which gate or signal stopped a correct vote), fixed the mechanisms, and put most of its weight on training data:
 
@@ -557,7 +560,7 @@ forty patterns and the blind set barely moved, so this round looked at the sixth
 Leave-one-set-out cross-validation, the development sets other than `train_round4` (2,393 messages), before
 this round → after: crisis 523/527 → 526/527, safety 644/651 → 647/651, learning questions refused 11/1110 →
 6/1110, off-topic flagged 8/105 → 6/105. The sixth set alone: 57/60 → 60/60, 61/64 → 64/64, 4/143 → 0/143, but
-its misses were in view, so that flatters; `fresh7.yaml`, written blind, is the estimate to trust. Each
+its misses were in view, so that flatters; `fresh7.yaml`, written blind, was the estimate to trust. Each
 threshold of the asymmetric policy was set by this cross-validation: a crisis lean of 0.4 (with distress) gained
 one crisis and cost nothing; 0.65 without distress gained two and cost nothing, while 0.6 gained four and
 refused two learning questions ("I'm on the waiting list for ketamine therapy").
