@@ -37,7 +37,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from tutor.grounding import ENTITIES
+from tutor.grounding import ENTITIES, TIME_UNITS
 from tutor.quiz import ANTONYMS, QuizItem
 from tutor.text import STOPWORDS, content_stems, content_words, normalize, stem, words
 from tutor.types import Citation
@@ -127,7 +127,7 @@ _CONTRAST = re.compile(r"\b(?:whereas|while|but|unlike|however|instead|rather|al
 # Words that say a process is disrupted, and words that say there is more of one.
 _DISRUPT = re.compile(r"(?:fragment|disrupt|interrupt|impair|block|prevent|inhibit|suppress|hinder|weaken)\w*", re.I)
 _MORE = re.compile(r"more|better|tight\w*|strong\w*|increas\w*|enhanc\w*|boost\w*|extra|sharper", re.I)
-_APART = re.compile(r"(?:detach|disconnect|separat|apart|distort)\w*", re.I)  # words of things coming apart
+_APART = re.compile(r"(?:detach|disconnect|separat|apart|distort|piece)\w*", re.I)  # words of things coming apart
 _WITHOUT = re.compile(r"\bwithout\s+", re.I)
 # A contrast the material draws between two things, and an answer that says what holds for "both" of them (not "both
 # X and Y", which lists).
@@ -266,7 +266,8 @@ class Grader:
         if not doubt and _SOURCE_CONTRAST.search(" ".join(passages)) and _BOTH.search(answer):
             doubt = "the material sets two things against each other; the answer gives them one thing in common"
         accounted, unbacked = self._accounted(answer, passages, item.question)
-        reversal = reversal or _denied_change(answer, item.answer) or _valence_reversal(answer, item.answer) \
+        reversal = reversal or _replaced_entity(answer, passages, item.question) or _swapped_time(answer, passages) \
+            or _denied_change(answer, item.answer) or _valence_reversal(answer, item.answer) \
             or self._strengthened(answer, key_ideas) \
             or self._antonym(answer, item, passages)
         said_here = set(content_stems(answer))
@@ -324,6 +325,7 @@ class Grader:
                     for c in clauses if c in sentence}
         # Examples are read from the whole answer: the clause split cuts "such as" off the example it introduces.
         examples = {e for e, _ in _entities(" ".join(m.group(1) for m in _EXAMPLE.finditer(answer)))}
+        fragmented = any(re.match(r"fragment|disrupt", w) or _APART.fullmatch(w) for w in words(" ".join(passages)))
         worst, unbacked = 1.0, ""
         for clause, sim in zip(clauses, sims):
             rivals = {(e, kind) for e, kind in _entities(clause) if e not in given and e not in examples
@@ -331,6 +333,8 @@ class Grader:
             if (rivals or _mispaired(clause, passages)) and clause not in contrast:
                 return 0.0, clause
             value = max(float(self.judge(clause, passages).score), float(sim))
+            if value < ACCOUNTED_FLOOR and fragmented and _comes_apart(clause):
+                value = ACCOUNTED_FLOOR  # "the picture falls apart" restates a passage that says it is fragmented
             if value < worst:
                 worst, unbacked = value, clause
         return worst, unbacked
@@ -596,6 +600,66 @@ def _mispaired(clause: str, passages: Sequence[str]) -> bool:
                     and not any((second, other) in s for s in with_first):
                 return True
     return False
+
+
+def _replaced_entity(answer: str, passages: Sequence[str], question: str) -> str | None:
+    """A clause that names a specific thing (region, chemical, receptor, factor, organ, cell) in the place of the one
+    of that kind the passages name, which the answer itself never names ("managed by the cerebellum" where the
+    passages say the prefrontal cortex; "flooding the brain with serotonin" where they speak of glutamate).
+
+    Not an example ("factors like BDNF"), not inside a contrast ("…, whereas SSRIs act on serotonin"), not a thing
+    the question names: those set the other thing beside the passages' one rather than in its place.
+    """
+    named = {(e, k) for e, k in _base_names(" ".join(passages)) if k in _SPECIFIC}
+    if not named:
+        return None
+    given = {e for e, _ in _ENTITY_NAMES if any(e in n or n in e for n, _ in named | _base_names(question))}
+    said = {e for e, _ in _base_names(answer)}
+    examples = {e for e, _ in _base_names(" ".join(m.group(1) for m in _EXAMPLE.finditer(answer)))}
+    for sentence in _sentences(answer):
+        if _CONTRAST.search(sentence):
+            continue
+        for e, kind in _base_names(sentence):
+            if e in given or e in examples:
+                continue
+            theirs = [n for n, k in named if k == kind and not any(n in s or s in n for s in said)]
+            if theirs and len(theirs) == len([n for n, k in named if k == kind]):
+                return f"names {e} where the material names {theirs[0]}"
+    return None
+
+
+def _timed(text: str) -> set[tuple[str, int]]:
+    """Each time unit a text names ("within hours", "several weeks") with the drug named nearest before it."""
+    out = set()
+    for sentence in _sentences(text):
+        toks = [w.removesuffix("'s") for w in words(sentence)]
+        drug = None
+        for i, w in enumerate(toks):
+            named = [n for n, k in _base_names(w) if k == "drug"]
+            if named:
+                drug = named[0]
+            unit = TIME_UNITS.get(w.removesuffix("s"))
+            if unit and drug:
+                out.add((drug, unit))
+    return out
+
+
+def _swapped_time(answer: str, passages: Sequence[str]) -> str | None:
+    """A drug given a time frame the passages give it none of, where they give it another ("SSRIs … act within hours,
+    while ketamine takes several weeks" where SSRIs take several weeks)."""
+    theirs = _timed(" ".join(passages))
+    for drug, unit in _timed(answer):
+        other = {u for d, u in theirs if d == drug}
+        if other and unit not in other:
+            return f"gives {drug} another time frame than the material"
+    return None
+
+
+def _comes_apart(clause: str) -> bool:
+    """Whether a clause says, not negated, that something comes apart ("the stitching comes apart", "breaks into
+    pieces")."""
+    toks = words(clause)
+    return any(_APART.fullmatch(w) and not _negated(toks, i) for i, w in enumerate(toks))
 
 
 def _set_aside(toks: Sequence[str], i: int) -> bool:
