@@ -133,6 +133,10 @@ _WITHOUT = re.compile(r"\bwithout\s+", re.I)
 # X and Y", which lists).
 _SOURCE_CONTRAST = re.compile(r"\b(?:contrast\w*|whereas|unlike|while|rather than|in contrast to)\b", re.I)
 _BOTH = re.compile(r"\b(?:both|neither)\b(?!(?:\W+\w+){0,4}?\W+(?:and|nor)\b)", re.I)
+# Words that carry what one side of a contrast has over to the other ("… and chronic overuse makes that effect even
+# stronger", "does the same").
+_CARRIED = re.compile(r"\b(?:the same|that effect|this effect|those effects|these effects|likewise|similarly|equally|"
+                      r"even (?:more|stronger|greater|bigger|better))\b", re.I)
 _NEGATOR = re.compile(r"\b(?:not|no|never|cannot|can't|doesn't|don't|isn't|aren't|won't|without|nothing|neither)\b|n't\b",
                       re.I)
 
@@ -263,7 +267,10 @@ class Grader:
                     break
                 if not proven:
                     doubt = doubt or f"judge: {reason} (not shown to be a rewording)"
-        if not doubt and _SOURCE_CONTRAST.search(" ".join(passages)) and _BOTH.search(answer):
+        if not doubt:
+            doubt = self._other_attribute(answer, passages)
+        if not doubt and _SOURCE_CONTRAST.search(" ".join(passages)) and (_BOTH.search(answer)
+                                                                           or _CARRIED.search(answer)):
             doubt = "the material sets two things against each other; the answer gives them one thing in common"
         accounted, unbacked = self._accounted(answer, passages, item.question)
         reversal = reversal or _replaced_entity(answer, passages, item.question) or _swapped_time(answer, passages) \
@@ -276,6 +283,20 @@ class Grader:
         return Evidence(ideas=key_ideas, scores=scores, judged=judged, reversal=reversal, doubt=doubt,
                         supported=judged == "supported", judge_score=min(float(v.score) for _, v in verdicts),
                         foreign=foreign, accounted=accounted, unbacked=unbacked, words=len(said_here - asked))
+
+    def _other_attribute(self, answer: str, passages: list[str]) -> str | None:
+        """A relative clause the answer attaches to a named thing where the passages attach another to it, sharing no
+        word with it and not close in meaning ("the prefrontal cortex, which is mainly responsible for processing
+        vision" where it "is involved in mood regulation")."""
+        theirs = _attributes(" ".join(passages))
+        for name, said in _attributes(answer).items():
+            source = theirs.get(name)
+            if not source:
+                continue
+            shared = (set(content_stems(said)) & set(content_stems(source))) - _GENERIC_ROLE
+            if not shared and float((_unit(self.embed([said])) @ _unit(self.embed([source])).T)[0, 0]) < SAYS_MORE:
+                return f"says something else of {name} than the material: “{said}”"
+        return None
 
     def _strengthened(self, answer: str, key_ideas: list[str]) -> str | None:
         """An answer clause that says more of a process a key idea says is disrupted ("integrates more tightly" where
@@ -653,6 +674,25 @@ def _swapped_time(answer: str, passages: Sequence[str]) -> str | None:
         if other and unit not in other:
             return f"gives {drug} another time frame than the material"
     return None
+
+
+# Words that only say that a thing has a role, not which one ("which is mainly responsible for …").
+_GENERIC_ROLE = {stem(w) for w in "is involved responsible mainly mostly main primarily role plays key part".split()}
+
+
+def _attributes(text: str) -> dict[str, str]:
+    """The relative clause a text attaches to each specific named thing ("the prefrontal cortex, which is involved in
+    mood regulation" → {"prefrontal cortex": "is involved in mood regulation"})."""
+    out: dict[str, str] = {}
+    for sentence in _sentences(text):
+        low = normalize(sentence)
+        for name, kind in _ENTITY_NAMES:
+            if kind not in _SPECIFIC:
+                continue
+            m = re.search(rf"\b{re.escape(name)}\b\s*,?\s*(?:which|that|who)\s+([^,;.()—–]+)", low)
+            if m and content_stems(m.group(1)):
+                out.setdefault(name, m.group(1).strip())
+    return out
 
 
 def _comes_apart(clause: str) -> bool:
