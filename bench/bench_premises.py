@@ -6,6 +6,8 @@ Run by hand from the repository root (not a pytest test):
     .venv/bin/python bench/bench_premises.py                                # tests/data/premises.yaml
     .venv/bin/python bench/bench_premises.py tests/data/premises_fresh.yaml
     .venv/bin/python bench/bench_premises.py --wrong                        # also list every miss
+    .venv/bin/python bench/bench_premises.py --stages                       # where each miss is lost
+    .venv/bin/python bench/bench_premises.py --half 0                       # every other case (0 or 1)
 
 Each case is a question with the statement it takes for granted and whether the article states it
 (`true`), rules it out (`false`) or neither (`unknown`). A reply "corrects" when it opens with the
@@ -33,7 +35,9 @@ sys.path.insert(0, str(REPO))
 
 import yaml  # noqa: E402
 
+import tutor.service as service  # noqa: E402
 from tutor.answering import CORRECTION_LEAD  # noqa: E402
+from tutor.premise import premises_of  # noqa: E402
 from tutor.service import Tutor  # noqa: E402
 
 
@@ -45,15 +49,52 @@ def outcome(kind: str, answer: str) -> str:
 
 
 def run(tutor: Tutor, cases: list[dict]) -> list[dict]:
-    """Ask every case in its own session and classify the reply."""
+    """Ask every case in its own session and classify the reply; record what the premise check saw."""
+    seen: dict = {}
+    checked, judged = service.check_premise, tutor.answerability.judge
+
+    def spy_check(question, ranked, judge, *args, **kwargs):
+        seen["ranked"] = [s.sentence.text for s in ranked]
+        seen["premise"] = checked(question, ranked, judge, *args, **kwargs)
+        return seen["premise"]
+
+    def spy_judge(*args, **kwargs):
+        seen["verdict"] = judged(*args, **kwargs)
+        return seen["verdict"]
+
+    service.check_premise, tutor.answerability.judge = spy_check, spy_judge
     results = []
-    for case in cases:
-        reply = tutor.ask(case["question"], uuid.uuid4().hex)
-        results.append({**case, "got": outcome(reply.kind, reply.answer), "answer": reply.answer})
+    try:
+        for case in cases:
+            seen.clear()
+            reply = tutor.ask(case["question"], uuid.uuid4().hex)
+            results.append({**case, "got": outcome(reply.kind, reply.answer), "answer": reply.answer,
+                            "stage": stage(tutor, case, seen)})
+    finally:
+        service.check_premise, tutor.answerability.judge = checked, judged
     return results
 
 
-def report(results: list[dict], name: str, show_wrong: bool) -> str:
+def stage(tutor: Tutor, case: dict, seen: dict) -> str:
+    """Where a false premise is lost: no premise recovered, the deciding sentence not among the six checked, the
+    judge not contradicting the claim with that sentence, or a premise found but the reply not corrected."""
+    claims = premises_of(case["question"])
+    verdict = seen.get("verdict")
+    declined = f" [{verdict.kind}: {verdict.reason}]" if verdict is not None and verdict.kind != "answer" else ""
+    if not claims:
+        return "no premise" + declined
+    if seen.get("premise") is not None:
+        return f"found, not corrected{declined}: {seen['premise'].claim!r}"
+    if "ranked" not in seen:
+        return "not checked" + declined
+    passage = case.get("passage")
+    gold = [tutor.judge.judge(c, [passage]).label for c in claims] if passage else []
+    top = any(passage and passage in s for s in seen["ranked"][:6])
+    label = "judge" if "contradicted" not in gold else ("sentence" if not top else "combination")
+    return f"{label} (rank {'top6' if top else 'out'}, alone {gold}){declined}: {claims!r}"
+
+
+def report(results: list[dict], name: str, show_wrong: bool, stages: bool = False) -> str:
     """Markdown: correction recall on false premises, false corrections on true and unknown ones."""
     table = Counter((str(r["premise"]).lower(), r["got"]) for r in results)
     n = Counter(str(r["premise"]).lower() for r in results)
@@ -68,11 +109,12 @@ def report(results: list[dict], name: str, show_wrong: bool) -> str:
              "| premise | corrected | answered | declined |", "|---|---|---|---|"]
     for p in ("false", "true", "unknown"):
         lines.append(f"| {p} | " + " | ".join(str(table[(p, g)]) for g in ("corrected", "answered", "declined")) + " |")
-    if show_wrong:
+    if show_wrong or stages:
         wanted = {"false": "corrected", "true": "answered", "unknown": "declined"}
         wrong = [r for r in results if r["got"] != wanted[str(r["premise"]).lower()]]
         lines += ["", f"Not as wanted ({len(wrong)}):", ""]
-        lines += [f"- [{r['premise']}] {r['question']!r}: {r['got']} — {r['answer'][:100]!r}" for r in wrong]
+        lines += [f"- [{r['premise']}] {r['question']!r}: {r['got']} — {r['answer'][:100]!r}"
+                  + (f"\n  - stage: {r['stage']}" if stages else "") for r in wrong]
     return "\n".join(lines)
 
 
@@ -80,13 +122,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("dataset", nargs="?", default=str(REPO / "tests" / "data" / "premises.yaml"))
     parser.add_argument("--wrong", action="store_true", help="list every question not handled as wanted")
+    parser.add_argument("--stages", action="store_true", help="also say at which stage each miss was lost")
+    parser.add_argument("--half", type=int, choices=(0, 1), help="only every other case, from this one (split halves)")
     args = parser.parse_args()
     path = Path(args.dataset)
     cases = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if args.half is not None:
+        cases = cases[args.half::2]
     with tempfile.TemporaryDirectory(prefix="bench-premises-") as data:
         tutor = Tutor.load(corpus_dir=REPO / "corpus", data_dir=Path(data))
         try:
-            print(report(run(tutor, cases), path.name, args.wrong))
+            print(report(run(tutor, cases), path.name + ("" if args.half is None else f" half {args.half}"),
+                         args.wrong, args.stages))
         finally:
             tutor.close()
     return 0
