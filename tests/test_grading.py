@@ -8,18 +8,18 @@ import yaml
 
 from evals.pedagogy import (BLIND, BLIND_SPLIT, DATASET, DEV_FILES, cross_validate, dataset_paths, fit_boundaries,
                             grade_datasets, grading_metrics, leave_one_set_out, load_cases, locate, render)
-from tutor.grading import (ACCOUNTED_FLOOR, CORRECT_WEIGHTS, PARTLY_WEIGHTS, Evidence, _also_valued, _denied_change,
-                           _mispaired, decide, ideas)
+from tutor.grading import (ACCOUNTED_FLOOR, CORRECT_WEIGHTS, PARTLY_WEIGHTS, Evidence, _also_valued, _attributes,
+                           _denied_change, _mispaired, _replaced_entity, _swapped_time, decide, ideas)
 from tests.conftest import ARTICLE
 from tests.tutoring_fixtures import tutoring  # noqa: F401  (fixture)
 from tutor.quiz import item_from_passage
 
-# Measured 0.893 on the 619 development answers (learner_answers.yaml and learner_answers_fresh{,2,3}.yaml; see
+# Measured 0.892 on the 761 development answers (learner_answers.yaml and learner_answers_fresh{,2,3,4}.yaml; see
 # docs/pedagogy.md); the issue's goal is 0.9. The gate sits a little below the measurement so a regression fails.
-# The blind set (learner_answers_fresh4.yaml) is never read here.
+# The blind set (learner_answers_fresh5.yaml) is never read here.
 MIN_ACCURACY = 0.88
-# Each development set scored with boundaries fitted on the other three (measured 0.828–0.963).
-MIN_SET_OUT_ACCURACY = 0.81
+# Each development set scored with boundaries fitted on the other four (measured 0.836–0.963).
+MIN_SET_OUT_ACCURACY = 0.82
 # The goal is 0; one contradicting answer whose swapped field of use ("dentistry" for "veterinary medicine") neither
 # the judge nor the entity lexicon can place is still marked correct. The bound stops the number from growing.
 KNOWN_CONTRADICTING_MARKED_CORRECT = 1
@@ -50,7 +50,7 @@ def test_grading_accuracy_on_labelled_answers(measured):
     assert m["contradicting_marked_correct"] <= KNOWN_CONTRADICTING_MARKED_CORRECT, misses
     assert m["contradicting_marked_correct_by_split"]["dev"] == 0, misses
     assert m["by_kind"]["wrong"] >= 0.8 and m["by_kind"]["correct"] >= 0.88 and m["by_kind"]["contradicting"] >= 0.9
-    assert m["paraphrase_marked_incorrect"] <= 9, misses  # measured 7 (of 159)
+    assert m["paraphrase_marked_incorrect"] <= 13, misses  # measured 12 (of 200)
 
 
 def test_shipped_boundaries_are_the_fit_and_hold_out_of_sample(measured):
@@ -311,3 +311,65 @@ def test_a_verbatim_fragment_of_one_idea_is_partly_right(tutoring, bdnf_item):
     assert tutoring.grader.grade(bdnf_item, fragment).label == "partly"
     assert tutoring.grader.grade(bdnf_item, "It encourages the growth of new synapses and helps repair neuronal "
                                             "pathways, like a fertilizer for brain cells.").label == "correct"
+
+
+_EXECUTIVE = ("Prolonged abuse can impact executive functions—the cognitive skills managed by the prefrontal cortex for "
+              "planning, decision-making, and self-control.")
+_PFC_MOOD = "This effect is prominent in brain regions like the prefrontal cortex, which is involved in mood regulation."
+
+
+def test_a_named_thing_in_the_place_of_the_passages_one_is_a_reversal(tutoring):
+    question = "What are executive functions, and which part of the brain manages them?"
+    assert _replaced_entity("Planning, decision-making and self-control, which are handled by the cerebellum.",
+                            [_EXECUTIVE], question)
+    # The passages' own thing, another name for it, or a rival set beside it by a contrast is no replacement.
+    for fine in ("Planning, decision-making and self-control, managed by the prefrontal cortex.",
+                 "Planning and self-control, run by the frontal cortex.",
+                 "Planning and self-control, handled by the prefrontal cortex rather than the cerebellum."):
+        assert _replaced_entity(fine, [_EXECUTIVE], question) is None, fine
+    item = item_from_passage(question, [locate(tutoring.tutor, _EXECUTIVE)])
+    assert tutoring.grader.grade(item, "Planning, decision-making and self-control, which are managed by the "
+                                       "hippocampus.").label == "incorrect"
+
+
+def test_a_drug_given_another_time_frame_is_a_reversal(tutoring):
+    swapped = "SSRIs work through serotonin and act within hours, while ketamine takes several weeks."
+    assert _swapped_time(swapped, _SSRI)
+    for fine in ("SSRIs need weeks, ketamine works within hours.", "Unlike SSRIs, which take weeks, ketamine is fast."):
+        assert _swapped_time(fine, _SSRI) is None, fine
+    item = item_from_passage("How does ketamine's antidepressant action differ from that of SSRIs?",
+                             [locate(tutoring.tutor, p, n) for n, p in enumerate(_SSRI, 1)])
+    assert tutoring.grader.grade(item, swapped).label == "incorrect"
+
+
+def test_another_role_for_a_named_thing_or_one_side_carried_over_is_never_correct(tutoring):
+    assert _attributes(_PFC_MOOD) == {"prefrontal cortex": "is involved in mood regulation"}
+    passages = ["This process stimulates neuroplasticity, the brain’s ability to form new neural connections.", _PFC_MOOD]
+    item = item_from_passage("What is neuroplasticity, and in which region is the effect prominent?",
+                             [locate(tutoring.tutor, p, n) for n, p in enumerate(passages, 1)])
+    grader = tutoring.grader
+    right = ("It's the brain's ability to form new neural connections, and the effect is prominent in the prefrontal "
+             "cortex, which helps regulate mood.")
+    assert grader.grade_with_evidence(item, right)[1].doubt is None
+    wrong = right.replace("helps regulate mood", "is mainly responsible for processing vision")
+    grade, ev = grader.grade_with_evidence(item, wrong)
+    assert ev.doubt and grade.label != "correct"
+    contrast = ["While therapeutic doses can foster neuroplasticity, chronic overuse may trigger processes like "
+                "excitotoxicity."]
+    item = item_from_passage("How do therapeutic doses and chronic overuse differ in their effect on the brain?",
+                             [locate(tutoring.tutor, contrast[0])])
+    carried = ("Therapeutic doses can foster neuroplasticity, and chronic overuse makes that effect even stronger by "
+               "building more and more synapses.")
+    assert grader.grade_with_evidence(item, carried)[1].doubt
+
+
+def test_a_clause_saying_that_something_comes_apart_restates_fragmented(tutoring):
+    question = "Why does interrupting glutamate signals change a person's perception?"
+    answer = ("The brain can't properly combine what the senses report with its own sense of self, so the picture "
+              "falls apart and perception shifts.")
+    backed, _ = tutoring.grader._accounted(answer, _TIME_SPACE, question)
+    assert backed >= ACCOUNTED_FLOOR
+    # Elsewhere, where nothing in the passages comes apart, the same clause still needs its own backing.
+    elsewhere, clause = tutoring.grader._accounted("BDNF helps synapses grow, and the picture falls apart.", [_BDNF],
+                                                   "What does BDNF do?")
+    assert elsewhere < ACCOUNTED_FLOOR and "apart" in clause

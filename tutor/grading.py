@@ -56,8 +56,8 @@ SAY_FROM, SAY_AT = 0.4, 0.7
 # evals.pedagogy.fit_boundaries), rounded. "Correct" weighs only how much of the key is said (mean idea score and
 # length), both upwards: a judge score there weighed against it (a verbatim fragment is well supported), which made
 # unsupported answers easier to credit; length took its place.
-PARTLY_WEIGHTS = (2.1, 2.1, 2.5, 0.5, 3.0, 0.0, -3.4)
-CORRECT_WEIGHTS = (4.4, 0.0, 0.0, 0.0, 0.0, 6.1, -6.2)
+PARTLY_WEIGHTS = (2.5, 2.1, 2.6, 0.4, 2.5, 0.0, -3.1)
+CORRECT_WEIGHTS = (4.8, 0.0, 0.0, 0.0, 0.0, 6.4, -6.5)
 # Length is the answer's content words the question does not use, up to LENGTH_CAP, as a share of it: a fragment of
 # three words cannot say a key of several ideas however close its words are to one of them ("There's a surge of
 # glutamate"), and at the cap length alone never earns "correct" (its weight stays below the intercept).
@@ -686,8 +686,8 @@ def _attributes(text: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for sentence in _sentences(text):
         low = normalize(sentence)
-        for name, kind in _ENTITY_NAMES:
-            if kind not in _SPECIFIC:
+        for name, kind in sorted(_ENTITY_NAMES, key=lambda e: -len(e[0])):
+            if kind not in _SPECIFIC or any(name in longer for longer in out):
                 continue
             m = re.search(rf"\b{re.escape(name)}\b\s*,?\s*(?:which|that|who)\s+([^,;.()—–]+)", low)
             if m and content_stems(m.group(1)):
