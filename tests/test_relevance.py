@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 import yaml
 
-from tutor.answering import AnswerContext, ExtractiveBackend, refocus, select_sentences
+from tutor.answering import (AnswerContext, ExtractiveBackend, follow_discourse, quotable, refocus, restates,
+                              select_sentences)
 from tutor.retrieval import ScoredSentence, rank_sentences
 from tutor.text import content_stems
 
@@ -69,6 +70,75 @@ def test_sentences_carry_their_focus_similarity(tutor):
     plain = rank_sentences(passages, vectors, tutor._sentence_vectors(passages), terms, tutor.lexical.idf)
     assert all(s.focus is not None for s in ranked) and all(s.focus is None for s in plain)
     assert [s.score for s in ranked] == [s.score for s in plain]  # ranking (and so answerability) unchanged
+
+
+def _texts(ranked) -> list[str]:
+    return [s.sentence.text for s in ranked]
+
+
+def test_what_follows_a_restated_subject_is_quoted_first(tutor):
+    restating = sentence(tutor, "Following the initial NMDA receptor blockade", dense=0.7, focus=None, lexical=0.8)
+    following = sentence(tutor, "As ketamine’s effects fade", dense=0.33, focus=None)
+    other = sentence(tutor, "This process stimulates neuroplasticity", dense=0.5, focus=None)
+    ranked = [restating, other, following]
+    asked = "what happens after the brain's compensatory response?"
+    assert restates(asked, restating.sentence.text) == 1.0
+    out = follow_discourse(ranked, asked)
+    assert _texts(out)[:2] == [following.sentence.text, restating.sentence.text]
+    assert set(_texts(select_sentences(ranked, 4, focus_weight=0.0, question=asked))) == \
+        {restating.sentence.text, following.sentence.text}
+    # Not asked what follows, or the best sentence does not restate what the question names: ranking kept.
+    for question in ("is the brain's compensatory response strong?", "what happens after the drug stops working?"):
+        assert _texts(follow_discourse(ranked, question)) == _texts(ranked), question
+    unasked = select_sentences(ranked, 4, focus_weight=0.0, question="is it strong?")
+    assert _texts(select_sentences(ranked, 4, focus_weight=0.0)) == _texts(unasked)
+
+
+def test_what_follows_stays_inside_the_section(tutor):
+    last = sentence(tutor, "By suppressing these cells", dense=0.7, focus=None, lexical=0.8)
+    next_section = sentence(tutor, "The immediate psychological consequence", dense=0.3, focus=None)
+    out = follow_discourse([last, next_section], "what happens after ketamine suppresses these cells?")
+    assert [s.score for s in out] == [last.score, next_section.score]
+
+
+def test_a_meaning_question_brings_the_explaining_sentence(tutor):
+    named = sentence(tutor, "Ketamine’s primary action is to act", dense=0.75, focus=None, lexical=0.6)
+    explains = sentence(tutor, "This means it temporarily blocks", dense=0.3, focus=None)
+    asked = "what does it mean that ketamine is an antagonist?"
+    chosen = _texts(select_sentences([named, explains], 4, focus_weight=0.0, question=asked))
+    assert explains.sentence.text in chosen
+    assert explains.sentence.text not in _texts(select_sentences([named, explains], 4, focus_weight=0.0,
+                                                                 question="is ketamine an antagonist?"))
+
+
+def test_a_why_question_brings_the_cause_in_the_next_paragraph(tutor):
+    names = sentence(tutor, "The immediate psychological consequence", dense=0.75, focus=None, lexical=0.6)
+    cause = sentence(tutor, "When glutamate signals are interrupted", dense=0.3, focus=None)
+    unrelated = sentence(tutor, "BDNF encourages the growth", dense=0.3, focus=None)
+    out = follow_discourse([names, cause, unrelated], "why does ketamine cause dissociation?")
+    assert _texts(out)[1] == cause.sentence.text and out[1].score > unrelated.score
+    assert _texts(follow_discourse([names, cause, unrelated], "what is dissociation?"))[1:] == \
+        [cause.sentence.text, unrelated.sentence.text] and \
+        follow_discourse([names, cause, unrelated], "what is dissociation?")[1].score == cause.score
+
+
+def test_quoting_keeps_a_corrections_ranking(tutor):
+    evidence = sentence(tutor, "This mechanism contrasts with traditional", dense=0.7, focus=0.1)
+    other = sentence(tutor, "BDNF encourages the growth", dense=0.69, focus=0.7)
+    question = "Does ketamine act on serotonin like SSRIs?"
+    context = AnswerContext(question=question, standalone_question=question, sentences=[evidence, other],
+                            correction=evidence.sentence.text)
+    assert quotable(context) == [evidence, other]
+    plain = context.model_copy(update={"correction": None})
+    assert _texts(quotable(plain))[0] == other.sentence.text  # refocused
+
+
+def test_a_second_course_quotes_what_follows(make_tutor, tmp_path):
+    """The volcano course: the consequence follows the sentence that restates the question."""
+    volcanoes = make_tutor(DATA / "tutoring_corpus", data_dir=tmp_path / "volcano-data")
+    reply = volcanoes.ask("what happens when a plate sinks beneath another?", uuid.uuid4().hex)
+    assert reply.kind == "answer"
+    assert "This produces large amounts of magma at subduction zones." in [c.text for c in reply.citations]
 
 
 def _flat(text: str) -> str:

@@ -9,6 +9,7 @@ from typing import Protocol
 from pydantic import BaseModel
 
 from tutor.retrieval import ScoredSentence
+from tutor.text import content_stems, normalize, stem
 from tutor.types import Citation, SentenceSupport
 
 # A sentence opening like this leans on the one before it; quoting it alone would confuse.
@@ -68,11 +69,110 @@ def refocus(ranked: Sequence[ScoredSentence], weight: float = FOCUS_WEIGHT) -> l
     return sorted(adjusted, key=lambda s: -s.score)
 
 
+# What a question asks for beyond the thing it names: what comes of it, what brings it about, what it means.
+_ASKS_AFTER = re.compile(r"\b(after|afterwards?|next|then|follows?|following|subsequently|leads?|led|results?|"
+                         r"resulting|consequences?|outcomes?|triggers?|brings? about|"
+                         r"what happens (?:when|once|if|to))\b|\bwhat (?:does|do|did|can|will|would) .+ do\b")
+_ASKS_CAUSE = re.compile(r"\b(why|causes?|caused|reasons?|how come|stems?|due to|because|what makes)\b")
+_ASKS_MEANING = re.compile(r"\b(means?|meaning|in what sense|what (?:is|are)|what's|define|definition|like)\b")
+# A sentence that gives a cause or a condition ("When glutamate signals are interrupted, …", "… stems from …").
+_STATES_CAUSE = re.compile(r"^(?:When|If|Once|Whenever)\b|\b(because|due to|caused by|stems? from|results? from|"
+                           r"comes? from|underl(?:ies|ie|ying)|owing to|the reason)\b")
+# The asking words are not part of what the question names, so they do not count towards a sentence restating it.
+_ASKING_STEMS = frozenset(stem(w) for w in (
+    "after afterwards next then follow follows following subsequently lead leads led result results resulting "
+    "consequence consequences outcome outcomes trigger triggers bring about happen cause causes caused reason "
+    "reasons stem stems due because make makes mean means meaning sense define definition like").split())
+
+RESTATES = 0.6
+"""A sentence holding this share of the question's own content words (its asking words aside) restates what the
+question names; when the question asks what follows, the answer is the sentence after it."""
+AFTER_BONUS = 0.02
+"""How far the sentence after a restating one is put above it for a "what follows" question (so it is quoted
+first when the answer's sentences are limited)."""
+EXPLAINS_GAP = 0.05
+"""How far below the best sentence the "This …" sentence after it is put when the question asks what something
+means or is: that sentence usually explains it."""
+CAUSE_GAP = 0.1
+"""How far below the best sentence a sentence giving a cause ("When …", "… stems from …") in its paragraph or the
+next is put when the question asks why."""
+
+
+def _successor(s: ScoredSentence, candidates: Sequence[ScoredSentence]) -> ScoredSentence | None:
+    """The candidate right after `s` in its section (next in its chunk, or opening the next chunk), if any."""
+    last_of_chunk = s.index == len(s.chunk.sentences) - 1
+    for c in candidates:
+        if c.sentence.source != s.sentence.source or c.chunk.section != s.chunk.section:
+            continue
+        before = c.chunk.sentences[c.index - 1] if c.index > 0 else None
+        if (before is not None and before.start == s.sentence.start) or (
+                before is None and last_of_chunk and c.sentence.paragraph == s.sentence.paragraph + 1):
+            return c
+    return None
+
+
+def restates(question: str, sentence: str) -> float:
+    """The share of the question's content words, its asking words aside, that the sentence holds."""
+    named = set(content_stems(question)) - _ASKING_STEMS
+    return len(named & set(content_stems(sentence))) / len(named) if named else 0.0
+
+
+def follow_discourse(ranked: Sequence[ScoredSentence], question: str) -> list[ScoredSentence]:
+    """`ranked` (distinct sentences, best first) re-scored by how the text goes on from the best sentence.
+
+    The sentence most like the question often restates what it names rather than answering: for "what
+    happens after the compensatory response?" the best match is "… the brain initiates a compensatory
+    response." and the answer is the sentence after it; for "what does it mean that X is an antagonist?"
+    the answer is the "This means …" after the match; for "why …?" it is the sentence giving a cause near it.
+    """
+    unique: dict[tuple[str, int], ScoredSentence] = {}
+    for s in ranked:
+        unique.setdefault((s.sentence.source, s.sentence.start), s)
+    candidates = list(unique.values())
+    if not candidates:
+        return []
+    asked = normalize(question)
+    best = candidates[0]
+    scores = {id(s): s.score for s in candidates}
+    if _ASKS_AFTER.search(asked) and restates(question, best.sentence.text) >= RESTATES:
+        current = best
+        # Two steps at most: "… processes like X. | X occurs when … | This process can lead to …"
+        for _ in range(2):
+            current = _successor(current, candidates)
+            if current is None:
+                break
+            scores[id(current)] = max(scores[id(current)], best.score + AFTER_BONUS)
+            if restates(question, current.sentence.text) < RESTATES:
+                break  # the first sentence that goes beyond what the question names is what follows
+    elif _ASKS_MEANING.search(asked):
+        following = _successor(best, candidates)
+        if following is not None and _ANAPHORIC_OPENING.match(following.sentence.text):
+            scores[id(following)] = max(scores[id(following)], best.score - EXPLAINS_GAP)
+    if _ASKS_CAUSE.search(asked):
+        for s in candidates:
+            near = (s.sentence.source == best.sentence.source and s.chunk.section == best.chunk.section
+                    and s.sentence.paragraph - best.sentence.paragraph in (0, 1))
+            if s is not best and near and _STATES_CAUSE.search(s.sentence.text):
+                scores[id(s)] = max(scores[id(s)], best.score - CAUSE_GAP)
+    rescored = [s if scores[id(s)] == s.score else s.model_copy(update={"score": scores[id(s)]}) for s in candidates]
+    return sorted(rescored, key=lambda s: -s.score)
+
+
+def quotable(context: AnswerContext) -> list[ScoredSentence]:
+    """The context's sentences ranked for quoting: refocused and following the text (`follow_discourse`).
+
+    A correction's evidence was put first (premise.promote) and must stay quoted, so it is not re-scored."""
+    if context.correction is not None:
+        return list(context.sentences)
+    return follow_discourse(refocus(context.sentences), context.standalone_question)
+
+
 def select_sentences(ranked: Sequence[ScoredSentence], limit: int, margin: float = 0.12,
-                     focus_weight: float = FOCUS_WEIGHT) -> list[ScoredSentence]:
+                     focus_weight: float = FOCUS_WEIGHT, question: str | None = None) -> list[ScoredSentence]:
     """The best sentence, those nearly as good, and the neighbours a chosen one needs to make sense.
 
-    Sentences are judged by what the question asks beyond the material's subject (`refocus`).
+    Sentences are judged by what the question asks beyond the material's subject (`refocus`) and, given the
+    `question`, by how the text goes on from the best one (`follow_discourse`).
     A sentence opening with "This …" leans on the one before it, so that one is pulled in; and
     when the sentence after a chosen one opens that way, it usually explains it ("… a state known
     as dissociation. This is a sense of detachment …"), so it is pulled in when it is relevant too.
@@ -80,6 +180,8 @@ def select_sentences(ranked: Sequence[ScoredSentence], limit: int, margin: float
     if not ranked:
         return []
     ranked = refocus(ranked, focus_weight) if focus_weight else list(ranked)
+    if question is not None:
+        ranked = follow_discourse(ranked, question)
     best = ranked[0].score
     unique: dict[tuple[str, int], ScoredSentence] = {}
     for s in ranked:
@@ -131,9 +233,7 @@ class ExtractiveBackend:
 
     def compose(self, context: AnswerContext) -> Composition:
         """Quote the selected sentences in document order, one marker each, under a short lead-in."""
-        # A correction's evidence was put first (premise.promote) and must stay quoted, so it is not re-scored.
-        selected = select_sentences(context.sentences, context.max_sentences,
-                                    focus_weight=0.0 if context.correction is not None else FOCUS_WEIGHT)
+        selected = select_sentences(quotable(context), context.max_sentences, focus_weight=0.0)
         citations, grounding, parts = [], [], []
         lead = _lead_in(selected, correcting=context.correction is not None)
         grounding.append(SentenceSupport(sentence=lead, citations=[], score=1.0, verdict="framing"))

@@ -40,7 +40,8 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel
 from wordfreq import zipf_frequency
 
-from tutor.answering import _ANAPHORIC_OPENING, CORRECTION_LEAD, AnswerContext, Composition, ExtractiveBackend
+from tutor.answering import (_ANAPHORIC_OPENING, CORRECTION_LEAD, AnswerContext, Composition, ExtractiveBackend,
+                             quotable)
 from tutor.citations import MARKER
 from tutor.grounding import Judge, is_framing
 from tutor.prompts import Prompt
@@ -527,7 +528,8 @@ class GenerativeBackend:
         started = time.perf_counter()
         stats = GenerationStats(mode=options.mode)
         self.last_stats = stats
-        sources = pick_sources(context.sentences, options.sources, by_rank=options.mode == "select")
+        # The ranking the extractive backend quotes from: the question beyond the subject, how the text goes on.
+        sources = pick_sources(quotable(context), options.sources, by_rank=options.mode == "select")
         builder = AnswerBuilder(sources)
         rewrite = self._rewrite if options.repair == "rewrite" else None
         verifier = Verifier(self.judge, sources, rewrite=rewrite)
