@@ -9,7 +9,7 @@ import yaml
 from evals.pedagogy import (BLIND, BLIND_SPLIT, DATASET, DEV_FILES, cross_validate, dataset_paths, fit_boundaries,
                             grade_datasets, grading_metrics, leave_one_set_out, load_cases, locate, render)
 from tutor.grading import (ACCOUNTED_FLOOR, CORRECT_WEIGHTS, PARTLY_WEIGHTS, Evidence, _also_valued, _attributes,
-                           _denied_change, _mispaired, _replaced_entity, _swapped_time, decide, ideas)
+                           _denied_change, _mispaired, _referenced, _replaced_entity, _swapped_time, decide, ideas)
 from tests.conftest import ARTICLE
 from tests.tutoring_fixtures import tutoring  # noqa: F401  (fixture)
 from tutor.quiz import item_from_passage
@@ -373,3 +373,23 @@ def test_a_clause_saying_that_something_comes_apart_restates_fragmented(tutoring
     elsewhere, clause = tutoring.grader._accounted("BDNF helps synapses grow, and the picture falls apart.", [_BDNF],
                                                    "What does BDNF do?")
     assert elsewhere < ACCOUNTED_FLOOR and "apart" in clause
+
+
+_SURGE = ["As ketamine’s effects fade, a subsequent surge in glutamate release occurs.",
+          "This glutamate burst is thought to trigger molecular events that underlie the medication’s rapid "
+          "antidepressant properties."]
+
+
+def test_an_event_named_after_a_preposition_is_not_the_opposite_the_judge_reads(tutoring):
+    # "the blockade" names when the surge comes; it does not claim the opposite of "trigger".
+    assert _referenced("glutamate spikes after the blockade ends.", "blockade")
+    assert _referenced("The brain compensates for the blockade: once ketamine fades, glutamate rushes out.", "blockade")
+    assert not _referenced("The glutamate surge causes the blockade of other receptors.", "blockade")
+    assert not _referenced("The surge blocks other receptors.", "blocks")
+    item = item_from_passage("What happens to glutamate as ketamine's effects wear off, and why does it matter?",
+                             [locate(tutoring.tutor, p, n) for n, p in enumerate(_SURGE, 1)])
+    grade = tutoring.grader.grade(item, "glutamate spikes after the blockade ends. this is probably what triggers the "
+                                        "molecular events behind the fast antidepressant effect")
+    assert grade.label != "incorrect", grade.reasons
+    assert tutoring.grader.grade(item, "Glutamate release stops as the effects fade, which blocks the molecular "
+                                       "events behind the antidepressant effect.").label == "incorrect"

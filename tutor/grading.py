@@ -401,6 +401,12 @@ class Grader:
                 return f"judge: {reason}", False  # the same word with the other sign: a polarity the judge resolved
             if at is not None and not m.group(2) and _negated(toks, at):
                 return None, True  # "no longer combines" where the source says "fragmented": the same meaning
+            if not m.group(2) and _referenced(sentence, m.group(3)):
+                # "after the blockade ends", "compensates for the blockade": the answer names an event as the time or
+                # cause of what it says, it does not claim the opposite of the source's word. A rewording when the
+                # sentence without that word is not contradicted.
+                rest = re.sub(rf"\b{re.escape(m.group(3))}\w*", " ", sentence, flags=re.I)
+                return None, self.judge(rest, passages).label != "contradicted"
             if self._also_says(sentence, source, item, skip=claimed) \
                     or (not m.group(2) and _also_valued(sentence, m.group(3), source, passages)):
                 # "fixes damaged pathways" where the source says "repair": a synonym is there too. It is a proven
@@ -693,6 +699,20 @@ def _attributes(text: str) -> dict[str, str]:
             if m and content_stems(m.group(1)):
                 out.setdefault(name, m.group(1).strip())
     return out
+
+
+_NOUN_END = re.compile(r"\w+(?:ade|age|tion|sion|ment|ance|ence|ure)s?")
+_REFERRING = {"after", "following", "follows", "followed", "for", "to", "from", "since", "during", "before", "by",
+              "with", "of"}
+
+
+def _referenced(sentence: str, word: str) -> bool:
+    """Whether every use of a noun in the sentence names an event after a preposition ("after the blockade ends",
+    "responds to the blockade", "follows the blockade") rather than being what the sentence claims."""
+    toks = words(sentence)
+    at = [i for i, w in enumerate(toks) if w == word]
+    return bool(at) and bool(_NOUN_END.fullmatch(word)) and all(
+        i >= 2 and toks[i - 1] in ("the", "this", "that", "its", "their") and toks[i - 2] in _REFERRING for i in at)
 
 
 def _comes_apart(clause: str) -> bool:
