@@ -66,6 +66,8 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
      _Q(r"\b(stud(?:y|ies|ied)|trials?|research\w*|experiments?|evidence|published|journal)\b"), "studies or trials"),
     # Whether an effect lasts or goes away needs a passage that says how long it lasts.
     (_Q(r"\b(go(?:es)? away|reversible|irreversible|revers(?:e|ed|ing) (?:it|them|the|this|that)|recover\w*|"
+        r"(?:is|are|was|were|be)\b[^.?!]{0,60}\bpermanent|(?:grow|grows|grew|come|comes|came) back|regrow\w*|"
+        r"regenerat\w*|"
         r"heal|heals|healed|undo|undone|bounce back|back to normal)\b"),
      _Q(r"\b(revers\w*|irreversib\w*|recover\w*|permanent\w*|temporar\w*|heal\w*|persist\w*|lasting|lasts?|"
         r"go(?:es)? away|back to normal)\b"), "word on whether it lasts"),
@@ -116,6 +118,9 @@ _TARGET_FILLER = frozenset("""people person someone somebody anyone anybody ever
     symptoms damage changes stuff bit lot able likely possible really actually also ever even""".split())
 
 
+# Contractions written without their apostrophe ("theyre", "im", "dont") are function words, not concepts.
+_CONTRACTIONS = frozenset(w.replace("'", "") for w in STOPWORDS if "'" in w) - {
+    "hell", "shell", "well", "ill", "wed", "shed", "were", "id", "its"}
 # Internet shorthand that frames a message ("ELI5: how does …") and names nothing the answer is about.
 _SHORTHAND = frozenset("eli5 eli tldr tl;dr imo imho btw fyi pls plz thx idk iirc afaik ngl tbh lol omg asap".split())
 # "Can you unpack …", "could you please spell out …": the verb says what the tutor should do, not what about.
@@ -169,6 +174,7 @@ _OTHER = _Q(r"\b(?:what|which) (?:other|else)\b|\b(?:besides|apart from|other th
 
 
 _POINTING = _Q(r"\b(?:that|this|the) one\b")
+_EXCLUDED = _Q(r"\b(?:besides|apart from|other than|except)\s+([^,;?!.]+)")
 
 
 def nothing_new_named(question: str, standalone: str, sentences: Sequence[str]) -> bool:
@@ -178,6 +184,12 @@ def nothing_new_named(question: str, standalone: str, sentences: Sequence[str]) 
     ("BDNF"), so passages that name things in plain words never trigger it.
     """
     if not _OTHER.search(question):
+        return False
+    # "Besides growing synapses, does BDNF do anything else?" excludes a thing said in plain words, not a name:
+    # the learner asks what else it does, which passages that name only BDNF may well tell.
+    excluded = _EXCLUDED.search(question)
+    if excluded and not _POINTING.search(excluded.group(1)) and not any(
+            re.search(rf"\b{re.escape(written)}\b", excluded.group(1)) for written in names(question).values()):
         return False
     named = set(names(" ".join(sentences)))
     asked = set(words(f"{question} {standalone}"))
@@ -206,6 +218,33 @@ def unexpanded(question: str, sentences: Sequence[str]) -> list[str]:
     return missing
 
 
+# "What is serotonin?", "what's a synapse", "define neuroplasticity": the learner asks what a term is.
+_DEFINE = _Q(r"^(?:so |and |ok |okay |but )?(?:what(?:'s| is| are)|whats|define)\s+(?:an? |the )?(.+?)\s*"
+             r"(?:,?\s*(?:\band\b.*|\bin (?:plain|simple) \w+|\bexactly|\bactually|\blike))?(?:\s-\s.*)?\s*[?.!]*$")
+# A sentence defines a term that is followed by an apposition, a gloss or a copula ("neuroplasticity, the
+# brain's ability …", "synapses (connections …)", "executive functions—the skills …", "X occurs when …").
+_DEFINING = r"\)?(?:\s*,\s*(?:which|who|the|an?|meaning|i\.e\.)\b|\s*\(|\s*[—–:]|\s+-\s|\s+(?:is|are|occurs|refers|means)\b)"
+# A sentence that says what its predecessor's term means ("… an antagonist. This means it blocks …").
+_GLOSS_NEXT = _Q(r"^(?:this|that|which|in other words)\b\W*(?:is|means|refers)\b")
+
+
+def defined_in(term: str, sentences: Sequence[str]) -> bool:
+    """Whether some sentence says what a term is: an apposition, gloss or copula right after one of its words
+    (plural or singular), "known as X" glossed by the next sentence, or a next sentence that says what it means."""
+    for i, sentence in enumerate(sentences):
+        text = normalize(sentence)
+        following = normalize(sentences[i + 1]) if i + 1 < len(sentences) else ""
+        for w in words(term):
+            if w in STOPWORDS or len(w) < 3:
+                continue
+            mention = rf"\b{re.escape(w.rstrip('s'))}s?\b"
+            if re.search(mention + _DEFINING, text) or (re.search(mention, text) and _GLOSS_NEXT.search(following)):
+                return True
+            if re.search(rf"\b(?:known as|called|named)\s+(?:an? |the )?{mention}\s*[.,]?$", text) and following:
+                return True
+    return False
+
+
 _PARTICIPLE = _Q(r"^(?:(?:only|ever|still|always|also|just|mainly|mostly|usually|often|really)\s+)*"
                  r"(?:[a-z]+(?:ed|en)|found|made|done|kept|held|sold|put|set|brought|bought|told|left|lost|built|sent)\s+"
                  r"(?=(?:to|for|by|in|on|with|as|at|into)\b)")
@@ -220,9 +259,13 @@ _COMPARED = [
 ]
 
 
+# "Compare it to me like I'm 12": a pronoun after "compare … to" is whom the comparison is for, not a side of it.
+_AUDIENCE = _Q(r"^(?:me|us|you|him|her|them|someone|somebody)\b")
+
+
 def focus_parts(question: str) -> list[str]:
     """The parts of a question its answer must speak of: a yes/no question's target, examples, compared sides."""
-    parts = []
+    parts: list[str] = []
     match = _EFFECT.match(question)
     if match:
         # "Is it only given to people?": the participle says what is done; what it is done to is the target.
@@ -231,7 +274,7 @@ def focus_parts(question: str) -> list[str]:
         parts.append(found.group(1) or found.group(2))
     for pattern in _COMPARED:
         for found in pattern.finditer(question):
-            parts += [side for side in found.groups() if side]
+            parts += [side for side in found.groups() if side and not _AUDIENCE.match(side)]
     return parts
 
 
@@ -376,7 +419,7 @@ class Answerability:
         """
         for part in focus_parts(question.rstrip(" ?!.")):
             target = [w for w in content_words(self.vocabulary.repair(part))
-                      if w not in _TARGET_FILLER and w not in _JUDGEMENTS]
+                      if w not in _TARGET_FILLER and w not in _JUDGEMENTS and w not in _CONTRACTIONS]
             if not target:
                 continue
             # One word the material knows is enough: a rarer unknown word beside it is as often a learner's synonym
@@ -387,6 +430,24 @@ class Answerability:
             if similarity.max() < self.target_synonym_at:
                 return target
         return []
+
+    def undefined_term(self, question: str, passages: Sequence[Passage]) -> str:
+        """The term a "what is X?" question asks about when the material uses it but never says what it is, else "".
+
+        Only a bare term of corpus words counts ("what is serotonin?"), not a question about it ("what is X used
+        for?"): naming a term ("the serotonin system") does not explain it. Read over the passages' sentences in
+        order, so a gloss in the next sentence counts ("… known as dissociation. This is a sense of detachment").
+        """
+        # Quotation marks around the term ("what are the 'molecular events'?") are no part of it.
+        match = _DEFINE.match(re.sub(r"\s+", " ", re.sub(r"\"|(?<![a-z])'|'(?![a-z])", " ", normalize(question))).strip())
+        if not match:
+            return ""
+        term = [w for w in words(match.group(1).replace("'", " ")) if w not in _SHORTHAND]
+        term = [self.vocabulary.correct(w) for w in term]
+        if not 1 <= len(term) <= 4 or any(w in STOPWORDS or not self.vocabulary.known(w) for w in term):
+            return ""
+        sentences = [s.text for p in passages for s in p.chunk.sentences]
+        return "" if defined_in(" ".join(term), sentences) else " ".join(term)
 
     def _prefixed(self, word: str) -> bool:
         return any(prefixed(word, v) for v in self.vocabulary.words)
@@ -409,39 +470,65 @@ class Answerability:
         root = word[:6]
         return len(word) >= 6 and any(root in v for v in self.vocabulary.words if len(v) >= 6)
 
-    def judge(self, question: str, standalone: str, passages: Sequence[Passage],
-              ranked: Sequence[ScoredSentence]) -> Verdict:
-        """Classify a question given what retrieval found for it."""
+    def coverage(self, question: str, sentences: Sequence[str]) -> list[float]:
+        """How closely the best sentences speak of each word the question asks about, one value per word.
+
+        The words are the question's content words beyond the material's subject; a word the sentences share
+        (by stem) scores 1, any other its best cosine with their content words. A question the material answers
+        has what it asks about stated in some retrieved sentence, in its words or in near synonyms.
+        """
+        asked = [w for w in dict.fromkeys(content_words(self.vocabulary.repair(normalize(question))))
+                 if stem(w) not in self.subject and w not in _SHORTHAND and w not in _TARGET_FILLER]
+        if not asked or not sentences:
+            return [1.0] * len(asked)
+        said = list(dict.fromkeys(w for s in sentences for w in content_words(s)))
+        stems = {stem(w) for w in said}
+        open_ = [w for w in asked if stem(w) not in stems]
+        scores = dict.fromkeys(asked, 1.0)
+        if open_ and said:
+            similarity = (self.embed(open_) @ self.embed(said).T).max(axis=1)
+            scores.update(zip(open_, (float(x) for x in similarity), strict=True))
+        return [scores[w] for w in asked]
+
+    def assess(self, question: str, standalone: str, passages: Sequence[Passage],
+               ranked: Sequence[ScoredSentence]) -> tuple[bool, list[tuple[str, str]], dict]:
+        """(off the material's subject, the decline rules that fire as (name, reason), the signals)."""
         q = normalize(standalone)
         top = ranked[0] if ranked else None
         best_dense = max((p.dense for p in passages), default=0.0)
         best_sentence = top.dense if top else 0.0
         words_ = content_words(self.vocabulary.repair(q))
         known = [w for w in words_ if self.vocabulary.known(w)]
-        unknown = [w for w in words_ if not self.vocabulary.known(w)]
+        unknown = [w for w in words_ if not self.vocabulary.known(w) and w not in _CONTRACTIONS]
         on_subject = [w for w in known if stem(w) in self.subject]
-        features: dict[str, float | str | list[str]] = {
+        features: dict = {
             "best_chunk": round(best_dense, 3), "best_sentence": round(best_sentence, 3),
             "known": known, "unknown": unknown, "subject": on_subject,
         }
         if not on_subject and max(best_dense, best_sentence) < self.min_topic:
-            return Verdict(kind="out_of_scope", reason="not about the material", features=features)
-        evidence = " ".join(s.sentence.text for s in ranked[:3]).lower()
+            return True, [], features
+        fired: list[tuple[str, str]] = []
+        texts = [s.sentence.text for s in ranked]
+        evidence = " ".join(texts[:3]).lower()
         for asks, holds, lacking in ANSWER_TYPES:
             if asks.search(q) and not holds.search(evidence):
-                return Verdict(kind="not_in_material", reason=f"it gives no {lacking}", features=features)
-        missing = unexpanded(question, [s.sentence.text for s in ranked])
+                fired.append(("type", f"it gives no {lacking}"))
+                break
+        undefined = self.undefined_term(question, passages)
+        if undefined:
+            fired.append(("definition", f"it names {undefined} but never says what it is"))
+        missing = unexpanded(question, texts)
         if missing:
-            return Verdict(kind="not_in_material", reason=f"it never spells out {', '.join(missing)}", features=features)
+            fired.append(("abbreviation", f"it never spells out {', '.join(missing)}"))
         asked = asked_kind(question)
-        if asked and self.vocabulary.known(asked[-1]) and vaguely_named(asked, [s.sentence.text for s in ranked[:3]]):
-            return Verdict(kind="not_in_material", reason=f"it does not say which {' '.join(asked)}", features=features)
-        if nothing_new_named(question, standalone, [s.sentence.text for s in ranked[:3]]):
-            return Verdict(kind="not_in_material", reason="it names no others", features=features)
+        if asked and self.vocabulary.known(asked[-1]) and vaguely_named(asked, texts[:3]):
+            fired.append(("which", f"it does not say which {' '.join(asked)}"))
+        if nothing_new_named(question, standalone, texts[:3]):
+            fired.append(("others", "it names no others"))
         circumstance = _CIRCUMSTANCE.search(q)
         who = circumstance.group(1) if circumstance else ""
         if who and not self.vocabulary.known(self.vocabulary.correct(who)) and not self._variant(who):
-            return Verdict(kind="not_in_material", reason=f"it says nothing about {who}", features=features)
+            fired.append(("circumstance", f"it says nothing about {who}"))
         # From the learner's own words: the context a follow-up is given names the subject, not the target.
         target = self.unknown_target(normalize(question))
         if target:
@@ -449,15 +536,35 @@ class Answerability:
             # Named as the learner wrote it, from its first unknown word to its last ("blood pressure or heart rate").
             span = re.search(rf"\b{re.escape(target[0])}\b.*\b{re.escape(target[-1])}\b", normalize(question))
             named = span.group(0) if span else " ".join(target)
-            return Verdict(kind="not_in_material", reason=f"it never mentions {named}", features=features)
+            fired.append(("target", f"it never mentions {named}"))
         framing = framing_words(question)
         acronyms = {k: v for k, v in names(f"{question} {standalone}").items() if k not in framing}
-        foreign = self.foreign_concepts(q, [w for w in unknown if w not in framing], [s.sentence.text for s in ranked[:3]],
-                                        acronyms)
+        foreign = self.foreign_concepts(q, [w for w in unknown if w not in framing], texts[:3], acronyms)
         features["foreign"] = foreign
         if foreign:
-            named = ", ".join(acronyms.get(w, w) for w in foreign)
-            return Verdict(kind="not_in_material", reason=f"it never mentions {named}", features=features)
+            fired.append(("foreign", f"it never mentions {', '.join(acronyms.get(w, w) for w in foreign)}"))
         if best_sentence < self.min_answer:
-            return Verdict(kind="not_in_material", features=features)
+            fired.append(("weak", ""))
+        coverage = self.coverage(question, texts[:3])
+        features["coverage_min"] = round(min(coverage, default=1.0), 3)
+        features["coverage_mean"] = round(float(np.mean(coverage)) if coverage else 1.0, 3)
+        focus = [s.focus for s in ranked[:3] if s.focus is not None]
+        features["best_focus"] = round(max(focus) if focus else best_sentence, 3)
+        return False, fired, features
+
+    def judge(self, question: str, standalone: str, passages: Sequence[Passage],
+              ranked: Sequence[ScoredSentence]) -> Verdict:
+        """Classify a question given what retrieval found for it."""
+        off, fired, features = self.assess(question, standalone, passages, ranked)
+        if off:
+            return Verdict(kind="out_of_scope", reason="not about the material", features=features)
+        first = fired[0][0] if fired else ""
+        features["rules"] = [name for name, _ in fired]
+        # The words a question is declined for (premise.stands_despite) are those of the rule that gives the reason.
+        if first != "foreign":
+            features["foreign"] = []
+        if first != "target":
+            features.pop("target", None)
+        if fired:
+            return Verdict(kind="not_in_material", reason=fired[0][1], features=features)
         return Verdict(kind="answer", features=features)

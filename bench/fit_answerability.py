@@ -1,0 +1,186 @@
+#!/usr/bin/env python
+"""Fit the answerability decision (answer vs not_in_material) on the development sets, by leave-one-set-out.
+
+Run by hand from the repository root (not a pytest test):
+
+    .venv/bin/python bench/fit_answerability.py record          # ask every case once, keep what judge saw
+    .venv/bin/python bench/fit_answerability.py fit             # LOSO of the rules and of the fitted decision
+
+`record` runs the full pipeline once per case and stores each last turn's judge arguments (question,
+standalone, passages, ranked sentences) in a pickle under the system temp directory, so `fit` can recompute
+the signals (`Answerability.signals`) and refit in seconds. The development sets are the labelled ones the
+answerability rounds have read; the blind set of the current round is never listed here.
+
+`fit` prints, for each set left out: kind accuracy, answer recall and not_in_material recall of the rules alone
+and of the logistic decision fitted on the other sets, then the coefficients fitted on all sets (what
+`tutor/answerability.py` stores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+import numpy as np  # noqa: E402
+
+from bench_answerability import load_cases, record  # noqa: E402
+from tutor.service import Tutor  # noqa: E402
+
+# Development sets only (their misses have been read). Never add the blind set of the running round.
+DEV_SETS = ["tests/data/answerability.yaml", "tests/data/answerability_fresh.yaml",
+            "tests/data/answerability_fresh2.yaml", "tests/data/answerability_fresh3.yaml",
+            "evals/datasets/golden.yaml", "tests/data/retrieval.yaml"]
+CACHE = Path(tempfile.gettempdir()) / "tutor-answerability-records.pkl"
+
+
+def do_record(cache: Path) -> None:
+    """Ask every development case once and pickle what the verdict of its last turn was computed from."""
+    with tempfile.TemporaryDirectory(prefix="fit-answerability-") as tmp:
+        tutor = Tutor.load(corpus_dir=REPO / "corpus", data_dir=Path(tmp) / "data")
+        try:
+            records = {}
+            for path in DEV_SETS:
+                records[path] = record(tutor, load_cases(REPO / path))
+                print(f"{path}: {len(records[path])} cases", flush=True)
+        finally:
+            tutor.close()
+    cache.write_bytes(pickle.dumps(records))
+    print(f"wrote {cache}")
+
+
+RULES = ["type", "abbreviation", "which", "others", "circumstance", "target", "foreign", "weak"]
+SIGNALS = ["best_sentence", "best_chunk", "best_focus", "coverage_min", "coverage_mean"]
+
+
+def signals(tutor: Tutor, records: dict[str, list[dict]]) -> list[dict]:
+    """One row per recorded case that reached answerability: its set, label, rules fired and signals."""
+    cache: dict[str, np.ndarray] = {}
+
+    def embed(texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in cache]
+        if missing:
+            cache.update(zip(missing, tutor._embed(missing), strict=True))
+        return np.asarray([cache[t] for t in texts])
+
+    tutor.answerability.embed = embed
+    rows = []
+    for path, recs in records.items():
+        for r in recs:
+            if r["call"] is None:
+                continue
+            off, fired, features = tutor.answerability.assess(*r["call"]["args"])
+            rows.append({"set": path, "id": r["id"], "question": r["turns"][-1], "kind": r["kind"], "got": r["got"],
+                         "off": off, "names_topic": r["call"]["names_topic"], "fired": [n for n, _ in fired],
+                         **{k: float(features.get(k, 1.0)) for k in SIGNALS}})
+    return rows
+
+
+def vector(row: dict, names: list[str]) -> list[float]:
+    return [float(n in row["fired"]) if n in RULES else row[n] for n in names]
+
+
+def predict_rules(row: dict) -> str:
+    if row["off"]:
+        return "not_in_material" if row["names_topic"] else "out_of_scope"
+    return "not_in_material" if row["fired"] else "answer"
+
+
+def scores(rows: list[dict], predicted: list[str]) -> tuple[float, float, float, int]:
+    """(kind accuracy, answer recall, not_in_material recall, cases) with a safety reply to a dose question right."""
+    def ok(r, p):
+        return p == r["kind"] or (r["kind"] == "not_in_material" and p == "safety")
+    def recall(kind):
+        pairs = [(r, p) for r, p in zip(rows, predicted, strict=True) if r["kind"] == kind]
+        return sum(ok(r, p) for r, p in pairs) / len(pairs) if pairs else float("nan")
+    right = sum(ok(r, p) for r, p in zip(rows, predicted, strict=True))
+    return right / len(rows), recall("answer"), recall("not_in_material"), len(rows)
+
+
+def fit_model(rows: list[dict], names: list[str], c: float):
+    """A logistic regression over the named features, with the decision threshold at 0.5."""
+    from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
+
+    train = [r for r in rows if not r["off"] and r["kind"] in ("answer", "not_in_material")]
+    x = np.asarray([vector(r, names) for r in train])
+    y = np.asarray([r["kind"] == "answer" for r in train])
+    return LogisticRegression(C=c, max_iter=2000).fit(x, y)
+
+
+def predict_model(model, rows: list[dict], names: list[str], threshold: float = 0.5) -> list[str]:
+    out = []
+    for r in rows:
+        if r["off"]:
+            out.append(predict_rules(r))
+            continue
+        p = model.predict_proba(np.asarray([vector(r, names)]))[0, 1]
+        out.append("answer" if p >= threshold else "not_in_material")
+    return out
+
+
+FEATURE_SETS = {
+    "rules+signals": RULES + SIGNALS,
+    "rules+coverage": RULES + ["best_sentence", "coverage_min"],
+}
+
+
+def fit(records: dict[str, list[dict]]) -> None:
+    """Print leave-one-set-out scores of the rules and of each feature set, then the coefficients on all sets."""
+    with tempfile.TemporaryDirectory(prefix="fit-answerability-") as tmp:
+        tutor = Tutor.load(corpus_dir=REPO / "corpus", data_dir=Path(tmp) / "data")
+        try:
+            rows = signals(tutor, records)
+        finally:
+            tutor.close()
+    sets = list(records)
+    print("| held out | cases | rules: acc / answer / nim | " + " | ".join(f"{k}: acc / answer / nim" for k in FEATURE_SETS)
+          + " |")
+    print("|---|---|---|" + "---|" * len(FEATURE_SETS))
+    pooled: dict[str, list[str]] = {k: [] for k in ["rules", *FEATURE_SETS]}
+    ordered = []
+    for held in sets:
+        test = [r for r in rows if r["set"] == held]
+        train = [r for r in rows if r["set"] != held]
+        ordered += test
+        cells = []
+        predicted = [predict_rules(r) for r in test]
+        pooled["rules"] += predicted
+        cells.append("%.3f / %.3f / %.3f" % scores(test, predicted)[:3])
+        for key, names in FEATURE_SETS.items():
+            predicted = predict_model(fit_model(train, names, 1.0), test, names)
+            pooled[key] += predicted
+            cells.append("%.3f / %.3f / %.3f" % scores(test, predicted)[:3])
+        print(f"| {held} | {len(test)} | " + " | ".join(cells) + " |")
+    print("| pooled | %d | " % len(ordered) + " | ".join("%.3f / %.3f / %.3f" % scores(ordered, p)[:3]
+                                                      for p in pooled.values()) + " |")
+    for key, names in FEATURE_SETS.items():
+        model = fit_model(rows, names, 1.0)
+        print(f"\n{key}: intercept {model.intercept_[0]:+.3f}; "
+              + ", ".join(f"{n} {w:+.3f}" for n, w in zip(names, model.coef_[0], strict=True)))
+    pickle.dump(rows, open(Path(tempfile.gettempdir()) / "tutor-answerability-rows.pkl", "wb"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["record", "fit"])
+    parser.add_argument("--cache", type=Path, default=CACHE)
+    args = parser.parse_args()
+    if args.command == "record":
+        do_record(args.cache)
+    else:
+        fit(pickle.loads(args.cache.read_bytes()))
+
+
+if __name__ == "__main__":
+    main()
