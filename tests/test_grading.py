@@ -14,10 +14,10 @@ from tests.conftest import ARTICLE
 from tests.tutoring_fixtures import tutoring  # noqa: F401  (fixture)
 from tutor.quiz import item_from_passage
 
-# Measured 0.892 on the 761 development answers (learner_answers.yaml and learner_answers_fresh{,2,3,4}.yaml; see
+# Measured 0.896 on the 761 development answers (learner_answers.yaml and learner_answers_fresh{,2,3,4}.yaml; see
 # docs/pedagogy.md); the goal is 0.9. The gate sits a little below the measurement so a regression fails.
 # The blind set (learner_answers_fresh5.yaml) is never read here.
-MIN_ACCURACY = 0.88
+MIN_ACCURACY = 0.885
 # Each development set scored with boundaries fitted on the other four (measured 0.836–0.963).
 MIN_SET_OUT_ACCURACY = 0.82
 # The goal is 0; one contradicting answer whose swapped field of use ("dentistry" for "veterinary medicine") neither
@@ -48,9 +48,10 @@ def test_grading_accuracy_on_labelled_answers(measured):
     misses = [(c.kind, c.got, c.answer) for c in cases if c.got != c.expected]
     assert m["accuracy"] >= MIN_ACCURACY, misses
     assert m["contradicting_marked_correct"] <= KNOWN_CONTRADICTING_MARKED_CORRECT, misses
-    assert m["contradicting_marked_correct_by_split"]["dev"] == 0, misses
+    # Only fresh2's "dentistry" is left; every other split, fresh4's three included, credits none.
+    assert not [split for split, n in m["contradicting_marked_correct_by_split"].items() if n and split != "fresh2"], misses
     assert m["by_kind"]["wrong"] >= 0.8 and m["by_kind"]["correct"] >= 0.88 and m["by_kind"]["contradicting"] >= 0.9
-    assert m["paraphrase_marked_incorrect"] <= 13, misses  # measured 12 (of 200)
+    assert m["paraphrase_marked_incorrect"] <= 10, misses  # measured 9 (of 200)
 
 
 def test_shipped_boundaries_are_the_fit_and_hold_out_of_sample(measured):

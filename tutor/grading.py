@@ -9,10 +9,13 @@ and its passage, which is easier than judging an open claim:
    source's word beside it ("fixes damaged pathways" for "repair"), and a swapped entity sits in a clause
    that is contradicted on its own; or the answer denies any change the key states ("stays the same"),
    speaks (in any clause) only of benefit where the key speaks only of harm, or uses a listed antonym of a
-   passage word, or says more of a process the key says is disrupted ("integrates more tightly"). A judged
+   passage word, or says more of a process the key says is disrupted ("integrates more tightly"), or names another
+   region, chemical… in the place of the passages' one ("managed by the cerebellum"), or gives a drug another time
+   frame than the passages give it ("SSRIs act within hours"). A judged
    contradiction that is excused without proof of a rewording (proof is a denial of what the source denies or says
    is disrupted, a negated opposite, or a word of the source's benefit or harm beside the opposite) is a doubt: the
-   answer is at most partly right; so is an answer giving "both" sides of a contrast one side's property.
+   answer is at most partly right; so is an answer giving "both" sides of a contrast one side's property (or carrying
+   it over: "that effect even stronger"), or another relative clause to a named thing than the passages give it.
 2. Coverage. The key is split into ideas (clauses the question does not give away); each idea scores how
    well the answer says it: its best sentence-embedding cosine to a clause of the answer, the share of its new
    words the answer says (same stem or prefix, or a word within WORD_MATCH by embedding), or the judge's support
@@ -46,7 +49,7 @@ GradeLabel = Literal["correct", "partly", "incorrect"]
 Judge = Callable[[str, list[str]], Any]
 Embed = Callable[[list[str]], np.ndarray]
 
-# Calibrated on evals/datasets/learner_answers.yaml and learner_answers_fresh{,2,3}.yaml
+# Calibrated on evals/datasets/learner_answers.yaml and learner_answers_fresh{,2,3,4}.yaml
 # (`tutor quiz-eval` reports leave-one-question-out and leave-one-set-out accuracy).
 # An idea's embedding match counts from cosine SAY_FROM (unrelated text on the same topic) to SAY_AT (said).
 SAY_FROM, SAY_AT = 0.4, 0.7
