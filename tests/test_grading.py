@@ -9,7 +9,8 @@ import yaml
 from evals.pedagogy import (BLIND, BLIND_SPLIT, DATASET, DEV_FILES, cross_validate, dataset_paths, fit_boundaries,
                             grade_datasets, grading_metrics, leave_one_set_out, load_cases, locate, render)
 from tutor.grading import (ACCOUNTED_FLOOR, CORRECT_WEIGHTS, PARTLY_WEIGHTS, Evidence, _also_valued, _attributes,
-                           _denied_change, _mispaired, _referenced, _replaced_entity, _swapped_time, decide, ideas)
+                           _denied_change, _frames, _mispaired, _referenced, _replaced_entity, _swapped_time, decide,
+                           ideas)
 from tests.conftest import ARTICLE
 from tests.tutoring_fixtures import tutoring  # noqa: F401  (fixture)
 from tutor.quiz import item_from_passage
@@ -20,9 +21,8 @@ from tutor.quiz import item_from_passage
 MIN_ACCURACY = 0.885
 # Each development set scored with boundaries fitted on the other four (measured 0.836–0.963).
 MIN_SET_OUT_ACCURACY = 0.82
-# The goal is 0; one contradicting answer whose swapped field of use ("dentistry" for "veterinary medicine") neither
-# the judge nor the entity lexicon can place is still marked correct. The bound stops the number from growing.
-KNOWN_CONTRADICTING_MARKED_CORRECT = 1
+# The issue's goal: no contradicting answer marked correct (round 7: none of the 157, in every split).
+KNOWN_CONTRADICTING_MARKED_CORRECT = 0
 
 
 def test_dataset_passages_are_verbatim_and_cover_every_kind():
@@ -48,8 +48,7 @@ def test_grading_accuracy_on_labelled_answers(measured):
     misses = [(c.kind, c.got, c.answer) for c in cases if c.got != c.expected]
     assert m["accuracy"] >= MIN_ACCURACY, misses
     assert m["contradicting_marked_correct"] <= KNOWN_CONTRADICTING_MARKED_CORRECT, misses
-    # Only fresh2's "dentistry" is left; every other split, fresh4's three included, credits none.
-    assert not [split for split, n in m["contradicting_marked_correct_by_split"].items() if n and split != "fresh2"], misses
+    assert not [split for split, n in m["contradicting_marked_correct_by_split"].items() if n], misses
     assert m["by_kind"]["wrong"] >= 0.8 and m["by_kind"]["correct"] >= 0.88 and m["by_kind"]["contradicting"] >= 0.9
     assert m["paraphrase_marked_incorrect"] <= 10, misses  # measured 9 (of 200)
 
@@ -68,7 +67,7 @@ def test_shipped_boundaries_are_the_fit_and_hold_out_of_sample(measured):
 def test_no_contradicting_or_wrong_answer_of_the_dev_file_is_marked_correct(measured):
     cases, _ = measured
     assert not [c.answer for c in cases if c.split == "dev" and c.kind in ("contradicting", "wrong") and c.got == "correct"]
-    assert len([c for c in cases if c.kind in ("contradicting", "wrong") and c.got == "correct"]) <= 2  # measured 2
+    assert len([c for c in cases if c.kind in ("contradicting", "wrong") and c.got == "correct"]) <= 1  # measured 1
 
 
 @pytest.fixture(scope="module")
@@ -394,3 +393,23 @@ def test_an_event_named_after_a_preposition_is_not_the_opposite_the_judge_reads(
     assert grade.label != "incorrect", grade.reasons
     assert tutoring.grader.grade(item, "Glutamate release stops as the effects fade, which blocks the molecular "
                                        "events behind the antidepressant effect.").label == "incorrect"
+
+
+_OTHER_USES = ["The substance is also used in veterinary medicine.",
+               "In recent years, ketamine has attracted attention from the mental health community for its potential "
+               "applications in treating certain conditions."]
+
+
+def test_a_thing_of_its_own_after_the_passages_phrase_is_never_correct(tutoring):
+    assert ("use", "in", "veterinary medicine") in _frames(_OTHER_USES[0])
+    question = "Apart from anesthesia in people, where else is ketamine used, and what newer interest has it attracted?"
+    grader = tutoring.grader
+    swapped = ("It's also used in dentistry, and recently the mental health community has become interested in it for "
+               "treating certain conditions.")
+    assert grader._other_frame(swapped, _OTHER_USES, question)
+    # The passages' thing in other words, or a word the material uses, is no swap.
+    for fine in ("It's also used in animal medicine, and mental health experts are now interested in it.",
+                 "It's also used in veterinary medicine by vets."):
+        assert grader._other_frame(fine, _OTHER_USES, question) is None, fine
+    item = item_from_passage(question, [locate(tutoring.tutor, p, n) for n, p in enumerate(_OTHER_USES, 1)])
+    assert grader.grade(item, swapped).label != "correct"

@@ -60,7 +60,7 @@ SAY_FROM, SAY_AT = 0.4, 0.7
 # length), both upwards: a judge score there weighed against it (a verbatim fragment is well supported), which made
 # unsupported answers easier to credit; length took its place.
 PARTLY_WEIGHTS = (2.5, 2.1, 2.6, 0.4, 2.5, 0.0, -3.1)
-CORRECT_WEIGHTS = (4.8, 0.0, 0.0, 0.0, 0.0, 6.4, -6.5)
+CORRECT_WEIGHTS = (4.8, 0.0, 0.0, 0.0, 0.0, 6.5, -6.6)
 # Length is the answer's content words the question does not use, up to LENGTH_CAP, as a share of it: a fragment of
 # three words cannot say a key of several ideas however close its words are to one of them ("There's a surge of
 # glutamate"), and at the cap length alone never earns "correct" (its weight stays below the intercept).
@@ -271,7 +271,7 @@ class Grader:
                 if not proven:
                     doubt = doubt or f"judge: {reason} (not shown to be a rewording)"
         if not doubt:
-            doubt = self._other_attribute(answer, passages)
+            doubt = self._other_attribute(answer, passages) or self._other_frame(answer, passages, item.question)
         if not doubt and _SOURCE_CONTRAST.search(" ".join(passages)) and (_BOTH.search(answer)
                                                                            or _CARRIED.search(answer)):
             doubt = "the material sets two things against each other; the answer gives them one thing in common"
@@ -299,6 +299,20 @@ class Grader:
             shared = (set(content_stems(said)) & set(content_stems(source))) - _GENERIC_ROLE
             if not shared and float((_unit(self.embed([said])) @ _unit(self.embed([source])).T)[0, 0]) < SAYS_MORE:
                 return f"says something else of {name} than the material: “{said}”"
+        return None
+
+    def _other_frame(self, answer: str, passages: list[str], question: str) -> str | None:
+        """The answer keeps a phrase of the passages ("used in …", "managed by …") but puts a thing of its own after
+        it, one that neither passages nor question mention and that is below cosine 0.5 to the passages' thing ("also
+        used in dentistry" where the passages say "used in veterinary medicine")."""
+        local = set(content_stems(" ".join(passages))) | set(content_stems(question))
+        theirs = _frames(" ".join(passages))
+        for verb, prep, thing in _frames(answer):
+            if set(content_stems(thing)) & local or thing.endswith("ing"):
+                continue
+            others = [t for v, p, t in theirs if v == verb and p == prep and t != thing]
+            if others and float((_unit(self.embed([thing])) @ _unit(self.embed(others)).T).max()) < SAYS_MORE:
+                return f"puts “{thing}” where the material says “{others[0]}”"
         return None
 
     def _strengthened(self, answer: str, key_ideas: list[str]) -> str | None:
@@ -716,6 +730,29 @@ def _referenced(sentence: str, word: str) -> bool:
     at = [i for i, w in enumerate(toks) if w == word]
     return bool(at) and bool(_NOUN_END.fullmatch(word)) and all(
         i >= 2 and toks[i - 1] in ("the", "this", "that", "its", "their") and toks[i - 2] in _REFERRING for i in at)
+
+
+_FRAME_PREP = {"in", "by", "for", "on", "from", "at"}
+
+
+def _frames(text: str) -> list[tuple[str, str, str]]:
+    """Each content word followed by a preposition, with the (up to two) content words after it ("used in veterinary
+    medicine" → ("use", "in", "veterinary medicine"))."""
+    toks = words(text)
+    out = []
+    for i in range(len(toks) - 2):
+        if toks[i] in STOPWORDS or toks[i + 1] not in _FRAME_PREP:
+            continue
+        j = i + 2
+        while j < len(toks) and toks[j] in STOPWORDS:
+            j += 1
+        thing: list[str] = []
+        while j < len(toks) and toks[j] not in STOPWORDS and len(thing) < 2:
+            thing.append(toks[j])
+            j += 1
+        if thing:
+            out.append((stem(toks[i]), toks[i + 1], " ".join(thing)))
+    return out
 
 
 def _comes_apart(clause: str) -> bool:
