@@ -27,11 +27,14 @@ _COUNT = (r"(?:\d+(?:\.\d+)?|two|three|four|five|six|seven|eight|nine|ten|twelve
 # A question of a given type can only be answered by a passage holding that type of fact.
 # (question pattern, evidence pattern, what the material lacks)
 ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
-    (_Q(r"\b(how much|how many|dosage|dosing|milligrams?|mg|ml|micrograms?|grams?|percent|percentage|"
+    (_Q(r"\b(how much(?! of\b)|how many|dosage|dosing|milligrams?|mg|ml|micrograms?|grams?|percent|percentage|"
         r"how often|how frequently|half[- ]?life|what(?: is|'s| are) the (?:dose|amount|quantity)|"
         r"what (?:dose|amount|quantity) (?:of|for|should|would|is|do|to)|what dose (?!the|it|this|that|ketamine)\w+|"
         + _QUANTITY_ADJ + r"(?:doses?|amounts?|quantity))\b"),
      _Q(r"\d|\b" + _COUNT + r"\b"), "amounts or numbers"),
+    # "How much of what the brain does …?" asks for a share, which "nearly all" gives.
+    (_Q(r"\b(how much of|what share of|what part of)\b"),
+     _Q(r"\d|\b" + _COUNT + r"\b|\b(?:nearly|almost|virtually) all\b|\bthe majority\b"), "amounts or numbers"),
     (_Q(r"\b(how long|after how|how many (?:seconds|minutes|hours|days|weeks|months|years))\b"),
      _Q(r"\b(?:" + _NUMBER_WORD + r"|several|few|many) " + _UNITS + r"\b"), "durations"),
     # How long something lasts is not how long something takes to start ("take several weeks to work").
@@ -66,8 +69,8 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
      _Q(r"\b(stud(?:y|ies|ied)|trials?|research\w*|experiments?|evidence|published|journal)\b"), "studies or trials"),
     # Whether an effect lasts or goes away needs a passage that says how long it lasts.
     (_Q(r"\b(go(?:es)? away|reversible|irreversible|revers(?:e|ed|ing) (?:it|them|the|this|that)|recover\w*|"
-        r"(?:is|are|was|were|be)\b[^.?!]{0,60}\bpermanent|(?:grow|grows|grew|come|comes|came) back|regrow\w*|"
-        r"regenerat\w*|"
+        r"(?:is|are|was|were|be)\b[^.?!]{0,60}\bpermanent|(?:grow|grows|grew|come|comes|came) back|regrows?|"
+        r"regenerates?|"
         r"heal|heals|healed|undo|undone|bounce back|back to normal)\b"),
      _Q(r"\b(revers\w*|irreversib\w*|recover\w*|permanent\w*|temporar\w*|heal\w*|persist\w*|lasting|lasts?|"
         r"go(?:es)? away|back to normal)\b"), "word on whether it lasts"),
@@ -278,6 +281,10 @@ def focus_parts(question: str) -> list[str]:
     return parts
 
 
+# ("over", "under" and "out" are left out: an overdose is not a kind of dose.)
+_ENGLISH_PREFIXES = frozenset("re un non pre post mis dis co".split())
+
+
 class Verdict(BaseModel):
     """Whether to answer, and why not when not."""
 
@@ -450,7 +457,8 @@ class Answerability:
         return "" if defined_in(" ".join(term), sentences) else " ".join(term)
 
     def _prefixed(self, word: str) -> bool:
-        return any(prefixed(word, v) for v in self.vocabulary.words)
+        # An English prefix makes a form of the same word ("regrowth" of "growth"), not another substance.
+        return any(prefixed(word, v) and word[: len(word) - len(v)] not in _ENGLISH_PREFIXES for v in self.vocabulary.words)
 
     def _typo(self, word: str) -> bool:
         """A non-word one edit or two away from a much more frequent everyday word ("hapen", "peple")."""
@@ -468,7 +476,11 @@ class Answerability:
 
     def _variant(self, word: str) -> bool:
         root = word[:6]
-        return len(word) >= 6 and any(root in v for v in self.vocabulary.words if len(v) >= 6)
+        if len(word) >= 6 and any(root in v for v in self.vocabulary.words if len(v) >= 6):
+            return True
+        # An English prefix before a corpus word ("regrowth", "unblocked") makes a form of that word.
+        return any(word.startswith(p) and len(word) - len(p) >= 4 and self.vocabulary.known(word[len(p):])
+                   for p in _ENGLISH_PREFIXES)
 
     def coverage(self, question: str, sentences: Sequence[str]) -> list[float]:
         """How closely the best sentences speak of each word the question asks about, one value per word.
