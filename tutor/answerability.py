@@ -425,6 +425,12 @@ class Answerability:
         alone: these parts are the point of the question.
         """
         for part in focus_parts(question.rstrip(" ?!.")):
+            # An example of a concept the material names illustrates it ("perceive space, like distances and
+            # rooms"); an example of something it does not ("in other ways, like with diet") is the question.
+            before = re.search(rf"(\w+)\W*(?:like|e\.?g\.?|say|such as|for example|for instance)\s+(?:with\s+|by\s+|through\s+)?"
+                               rf"{re.escape(part)}", question)
+            if before and before.group(1) not in STOPWORDS and self.vocabulary.known(before.group(1)):
+                continue
             target = [w for w in content_words(self.vocabulary.repair(part))
                       if w not in _TARGET_FILLER and w not in _JUDGEMENTS and w not in _CONTRACTIONS]
             if not target:
