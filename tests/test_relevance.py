@@ -146,9 +146,10 @@ def _flat(text: str) -> str:
 
 
 def test_answers_quote_the_sentences_that_answer(tutor):
-    """Development set gate (measured 0.845 key recall, 2.8 sentences cited; 0.731 before refocusing)."""
+    """Development set gate (112 cases: measured 0.881 key recall, 0.848 complete, 2.9 sentences cited; 0.707, 0.616
+    and 2.6 with refocusing alone, round 1)."""
     cases = yaml.safe_load((DATA / "answer_relevance.yaml").read_text(encoding="utf-8"))
-    recalls, cited_counts = [], []
+    recalls, complete, cited_counts = [], [], []
     for case in cases:
         session = uuid.uuid4().hex
         for turn in case.get("history") or []:
@@ -158,7 +159,9 @@ def test_answers_quote_the_sentences_that_answer(tutor):
         expected = [_flat(e) for e in case["expect"]]
         found = [any(e in c or c in e for c in cited) for e in expected]
         recalls.append(sum(found) / len(expected) if reply.kind == "answer" else 0.0)
+        complete.append(reply.kind == "answer" and all(found))
         if reply.kind == "answer":
             cited_counts.append(len(cited))
-    assert sum(recalls) / len(recalls) >= 0.80
-    assert sum(cited_counts) / len(cited_counts) <= 3.2
+    assert sum(recalls) / len(recalls) >= 0.85
+    assert sum(complete) / len(complete) >= 0.80
+    assert sum(cited_counts) / len(cited_counts) <= 3.1

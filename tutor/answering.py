@@ -70,9 +70,11 @@ def refocus(ranked: Sequence[ScoredSentence], weight: float = FOCUS_WEIGHT) -> l
 
 
 # What a question asks for beyond the thing it names: what comes of it, what brings it about, what it means.
+# ("What does X do?" is left out: it is as often answered by the sentence naming X, and quoting what follows
+# X makes a follow-up about that sentence look already answered — tutor.retrieval.prefer_new.)
 _ASKS_AFTER = re.compile(r"\b(after|afterwards?|next|then|follows?|following|subsequently|leads?|led|results?|"
                          r"resulting|consequences?|outcomes?|triggers?|brings? about|"
-                         r"what happens (?:when|once|if|to))\b|\bwhat (?:does|do|did|can|will|would) .+ do\b")
+                         r"what happens (?:when|once|if|to))\b")
 _ASKS_CAUSE = re.compile(r"\b(why|causes?|caused|reasons?|how come|stems?|due to|because|what makes)\b")
 _ASKS_MEANING = re.compile(r"\b(means?|meaning|in what sense|what (?:is|are)|what's|define|definition|like)\b")
 # A sentence that gives a cause or a condition ("When glutamate signals are interrupted, …", "… stems from …").
