@@ -33,6 +33,14 @@ PREMISES = REPO / "tests" / "data" / "premises.yaml"
     ("Isn't ketamine an opioid?", ["Ketamine an opioid."]),  # a negative question expects the positive
     ("Why doesn't ketamine affect glutamate?", ["It is not true that ketamine affect glutamate."]),
     ("does ketamine block nmda receptors", ["Ketamine block nmda receptors."]),
+    # "since / given that S, …" takes S for granted, then whatever the rest does
+    ("Since magma sinks into the crust, why do volcanoes erupt so often?",
+     ["Magma sinks into the crust.", "Volcanoes erupt so often."]),
+    ("given that BDNF kills neurons, is it dangerous?", ["BDNF kills neurons."]),
+    ("Is it the surge that blocks the receptor?", ["The surge blocks the receptor."]),  # a cleft question
+    ("the cortex doesnt do anything for mood, does it?", ["The cortex doesnt do anything for mood."]),
+    ("my professor told us glutamate is rare, is that right?", ["Glutamate is rare."]),
+    ("wait, so BDNF kills neurons?", ["BDNF kills neurons."]),  # a statement said with a question mark
 ])
 def test_the_statement_a_question_rests_on_is_recovered(question, claims):
     assert premises_of(question) == claims
@@ -40,7 +48,8 @@ def test_the_statement_a_question_rests_on_is_recovered(question, claims):
 
 @pytest.mark.parametrize("question", [
     "What is BDNF?", "how much ketamine is in a vial?", "Explain dissociation please.", "Is that right?",
-    "when was it discovered?", "hi",
+    "when was it discovered?", "hi", "Can you explain NMDA receptors?", "why so slow?", "what is it, does it?",
+    "Is it true?",
 ])
 def test_questions_that_take_nothing_for_granted_have_no_premise(question):
     assert premises_of(question) == []
@@ -72,6 +81,26 @@ def test_a_false_premise_is_corrected_with_the_sentence_that_contradicts_it(tuto
 ])
 def test_a_true_premise_or_a_plain_question_is_answered_without_correction(tutor, question):
     reply = tutor.ask(question, uuid.uuid4().hex)
+    assert reply.kind == "answer" and not corrected(reply), reply.answer
+
+
+def test_a_premise_taken_for_granted_before_the_question_is_corrected_in_other_material_too(make_tutor):
+    volcanoes = make_tutor(REPO / "tests" / "data" / "tutoring_corpus")
+    reply = volcanoes.ask("Since magma is heavier than the rock around it, why does it rise?", uuid.uuid4().hex)
+    assert corrected(reply) and any("lighter" in c.text for c in reply.citations), reply.answer
+    assert not corrected(volcanoes.ask("Given that viscous magma traps gas, why does it explode?", uuid.uuid4().hex))
+
+
+def test_a_false_premise_hidden_by_support_stitched_from_several_sentences_is_corrected(tutor):
+    # Together, the dissociation sentence and the SSRI sentence ("serotonin") seem to support the claim; the
+    # sentence the question is about names glutamate in serotonin's place.
+    reply = tutor.ask("dissociation is from the serotonin release, isn't it?", uuid.uuid4().hex)
+    assert corrected(reply) and any("glutamate system" in c.text for c in reply.citations), reply.answer
+
+
+def test_a_harm_word_undone_by_its_verb_is_no_contradiction(tutor):
+    # "fix damaged pathways" is what "helps repair neuronal pathways" says, not its opposite
+    reply = tutor.ask("BDNF helps grow new synapses and fix damaged pathways?", uuid.uuid4().hex)
     assert reply.kind == "answer" and not corrected(reply), reply.answer
 
 
@@ -110,15 +139,15 @@ def test_a_generative_backend_opens_with_the_correction_too(tutor, embeddings, m
 
 
 def test_premises_on_the_labelled_set(tutor):
-    """Most false premises corrected; a true premise almost never (telling a learner who is right that they
-    are wrong is the worse error). Measured numbers: docs/evals.md; `bench/bench_premises.py` lists misses."""
+    """Most false premises corrected; a true premise never (telling a learner who is right that they are wrong
+    is the worse error). Measured numbers: docs/evals.md; `bench/bench_premises.py --stages` lists misses."""
     cases = yaml.safe_load(Path(PREMISES).read_text(encoding="utf-8"))
     outcome = Counter()
     for case in cases:
         reply = tutor.ask(case["question"], uuid.uuid4().hex)
         outcome[(str(case["premise"]).lower(), "corrected" if corrected(reply) else reply.kind)] += 1
     n = Counter(str(c["premise"]).lower() for c in cases)
-    assert n["false"] >= 40 and n["true"] >= 30
-    assert outcome[("false", "corrected")] / n["false"] >= 0.5, outcome
-    assert outcome[("true", "corrected")] / n["true"] <= 0.05, outcome
-    assert outcome[("unknown", "corrected")] / n["unknown"] <= 0.1, outcome
+    assert n["false"] >= 60 and n["true"] >= 50 and n["unknown"] >= 20
+    assert outcome[("false", "corrected")] / n["false"] >= 0.62, outcome  # measured 0.70 (48/69)
+    assert outcome[("true", "corrected")] == 0, outcome
+    assert outcome[("unknown", "corrected")] <= 1, outcome

@@ -1,10 +1,11 @@
 """Premises in questions: what a question takes for granted, and whether the material contradicts it.
 
-"Why does ketamine raise serotonin?" assumes that it does; "it blocks NMDA receptors, right?" asks
-to confirm a statement. Answering such a question with the right passages but without saying that
-the premise is wrong lets the learner keep the misconception. So the statement a question rests on
-is recovered from its wording and judged (tutor.grounding) against the sentences retrieved for it;
-a contradiction changes how the answer opens.
+"Why does ketamine raise serotonin?" assumes that it does; "it blocks NMDA receptors, right?" and "so it
+blocks NMDA receptors?" ask to confirm a statement; "since it blocks NMDA receptors, why …?" takes one for
+granted. Answering such a question with the right passages but without saying that the premise is wrong
+lets the learner keep the misconception. So the statement a question rests on is recovered from its
+wording and judged (tutor.grounding) against the sentences retrieved for it; a contradiction changes how
+the answer opens.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pydantic import BaseModel
 
 from tutor.grounding import Judge
 from tutor.retrieval import ScoredSentence
+from tutor.text import content_stems
 
 _I = re.IGNORECASE
 _AUX = r"(?:does|do|did|is|are|was|were|can|could|will|would|has|have|had|should|must|might|may)"
@@ -28,7 +30,8 @@ _FILLER = re.compile(r"^(?:so|ok|okay|well|hmm+|wait|and|but|also|hey|hi|um+|uh+
 _REPORTED = re.compile(
     r"^(?:i(?:'ve| have)? (?:read|heard|saw|seen|was told|learned|learnt|think|thought|believe|assume|understand|"
     r"guess|remember)|i'm pretty sure|im pretty sure|i'm told|my (?:[a-z]+ ){0,2}(?:teacher|friend|professor|prof|doctor|textbook|book|"
-    r"lecturer|tutor|class|notes?)\s+(?:said|says|told me|claims?|mentioned|taught us|explained)|"
+    r"lecturer|tutor|class|notes?|mum|mom|dad|parents?|coach)\s+(?:said|says|told (?:me|us)|tells (?:me|us)|claims?|claimed|mentioned|"
+    r"taught (?:me|us)|explained|thinks|thought|reckons|insists|wrote)|"
     r"(?:someone|somebody|people|they|everyone|a friend) (?:said|says|told me|claim|claims)|apparently|supposedly|"
     r"(?:is|isn'?t) it (?:true|right|correct|the case)|am i right (?:in thinking|to think|that)?|would i be right|"
     r"correct me if i'?m wrong,? but|it seems|it'?s said|is it a fact)\b[\s,:]*(?:that\b)?\s*", _I)
@@ -37,10 +40,19 @@ _TAG = re.compile(
     r"^(?P<s>.+?)[\s,;:.!-]+(?:right|correct|true|yes|yeah|no|innit|isn'?t (?:it|that (?:right|so|true))|"
     r"doesn'?t it|don'?t they|aren'?t they|wasn'?t it|didn'?t it|can'?t it|won'?t it|isn'?t that|"
     r"is that (?:right|true|correct|so|accurate)|am i right|have i got (?:that|it) right|or not|or no)\s*[?.!]*$", _I)
+# "S, does it?" after a negative statement ("it doesn't …, does it?") expects agreement with S as said.
+_POSITIVE_TAG = re.compile(r"^(?P<s>.+?)\s*,\s*(?:does|do|did|is|are|was|were|can|could|will|would|has|have)\s+"
+                           r"(?:it|they|he|she|that|this|there|you|we)\s*[?.!]*$", _I)
+# "Since S, …", "given that S, …": S is taken for granted, whatever is asked after the comma. ("If S" supposes, so no.)
+_GIVEN = re.compile(r"^(?:since|given(?: that)?|because|considering(?: that)?|now that|seeing (?:as|that)|knowing(?: that)?|"
+                    r"assuming(?: that)?|bearing in mind(?: that)?)\s+(?P<s>[^,;:?]+?)\s*[,;:]\s*(?P<rest>.+)$", _I)
+# "Is it X that Y?" asks whether X is what Y holds of: the statement is "X Y".
+_CLEFT = re.compile(r"^(?:is|isn'?t|was|wasn'?t)\s+it\s+(?P<x>(?:\S+\s+){0,5}?\S+)\s+(?:that|which|who)\s+(?P<y>.+?)[?.!]*$", _I)
 _WHY = re.compile(rf"^(?:why|how come|how)\s+(?P<aux>{_AUX}|{_NEG_AUX})\s+(?P<rest>.+?)[?.!]*$", _I)
 _HOW_COME = re.compile(r"^how come\s+(?P<rest>.+?)[?.!]*$", _I)
 _YES_NO = re.compile(rf"^(?P<aux>{_AUX}|{_NEG_AUX})\s+(?P<rest>.+?)[?.!]*$", _I)
-_NOT_A_PREMISE = re.compile(r"^(?:how (?:much|many|long|often|soon|fast|quickly)|what|which|who|where|when)\b", _I)
+_NOT_A_PREMISE = re.compile(r"^(?:how (?:much|many|long|often|soon|fast|quickly)|what|which|who|where|when|"
+                            r"(?:can|could|would|will) you)\b", _I)
 # "Is that right?" asks about the sentence before it, which is the premise.
 _ABOUT_ITSELF = re.compile(r"^(?:this|that|it|so)\b\W*(?:is|was|'s)?\W*(?:not )?(?:so|true|right|correct|accurate|"
                            r"the case|a fact|real|legit)\W*$", _I)
@@ -50,6 +62,11 @@ _EXCLUSIVE = re.compile(r"\b(?:most|main|mainly|primary|primarily|only|sole|sole
 _PRONOUN_SUBJECT = re.compile(r"^(?:it|they|this|that|these|those|he|she)\b", _I)
 _DENIAL = "It is not true that "
 _OPPOSED = re.compile(r"antonym: claim says [“\"]([^”\"]+)[”\"]")
+# A verb that undoes harm turns the harm word after it around: "fix damaged pathways" says they get repaired.
+_RESTORING = r"(?:fix|fixe[sd]|fixing|repair\w*|heal\w*|restor\w*|revers\w*|undo\w*|mend\w*|prevent\w*|reduc\w*|" \
+             r"lessen\w*|eas(?:e|es|ed|ing)|protect\w* (?:against|from)|counter\w*|treat\w*)"
+# Content words a sentence below the two best-ranked must share with a claim to be quoted against it.
+OVERLAP = 2
 # A statement sentence before the question ("Ketamine boosts serotonin. Why?") is a premise too.
 _SENTENCE = re.compile(r"[^.?!]+[.?!]*")
 
@@ -87,7 +104,14 @@ def premises_of(question: str) -> list[str]:
     """The statements a question takes for granted or asks to confirm, as declarative sentences (may be empty)."""
     claims = []
     for raw in _SENTENCE.findall(question.strip()):
-        claim = _premise_of_sentence(raw.strip())
+        text = raw.strip()
+        for _ in range(3):
+            text = _FILLER.sub("", text).strip()
+        given = _GIVEN.match(text)
+        if given:  # "Since S, why …?": S first, then whatever the rest takes for granted
+            claims += filter(None, [_clean(given.group("s")), _premise_of_sentence(given.group("rest"))])
+            continue
+        claim = _premise_of_sentence(text)
         if claim:
             claims.append(claim)
     return claims[:2]
@@ -107,8 +131,15 @@ def _premise_of_sentence(sentence: str) -> str | None:
     tag = _TAG.match(text)
     if tag and len(tag.group("s").split()) >= 3:
         return _clean(tag.group("s"))
+    tag = _POSITIVE_TAG.match(text)
+    if tag and len(tag.group("s").split()) >= 3 and not re.match(r"(?:how|why)\b|" + _NOT_A_PREMISE.pattern[1:],
+                                                                 tag.group("s"), _I):
+        return _clean(tag.group("s"))
     if _NOT_A_PREMISE.match(text):
         return None
+    cleft = _CLEFT.match(text)
+    if cleft and not re.match(r"(?:true|right|correct|the case|possible|likely|bad|safe|ok|okay)\b", cleft.group("x"), _I):
+        return _clean(f"{cleft.group('x')} {cleft.group('y')}")
     m = _WHY.match(text)
     if m:  # "why doesn't it X?" takes for granted that it does not
         return _clean(_declarative(m.group("aux"), m.group("rest"), keep_negation=True))
@@ -118,8 +149,9 @@ def _premise_of_sentence(sentence: str) -> str | None:
     m = _HOW_COME.match(text)
     if m:
         return _clean(m.group("rest"))
-    if not asked and len(text.split()) >= 3 and not text.lower().startswith(("please", "tell", "explain", "describe")):
-        return _clean(text)  # a statement in a message that asks about it
+    if len(text.split()) >= 3 and not re.match(r"(?:please|tell|explain|describe|give|show|help|why|how)\b", text, _I):
+        # a statement in a message that asks about it, or said with a question mark ("so BDNF kills neurons?")
+        return _clean(text)
     return None
 
 
@@ -152,6 +184,12 @@ def _clean(text: str) -> str | None:
     return text[0].upper() + text[1:] + "."
 
 
+def _restored(claim: str, reasons: Sequence[str]) -> bool:
+    """Whether the word the judge opposed to the source follows a verb that undoes it in the claim ("fix damaged")."""
+    words = [w for r in reasons if (m := _OPPOSED.match(r)) for w in re.findall(r"[a-z]+", m.group(1).lower())]
+    return any(re.search(rf"\b{_RESTORING}\s+(?:\w+\s+)?{re.escape(w)}", claim, _I) for w in words)
+
+
 def promote(ranked: Sequence[ScoredSentence], text: str) -> list[ScoredSentence]:
     """`ranked` with the sentence holding `text` moved to the top (tied with the best), so it is quoted."""
     found = [s for s in ranked if text and text.strip() in s.sentence.text]
@@ -167,10 +205,10 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
     that contradicts it on its own (the one to quote), or None. `subject` stands in for a claim's leading
     pronoun ("it", "they"); without one, such claims are not checked.
 
-    Judged against the sentences together first, then alone against the one the claim aligned with and the
-    two best-ranked: a contradiction the judge finds only in the combination, or in a sentence the question
-    is not about, is too weak a reason to tell a learner they are wrong, and the quoted sentence has to show
-    the contradiction by itself."""
+    Judged against the sentences together first, then alone against the one the claim aligned with, the two
+    best-ranked and lower ones that share content words with the claim: a contradiction the judge finds only in
+    the combination, or in a sentence the question is not about, is too weak a reason to tell a learner they are
+    wrong, and the quoted sentence has to show the contradiction by itself."""
     sentences = list(dict.fromkeys(s.sentence.text for s in ranked[:top]))
     for stated in premises_of(question) if sentences else []:
         # "It works fast" binds "it" to whatever a sentence is about (SSRIs that take weeks): checked only when
@@ -179,11 +217,21 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
         if claim is None:
             continue
         verdict = judge.judge(claim, sentences)
-        if verdict.label != "contradicted":
-            continue
-        aligned = [s for s in sentences if verdict.evidence and verdict.evidence.strip() in s]
-        for sentence in aligned + [s for s in sentences[:2] if s not in aligned]:
+        together = verdict.label == "contradicted"
+        aligned = [s for s in sentences if together and verdict.evidence and verdict.evidence.strip() in s]
+        # The two best-ranked sentences are what the question is about; a lower one only when it shares at least
+        # OVERLAP content words with the claim besides the material's subject (not a stray "also" for "just").
+        topic = set(judge.topic)
+        shared = [s for s in sentences[2:] if len((set(content_stems(claim)) & set(content_stems(s))) - topic) >= OVERLAP]
+        for sentence in aligned + [s for s in sentences[:2] + (shared if together else []) if s not in aligned]:
             alone = judge.judge(claim, [sentence])
-            if alone.label == "contradicted":
+            if alone.label != "contradicted" or _restored(claim, alone.reasons):
+                continue
+            # Together, the sentences can hide what the question is about: the judge stitches support from one
+            # sentence's subject and another's entity ("serotonin" from the SSRI sentence for "dissociation comes
+            # from serotonin"). A best-ranked sentence that names another entity in its place still rules the
+            # claim out then, unless some sentence alone supports it.
+            if together or (any(r.startswith("swapped entity") for r in alone.reasons)
+                            and not any(judge.judge(claim, [s]).label == "supported" for s in sentences)):
                 return Premise(claim=claim, evidence=sentence, reasons=alone.reasons)
     return None
