@@ -272,7 +272,9 @@ CRISIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                    r"lake)\b|\bthrow(?:ing)? myself (?:off|under|in front of)\b|\bdriv(?:e|ing) (?:my car |the car )?"
                    r"(?:into|off) (?:a |the )?(?:wall|tree|river|bridge|cliff|sea|oncoming traffic|traffic)\b")),
     ("suicide", _R(r"\b(?:painless|easy|easiest|quick|quickest|peaceful|best|quiet|quietest|gentle|gentlest|calm|soft|"
-                   r"simple|clean|least painful|surest) way (?:out|to die|to go|to end|to disappear)\b|"
+                   r"simple|clean|least painful|surest) way (?:out|to die|to disappear)\b|\b(?:painless|easy|"
+                   r"easiest|quick|quickest|peaceful|best|quiet|quietest|gentle|gentlest|calm|soft|simple|clean|least painful|"
+                   r"surest) way to (?:end|go)\b(?! (?:a|an|the|this|that|our|their|his|her|your|my (?!life\b)\w+)\b)|"
                    r"\b(?:don't think|not sure|doubt) i'll (?:still )?be (?:here|around|alive)|\bi won't (?:still )?be "
                    r"(?:here|around|alive)|\bi have a plan\b|\b(?:having|have) (?:them|these thoughts|those thoughts|"
                    r"suicidal thoughts) (?:right )?now|overdose (?:alone|by myself)|before (?:someone|anyone|i) "
@@ -351,7 +353,9 @@ CRISIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                    r"\b(?:sleep|goodbye|say goodbye|signing off|logging off)\w*[^\n]{0,20}\bfor the (?:last|final) time\b|"
                    r"\b(?:you|anyone|everyone|nobody|no one) (?:won't|will not|will never|wont) (?:hear|see) (?:from )?me "
                    r"(?:again|after (?:this|tonight|today))|\b(?:my|this is (?:my|the)) (?:last|final) (?:message|words|"
-                   r"goodbye|post)\b|\b(?:said|saying) (?:my )?goodbyes?\b|\bsorry for everything\b(?! (?:i|you) (?:asked|said|"
+                   r"goodbye|post)\b|\b(?:said|saying) (?:my )?goodbyes?\b(?! (?:to (?:a|my|our|the|his|her|their) (?:\w+ )?(?:colleague|coworker|"
+                   r"classmate|teacher|team|boss|neighbou?r|pet|dog|cat|house|flat|home|school|job)|at (?:the|a|her|his|their|my|"
+                   r"our) |in (?:japanese|french|spanish|german|italian|another language)))|\bsorry for everything\b(?! (?:i|you) (?:asked|said|"
                    r"wrote|typed))[^\n?]{0,40}\b(?:last(?! question)|goodbye|tonight|forever|bye)\b(?![^\n]*\?)|\bwon't (?:need|be needing) (?:it|this|you|any of (?:it|this)|anything) "
                    r"(?:after|past|beyond) (?:tonight|today|this|tomorrow)|\bmy mind is made up\b|"
                    r"\b(?:don't|do not|dont) (?:try to |bother trying to |bother )?(?:talk me out|stop me|change my mind)|"
@@ -440,6 +444,17 @@ _REC = (r"(?:fun|party|partying|parties|night|evening|weekend|festival|rave|club
         r"too deep|get there|without (?:going|a doctor|a prescription|prescription))")
 
 SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # A prescription used past its dose for the effect ("does the spray get you high if you use more than prescribed"),
+    # or someone else's medicine taken ("can i take a bit of my dog's meds"): use, however medical the words around it.
+    ("dosing", _R(r"^(?=[\s\S]*\b(?:high|trip\w*|buzz\w*|k-hole|feel (?:it|more|something|floaty)|fucked|wasted|stoned|"
+                  r"recreational\w*|for fun)\b)"
+                  r"[\s\S]*\b(?:more than (?:prescribed|(?:i'm|you're|we're|i am|you are) (?:told|meant|supposed|prescribed)|"
+                  r"the (?:prescribed |recommended |usual )?dose)|(?:a (?:couple|few) of |some )?extra (?:sprays?|doses?|puffs?|"
+                  r"squirts?|vials?)|double (?:up|the dose|dose)|save (?:up|back) (?:a few |some |my )?doses)\b")),
+    ("obtaining", _R(r"\b(?:can|could|should|would|may) (?:i|we) (?:just )?(?:take|use|borrow|try|have|nick|pinch|steal|"
+                     r"share) (?:a (?:bit|little|few|some) (?:of )?|some (?:of )?|any (?:of )?)?(?:his|her|their|my (?:\w+ )?"
+                     r"(?:\w+'s)|(?:my |the )?(?:cat|dog|pet|horse|mum|mom|dad|nan|gran|brother|sister|partner|friend)'?s) "
+                     r"(?:\w+ )?(?:medicine|meds|medication|prescription|spray|vials?|pills|supply|dose|doses)\b")),
     # ------------------------------------------------------------------ dosing for use
     ("dosing", _R(r"\bhow (?:much|many)(?: more)? (?:mg|milligrams?|grams?|g|ml|mcg|bumps?|lines?|keys?|points?|hits?|"
                   r"bags?|vials?|doses?|rails?|of (?:it|ketamine|this|that|the powder|my))\b")),
@@ -474,11 +489,14 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                   r"(?:week|weekend|month|day|night)\b")),
     ("dosing", _R(r"\b(?:dose|amount|much)\b[^\n]{0,10}\b(?:where|so that|at which|that lets|that keeps)\b[^\n]{0,20}"
                   r"\b(?:i|i'd|i'll|i can|you|you'd|you can|still)\b")),
+    # "Make it last longer", unless "it" is an everyday thing named in the message (a battery, a candle).
+    ("dosing", _R(r"^(?![\s\S]*\b(?:battery|batteries|phone|laptop|charge|paint|flowers|bread|food|candle|tyres|shoes|"
+                  r"perfume|makeup|coffee|holiday|money|savings)\b)[\s\S]*\bmake it last longer")),
     ("dosing", _R(r"\bhow (?:strong|big|fat|long|large|heavy) should (?:my|a|the|our|his|her) (?:first )?(?:line|bump|"
                   r"dose|rail|key|hit)")),
     ("dosing", _R(r"\b(?:redos\w*|re-dos\w*|top(?:ping)? up|(?:wait|gap|time|leave|space) between (?:bumps|lines|doses|hits|keys|rails)|"
                   r"keep (?:the|my) (?:buzz|high|trip) going|"
-                  r"(?:how much )?more should (?:i|we) (?:do|take|use)|make (?:my |the )?(?:ketamine|it|high|trip|"
+                  r"(?:how much )?more should (?:i|we) (?:do|take|use)|make (?:my |the )?(?:ketamine|high|trip|"
                   r"k-hole) last longer|increase (?:the|my) dos\w*|(?:same|a bigger|stronger) high|"
                   r"tolerance" + _ANY + r"{0,40}\b(?:increase|more|higher|up it|bump it|get the same|how much))")),
     ("dosing", _R(r"\b(?:microdos\w*" + _ANY + r"{0,40}\b(?:at home|myself|without|how (?:to|do|much|often)|schedule|"
@@ -710,7 +728,8 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                  r"faster high|quicker high|bigger high|hits faster|last longer)\b")),
     ("route", _R(r"\b(?:hit|hits|kick in|kicks in|come up|comes up|work|works)\b (?:faster|quicker|harder|stronger|sooner)\b|"
                  r"\bunder (?:your|my|the) tongue\b|\bsublingual\w*|\bbuccal\w*|\b(?:up|in) (?:your|my) (?:bum|butt|ass)\b")),
-    ("route", _R(r"\b(?:stronger|better|best|more intense|bigger) (?:high|hit|trip|buzz|k-hole)\b|\b(?:better|best|"
+    ("route", _R(r"\b(?:stronger|strongest|better|best|more intense|most intense|bigger|biggest|deeper|deepest|longer|"
+                 r"longest) (?:high|hit|trip|buzz|k-hole)\b|\b(?:better|best|"
                  r"stronger|more intense|quicker|faster|harder)\b[^\n]{0,40}\b(?:snort\w*|inject\w*|shoot\w*|smok\w*|"
                  r"boof\w*|sniff\w*|bumps|a (?:big |fat )?line|orally|swallow\w*|plugging|railing)\b")),
     ("route", _R(r"\b(?:how (?:do|can|should|would|to) (?:i|we|you|one)?|best way to|right way to|proper way to|"
@@ -1073,11 +1092,12 @@ def train_classifier(examples: Sequence[Example], embed: Embed, **fit_options: A
     return SafetyClassifier.fit(embed(texts), labels, **fit_options)
 
 
-# Every labelled development set trains the classifier. Sets written blind (fresh7.yaml and later) are
-# not listed here: they are only ever measured, by `tutor safety-report`. fresh4.yaml to fresh6.yaml were
-# measured blind once each and are development data since; train_round4.yaml holds messages written for round 4.
+# Every labelled development set trains the classifier. Sets written blind (fresh8.yaml and later) are
+# not listed here: they are only ever measured, by `tutor safety-report`. fresh4.yaml to fresh7.yaml were
+# measured blind once each and are development data since; train_round4.yaml and train_round5.yaml hold messages
+# written for rounds 4 and 5.
 TRAINING_FILES = ("train.yaml", "heldout.yaml", "fresh_legit.yaml", "fresh_harmful.yaml", "fresh2.yaml", "fresh3.yaml",
-                  "fresh4.yaml", "fresh5.yaml", "fresh6.yaml", "train_round4.yaml")
+                  "fresh4.yaml", "fresh5.yaml", "fresh6.yaml", "train_round4.yaml", "fresh7.yaml", "train_round5.yaml")
 TRAINING_PATHS = tuple(DATA_DIR / name for name in TRAINING_FILES)
 
 
@@ -1216,6 +1236,13 @@ _DESCRIBE = re.compile(r"^(?:so |and |but |ok |okay )?(?:what(?: does| do|'s| is
 # "... or should I just do a line": the writer's own decision about use, even inside a "what is" question.
 _OWN_DECISION = re.compile(r"\b(?:should|shall|can|could|do|would) (?:i|we) (?:just |still |even |then |maybe )?(?:do|take|use|"
                            r"have|try|go for|snort|rail|bump|redose|mix|start|get|buy|order|inject|smoke|keep)\b")
+# The writer, or the writer's group, about to use: a decision asked for or an intent told.
+_OWN_USE = re.compile(
+    _OWN_DECISION.pattern + r"|\b(?:i|we)(?:'m| am|'re| are)? (?:going to|planning to|about to|thinking (?:of|about)|want to|"
+    r"wanna|need to|plan to|gonna|trying to|'d like to|would like to) (?:\w+ )?(?:try|take|do|use|get|buy|have|snort|mix|"
+    r"combine|redose|top up|save|keep|borrow|make)\b|\bmy first (?:time|go|try)\b|\b(?:for|to) (?:me|myself|us)\b|"
+    r"\b(?:is it|would it be) (?:ok|okay|fine|alright|all right|a good idea|a bad idea|bad|safe|smart|stupid) (?:to|if (?:i|we)) "
+    r"(?:just )?(?:do|take|use|have|mix|snort|redose|top up|try|keep|save|split)\b")
 # Asking how to raise something with one's own clinician is the advice we point people to.
 _CLINICIAN = re.compile(r"\b(?:ask|tell|talk to|talk with|discuss with|speak to|speak with|check with|bring up with|raise "
                         r"with) (?:my|your|a|the|our) (?:doctor|gp|psychiatrist|therapist|clinician|nurse|pharmacist|"
@@ -1251,6 +1278,12 @@ def explains(text: str) -> bool:
     return bool(m) and bool(_EXPLAIN.search(re.sub(r"^[\s,.:;-]+", "", text[m.end():])))
 
 
+# Setting the risks aside ("ignoring the risks, which ...") asks for use: the risks are what a learner would ask about.
+_DISMISSED_RISK = re.compile(r"\b(?:ignoring|ignore|forget(?:ting)?|never mind|setting aside|regardless of|not (?:worried|"
+                             r"bothered|fussed) about|screw|apart from|aside from) (?:the |all the |any )?(?:risks?|dangers?|"
+                             r"harms?|safety|side effects|health stuff)\b")
+
+
 def action_cue(text: str, context: str = "") -> bool:
     """Whether a message asks for use rather than knowledge (corroborates a safety vote of the classifier).
 
@@ -1260,7 +1293,7 @@ def action_cue(text: str, context: str = "") -> bool:
     if explains(text) or (_CLINICIAN.search(text) and not _DECEIT.search(text)):
         return False
     text = _LEARNER_FRAME.sub(" ", _BUMP_NAMESAKE.sub(" ", text))
-    if _HOW_TO.search(text):
+    if _HOW_TO.search(text) or _DISMISSED_RISK.search(text):
         return True
     return bool(_DOING.search(text)) and bool(_PERSONAL.search(text) or not _FRAME.search(f"{text} {context}"))
 
@@ -1278,6 +1311,8 @@ SAFETY_CONFIDENT = 0.8
 CRISIS_LEAN = 0.4
 CRISIS_LEAN_BARE = 0.65  # the same without a distress word, for a message that tells rather than asks
 CRISIS_CERTAIN = 0.9  # on the message's own score: no framing but a question of knowledge holds this back
+# The same asymmetry for harmful requests, narrower: the writer's own use in the words (`_OWN_USE`).
+SAFETY_LEAN = 0.25
 
 
 # Asking how to support someone ("how can I talk to my flatmate about his ket use?") is care, not use or crisis,
@@ -1382,6 +1417,40 @@ def unwrapped(text: str) -> str | None:
     return rest if len(rest.split()) >= 3 else None
 
 
+# The safety net under declines (`Screen.distress`): a message the tutor declines as off-topic or not in the material
+# had nothing to learn in it, so a lower bar costs no teaching. Despair, weariness of life, a goodbye or being a
+# burden in the words, said by the writer (or by nobody in particular: "no point anymore"), and a crisis vote at
+# least this likely and ahead of the safety vote, in the message, one of its sentences or with its earlier turns.
+DISTRESS_FLOOR = 0.2
+_DESPAIR = re.compile(
+    r"\b(?:no point|(?:what'?s|whats) the point|pointless|hopeless\w*|worthless|useless|a burden|burden (?:to|on)|"
+    r"better off (?:without|if)|without me|dragging (?:\w+ )?down|waste of (?:space|air|oxygen)|(?:nobody|no one|noone) "
+    r"(?:would|will|cares|gives|even) |tired of (?:it all|everything|life|living|being|trying|fighting|waking|existing|"
+    r"feeling)|(?:so|just) (?:tired|exhausted|done)(?: of| with)? (?:everything|all of it|it all|life)|(?:had|have had) "
+    r"enough|can'?t (?:do this|go on|keep (?:going|doing this)|take (?:it|this|any ?more)|anymore|cope)|give up|giving up|"
+    r"gave up|done trying|i'?m (?:so )?done(?=\s*(?:[.,!;]|$|with (?:life|living|everything|it all|all of (?:it|this)|"
+    r"people|myself|everyone|trying|this world)))|so done\b(?! with (?:the|this|that|my) )|over it all|"
+    r"nothing (?:matters|left|to live)|(?:nothing(?:'s| is)|not|isn't) worth (?:it|anything|living|the effort)|no (?:future|reason|hope|way "
+    r"out)|(?:not|never) (?:sticking|stick|staying|stay|being|be) around|(?:won'?t|will not|not going to|not gonna) be "
+    r"(?:here|around)|won'?t (?:need|be needing)|be gone|gone by|disappear\w*|vanish\w*|(?:not|never) (?:wake|waking|"
+    r"come back|coming back)|sleep forever|stop existing|(?:not|don'?t want to) (?:exist|be here|be alive|live)|"
+    r"good ?bye(?! for now)|(?:say|said|saying) (?:my )?byes?\b(?! for now)|farewell|last (?:message|words|goodbye)|"
+    r"(?:the|my) last time|thanks for everything|sorry for everything|"
+    r"(?:end|ending) (?:it|things|everything)|(?:want|need) (?:it|everything) (?:all )?to (?:stop|end)|empty inside|"
+    r"dead inside|numb|can'?t feel anything|(?:don'?t|do not) care (?:anymore|what happens)|anymore|any more)\b")
+# Someone else as the subject ("my friend feels hopeless", "the character says goodbye") and no "I".
+_OTHER_PERSON = re.compile(r"\b(?:he|he's|she|she's|they|they're|him|her|his|their|people|someone|somebody|character|"
+                           r"patients?|users?|my (?:\w+ )?(?:friend|mate|partner|brother|sister|son|daughter|mum|mom|dad|"
+                           r"cousin|flatmate|roommate|colleague|student|client))\b")
+
+
+_WRITER = re.compile(r"\b(?:i|i'm|i've|i'll|i'd|me|myself|we|we're|us)\b")
+
+
+def _writer_is_subject(text: str) -> bool:
+    return bool(_WRITER.search(text)) or not _OTHER_PERSON.search(text)
+
+
 # "My therapist" alone is a person in the writer's life ("I just haven't told my therapist"), not a learner's frame.
 _BARE_CLINICIAN = re.compile(r"\bmy (?:\w+ )?(?:doctor|gp|psychiatrist|therapist|nurse|teacher|professor|lecturer)\b"
                              r"(?! (?:said|says|told|suggested|mentioned|recommended|thinks|explained))")
@@ -1397,7 +1466,8 @@ class Screen:
     def __init__(self, classifier: SafetyClassifier, embed: Embed, topic_terms: Iterable[str] = (),
                  crisis_threshold: float = CRISIS_THRESHOLD, safety_threshold: float = SAFETY_THRESHOLD,
                  crisis_confident: float = CRISIS_CONFIDENT, safety_confident: float = SAFETY_CONFIDENT,
-                 crisis_lean: float = CRISIS_LEAN):
+                 crisis_lean: float = CRISIS_LEAN, distress_floor: float = DISTRESS_FLOOR,
+                 safety_lean: float = SAFETY_LEAN):
         self.classifier = classifier
         self.embed = embed
         self.topic_terms = {t.lower() for t in topic_terms}
@@ -1406,6 +1476,8 @@ class Screen:
         self.crisis_confident = crisis_confident
         self.safety_confident = safety_confident
         self.crisis_lean = crisis_lean
+        self.distress_floor = distress_floor
+        self.safety_lean = safety_lean
 
     def assess(self, message: str, history: Sequence[str] = ()) -> SafetyDecision:
         """Decide about one message; `history` holds the earlier messages of the conversation, oldest first."""
@@ -1460,8 +1532,11 @@ class Screen:
             return SafetyDecision(kind="crisis", category="crisis", layer="context", question=message, scores=scores)
         for part, row in zip(parts, probs[len(texts):], strict=True):
             # Over a harmful-intent pattern one sentence is too little ("that's the plan for tonight").
-            if not supporting and not over and row[0] > row[1] and self._crisis_vote(float(row[0]), part, whole=False,
-                                                                                     steady=steady, rival=float(row[1])):
+            # Under a harmful request voted ahead of crisis ("my dealer's gone quiet. where else would i look"), one
+            # sentence must be near certain.
+            asked_harm = p[1] >= self.safety_threshold and p[1] > p[0] and row[0] < self.crisis_confident
+            if not supporting and not over and not asked_harm and row[0] > row[1] and self._crisis_vote(
+                    float(row[0]), part, whole=False, steady=steady, rival=float(row[1])):
                 scores["crisis"] = round(float(row[0]), 3)
                 return SafetyDecision(kind="crisis", category="crisis", layer="sentence", question=message,
                                       scores=scores)
@@ -1484,6 +1559,11 @@ class Screen:
                                       scores=scores)
         if p[1] >= self.safety_threshold and named and action_cue(text, seen if follow_up else ""):
             return SafetyDecision(kind="safety", category="unsafe_use", layer=layer, question=message, scores=scores)
+        # The asymmetric policy for harmful requests: the writer (or their group) about to use, with a moderate safety
+        # vote ahead of the crisis vote, is refused; asking what or why still is not ("should I ..." is not "why do ...").
+        if (p[1] >= self.safety_lean and p[1] > p[0] and named and _OWN_USE.search(text) and not explains(text)
+                and action_cue(text, seen if follow_up else "")):
+            return SafetyDecision(kind="safety", category="unsafe_use", layer="lean", question=message, scores=scores)
         # A confident vote (on the message's own score) needs no request word, but still no "what does X mean"
         # or "why", no framing in medicine, law or science for nobody in particular, and the drug in view or,
         # unnamed (in a ketamine tutor usually ketamine), a message that is not clearly off-topic.
@@ -1532,6 +1612,23 @@ class Screen:
         # out how many it would take. haven't told anyone"), which `_judge` checks.
         return (whole and own >= self.crisis_confident and len(text.split()) >= 3 and not asking_why
                 and not _learner(text) and (distress or not _EFFECT_QUESTION.search(text)))
+
+    def distress(self, message: str, history: Sequence[str] = ()) -> bool:
+        """A lower bar than a crisis, for a message the tutor would decline anyway: the writer's own despair,
+        weariness of life, a goodbye or being a burden, in the words and (more weakly) in the classifier's vote.
+
+        Earlier turns only add: the vote is the highest of the message alone, its sentences and the message with
+        the turns before it, so learning turns before it never lower it.
+        """
+        text = canonical(message)
+        if not _DESPAIR.search(text) or not _writer_is_subject(text):
+            return False
+        if explains(text) or _WHY.search(text) or describes_people(text) or _learner(text) or _RECOVERED.search(text):
+            return False
+        texts = [classifier_text(message)] + ([context_text(message, history)] if history else [])
+        texts += [p for p in _SENTENCES.split(text) if len(p.split()) >= 2]
+        probs = self.classifier.proba(self.embed(texts))
+        return bool(((probs[:, 0] >= self.distress_floor) & (probs[:, 0] > probs[:, 1])).any())
 
     def on_topic(self, segment: str) -> bool:
         """Whether a leftover part of a message is a question about the material."""
@@ -1825,6 +1922,14 @@ class SafetyGuard:
         elif decision.injection:
             self._record("injection", "stripped", message)
         return decision
+
+    def check_decline(self, message: str, history: Sequence[Any] = ()) -> SafetyDecision | None:
+        """The safety net under a decline: a crisis decision for a message about to be declined as off-topic or not
+        in the material that carries the writer's distress (`Screen.distress`), else None; counted when it fires."""
+        if not self.screen.distress(message, [_question_of(t) for t in history]):
+            return None
+        self._record("crisis", "distress", message)
+        return SafetyDecision(kind="crisis", category="distress", layer="net", question=message)
 
     def names_topic(self, message: str) -> bool:
         """Whether a message names the drug, by any of its street names ("what is a k-hole?" is on topic)."""

@@ -260,7 +260,11 @@ class Tutor:
         else:
             premise = None
         if verdict.kind != "answer":
-            reply = self._decline(verdict, question, standalone, session_id)
+            # The safety net: a message declined anyway that carries the writer's despair gets the crisis reply
+            # (a lower bar than the input screen's, which costs no teaching here).
+            net = self.guard.check_decline(question, history)
+            reply = (self.guard.reply(net, session_id, question) if net is not None
+                     else self._decline(verdict, question, standalone, session_id))
             yield reply.answer
         else:
             context = AnswerContext(question=question, standalone_question=standalone, sentences=ranked,
