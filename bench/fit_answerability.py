@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import pickle
 import sys
 import tempfile
@@ -36,6 +37,7 @@ sys.path.insert(0, str(REPO / "bench"))
 import numpy as np  # noqa: E402
 
 from bench_answerability import load_cases, record  # noqa: E402
+from tutor.premise import premises_of  # noqa: E402
 from tutor.service import Tutor  # noqa: E402
 
 # Development sets only (their misses have been read). Never add the blind set of the running round.
@@ -60,8 +62,13 @@ def do_record(cache: Path) -> None:
     print(f"wrote {cache}")
 
 
-RULES = ["type", "abbreviation", "which", "others", "circumstance", "target", "foreign", "weak"]
-SIGNALS = ["best_sentence", "best_chunk", "best_focus", "coverage_min", "coverage_mean"]
+RULES = ["type", "definition", "abbreviation", "which", "others", "circumstance", "target", "foreign"]
+# Signals of `Answerability.assess`, and of the claim judge (tutor.grounding) on the question's declarative form
+# (premise.premises_of) or, for a wh-question, its words after the question word: how much of what it asks
+# the best three sentences support (judge_coverage) and its least supported word's weight (judge_gap).
+SIGNALS = ["best_sentence", "best_chunk", "best_focus", "coverage_min", "coverage_mean", "judge_coverage", "judge_gap"]
+_WH = re.compile(r"^\s*(?:so |and |but |ok |okay )?(?:what|which|who|whom|whose|when|where|why|how)\b"
+                 r"(?:\s+(?:is|are|was|were|does|do|did|can|could|would|will|has|have|'s))?\s*", re.IGNORECASE)
 
 
 def signals(tutor: Tutor, records: dict[str, list[dict]]) -> list[dict]:
@@ -81,6 +88,18 @@ def signals(tutor: Tutor, records: dict[str, list[dict]]) -> list[dict]:
             if r["call"] is None:
                 continue
             off, fired, features = tutor.answerability.assess(*r["call"]["args"])
+            question, _, _, ranked = r["call"]["args"]
+            claims = premises_of(question)
+            claim = claims[0] if claims else _WH.sub("", question).rstrip(" ?!.") or question
+            captured: dict = {}
+            signals_of = tutor.judge.signals
+            tutor.judge.signals = lambda *a: captured.update(signals_of(*a)) or captured  # type: ignore[method-assign]
+            try:
+                tutor.judge.inspect(claim, [s.sentence.text for s in ranked[:3]])
+            finally:
+                del tutor.judge.signals
+            features["judge_coverage"] = captured.get("coverage", 1.0)
+            features["judge_gap"] = captured.get("worst_gap", 0.0)
             rows.append({"set": path, "id": r["id"], "question": r["turns"][-1], "kind": r["kind"], "got": r["got"],
                          "off": off, "names_topic": r["call"]["names_topic"], "fired": [n for n, _ in fired],
                          **{k: float(features.get(k, 1.0)) for k in SIGNALS}})
@@ -131,7 +150,8 @@ def predict_model(model, rows: list[dict], names: list[str], threshold: float = 
 
 FEATURE_SETS = {
     "rules+signals": RULES + SIGNALS,
-    "rules+coverage": RULES + ["best_sentence", "coverage_min"],
+    "rules+judge": RULES + ["judge_coverage", "judge_gap"],
+    "signals only": SIGNALS,
 }
 
 

@@ -132,6 +132,19 @@ def test_concepts_the_material_never_names_are_declined(tutor, question, kind):
     ("Could you unpack the roadblock analogy?", {"answer"}),
     ("ELI5 what BDNF does", {"answer"}),
     ("Is ketamine only used in people?", {"answer"}),
+    # "What is X?" needs a sentence that says what X is, not one that only names it ("the serotonin system").
+    ("What is serotonin?", {"not_in_material"}),
+    ("What's a synapse?", {"answer"}),
+    ("what are executive functions, in plain words", {"answer"}),
+    # Whether something is permanent or grows back needs a sentence that says whether it lasts.
+    ("Are the cognitive impairments permanent?", {"not_in_material"}),
+    ("Can synapses grow back after excitotoxicity?", {"not_in_material"}),
+    # Plain words after "besides" ask what else, not for other names; an illustration of a word the material
+    # uses, a contraction without its apostrophe and whom a comparison is for name nothing of their own.
+    ("Besides repairing pathways, does BDNF do anything else?", {"answer"}),
+    ("Can ketamine distort your sense of time, like minutes feeling like hours?", {"answer"}),
+    ("explain the roadblock comparison to me like im five", {"answer"}),
+    ("why do people on ketamine feel like theyre watching their own life?", {"answer"}),
 ])
 def test_what_a_question_asks_to_be_named_must_be_in_the_material(tutor, question, kinds):
     reply = ask_case(tutor, [], question)
@@ -169,6 +182,21 @@ def test_question_parts_are_read_from_any_wording():
     assert nothing_new_named("which other scales, apart from that one?", "", named)
     assert not nothing_new_named("What other scales are there besides basalt?", "", named)
     assert not nothing_new_named("What else cools into rock?", "", ["Lava cools into basalt."])  # plain words name no one
+    assert not nothing_new_named("Besides cooling into basalt, what else does lava do?", "", named)
+    assert focus_parts("compare magma and lava for me like im 12") == []
+    assert focus_parts("explain the comparison to me like I'm 12") == []
+
+
+def test_a_definition_question_needs_a_sentence_that_defines():
+    from tutor.answerability import defined_in
+
+    sentences = ["Magma is molten rock that collects in chambers.", "Viscous magma holds gas, as silica does.",
+                 "Viscosity, a fluid's resistance to flow, sets how violent it is.", "Lava flows (slow streams) cool.",
+                 "Gas builds up in a state known as overpressure.", "This is a risk for nearby towns."]
+    for term in ("magma", "viscosity", "lava flow", "overpressure"):
+        assert defined_in(term, sentences), term
+    assert not defined_in("silica", sentences)  # named, never explained
+    assert not defined_in("chambers", sentences)
 
 
 def test_names_and_prefixed_words_are_not_misspellings(tutor):

@@ -322,7 +322,7 @@ class Answerability:
 
     def __init__(self, vocabulary: Vocabulary, embed: Embed, vocabulary_vectors: np.ndarray, *,
                  domain: np.ndarray | None = None,
-                 min_topic: float = 0.30, min_answer: float = 0.35, rare_below: float = 3.9,
+                 min_topic: float = 0.30, rare_below: float = 3.9,
                  synonym_at: float = 0.45, everyday_at: float = 4.8, loose_synonym_at: float = 0.6,
                  ablation_gain: float = 0.06, domain_at: float = 0.22, close_synonym_at: float = 0.65,
                  domain_ablation: float = -0.01, domain_core: float = 0.35, target_synonym_at: float = 0.6):
@@ -337,7 +337,6 @@ class Answerability:
         # material never uses it.
         self.domain = None if domain is None else domain / (np.linalg.norm(domain) or 1.0)
         self.min_topic = min_topic
-        self.min_answer = min_answer
         self.rare_below = rare_below
         self.synonym_at = synonym_at
         self.everyday_at = everyday_at
@@ -561,8 +560,6 @@ class Answerability:
         features["foreign"] = foreign
         if foreign:
             fired.append(("foreign", f"it never mentions {', '.join(acronyms.get(w, w) for w in foreign)}"))
-        if best_sentence < self.min_answer:
-            fired.append(("weak", ""))
         coverage = self.coverage(question, texts[:3])
         features["coverage_min"] = round(min(coverage, default=1.0), 3)
         features["coverage_mean"] = round(float(np.mean(coverage)) if coverage else 1.0, 3)
