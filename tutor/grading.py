@@ -19,7 +19,8 @@ and its passage, which is easier than judging an open claim:
 2. Coverage. The key is split into ideas (clauses the question does not give away); each idea scores how
    well the answer says it: its best sentence-embedding cosine to a clause of the answer, the share of its new
    words the answer says (same stem or prefix, or a word within WORD_MATCH by embedding), or the judge's support
-   for the idea read against the answer.
+   for the idea read against the answer. The mean is over the ideas asked for: clauses that lead up, in their
+   sentence, to the key's clause closest to the question set the scene (not for "why" and "how" questions).
 3. Backing. Each clause of the answer is backed by the judge's support score or its closest cosine to a passage
    clause (or to the question, which a clause may restate); below ACCOUNTED_FLOOR for its least-backed clause an
    answer adds something of its own (a cause, a time, a place, an entity, two named things paired otherwise than
@@ -59,8 +60,8 @@ SAY_FROM, SAY_AT = 0.4, 0.7
 # evals.pedagogy.fit_boundaries), rounded. "Correct" weighs only how much of the key is said (mean idea score and
 # length), both upwards: a judge score there weighed against it (a verbatim fragment is well supported), which made
 # unsupported answers easier to credit; length took its place.
-PARTLY_WEIGHTS = (2.5, 2.1, 2.6, 0.4, 2.5, 0.0, -3.1)
-CORRECT_WEIGHTS = (4.8, 0.0, 0.0, 0.0, 0.0, 6.5, -6.6)
+PARTLY_WEIGHTS = (2.6, 2.0, 2.6, 0.4, 2.5, 0.0, -3.1)
+CORRECT_WEIGHTS = (4.7, 0.0, 0.0, 0.0, 0.0, 6.5, -6.6)
 # Length is the answer's content words the question does not use, up to LENGTH_CAP, as a share of it: a fragment of
 # three words cannot say a key of several ideas however close its words are to one of them ("There's a surge of
 # glutamate"), and at the cap length alone never earns "correct" (its weight stays below the intercept).
@@ -140,6 +141,8 @@ _BOTH = re.compile(r"\b(?:both|neither)\b(?!(?:\W+\w+){0,4}?\W+(?:and|nor)\b)", 
 # stronger", "does the same").
 _CARRIED = re.compile(r"\b(?:the same|that effect|this effect|those effects|these effects|likewise|similarly|equally|"
                       r"even (?:more|stronger|greater|bigger|better))\b", re.I)
+# Questions that ask for a cause or a means ("how much" too: "which … and how much …" asks two things).
+_CAUSAL_ASK = re.compile(r"\b(?:why|how)\b", re.I)
 _NEGATOR = re.compile(r"\b(?:not|no|never|cannot|can't|doesn't|don't|isn't|aren't|won't|without|nothing|neither)\b|n't\b",
                       re.I)
 
@@ -245,6 +248,7 @@ class Grader:
         answer = _BARE_CONTRACTION.sub(lambda m: m.group(1) + "'t", answer)
         key_ideas = ideas(item.answer, item.question) or [item.answer]
         asked = set(content_stems(item.question))
+        context = self._context(item.answer, item.question)
         parts = list(dict.fromkeys([p.strip() for p in _CLAUSE.split(answer) if content_stems(p)]
                                    + _sentences(answer) + [answer]))
         sims = _unit(self.embed(key_ideas)) @ _unit(self.embed(parts)).T
@@ -284,8 +288,29 @@ class Grader:
         local = set(content_stems(" ".join(passages))) | asked
         foreign = len(said_here - local) / len(said_here) if said_here else 0.0
         return Evidence(ideas=key_ideas, scores=scores, judged=judged, reversal=reversal, doubt=doubt,
+                        asked=[idea not in context for idea in key_ideas],
                         supported=judged == "supported", judge_score=min(float(v.score) for _, v in verdicts),
                         foreign=foreign, accounted=accounted, unbacked=unbacked, words=len(said_here - asked))
+
+    def _context(self, key: str, question: str) -> set[str]:
+        """The key's clauses that lead up, in their sentence, to the clause closest to the question: given context.
+
+        The question restates a clause of the key; what the sentence says before that clause sets the scene ("Glutamate
+        interacts with receptors on neurons, and a primary one is the NMDA receptor" before "which is involved in
+        regulating learning…" for "The NMDA receptor regulates which things?") and is not what is asked. The closest
+        clause itself and what follows it stay: they hold the answer (round 7 found that requiring the closest clause
+        alone misses it). Not for "why" and "how": a cause or means comes before the effect it explains ("By
+        suppressing these cells, ketamine can paradoxically increase…"), so there what leads up is the answer.
+        """
+        if _CAUSAL_ASK.search(question):
+            return set()
+        per = [[p.strip() for p in _IDEA.split(s) if content_stems(p)] for s in _sentences(key)]
+        flat = [(i, j, piece) for i, pieces in enumerate(per) for j, piece in enumerate(pieces)]
+        if len(flat) < 2:
+            return set()
+        sims = _unit(self.embed([piece for _, _, piece in flat])) @ _unit(self.embed([question]))[0]
+        at_sentence, at_clause, _ = flat[int(sims.argmax())]
+        return {piece for i, j, piece in flat if i == at_sentence and j < at_clause}
 
     def _other_attribute(self, answer: str, passages: list[str]) -> str | None:
         """A relative clause the answer attaches to a named thing where the passages attach another to it, sharing no
@@ -842,6 +867,8 @@ class Evidence(BaseModel):
     ideas: list[str]
     scores: list[float] = Field(description="Per idea, 0–1: its best cosine to a clause of the answer (scaled from "
                                             "SAY_FROM to SAY_AT), or the share of its new words the answer says.")
+    asked: list[bool] = Field(default_factory=list, description="Per idea, whether it is asked for: not context that "
+                                                                   "leads up to the clause the question restates.")
     judged: str = Field(description="The judge's worst label over the answer's sentences.")
     supported: bool
     judge_score: float = Field(default=0.0, description="The judge's lowest support score over the answer's sentences.")
@@ -857,7 +884,9 @@ class Evidence(BaseModel):
 
     @property
     def coverage(self) -> float:
-        return float(np.mean(self.scores)) if self.scores else 0.0
+        """The mean score of the ideas asked for (of all ideas when none is marked)."""
+        asked = [s for s, a in zip(self.scores, self.asked) if a] if len(self.asked) == len(self.scores) else []
+        return float(np.mean(asked or self.scores)) if self.scores else 0.0
 
     @property
     def best(self) -> float:
