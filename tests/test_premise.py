@@ -78,6 +78,7 @@ def test_a_false_premise_is_corrected_with_the_sentence_that_contradicts_it(tuto
     "ketamine blocks NMDA receptors, right?",
     "So a blocker can end up making some brain areas more active?",
     "What does BDNF do?",
+    "How does the glutamate surge lead to more BDNF?",  # BDNF is one of the factors: naming it is no swap
 ])
 def test_a_true_premise_or_a_plain_question_is_answered_without_correction(tutor, question):
     reply = tutor.ask(question, uuid.uuid4().hex)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
-from tutor.grounding import Judge
+from tutor.grounding import Judge, analyse
 from tutor.retrieval import ScoredSentence
 from tutor.text import content_stems
 
@@ -61,6 +61,7 @@ _EXCLUSIVE = re.compile(r"\b(?:most|main|mainly|primary|primarily|only|sole|sole
                         r"exclusive|exclusively|largest|biggest|single)\b", _I)
 _PRONOUN_SUBJECT = re.compile(r"^(?:it|they|this|that|these|those|he|she)\b", _I)
 _DENIAL = "It is not true that "
+_SWAPPED = re.compile(r"swapped entity: claim names (\S+), source names (\S+)")
 _OPPOSED = re.compile(r"antonym: claim says [“\"]([^”\"]+)[”\"]")
 # A verb that undoes harm turns the harm word after it around: "fix damaged pathways" says they get repaired.
 _RESTORING = r"(?:fix|fixe[sd]|fixing|repair\w*|heal\w*|restor\w*|revers\w*|undo\w*|mend\w*|prevent\w*|reduc\w*|" \
@@ -190,6 +191,16 @@ def _restored(claim: str, reasons: Sequence[str]) -> bool:
     return any(re.search(rf"\b{_RESTORING}\s+(?:\w+\s+)?{re.escape(w)}", claim, _I) for w in words)
 
 
+def _swapped(reasons: Sequence[str], sentences: Sequence[str]) -> bool:
+    """Whether the judge found another entity in the claim's place that no sentence names together with it."""
+    for r in reasons:
+        m = _SWAPPED.match(r)
+        if m and not any({m.group(1), m.group(2)} <= {w for t in analyse(s).tokens for w in (t.canon, t.stem)}
+                         for s in sentences):
+            return True
+    return False
+
+
 def promote(ranked: Sequence[ScoredSentence], text: str) -> list[ScoredSentence]:
     """`ranked` with the sentence holding `text` moved to the top (tied with the best), so it is quoted."""
     found = [s for s in ranked if text and text.strip() in s.sentence.text]
@@ -230,8 +241,9 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
             # Together, the sentences can hide what the question is about: the judge stitches support from one
             # sentence's subject and another's entity ("serotonin" from the SSRI sentence for "dissociation comes
             # from serotonin"). A best-ranked sentence that names another entity in its place still rules the
-            # claim out then, unless some sentence alone supports it.
-            if together or (any(r.startswith("swapped entity") for r in alone.reasons)
+            # claim out then, unless some sentence alone supports it or names both entities ("one of these
+            # [neurotrophic factors] is BDNF": naming BDNF for the factors is no swap).
+            if together or (_swapped(alone.reasons, sentences)
                             and not any(judge.judge(claim, [s]).label == "supported" for s in sentences)):
                 return Premise(claim=claim, evidence=sentence, reasons=alone.reasons)
     return None
