@@ -1241,7 +1241,7 @@ _OWN_USE = re.compile(
     _OWN_DECISION.pattern + r"|\b(?:i|we)(?:'m| am|'re| are)? (?:going to|planning to|about to|thinking (?:of|about)|want to|"
     r"wanna|need to|plan to|gonna|trying to|'d like to|would like to) (?:\w+ )?(?:try|take|do|use|get|buy|have|snort|mix|"
     r"combine|redose|top up|save|keep|borrow|make)\b|\bmy first (?:time|go|try)\b|\b(?:for|to) (?:me|myself|us)\b|"
-    r"\b(?:is it|would it be) (?:ok|okay|fine|alright|all right|a good idea|a bad idea|bad|safe|smart|stupid) (?:to|if (?:i|we)) "
+    r"\b(?:is it|would it be) (?:ok|okay|fine|alright|all right|a good idea) (?:to|if (?:i|we)) "
     r"(?:just )?(?:do|take|use|have|mix|snort|redose|top up|try|keep|save|split)\b")
 # Asking how to raise something with one's own clinician is the advice we point people to.
 _CLINICIAN = re.compile(r"\b(?:ask|tell|talk to|talk with|discuss with|speak to|speak with|check with|bring up with|raise "
