@@ -226,6 +226,9 @@ _SUBJ = (r"(?:i|i'm|we|we're|he|he's|she|she's|they|they're|him|her|my (?:\w+ )?
          r"partner|husband|wife|brother|sister|son|daughter|roommate|flatmate|dad|mom|mother|father|kid|child|"
          r"buddy|pal|cousin|colleague|housemate|uncle|aunt|grandma|grandpa|neighbou?r|bro|sis))")
 _ANY = r"[^.?!\n]"
+# Someone present named without a pronoun ("a guy at this party", "our mate"): reported emergencies name them so.
+_SOMEONE = (r"(?:(?:a|the|this|that|our|one|some) (?:\w+ )?(?:guy|girl|man|woman|person|mate|friend|lad|boy|kid|baby|"
+            r"dude|bloke))")
 
 # "The someone is me", "not asking for a friend": the writer means themself.
 _SELF_REF = (r"(?:\b(?:the|that|this) (?:girl|guy|boy|person|someone|character|friend|woman|man|kid) (?:is|was) (?:actually |"
@@ -384,7 +387,9 @@ CRISIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                      r"\b(?:i|i'm|i've|my|me)\b[^\n]{0,40}\b(?:razor|blade)s?\b|\b(?:the|my) cuts\b|\bneeded stitches\b")),
     ("self_harm", _R(r"\b(?:i|i'm|i've|my|me)\b" + _ANY + r"{0,60}\bself[- ]?harm|\bself[- ]?harm" + _ANY +
                      r"{0,60}\b(?:i|i'm|i've|me|my)\b")),
-    ("emergency", _R(_SUBJ + r"\b" + _ANY + r"{0,60}\b(?:won't|wont|will not|can't|cant|cannot|isn't|is not|not|doesn't|"
+    # The subject starts at a word boundary: "he" inside "the brain doesn't respond" is no one.
+    ("emergency", _R(r"\b(?:" + _SUBJ + "|" + _SOMEONE + r")\b" + _ANY + r"{0,60}\b(?:won't|wont|will not|can't|"
+                     r"cant|cannot|isn't|is not|not|doesn't|"
                      r"does not|barely|stopped|keeps?) (?:wake|waking|respond|responding|answer|answering|breath|"
                      r"breathe|breathing|move|moving|stand|standing|stay awake|open (?:his|her|their) eyes)")),
     ("emergency", _R(r"(?:\b" + _SUBJ + r"\b|\b(?:now|right now|still|minutes|mins|help)\b)[^\n]{0,60}"
