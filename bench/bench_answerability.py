@@ -160,8 +160,8 @@ def score(results: list[dict]) -> tuple[float, float, float]:
     return sum(right(r["kind"], r["got"]) for r in results) / len(results), recall("answer"), recall("not_in_material")
 
 
-def cross(tutor: Tutor, paths: list[Path]) -> str:
-    """Leave-one-set-out: thresholds picked on the other sets (answer recall first), scored on the one left out."""
+def cached_embed(tutor: Tutor):
+    """The tutor's embedding function, remembering every text it has embedded (sweeps re-judge the same questions)."""
     cache: dict[str, np.ndarray] = {}
 
     def embed(texts: list[str]) -> np.ndarray:
@@ -169,6 +169,13 @@ def cross(tutor: Tutor, paths: list[Path]) -> str:
         if missing:
             cache.update(zip(missing, tutor._embed(missing), strict=True))
         return np.asarray([cache[t] for t in texts])
+
+    return embed
+
+
+def cross(tutor: Tutor, paths: list[Path]) -> str:
+    """Leave-one-set-out: thresholds picked on the other sets (answer recall first), scored on the one left out."""
+    embed = cached_embed(tutor)
 
     base = tutor.answerability
     records = {path: record(tutor, load_cases(path)) for path in paths}

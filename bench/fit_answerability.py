@@ -36,7 +36,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 import numpy as np  # noqa: E402
 
-from bench_answerability import load_cases, record  # noqa: E402
+from bench_answerability import cached_embed, load_cases, record  # noqa: E402
 from tutor.premise import premises_of  # noqa: E402
 from tutor.service import Tutor  # noqa: E402
 
@@ -73,13 +73,7 @@ _WH = re.compile(r"^\s*(?:so |and |but |ok |okay )?(?:what|which|who|whom|whose|
 
 def signals(tutor: Tutor, records: dict[str, list[dict]]) -> list[dict]:
     """One row per recorded case that reached answerability: its set, label, rules fired and signals."""
-    cache: dict[str, np.ndarray] = {}
-
-    def embed(texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in cache]
-        if missing:
-            cache.update(zip(missing, tutor._embed(missing), strict=True))
-        return np.asarray([cache[t] for t in texts])
+    embed = cached_embed(tutor)
 
     tutor.answerability.embed = embed
     rows = []

@@ -4,11 +4,11 @@ sensitivity, and the new training file. The wordings here are new, not lines of 
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
+from tests.test_safety_round4 import _fixed, embed  # noqa: F401 (embed is a fixture)
 from tutor import safety, safety_report
-from tutor.safety import LABELS, SafetyClassifier, Screen
+from tutor.safety import LABELS, Screen
 
 
 def test_the_seventh_set_is_development_data_and_the_eighth_stays_blind():
@@ -33,15 +33,6 @@ def test_the_round5_training_file_is_large_varied_and_new():
 # ---------------------------------------------------------------------------- the distress signal, words and vote
 
 
-def _fixed(crisis: float, safety_: float, legitimate: float) -> SafetyClassifier:
-    """The real classifier class with weights that give the same probabilities to every message."""
-    p = np.array([crisis, safety_, legitimate, max(1e-6, 1 - crisis - safety_ - legitimate)])
-    return SafetyClassifier(np.zeros((384, len(LABELS))), np.log(p))
-
-
-@pytest.fixture(scope="module")
-def embed(embeddings):
-    return lambda texts: np.asarray(embeddings.embed_documents(texts))
 
 
 @pytest.mark.parametrize("message", [
