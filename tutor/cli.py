@@ -437,7 +437,7 @@ def _quiz_eval_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--errors", action="store_true", help="list every misgraded answer")
     p.add_argument("--no-report", action="store_true", help="do not rewrite docs/pedagogy.md")
     p.add_argument("--without-fresh", action="store_true",
-                   help="leave out the blind set (learner_answers_fresh5.yaml beside the dataset), e.g. while tuning")
+                   help="leave out the blind set (learner_answers_fresh6.yaml beside the dataset), e.g. while tuning")
 
 
 cmd_quiz_eval.arguments = _quiz_eval_arguments  # type: ignore[attr-defined]
