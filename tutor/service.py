@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tutor import smalltalk
 from tutor.adapters.embeddings import load_embeddings
 from tutor.adapters.vectorstore import ChromaStore, sentence_id
 from tutor.answerability import Answerability, Verdict
@@ -347,11 +348,12 @@ class Tutor:
         return {(cid, i): np.asarray(stored[sentence_id(cid, i)]) for cid, i in keys if sentence_id(cid, i) in stored}
 
     def _decline(self, verdict: Verdict, question: str, standalone: str, session_id: str) -> TutorReply:
-        return TutorReply(
-            kind=verdict.kind, answer=self.decline_text(verdict.kind, verdict.reason), citations=[],
-            session_id=session_id, question=question, standalone_question=standalone,
-            suggestions=[s.question for s in self.suggestion_pool[:3]],
-        )
+        suggestions = [s.question for s in self.suggestion_pool[:3]]
+        talk = smalltalk.classify(question) if verdict.kind == "out_of_scope" else None
+        text = (smalltalk.reply(talk, self.covered_topics(), suggestions) if talk is not None
+                else self.decline_text(verdict.kind, verdict.reason))
+        return TutorReply(kind=verdict.kind, answer=text, citations=[], session_id=session_id, question=question,
+                          standalone_question=standalone, suggestions=suggestions)
 
     def decline_text(self, kind: ReplyKind, reason: str = "") -> str:
         """The reply for a question the material does not answer, naming what it does cover."""

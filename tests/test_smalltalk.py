@@ -1,0 +1,46 @@
+"""Greetings, thanks and questions about the tutor itself get a tutor's reply, not a refusal."""
+
+import pytest
+
+from tutor import smalltalk
+
+
+@pytest.mark.parametrize("message, kind", [
+    ("hi", "greeting"), ("Hello there!", "greeting"), ("hey, how are you?", "greeting"),
+    ("good morning tutor", "greeting"), ("thanks!", "thanks"), ("ok thank you so much", "thanks"),
+    ("cheers", "thanks"), ("bye", "farewell"), ("that’s all for today", "farewell"),
+    ("what can you teach me?", "capabilities"), ("Where do I start", "capabilities"), ("/help", "capabilities"),
+])
+def test_small_talk_is_recognised(message, kind):
+    assert smalltalk.classify(message) == kind
+
+
+@pytest.mark.parametrize("message", [
+    "hi, what is BDNF?", "thanks! and what's the weather tomorrow?", "what do you know about excitotoxicity",
+    "how does this work in the brain?", "hey can you help me with my chemistry homework", "",
+])
+def test_a_message_that_says_more_is_not_small_talk(message):
+    assert smalltalk.classify(message) is None
+
+
+def test_a_greeting_is_welcomed_with_what_the_material_covers(tutor):
+    reply = tutor.ask("hi!")
+    assert reply.kind == "out_of_scope"  # no question the material answers: nothing is cited
+    assert reply.citations == []
+    assert reply.answer.startswith("Hi!")
+    for section in tutor.covered_topics().split("; "):
+        assert section in reply.answer
+    assert "outside what I can teach" not in reply.answer
+
+
+def test_asking_what_the_tutor_does_lists_its_commands(tutor):
+    reply = tutor.ask("what can you teach me?")
+    assert reply.kind == "out_of_scope"
+    assert "quiz me" in reply.answer and "/socratic on" in reply.answer
+    assert reply.suggestions and reply.suggestions[0] in reply.answer
+
+
+def test_small_talk_with_an_off_topic_question_is_still_declined(tutor):
+    reply = tutor.ask("thanks! and what's the weather going to be like tomorrow?")
+    assert reply.kind == "out_of_scope"
+    assert reply.answer == tutor.decline_text("out_of_scope")

@@ -1,0 +1,65 @@
+"""Greetings, thanks, goodbyes and questions about the tutor itself: met the way a tutor would meet them.
+
+None of these is a question the material answers, so their reply kind stays `out_of_scope`; only the words
+change. A message counts only when small talk is all it says ("thanks! and what's the weather tomorrow?" is
+declined as usual), so nothing a learner asks about the material or anything else is swallowed here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Literal
+
+SmallTalk = Literal["greeting", "thanks", "farewell", "capabilities"]
+
+_ADDRESS = r"(?:\s+(?:there|again|all|everyone|tutor|bot|friend|mate))?"
+_POLITE = r"(?:\s*(?:please|pls|plz))?"
+_PATTERNS: dict[SmallTalk, re.Pattern[str]] = {
+    "greeting": re.compile(
+        r"(?:hi+|hey+|hello+|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day))" + _ADDRESS
+        + r"(?:\s*,?\s*(?:how are you|how r u|how's it going|hows it going))?"),
+    "thanks": re.compile(
+        r"(?:(?:ok(?:ay)?|great|cool|nice|perfect|awesome|got it|that helps|that helped|makes sense)\s*,?\s*)?"
+        r"(?:thanks+|thank you|thank u|thx|ty|tysm|cheers|much appreciated)"
+        r"(?:\s+(?:so much|a lot|very much|a bunch|again|for (?:the|your) (?:help|explanation|answer)))*" + _ADDRESS),
+    "farewell": re.compile(r"(?:(?:ok(?:ay)?|thanks|thank you)\s*,?\s*)?(?:bye+|goodbye|good bye|see (?:you|ya)(?: later)?"
+                           r"|cya|later|good ?night|that'?s all(?: for (?:now|today))?|i'?m done(?: for (?:now|today))?)"
+                           + _ADDRESS),
+    "capabilities": re.compile(
+        r"(?:/help|help|help me|how do i use (?:this|you)|who are you|what are you"
+        r"|what (?:can|do) you (?:do|teach(?: me)?|cover|know|help (?:me )?with)"
+        r"|what (?:can|should) i (?:ask(?: you)?|learn(?: here)?)|where (?:do|should) i (?:start|begin)"
+        r"|what (?:is|'s) this (?:course|tutor|material) about|what topics(?: are there| do you cover)?)" + _POLITE),
+}
+_EDGE = re.compile(r"^[\s\W_]+|[\s\W_]+$")
+
+
+def classify(message: str) -> SmallTalk | None:
+    """The kind of small talk the whole message is, or None when it says anything more."""
+    text = _EDGE.sub("", message.lower().replace("’", "'"))
+    text = re.sub(r"\s+", " ", text)
+    if not text or len(text) > 80:
+        return None
+    for kind, pattern in _PATTERNS.items():
+        if pattern.fullmatch(text):
+            return kind
+    return None
+
+
+def reply(kind: SmallTalk, topics: str, suggestions: Sequence[str] = ()) -> str:
+    """What the tutor says back: who it is, what the material covers, and something to ask next."""
+    example = f" For example: “{suggestions[0]}”" if suggestions else ""
+    if kind == "greeting":
+        return (f"Hi! I’m your tutor for this course. I answer only from the course material and show the passages "
+                f"I rely on. It covers: {topics}.{example} You can also say “quiz me” to test yourself.")
+    if kind == "thanks":
+        return f"You’re welcome! Ask me anything else about {topics}.{example} Or say “quiz me” to check what stuck."
+    if kind == "farewell":
+        return "Bye for now! Next time, “quiz me” is a quick way to see what stayed with you."
+    return ("I teach from the course material only, and every answer quotes the passages it rests on. I can:\n"
+            f"- explain what the material covers: {topics};\n"
+            "- quiz you (“quiz me”, or “quiz me on” a section) and grade your answers against the material;\n"
+            "- guide you with questions and hints before giving the answer (“/socratic on”);\n"
+            "- show your progress and what to study next (“my progress”), or the lesson map (“lesson map”)."
+            + (f"\n\nTry: “{suggestions[0]}”" if suggestions else ""))
