@@ -28,7 +28,7 @@ from tutor.index import IngestReport, VectorStore, ingest, plan_ingest
 from tutor.premise import check_premise, promote
 from tutor.retrieval import (LexicalIndex, Vocabulary, condense, fuse, prefer_new, rank_sentences,
                              without_common_words)
-from tutor.safety import SafetyGuard
+from tutor.safety import SafetyDecision, SafetyGuard
 from tutor.sessions import SessionStore
 from tutor.suggestions import pick_suggestions, suggestion_pool
 from tutor.text import content_stems, stem
@@ -208,8 +208,12 @@ class Tutor:
         composer = self.backend_for(backend)
         session_id = session_id or uuid.uuid4().hex
         history = self.sessions.history(session_id, self.settings.history_turns)
-        # Safety first: a crisis or harmful request is answered before any retrieval happens.
-        decision = self.guard.check_input(question, history)
+        # Safety first: a crisis or harmful request is answered before any retrieval happens. A bare command ("my
+        # progress") has no words of the learner's own to screen, and the classifier can read two words as despair.
+        if tutoring and self.tutoring.fixed_command(question, session_id):
+            decision = SafetyDecision(kind="ok", question=question)
+        else:
+            decision = self.guard.check_input(question, history)
         if decision.kind != "ok":
             reply = self.guard.reply(decision, session_id, question)
             yield reply.answer

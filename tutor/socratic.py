@@ -2,10 +2,11 @@
 
 Commands: "quiz me [on <topic>]" or "/quiz [topic]", "stop quiz", "/socratic on|off", "show me the answer",
 "another hint", "/progress" ("what should I study next?"), "/lessons". While a quiz waits for an
-answer, the next message is graded as the answer (a message ending in "?" is answered as a question
+answer, the next message is graded as the answer (a message phrased as a question is answered as one
 instead, and the quiz keeps waiting). In Socratic mode a question gets a guiding question and hints
 drawn from the passages the answer would cite; the cited answer is shown after the learner tries
-(the attempt is graded first) or asks for it.
+(the attempt is graded first) or asks for it. A bare command (`fixed_command`) is the one message the
+safety guard does not screen: it has no words of the learner's own.
 """
 
 from __future__ import annotations
@@ -31,6 +32,30 @@ STOP = re.compile(r"^\s*(?:/stop|(?:stop|end|quit|exit)(?:\s+the)?\s+quiz)" + _E
 PROGRESS = re.compile(r"^\s*(?:/progress|/next|(?:show\s+)?my progress|what should i (?:study|learn) next)\s*[.!?]*\s*$",
                       re.I)
 LESSONS = re.compile(r"^\s*(?:/lessons|(?:show\s+)?(?:the\s+)?lesson map)" + _END, re.I)
+# A message ending in "?" during a quiz or a Socratic round is a new question only when it is phrased as one; a
+# guess said with a rising tone ("because it blocks inhibitory neurons?", "glutamate?", "is it because …?") is
+# the learner's answer.
+_NEW_QUESTION = re.compile(r"^\s*(?:what|what's|whats|why|how|when|where|which|who|whose|can|could|does|do|did|is|are|"
+                           r"was|were|will|would|should|has|have|tell me|explain|describe|define)\b", re.I)
+_GUESS = re.compile(r"^\s*(?:is|was|could|would|does|do)\s+(?:it|that|this)\s+(?:be\s+)?(?:because|that|due to|"
+                    r"related to|(?:have|has) (?:something )?to do with)\b", re.I)
+
+
+def asks_new_question(message: str) -> bool:
+    """Whether a message sent while an answer is awaited asks something new rather than answering."""
+    return message.rstrip().endswith("?") and bool(_NEW_QUESTION.match(message)) and not _GUESS.match(message)
+
+
+def fixed_command(message: str, pending: bool) -> bool:
+    """Whether the message is a command with no words of the learner's own ("my progress", "hint" mid-quiz).
+
+    Such a message carries no request or distress to screen, and a two-word command can look like despair
+    to the safety classifier ("my progress", "i give up" for the answer). A quiz with a topic is not fixed:
+    its topic is the learner's words."""
+    quiz = QUIZ.match(message)
+    if SOCRATIC.match(message) or LESSONS.match(message) or PROGRESS.match(message) or (quiz and not quiz["scope"]):
+        return True
+    return pending and bool(STOP.match(message) or HINT.match(message) or REVEAL.match(message))
 
 
 def _reply(message: str, session_id: str, text: str, citations=(), suggestions=(), standalone: str = "") -> TutorReply:
@@ -66,7 +91,7 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
         if STOP.match(message):
             t.set_pending(session_id, None)
             return _reply(message, session_id, "Quiz stopped. Say “quiz me” to start another.", suggestions=["Quiz me"])
-        if message.rstrip().endswith("?") and not REVEAL.match(message):
+        if asks_new_question(message) and not REVEAL.match(message):
             return None  # a question in the middle of a quiz is answered; the quiz waits
         result = t.answer(pending["quiz_id"], None, "" if REVEAL.match(message) else message)
         quiz, _ = t.quiz(pending["quiz_id"])
@@ -89,7 +114,7 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
             t.set_pending(session_id, None)
             reply = TutorReply.model_validate(pending["reply"])
             return reply.model_copy(update={"session_id": session_id, "question": message, "backend": "tutoring"})
-        if not message.rstrip().endswith("?"):
+        if not asks_new_question(message):
             return _grade_attempt(t, message, session_id, pending)
         t.set_pending(session_id, None)  # a new question: leave the old one
     if t.socratic(session_id):

@@ -305,6 +305,12 @@ class Tutoring:
 
     # -- chat ----------------------------------------------------------------------------------
 
+    def fixed_command(self, message: str, session_id: str) -> bool:
+        """Whether the message is a bare command for this session ("my progress"; "hint" while a round waits)."""
+        from tutor.socratic import fixed_command
+
+        return fixed_command(message, self.pending(session_id) is not None)
+
     def handle(self, message: str, session_id: str) -> TutorReply | None:
         """A reply when the message is a tutoring command or a turn of a quiz or Socratic exchange, else None.
 
