@@ -19,6 +19,20 @@ _ANAPHORIC_OPENING = re.compile(
 )
 
 
+# A demonstrative inside a sentence's first words leans back too ("By suppressing these cells, …").
+_LEANING_WORD = re.compile(r"\b(this|these|those|such)\b", re.IGNORECASE)
+LEANING_REACH = 6
+"""How many opening words (of the first clause) a demonstrative may sit in for the sentence to lean on an earlier one."""
+
+
+def leans_back(text: str) -> bool:
+    """Whether a sentence refers to something only an earlier sentence names ("This …", "By suppressing these cells")."""
+    if _ANAPHORIC_OPENING.match(text):
+        return True
+    head = re.split(r"[,;:—]", text, maxsplit=1)[0].split()[:LEANING_REACH]
+    return bool(_LEANING_WORD.search(" ".join(head)))
+
+
 class AnswerContext(BaseModel):
     """Everything a backend needs to answer one question."""
 
@@ -169,6 +183,31 @@ def quotable(context: AnswerContext) -> list[ScoredSentence]:
     return follow_discourse(refocus(context.sentences), context.standalone_question)
 
 
+NAMES_AGAIN = 2
+"""How many content words a paragraph's opening "This …" sentence must share with a sentence of the previous paragraph
+to lean on it ("This interference with glutamate signaling …" on "… preventing glutamate … flow of signals …"); one
+shared word is as often the material's subject."""
+
+
+def antecedent(s: ScoredSentence, candidates: Sequence[ScoredSentence],
+               across: bool = True) -> ScoredSentence | None:
+    """The candidate sentence `s` leans on: the one before it in its paragraph or, when `s` opens a paragraph and
+    `across` allows, the sentence of the previous paragraph (same section) that names again most of what `s` names."""
+    earlier = [c for c in candidates if c.sentence.source == s.sentence.source and c.chunk.section == s.chunk.section
+               and c.sentence.start < s.sentence.start
+               and s.sentence.paragraph - c.sentence.paragraph in (0, 1)]
+    same = [c for c in earlier if c.sentence.paragraph == s.sentence.paragraph]
+    if same:
+        previous = max(same, key=lambda c: c.sentence.start)
+        adjacent = s.index > 0 and previous.chunk.chunk_id == s.chunk.chunk_id and previous.index == s.index - 1
+        return previous if adjacent or s.index == 0 else None
+    if not earlier or not across:
+        return None
+    named = set(content_stems(s.sentence.text))
+    shared, _, best = max((len(named & set(content_stems(c.sentence.text))), c.sentence.start, c) for c in earlier)
+    return best if shared >= NAMES_AGAIN else None
+
+
 def select_sentences(ranked: Sequence[ScoredSentence], limit: int, margin: float = 0.12,
                      focus_weight: float = FOCUS_WEIGHT, question: str | None = None) -> list[ScoredSentence]:
     """The best sentence, those nearly as good, and the neighbours a chosen one needs to make sense.
@@ -200,15 +239,15 @@ def select_sentences(ranked: Sequence[ScoredSentence], limit: int, margin: float
 
     for s in list(chosen):
         current = s
-        for _ in range(2):  # up to two steps back: "This means …" after "This is …"
-            previous = neighbour(current, -1) if _ANAPHORIC_OPENING.match(current.sentence.text) else None
+        for step in range(2):  # up to two steps back ("This means …" after "This is …"), the second in its paragraph
+            previous = antecedent(current, candidates, across=step == 0) if leans_back(current.sentence.text) else None
             if previous is None:
                 break
             if previous not in chosen:
                 chosen.append(previous)
             current = previous
         following = neighbour(s, +1)
-        if (following is not None and following not in chosen and _ANAPHORIC_OPENING.match(following.sentence.text)
+        if (following is not None and following not in chosen and leans_back(following.sentence.text)
                 and following.score >= best - 2.5 * margin and len(chosen) < limit + 1):
             chosen.append(following)
     return sorted(chosen, key=lambda s: (s.sentence.source, s.sentence.start))
