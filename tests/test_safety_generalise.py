@@ -22,7 +22,7 @@ def test_every_development_set_trains_the_classifier_and_no_blind_one_does():
     assert "train.yaml" in safety.TRAINING_FILES and "heldout.yaml" in safety.TRAINING_FILES
     assert all(p.exists() for p in safety.TRAINING_PATHS)
     for name, files in safety_report.fresh_files().items():
-        if safety_report.fresh_number(name) >= 8:
+        if safety_report.fresh_number(name) >= 9:
             assert safety_report.is_blind(files), f"{name} was written blind and must never train the classifier"
 
 
@@ -102,13 +102,13 @@ def _write(path, label="legitimate"):
 
 
 def test_fresh_sets_are_found_by_file_name_and_blind_ones_named_so(tmp_path):
-    for name in ("fresh_legit.yaml", "fresh_harmful.yaml", "fresh2.yaml", "fresh7.yaml", "fresh8.yaml", "notes.yaml"):
+    for name in ("fresh_legit.yaml", "fresh_harmful.yaml", "fresh2.yaml", "fresh8.yaml", "fresh9.yaml", "notes.yaml"):
         _write(tmp_path / name)
     files = safety_report.fresh_files(tmp_path)
-    assert list(files) == ["fresh", "fresh2", "fresh7", "fresh8"]
+    assert list(files) == ["fresh", "fresh2", "fresh8", "fresh9"]
     assert files["fresh"] == ["fresh_harmful.yaml", "fresh_legit.yaml"]
-    assert not safety_report.is_blind(files["fresh7"]) and safety_report.is_blind(files["fresh8"])
-    assert safety_report.fresh_number("fresh8") == 8
+    assert not safety_report.is_blind(files["fresh8"]) and safety_report.is_blind(files["fresh9"])
+    assert safety_report.fresh_number("fresh9") == 9
 
 
 def test_blind_sets_are_not_read_unless_asked_for(tmp_path):

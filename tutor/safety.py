@@ -140,14 +140,27 @@ def clean(text: str) -> str:
 _HARMLESS = (r"(?:coffee|caffeine drinks|espresso|tea|sugar|chocolate|candy|sweets|snacks|pizza|cake|netflix|tv|tiktok|"
              r"youtube|memes|anime|podcasts|reddit|social media|studying|study|revision|revising|homework|flashcards|"
              r"notes|reading|lectures|work|exams?|information|info|content|sleep|naps?|gym|video games|games|"
-             r"christmas|holidays?|music|books?|carbs|junk food|red bull|monster|energy drinks?|chips|crisps|cookies)")
+             r"christmas|holidays?|music|books?|carbs|junk food|red bull|monster|energy drinks?|chips|crisps|cookies|"
+             r"fertili[sz]ers?|plant food|sunlight|sun|water|slides|seminars?|facts|data|emails|meetings|theory|jargon|"
+             r"words|terms|acronyms|details|knowledge|learning|new stuff)")
 _ADVERBS = r"(?:(?:literally|honestly|lowkey|low key|actually|so|really|seriously|absolutely|totally|just|kind of|slowly|genuinely|fr|truly|lowkey) )*"
 _IDIOMS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?<!ketamine )(?<!ketamine's )(?<!drug )(?<!drugs )(?<!it )(?<!\bit)(?<!ketamine)\b(is|are|was|were|'s|be|been) " + _ADVERBS +
                 r"kill(?:ing)? me\b(?! (?:inside|to|if|and i)\b)"), r"\1 hard for me"),
     (re.compile(r"\b(?:killing|killed|kill|smashing|smashed|crushing|crushed) it\b(?! (?:all|off|for good|forever)\b)"),
      "doing great"),
-    (re.compile(r"\b(?:overdos(?:ed|ing|e)|od'?d|oded) on " + _HARMLESS + r"\b"), "had too much of that"),
+    (re.compile(r"\b(?:killing|killed|kill) myself (?:with|over|doing) " + _HARMLESS + r"\b"), "working hard on that"),
+    # "Cut down on ket" is reducing use, not cutting: the classifier reads "cutting" as self-harm.
+    (re.compile(r"\bcut(?:ting|s)? (?:down|back)\b(?! (?:my|the|your|his|her|their) (?:arms?|wrists?|legs?|skin|thighs?)\b)"),
+     "reducing"),
+    (re.compile(r"\b(?:overdos(?:ed|ing)|od'?d|oded) (?:on|of) (?:(?:all|so much|too much) )?(?:the |that |this )?("
+                + _HARMLESS + r")\b"), r"had lots of \1"),
+    # The noun ("an overdose of information", five writers), not only the verb.
+    (re.compile(r"\b(?:an? )?overdoses? (?:on|of) (?:(?:all|so much|too much) )?(?:the |that |this )?(" + _HARMLESS + r")\b"),
+     r"lots of \1"),
+    # "My brain is fried" after studying (four writers): tiredness, not harm.
+    (re.compile(r"\bbrain(?:'s| is| feels)? (?:so |completely |totally |literally )?(?:fried|mush|melting|frazzled|toast|"
+                r"full)\b"), "brain is tired"),
     (re.compile(r"\bdying to (?=(?:know|see|find out|try|understand|learn|hear|ask|read|get started|go|meet)\b)"),
      "eager to "),
     (re.compile(r"\b(?:died|dying|dead|die)(?: of| from)? (?:laughing|of laughter|laughter|embarrassment|boredom|"
@@ -239,6 +252,32 @@ _DEATH = (r"(?:\b(?:die|dying|death|dead|kill\w*|suicid\w*|funeral|overdos\w*|fa
           r"end(?:s|ed|ing)? (?:it|things|my life|her life|his life|your life|one's life|a life)|for good|forever|gone|"
           r"stop (?:a|my) heart|stop(?:s|ped)? breathing)\b)")
 
+# Emergencies and suicidal intent in the six other languages the injection screen knows (Spanish, Portuguese, French,
+# German, Italian, Dutch; accents are gone after `normalize`). The classifier, trained on English, cannot read them
+# ("mi amigo ... no respira bien, esta poniendose azul" was voted a harmful request), so the words decide: a symptom
+# of a body in danger and a second sign (another symptom, a call for help, or a friend or relative named).
+_FOREIGN_SYMPTOM = (
+    r"(?:no (?:respira|puede respirar|despierta|se despierta|reacciona|responde)|respira (?:mal|raro|poco|muy (?:lento|poco))|"
+    r"(?:azul|azules|morad[oa]s?)|inconsciente|convulsion(?:es|ando|o|a)|se (?:desmayo|cayo y no)|desmayad[oa]|"
+    r"sobredosis|nao (?:respira|consegue respirar|acorda|responde|reage)|(?:roxo|roxa|roxos)|convulsao|desmaiou|"
+    r"ne (?:respire|se reveille|repond|reagit) (?:plus|pas|presque plus)|respire mal|bleus?|bleues?|inconscient\w*|"
+    r"crise d'epilepsie|evanoui\w*|atmet (?:nicht|kaum)|keine luft|blau\w*|bewusstlos|wacht nicht (?:mehr )?auf|reagiert nicht|"
+    r"krampf\w*|zusammengebrochen|uberdosis|non (?:respira|si sveglia|risponde|reagisce)|respira male|convulsioni|"
+    r"(?:labbra|viso|faccia|pelle|diventando|diventa|e) (?:blu|viola)|"
+    r"incosciente|privo di sensi|priva di sensi|svenut[oa]|ademt (?:niet|nauwelijks)|blauw\w*|bewusteloos|wordt niet "
+    r"wakker|reageert niet|stuip\w*|epileptische aanval|flauwgevallen|overdosis)")
+_FOREIGN_SIGN = (
+    r"(?:ayuda|que hago|que (?:debo|puedo) hacer|ambulancia|emergencias|socorro|o que (?:eu )?faco|au secours|aidez|que "
+    r"faire|qu'est-ce que je fais|les urgences|hilfe|was soll ich tun|was mache ich|notarzt|krankenwagen|aiuto|cosa faccio|"
+    r"che faccio|ambulanza|wat moet ik doen|amig[oa]|novi[oa]|herman[oa]|hij[oa]|pareja|namorad[oa]|irmao|irma|"
+    r"mon (?:ami|copain|frere|fils)|ma (?:copine|soeur|fille)|mon amie|freund\w*|kumpel|bruder|schwester|amic[oa]|"
+    r"fratello|sorella|ragazz[oa]|vriend\w*|broer|zus)")
+_FOREIGN_SUICIDE = (
+    r"(?:quiero (?:morir\w*|matarme|suicidarme|desaparecer)|me quiero (?:morir|matar)|suicidarme|no quiero (?:seguir )?vivir|"
+    r"quero (?:morrer|me matar|sumir)|me matar|nao quero (?:mais )?viver|je veux (?:mourir|en finir|me tuer)|me suicider|"
+    r"ich will (?:sterben|nicht mehr leben)|mich umbringen|will nicht mehr leben|voglio (?:morire|uccidermi|farla finita)|"
+    r"uccidermi|togliermi la vita|ik wil (?:dood|niet meer leven)|zelfmoord|mezelf van kant)")
+
 CRISIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "This chapter is killing me" is an idiom; "kill me", "killing myself" are not.
     ("suicide", _R(r"\b(?:ketamine(?:'s| is| was) (?:\w+ ){0,2}killing me|kill(?:ing)? my ?self|(?<!is )(?<!are )(?<!'s )kill(?:ing)? me\b(?! if\b)|kms|end (?:it all|my (?:own )?life|things|everything)|ending (?:it all|"
@@ -290,7 +329,12 @@ CRISIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("suicide", _R(r"^(?=[\s\S]*" + _SELF_REF + r")(?=[\s\S]*" + _DEATH + r")[\s\S]{0,80}")),
     ("suicide", _R(r"\b(?:lethal|fatal|deadly)\b[^\n]{0,40}\b(?:for me|for myself|(?:someone|a person) (?:my|of my) "
                    r"(?:size|weight)|my size|my weight)\b|\b(?:looking up|looked up|researching|searching|googling|googled)\b"
-                   r"[^\n]{0,40}\b(?:lethal|fatal|deadly|overdos\w*)|\bno (?:other )?way out\b")),
+                   r"[^\n]{0,40}\b(?:lethal|fatal|deadly|overdos\w*)|\bno (?:other )?way out\b|"
+                   # "Started looking up ways to do it": "it" with nothing it could stand for but the act (two writers).
+                   r"\b(?:look(?:ing|ed)? up|research\w*|search\w*|googl\w*|read(?:ing)? up on)\b[^.?!\n]{0,20}\b(?:ways?|"
+                   r"methods?|the (?:best|easiest|quickest|least painful) way) to (?:do it|end it|go through with it)\b|"
+                   r"\b(?:thinking|thought|planning|planned|figured out|working out|worked out) (?:about )?(?:how|when|where) "
+                   r"(?:to|i'd|i would|i will|i'll) (?:do it|end it|go through with it)\b(?! (?:safely|properly|right))")),
     ("suicide", _R(r"\b(?:bought|buying|got|have|stockpil\w*|saved up|saving up|hoard\w*|collecting|hidden|hid)\b[^\n]{0,20}"
                    r"\b(?:a |some |the )?(?:rope|noose)\b|\b(?:i|i've|i'm)\b[^\n]{0,40}\b(?:rope|noose)\b|"
                    r"\b(?:second|third|2nd|3rd|another|next|last) (?:time|attempt) (?:planning|trying|i tried)\b|"
@@ -436,6 +480,9 @@ CRISIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                      r"please help (?:me|us|him|her)|help (?:me|us) please|(?:my|a) (?:friend|mate)" + _ANY +
                      r"{0,30}(?:not (?:there|with it)|out of it)" + _ANY + r"{0,30}(?:minutes|mins|hours|now))")),
     ("emergency", _R(r"\b(?:i'm|i am|stuck) in (?:a|the) k-hole\b" + _ANY + r"{0,40}\b(?:can't|cant|help|scared|panic)")),
+    ("emergency", _R(r"^(?=[\s\S]*\b" + _FOREIGN_SYMPTOM + r"\b)(?=[\s\S]*\b" + _FOREIGN_SIGN + r"\b|[\s\S]*\b"
+                     + _FOREIGN_SYMPTOM + r"\b[\s\S]*\b" + _FOREIGN_SYMPTOM + r"\b)[\s\S]{0,80}")),
+    ("suicide", _R(r"\b" + _FOREIGN_SUICIDE + r"\b")),
 ]
 
 _OTHER_DRUGS = (r"(?:mdma|molly|mandy|ecstasy|pills|cocaine|coke|crack|alcohol|booze|drinks?|beers?|wine|vodka|weed|"
@@ -474,7 +521,8 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                   r"fucked|messed up|blackout|relax\w*|chill\w*)")),
     ("dosing", _R(r"\b(?:what|what's|which|a|the|good|safe|right|normal|typical|starting|recreational|first[- ]?time|"
                   r"beginner|threshold|k-hole|ideal|perfect|best|correct|proper|lethal|max|maximum|minimum|decent|"
-                  r"strong|mild|light|moderate|heavy|exact|usual|average) " + _DOSE_NOUN + r"\b" + _ANY + r"{0,60}\b"
+                  r"strong|mild|light|moderate|heavy|exact|usual|average) (?:street |party |recreational |club )?"
+                  + _DOSE_NOUN + r"\b" + _ANY + r"{0,60}\b"
                   + _REC + r"\b")),
     ("dosing", _R(r"\b" + _REC + r"\b" + _ANY + r"{0,60}\b(?:what|which|how much|good|safe|right|starting|ideal|best|"
                   r"exact) (?:dose|dosage|amount)\b")),
@@ -629,6 +677,9 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("combining", _R(r"^(?=[\s\S]*\b(?:ketamine|" + _OTHER_DRUGS[3:] + r"\b)[\s\S]*(?:\b(?:go|goes|mix|mixes|work|works|pair|"
                      r"pairs) (?:well|nicely|good) (?:together|with)|\bgo together\b|\b(?:good|nice|best|great|fun) (?:combo|mix|"
                      r"combination)\b)")),
+    # "Does k go better with mdma or with acid": the better partner for the high, named.
+    ("combining", _R(r"\b(?:go|goes|mix|mixes|pair|pairs|work|works|combine|combines) (?:better|best) with (?:\w+ )?"
+                     + _OTHER_DRUGS + r"\b")),
     ("combining", _R(r"\b(?:what'?s|which is|what is|is it|which one is|what goes) (?:better|best|good|nicer|more fun|"
                      r"well) (?:with|on|alongside) ketamine\b")),
     ("combining", _R(r"\b(?:calvin klein|ck1|candy ?flip|kitty ?flip|k ?flip|special k ?flip|tusi|pink cocaine|"
@@ -731,7 +782,9 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("route", _R(r"\b(?:snorting|sniffing|injecting|shooting|smoking|boofing|plugging|orally|swallowing|railing|bombing|"
                  r"im|iv|intramuscular\w*)\b" + _ANY + r"{0,50}\b(?:stronger|better|best|more intense|hits? harder|higher|"
                  r"faster high|quicker high|bigger high|hits faster|last longer)\b")),
-    ("route", _R(r"\b(?:hit|hits|kick in|kicks in|come up|comes up|work|works)\b (?:faster|quicker|harder|stronger|sooner)\b|"
+    # "Why does ketamine work faster than SSRIs?" compares medicines (three writers); "hit faster" is about a route.
+    ("route", _R(r"\b(?:hit|hits|kick in|kicks in|come up|comes up)\b (?:faster|quicker|harder|stronger|sooner)\b|"
+                 r"\b(?:work|works)\b (?:faster|quicker|harder|stronger|sooner)\b(?! than)|"
                  r"\bunder (?:your|my|the) tongue\b|\bsublingual\w*|\bbuccal\w*|\b(?:up|in) (?:your|my) (?:bum|butt|ass)\b")),
     ("route", _R(r"\b(?:stronger|strongest|better|best|more intense|most intense|bigger|biggest|deeper|deepest|longer|"
                  r"longest) (?:high|hit|trip|buzz|k-hole)\b|\b(?:better|best|"
@@ -761,6 +814,10 @@ _STUDY_FRAME = re.compile(
     r"my|our|the)\b")
 
 
+# Everyday substances with doses of their own ("a beginner dose of creatine", "vitamin d for adults").
+_EVERYDAY = re.compile(r"\b(?:creatine|protein|whey|vitamins?|melatonin|iron|magnesium|zinc|fish oil|omega[- ]?3|"
+                       r"ibuprofen|paracetamol|acetaminophen|aspirin|antibiotics?|fertili[sz]ers?|plant food|pre-?workout|"
+                       r"electrolytes?|salt|sugar|flour|yeast|chlorine|bleach)\b")
 # Dosing, buying and hiding patterns need the drug in view: "how many grams of sugar", "hide a gift from my partner".
 _DRUGISH = re.compile(r"\b(?:ketamine|esketamine|k-hole|bumps?|lines?|keys?|rails?|vials?|powder|snort\w*|sniff\w*|inject\w*|"
                       r"high|trip\w*|dose|doses|dosing|dosage|mg|it|some|any|them|stuff|gear|drugs?|substance|prescriptions?|"
@@ -769,12 +826,21 @@ _DRUGISH = re.compile(r"\b(?:ketamine|esketamine|k-hole|bumps?|lines?|keys?|rail
                       r"pharma|telegram|on the market|a q|qs|nosebleeds?|runny nose)\b|"
                       r"\d ?(?:mg|g)\b")
 # An overdose last year is history, not an emergency now.
-_PAST = re.compile(r"\b(?:last (?:year|month|week|summer|winter|time)|years? ago|months? ago|weeks? ago|(?<!at )once|in the past|"
+_PAST = re.compile(r"\b(?:last (?:year|month|week|weekend|summer|winter|spring|autumn|fall|term|semester|time)|years? ago|months? ago|weeks? ago|(?<!at )once|in the past|"
                    r"used to|when i was|survived|recovered|back then|as a teen\w*|died|passed away|lost (?:a|my) \w+|"
                    r"i was given|(?:i|they) (?:had|got|gave me) (?:ketamine|it|some) (?:for|in|at|after|when|during)|when i "
                    r"(?:broke|had|was in)|after my (?:operation|surgery|accident))\b")
-_NOW = re.compile(r"\b(?:now|right now|still|currently|won't|wont|isn't|can't|cant|help|tonight|today|just|please|"
+_NOW = re.compile(r"\b(?:now|right now|still|currently|won't|wont|isn't|can't|cant|hasn't|hasnt|doesn't|help|tonight|today|"
+                  r"just|please|"
                   r"what do (?:i|we) do|should (?:i|we) call)\b")
+# "She's fine now", "a year clean now": the present tense of an event that is over, not an emergency now.
+_SETTLED = re.compile(r"\b(?:(?:is|are|was|'s|'re|i'm|i am|all|totally|completely|doing|much|a lot) )?(?:fine|ok|okay|better|"
+                      r"alright|all right|well|safe|sober|clean|recovered|stable|good|home|back to normal)(?: again)? now\b|"
+                      r"\b(?:clean|sober|off it|recovered) (?:for )?(?:\w+ )?(?:years?|months?|weeks?)(?: now)?\b")
+
+
+def _happening_now(text: str) -> bool:
+    return bool(_NOW.search(_SETTLED.sub(" ", text)))
 
 
 # A professional or a student asking about patients or people in general ("I'm a nurse; why do they
@@ -800,12 +866,29 @@ def describes_people(text: str) -> bool:
             and not _URGENT.search(text))
 
 
+# "Is buying ketamine online illegal?", "can you get arrested for ordering it?": a question about the law, whose answer
+# is no help in buying, unless it also asks where, how or from whom.
+_LAW_QUESTION = re.compile(
+    r"^(?:so |and |but |ok |okay )?(?:(?:is|are|was|were|would|could|can|will) (?:it |they |you |that |this )?[^.?!]{0,60}\b"
+    r"(?:legal|illegal|legally|illegally|against the law|a crime|an? (?:criminal )?offen[cs]e|punishable|prosecuted)\b|"
+    r"(?:can|could|would|will|do|does) (?:you|someone|people|one|a person) (?:get|be|go to) (?:arrested|charged|prosecuted|"
+    r"jailed|fined|prison|jail) for\b|what(?:'s| is| are) the (?:law|laws|penalty|penalties|punishment|sentence|charge) "
+    r"(?:on|for|about|around)\b)[^.?!\n]{0,60}[?.!]*\s*$")
+_HOW_WHERE = re.compile(r"\b(?:where|how|which|who|from whom|what site|what app)\b")
+
+
+def law_question(text: str) -> bool:
+    """Whether a (canonical) message only asks what the law says about something (not where or how to do it)."""
+    return (bool(_LAW_QUESTION.search(text)) and not _HOW_WHERE.search(text)
+            and not re.search(r"\b(?:i|i'm|i've|i'll|i'd|me|my|myself)\b", text))
+
+
 def match_patterns(text: str, drug_in_view: bool | None = None) -> Match | None:
     """The first crisis pattern, else the first safety pattern, that fires on a canonical message.
 
     `drug_in_view`: whether the message is about a drug at all (default: it names one).
     """
-    past = bool(_PAST.search(text)) and not _NOW.search(text)
+    past = bool(_PAST.search(text)) and not _happening_now(text)
     describing = describes_people(text)
     for category, pattern in CRISIS_PATTERNS:
         m = pattern.search(text)
@@ -815,7 +898,8 @@ def match_patterns(text: str, drug_in_view: bool | None = None) -> Match | None:
     explaining = explains(text) and not _PERSONAL.search(_LEARNER_FRAME.sub(" ", _STUDY_FRAME.sub(" ", text)))
     drugish = bool(_DRUGISH.search(text)) if drug_in_view is None else drug_in_view
     # "How many milligrams are in a medical vial?": an amount asked about medicine or science, for nobody.
-    for_use = (not _FRAME.search(text) or bool(_PERSONAL.search(_LEARNER_FRAME.sub(" ", text)) or _HOW_TO.search(text))
+    # "Purely for research, what's a typical amount for a big night": a research wrapper is not a scientific frame.
+    for_use = (not _FRAME.search(_WRAPPER.sub(" ", text)) or bool(_PERSONAL.search(_LEARNER_FRAME.sub(" ", text)) or _HOW_TO.search(text))
                or bool(_USE_SETTING.search(text)))
     studied = _STUDY_FRAME.sub(" ", text)
     for category, pattern in SAFETY_PATTERNS:
@@ -824,6 +908,8 @@ def match_patterns(text: str, drug_in_view: bool | None = None) -> Match | None:
         if not m or explaining or not pattern.search(studied):
             continue
         if category in {"dosing", "obtaining", "concealment"} and not drugish or category == "dosing" and not for_use:
+            continue
+        if category == "obtaining" and law_question(text):
             continue
         return Match(kind="safety", category=category, text=m.group(0))
     return None
@@ -1097,12 +1183,13 @@ def train_classifier(examples: Sequence[Example], embed: Embed, **fit_options: A
     return SafetyClassifier.fit(embed(texts), labels, **fit_options)
 
 
-# Every labelled development set trains the classifier. Sets written blind (fresh8.yaml and later) are
-# not listed here: they are only ever measured, by `tutor safety-report`. fresh4.yaml to fresh7.yaml were
-# measured blind once each and are development data since; train_round4.yaml and train_round5.yaml hold messages
-# written for rounds 4 and 5.
+# Every labelled development set trains the classifier. Sets written blind (fresh9.yaml and later) are
+# not listed here: they are only ever measured, by `tutor safety-report`. fresh4.yaml to fresh8.yaml were
+# measured blind once each and are development data since; train_round4.yaml to train_round6.yaml hold messages
+# written for rounds 4 to 6.
 TRAINING_FILES = ("train.yaml", "heldout.yaml", "fresh_legit.yaml", "fresh_harmful.yaml", "fresh2.yaml", "fresh3.yaml",
-                  "fresh4.yaml", "fresh5.yaml", "fresh6.yaml", "train_round4.yaml", "fresh7.yaml", "train_round5.yaml")
+                  "fresh4.yaml", "fresh5.yaml", "fresh6.yaml", "train_round4.yaml", "fresh7.yaml", "train_round5.yaml",
+                  "fresh8.yaml", "train_round6.yaml")
 TRAINING_PATHS = tuple(DATA_DIR / name for name in TRAINING_FILES)
 
 
@@ -1192,7 +1279,12 @@ _DISTRESS = re.compile(
     r"make it to|giving (?:my|away)|coming out|come out of it|survive|roof|ledge|end (?:your|my) life|"
     r"peaceful\w*|done trying|so done|i'm done|cope|happier without|without me|the night|need it to|"
     r"stop a heart|fatal|lethal|cold and|floppy|gurgl\w*|limp|no way out|stay asleep|stay that way|going out|"
-    r"way out|decided how|check out|end it|finish(?:ing)? it|get better"
+    r"way out|decided how|check out|end it|finish(?:ing)? it|get better|"
+    # Holding on, reasons to stay, being hated: weariness of life without a death word (two writers' missed crises).
+    r"(?:can't|cannot|couldn't|can|not|won't be able to|don't think i can|no longer) (?:hold|hang) on|(?:holding|hanging) on|"
+    r"reasons? (?:left )?to (?:stay|live|keep going|go on|be here|carry on|stick around)|running out of (?:reasons|time|"
+    r"strength)|hates? me|hate myself|bullied|bullying|lonely|(?:how much longer|how long|if|whether) i can (?:last|keep "
+    r"going|go on|carry on|hold on|hang on|do this|cope|take it)|last another (?:day|week|month|night)|keep going like this"
     r")\b")
 # An overdose word signals danger only when it is about someone in particular.
 _OVERDOSE_PERSONAL = re.compile(r"\b(?:i|i'm|i've|me|my|we|he|she|they|him|her|asking because)\b[^\n]{0,60}\b(?:overdos\w*|"
@@ -1202,6 +1294,7 @@ _LEARNER_FRAME = re.compile(
     r"\b(?:tell|teach|show) (?:me|us) (?:about|more|why|what)\b|\bexplain(?: to me)?\b|\bhelp me understand\b|"
     r"\b(?:can|could|may) i ask\b|\b(?:i|we) (?:should|need to|want to|would like to|'d like to) (?:know|learn|understand)\b|"
     r"\bi(?:'m| am)? (?:curious|wondering|wonder|read|heard|saw|learned|noticed|studying|writing|researching)\b|"
+    r"\b(?:i'm|i am) (?:so |really |just )?(?:eager|keen) to (?:know|learn|understand|find out|hear)\b|"
     r"\bfor (?:my|our|a) (?:\w+ ){0,2}(?:class|essay|course|exam|project|presentation|report|assignment|thesis|homework|"
     r"lecture|seminar|module|dissertation)\b|"
     r"\bmy (?:\w+ )?(?:doctor|gp|psychiatrist|therapist|nurse|teacher|professor|lecturer)\b(?: (?:said|says|told|"
@@ -1228,12 +1321,14 @@ _FRAME = re.compile(
     r"depress\w*|ptsd|mental health|pain relie\w*|unconscious\w*|breathing|heart|bladder|kidneys?|liver|memory|body|"
     r"years|history|invented|discovered|take to work|how (?:long|fast|quickly|soon)|detect\w*|detection|screening|"
     r"(?:drug|hair|urine|saliva|blood) tests?)\b")
-_USE_SETTING = re.compile(r"\b(?:recreational\w*|k-hole|party|parties|rave|festival|club|night out|high|trip\w*|fun|buzz)\b")
+_USE_SETTING = re.compile(r"\b(?:recreational\w*|k-hole|party|parties|rave|festival|club|night out|big night|high|trip\w*|fun|"
+                          r"buzz)\b")
 # Asking what a word means, or why something is so, is learning even when the words sound like a request.
 _EXPLAIN = re.compile(
     r"^(?:why|how come|define|explain|describe|summari[sz]e|compare|is it true)\b|"
-    r"^what (?:is|are|does|do|'s)\b[^.?!]{0,40}\b(?:mean|means|meaning|slang|short|stand|stands) ?(?:for)?\b|"
-    r"^what (?:is|are|'s) (?:a |an |the )?['\"][^'\"]{1,30}['\"]|^(?:is|are) (?:a|an) [\w' -]{1,20} (?:a|an|the|just|another|slang)\b|"
+    r"^what(?: is| are| does| do|'s)\b[^.?!]{0,40}\b(?:mean|means|meaning|short for|stands? for|slang (?:for|term|word|"
+    r"name))\b|"
+    r"^what(?: is| are|'s) (?:a |an |the )?['\"][^'\"]{1,30}['\"]|^(?:is|are) (?:a|an) [\w' -]{1,20} (?:a|an|the|just|another|slang)\b|"
     r"^(?:is it|are they|isn't it|would it be) (?:dangerous|risky|harmful|bad for you|unsafe)\b")
 # "What does a k-hole feel like?", "what's it like to dissociate?": asking for a description, not for use.
 _DESCRIBE = re.compile(r"^(?:so |and |but |ok |okay )?(?:what(?: does| do|'s| is| are| was)|how does)\b[^.?!]{0,50}"
@@ -1272,12 +1367,32 @@ _BUMP_NAMESAKE = re.compile(r"\b(?:speed|baby|goose) bumps?\b|\bbumps? (?:on|in|
                             r"their|a)\b|\b(?:line|lines) (?:of code|in the|from the|of the (?:article|text|poem))\b")
 
 
+# "In my novel a girl goes into a k-hole: what would she perceive?": asking what an experience is like, for someone
+# else (a character, a patient, people), is a question of perception, not of use; no amount may be in it.
+_PERCEIVE = re.compile(
+    r"\bwhat (?:would|does|do|did|might|will|could|can) (?:she|he|they|someone|somebody|a person|people|the character|my "
+    r"character|the narrator|a user|users|the patient|patients) (?:actually |really |typically |usually )?(?:perceive|feel|"
+    r"experience|see|hear|notice|sense|go through)\b|\bwhat (?:sensations|feelings|perceptions|experiences)\b[^.?!]{0,30}"
+    r"\b(?:would|does|do|might|could|are)\b|\bwhat(?:'s| is| was| would be) (?:it|that|the experience|a k-hole) (?:actually "
+    r"|really )?like\b|\bhow (?:would|does|did|might) (?:it|that|a k-hole) feel\b")
+
+
+# "I don't need anything about doses": a disclaimer, not the writer's use.
+_DISCLAIMER = re.compile(r"\b(?:i )?(?:don't|do not|won't) (?:need|want) (?:anything|any|the|info\w*|details?)(?: (?:about|on|"
+                         r"for) [\w ]{1,25})?|\bno need for\b[^.?!]*")
+_CHARACTER = re.compile(r"\bmy (?:main )?(?:character|protagonist|narrator|hero|heroine|villain)s?\b")
+
+
 def explains(text: str) -> bool:
     """Whether a (canonical) message asks what something means or why, also after a class or study frame in front
-    ("for my chemistry class, why is it hard to make?")."""
+    ("for my chemistry class, why is it hard to make?"), or what an experience is like for someone else."""
     if _OWN_DECISION.search(text):
         return False
     if _EXPLAIN.search(text) or (_DESCRIBE.search(text) and not _PERSONAL.search(text)):
+        return True
+    if (_PERCEIVE.search(text) and not _HOW_TO.search(text)
+            and not _PERSONAL.search(_DISCLAIMER.sub(" ", _CHARACTER.sub(" ", _WRAPPER.sub(" ", _LEARNER_FRAME.sub(
+                " ", _STUDY_FRAME.sub(" ", text))))))):
         return True
     m = _STUDY_FRAME.match(text) or _LEARNER_FRAME.match(text) or _WRAPPER.match(text)
     return bool(m) and bool(_EXPLAIN.search(re.sub(r"^[\s,.:;-]+", "", text[m.end():])))
@@ -1289,13 +1404,34 @@ _DISMISSED_RISK = re.compile(r"\b(?:ignoring|ignore|forget(?:ting)?|never mind|s
                              r"harms?|safety|side effects|health stuff)\b")
 
 
+# Cutting down, quitting, withdrawal, rehab: the writer's way out of use (ten writers), which the tutor should answer or
+# point to help for, not refuse or meet as a crisis; unless it is about passing a test, asks an amount, or despairs.
+_RECOVERY = re.compile(
+    r"\b(?:reducing|cut(?:ting)? (?:down|back)|(?:quit|quitting|stop|stopping|give up|giving up|come off|coming off|kick|"
+    r"kicking|get off|getting off) (?:using |taking |doing |on )?(?:ketamine|the habit|my habit)|(?:get|getting|stay|staying|"
+    r"go|going) (?:clean|sober)|taper\w*|withdrawals?|detox\w*|rehab|relapse\w*|(?:want|wanna|trying|try|need|going|"
+    r"planning|decided|ready) to (?:stop|quit|give (?:it )?up)\b(?! (?:existing|living|breathing|being|feeling|everything|"
+    r"it all|eating|waking)))\b")
+_TEST_DODGE = re.compile(r"\b(?:tests?|screens?|drinks?|pass|show(?:s|ing)? up|flush\w*|nose|probation|custody)\b")
+
+
+_HARM_WORDS = re.compile(r"\b(?:die|dying|dead|death|kill\w*|suicid\w*|end (?:it|my life)|ending (?:it|my life)|(?:hurt|harm|"
+                         r"cut)(?:ing)? myself|not (?:be )?(?:here|around|alive))\b")
+
+
+def recovering(text: str) -> bool:
+    """Whether a (canonical) message is about cutting down or quitting, without despair, harm, amounts or a test."""
+    return (bool(_RECOVERY.search(text)) and not _TEST_DODGE.search(text) and not _DESPAIR.search(text)
+            and not _HARM_WORDS.search(text) and not re.search(r"\bhow (?:much|many)\b|\d", text))
+
+
 def action_cue(text: str, context: str = "") -> bool:
     """Whether a message asks for use rather than knowledge (corroborates a safety vote of the classifier).
 
     Someone in particular going to do something always counts; otherwise a framing in medicine, law,
     animals, science, risk or time course (in the message or the turns it follows up) marks a learning question.
     """
-    if explains(text) or (_CLINICIAN.search(text) and not _DECEIT.search(text)):
+    if explains(text) or (_CLINICIAN.search(text) and not _DECEIT.search(text)) or recovering(text) or law_question(text):
         return False
     text = _LEARNER_FRAME.sub(" ", _BUMP_NAMESAKE.sub(" ", text))
     if _HOW_TO.search(text) or _DISMISSED_RISK.search(text):
@@ -1326,7 +1462,9 @@ _SUPPORT = re.compile(
     r"\b(?:how (?:can|do|should|could|would|might) (?:i|we) (?:best |gently |even )?(?:support|help|talk to|talk with|speak to|"
     r"speak with|approach|reach out to|bring (?:it )?up|raise|mention|check on|look after|be there for|encourage|"
     r"convince|persuade|confront)|what (?:should|can|do|could) (?:i|we) (?:say|tell|do for)|how (?:do|can|would) (?:i|we|you) "
-    r"(?:tell|know|spot|notice) (?:if|whether|when)|(?:worried|concerned|worrying) about)\b[^.?!\n]{0,50}\b(?:my "
+    r"(?:tell|know|spot|notice) (?:if|whether|when)|(?:worried|concerned|worrying) about|(?:i|we) (?:really )?(?:want|need|'d "
+    r"like|would like|have|am going|'m going|plan|am trying|'m trying) to (?:gently |calmly |properly )?(?:talk to|talk with|"
+    r"speak to|speak with|approach|support|help|reach out to|have (?:a|the) (?:chat|talk|conversation) with))\b[^.?!\n]{0,50}\b(?:my "
     r"(?!ketamine|stash|bag|baggie|gear|stuff|supply|drugs?|powder|batch|test|screen|panel|dose|use\b)\w+|"
     r"a (?:friend|mate|relative|partner|student|client|patient|colleague)|someone|somebody|them|him|her|friends?|family)\b")
 # "My friend uses ket every weekend, how do I bring it up?": the person named before the question.
@@ -1336,7 +1474,8 @@ _SUPPORT_AFTER = re.compile(
     r"(?:friend|mate|relative|student|client|patient|colleague))\b[^?]{0,100}\bhow (?:can|do|should|could|would|might) "
     r"(?:i|we) (?:best |gently |even )?(?:support|help|talk to|talk with|speak to|approach|bring (?:it|this|that) up|raise "
     r"(?:it|this|that)|mention (?:it|this|that)|check on|look after|be there for|encourage|confront|start (?:that|the|a) "
-    r"conversation)\b")
+    r"conversation)\b|\b(?:what|which) (?:signs|symptoms|warning signs|red flags|changes)\b[^.?!\n]{0,30}\b(?:should|do|can|"
+    r"could|would|might) (?:i|we) (?:look|watch|check) (?:out )?for\b")
 _SUPPORT_MISUSE = re.compile(r"\b(?:get|buy|find|score|hide|pass|beat|dose|make|mix|sneak|slip|source|order|spike|sedate|"
                              r"knock|without (?:them|him|her) knowing)\b")
 _HAPPENING = re.compile(r"\b(?:right now|tonight|at the moment|currently|just (?:took|did|had|collapsed|passed)|what do (?:i|we) do|"
@@ -1348,8 +1487,8 @@ def supporting_someone(text: str) -> bool:
     """Whether a (canonical) message asks how to support someone else, with nothing happening now."""
     m = _SUPPORT.search(text)
     if not m and (after := _SUPPORT_AFTER.search(text)):
-        m = re.search(r"\bhow (?:can|do|should|could|would|might) (?:i|we)\b", text[after.start():])
-        m = m and re.compile(re.escape(m.group(0))).search(text, after.start())
+        m = re.compile(r"\bhow (?:can|do|should|could|would|might) (?:i|we)\b|\b(?:what|which) (?:signs|symptoms|warning "
+                       r"signs|red flags|changes)\b").search(text, after.start())
     return bool(m) and not _SUPPORT_MISUSE.search(text[m.start():]) and not _HAPPENING.search(text)
 
 
@@ -1365,7 +1504,11 @@ _ROUTINE = re.compile(
     r"\b(?:(?:my|the) (?:first|second|third|fourth|fifth|next|\d+(?:st|nd|rd|th)) (?:infusion|session|treatment|appointment|"
     r"dose of (?:es)?ketamine)|i'm (?:on|having|getting|starting|doing) (?:ketamine |esketamine |spravato )?(?:treatment|"
     r"therapy|infusions)|(?:that's all|that's it|done|finished) for (?:today|tonight|now|the day)|see you (?:tomorrow|"
-    r"next time|later)|what should i (?:revise|study|read|learn) next)\b")
+    r"next time|later)|what should i (?:revise|study|read|learn) next)\b|"
+    # A patient's fear of the treatment ("scared of losing myself during treatment"): six writers, never a crisis.
+    r"\b(?:scared|afraid|nervous|worried|anxious|terrified|frightened|freaked out|apprehensive|fear)\b[^.?!]{0,50}\b(?:my |"
+    r"the |this |a |an |each |every )?(?:next |first |upcoming )?(?:treatment|infusions?|sessions?|therapy|esketamine|spravato|"
+    r"appointment|dissociation|clinic)\b")
 
 # A question about the material inside a longer message: "... anyway, what's an NMDA antagonist?".
 _LEARNING_QUESTION = re.compile(
@@ -1403,8 +1546,8 @@ _WRAPPER = re.compile(
     r"(?:^|[,.;:!?]\s*|\s-\s*)(?:(?:purely |just |only )?(?:for|in) (?:a|an|my|our|the|this) (?:[\w'-]+ ){0,3}?(?:novel|"
     r"story|stories|book|screenplay|script|film|movie|thriller|fiction|game|podcast|research|thesis|dissertation|project|"
     r"zine|leaflet|debate|essay|blog|video|survey)(?: (?:i'm|i am|we're|we are) (?:writing|making|doing|working on))?|"
-    r"(?:i'm |i am |we're )?(?:writing|making) (?:a|an|my) (?:[\w'-]+ ){0,2}(?:novel|story|book|screenplay|script|film|"
-    r"thriller|zine|leaflet|game)(?: where| in which| about)?|(?:trying to )?write (?:it )?realistically|hypothetically"
+    r"(?:i'm |i am |we're )?(?:writing|making|doing) (?:a|an|my) (?:[\w'-]+ ){0,2}(?:novel|story|book|screenplay|script|film|"
+    r"thriller|zine|leaflet|game|piece|poem|play|scene)(?: where| in which| about)?|(?:trying to )?write (?:it )?realistically|hypothetically"
     r"(?: speaking)?|in (?:a )?(?:theory|hypothetical|fiction)|purely academic(?:ally)?|(?:asking )?academically|for "
     r"science|for (?:research|educational|academic) purposes|(?:doing|for) (?:a )?research(?: survey)?|in theory|just "
     r"curious|just for knowledge|not for me|asking for (?:a friend|my \w+)|as a harm[- ]reduction \w+|for harm[- ]"
@@ -1442,7 +1585,9 @@ _DESPAIR = re.compile(
     r"good ?bye(?! for now)|(?:say|said|saying) (?:my )?byes?\b(?! for now)|farewell|last (?:message|words|goodbye)|"
     r"(?:the|my) last time|thanks for everything|sorry for everything|"
     r"(?:end|ending) (?:it|things|everything)|(?:want|need) (?:it|everything) (?:all )?to (?:stop|end)|empty inside|"
-    r"dead inside|numb|can'?t feel anything|(?:don'?t|do not) care (?:anymore|what happens)|anymore|any more)\b")
+    r"dead inside|numb|can'?t feel anything|(?:don'?t|do not) care (?:anymore|what happens)|anymore|any more|"
+    r"(?:can'?t|cannot|don'?t think i can|not sure i can|no longer) (?:hold|hang) on|running out of reasons|no reasons? "
+    r"(?:left )?to (?:stay|live|keep going|go on|be here))\b")
 # Someone else as the subject ("my friend feels hopeless", "the character says goodbye") and no "I".
 _OTHER_PERSON = re.compile(r"\b(?:he|he's|she|she's|they|they're|him|her|his|their|people|someone|somebody|character|"
                            r"patients?|users?|my (?:\w+ )?(?:friend|mate|partner|brother|sister|son|daughter|mum|mom|dad|"
@@ -1505,7 +1650,8 @@ class Screen:
         text = canonical(message)
         follow_up = bool(history) and is_follow_up(message)
         seen = " ".join([text] + ([canonical(h) for h in history[-2:]] if follow_up else []))
-        named = bool(_DRUGISH.search(seen)) or follow_up
+        # "A good beginner dose of creatine": an everyday substance named, and not ketamine, is not about a drug.
+        named = (bool(_DRUGISH.search(seen)) and not (_EVERYDAY.search(text) and not mentions_drug(text))) or follow_up
         # A harmful-intent pattern does not decide alone: a crisis wrapped in a harmful request ("taking the rest
         # of the ket and the vodka tonight and letting go") is a crisis, so the crisis vote is heard first.
         pattern = match_patterns(text, drug_in_view=named)
@@ -1527,7 +1673,9 @@ class Screen:
         # Over a harmful-intent pattern the crisis vote must also beat the safety vote and see danger now.
         over = m is not None
         supporting = supporting_someone(text)
-        steady = bool(_RECOVERED.search(text))
+        # An event over and settled ("in hospital last spring, she's okay now") is as steady as feeling better.
+        steady = bool(_RECOVERED.search(text)) or (bool(_SETTLED.search(text) and _PAST.search(text))
+                                                   and not _HARM_WORDS.search(text) and "again" not in text)
         if not supporting and self._crisis_vote(float(p[0]), text, own=float(probs[0][0]), over_pattern=over,
                                                 steady=steady, rival=float(p[1])) and (
                 not over or (p[0] > p[1] and bool(_URGENT_SELF.search(text) or not _TOPIC_QUESTION.search(text)))):
@@ -1540,8 +1688,10 @@ class Screen:
             # Under a harmful request voted ahead of crisis ("my dealer's gone quiet. where else would i look"), one
             # sentence must be near certain.
             asked_harm = p[1] >= self.safety_threshold and p[1] > p[0] and row[0] < self.crisis_confident
-            if not supporting and not over and not asked_harm and row[0] > row[1] and self._crisis_vote(
-                    float(row[0]), part, whole=False, steady=steady, rival=float(row[1])):
+            # Cutting down or quitting, said elsewhere in the message ("... too much k? want to cut down"), is the way out.
+            quitting = recovering(text) and row[0] < self.crisis_confident
+            if not supporting and not over and not asked_harm and not quitting and row[0] > row[1] and self._crisis_vote(
+                    float(row[0]), part, whole=False, steady=steady, rival=float(row[1]), message=text):
                 scores["crisis"] = round(float(row[0]), 3)
                 return SafetyDecision(kind="crisis", category="crisis", layer="sentence", question=message,
                                       scores=scores)
@@ -1574,27 +1724,30 @@ class Screen:
         # unnamed (in a ketamine tutor usually ketamine), a message that is not clearly off-topic.
         own = probs[0]
         on_topic = named or own[LABELS.index("off_topic")] < OFF_TOPIC_GATE
-        asks_use = action_cue(text) or not _FRAME.search(text)
-        if own[1] >= self.safety_confident and own[1] > own[0] and on_topic and asks_use and not explains(text):
+        asks_use = action_cue(text) or not _FRAME.search(_WRAPPER.sub(" ", text))
+        if (own[1] >= self.safety_confident and own[1] > own[0] and on_topic and asks_use and not explains(text)
+                and not recovering(text)):
             return SafetyDecision(kind="safety", category="unsafe_use", layer=layer, question=message, scores=scores)
         return SafetyDecision(kind="ok", question=message, scores=scores)
 
     def _crisis_vote(self, p: float, text: str, whole: bool = True, own: float = 0.0, over_pattern: bool = False,
-                     steady: bool = False, rival: float = 1.0) -> bool:
+                     steady: bool = False, rival: float = 1.0, message: str = "") -> bool:
         """The classifier's crisis probability, corroborated by the words; asking why needs more certainty.
 
         A confident vote stands without a distress word, but only for a whole message of a few words that is not
         framed as study, and only on the message's own score (`own`): "what for?" after a question about
-        hospitals is no crisis.
+        hospitals is no crisis. A sentence (`whole=False`) is read with its `message`: an event over ("years ago, all
+        good now"), treatment under way or quitting said in another sentence of it holds for this one too.
         """
+        message = message or text
         # Asking why, or telling of something past ("my friend died of an overdose"), needs more certainty.
         if steady and not _HAPPENING.search(text):
             return False  # feeling better after treatment, with nothing happening now: despair in the past
         # A question about the material in the message ("... anyway, what's an NMDA antagonist?") is study too.
         # A professional or student describing patients ("any tips for patients who come in scared?") is study too.
-        knowing = (bool(_WHY.search(text)) or (bool(_PAST.search(text)) and not _NOW.search(text))
-                   or (whole and bool(_LEARNING_QUESTION.search(text))) or describes_people(text))
-        asking_why = knowing or bool(_ROUTINE.search(text))
+        knowing = (bool(_WHY.search(text)) or (bool(_PAST.search(message)) and not _happening_now(message))
+                   or (whole and bool(_LEARNING_QUESTION.search(text))) or describes_people(text) or recovering(message))
+        asking_why = knowing or bool(_ROUTINE.search(message))
         if over_pattern and p < 0.7:
             return False
         distress = distress_cue(text)
