@@ -262,6 +262,23 @@ def test_a_follow_up_uses_the_conversation(tutor):
     assert any("surge in glutamate release" in c.text for c in reply.citations)
 
 
+@pytest.mark.parametrize("first,follow_up,kind,quoted", [
+    # The sentence that answers the follow-up is one the first answer just quoted: it is still the answer.
+    ("What receptor does ketamine block?", "Does that go away?", "answer", "temporarily blocks the receptor"),
+    # Sentences the learner was not just shown are no better evidence for what the material never says.
+    ("What is excitotoxicity?", "How quickly does that happen?", "not_in_material", "neurons are damaged or die"),
+])
+def test_a_follow_up_is_judged_on_what_answers_it_not_on_what_is_new(tutor, first, follow_up, kind, quoted):
+    session = uuid.uuid4().hex
+    earlier = tutor.ask(first, session)
+    assert any(quoted in c.text for c in earlier.citations), "the premise of this case: it was just quoted"
+    reply = tutor.ask(follow_up, session)
+    assert_sound(reply, tutor)
+    assert reply.kind == kind, reply.answer
+    if kind == "answer":
+        assert any(quoted in c.text for c in reply.citations)
+
+
 def test_suggestions_are_questions_the_material_answers(tutor):
     for suggestion in tutor.suggestion_pool:
         reply = ask_case(tutor, [], suggestion.question)

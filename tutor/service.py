@@ -241,8 +241,6 @@ class Tutor:
         # What the question asks beyond the material's subject chooses the quoted sentences (answering.py).
         ranked = rank_sentences(passages, query_vectors, self._sentence_vectors(passages), terms, self.lexical.idf,
                                 focus_vectors)
-        if standalone != question and history:
-            ranked = prefer_new(ranked, question, {tuple(span) for span in history[-1].cited_spans})
         verdict = self.answerability.judge(question, standalone, passages, ranked)
         if verdict.kind == "out_of_scope" and self.guard.names_topic(standalone):
             # Slang the material never uses ("k-hole", "special K") still names its subject: the honest
@@ -261,9 +259,14 @@ class Tutor:
         if premise is not None and (verdict.kind == "answer" or (premise.swaps_entity and premise.exclusive)
                                     or premise.stands_despite(unknown)):
             verdict = verdict.model_copy(update={"kind": "answer", "reason": ""})
-            ranked = promote(ranked, premise.evidence)
         else:
             premise = None
+        # What the learner was just shown counts less only in choosing what to quote: whether the material answers
+        # a follow-up about the very sentence just quoted ("is that permanent?") is judged on the ranking itself.
+        if standalone != question and history:
+            ranked = prefer_new(ranked, question, {tuple(span) for span in history[-1].cited_spans})
+        if premise is not None:
+            ranked = promote(ranked, premise.evidence)
         if verdict.kind != "answer":
             # The safety net: a message declined anyway that carries the writer's despair gets the crisis reply
             # (a lower bar than the input screen's, which costs no teaching here).
