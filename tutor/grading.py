@@ -50,7 +50,7 @@ GradeLabel = Literal["correct", "partly", "incorrect"]
 Judge = Callable[[str, list[str]], Any]
 Embed = Callable[[list[str]], np.ndarray]
 
-# Calibrated on evals/datasets/learner_answers.yaml and learner_answers_fresh{,2,3,4}.yaml
+# Calibrated on evals/datasets/learner_answers.yaml and learner_answers_fresh{,2,3,4,5}.yaml
 # (`tutor quiz-eval` reports leave-one-question-out and leave-one-set-out accuracy).
 # An idea's embedding match counts from cosine SAY_FROM (unrelated text on the same topic) to SAY_AT (said).
 SAY_FROM, SAY_AT = 0.4, 0.7
@@ -60,8 +60,8 @@ SAY_FROM, SAY_AT = 0.4, 0.7
 # evals.pedagogy.fit_boundaries), rounded. "Correct" weighs only how much of the key is said (mean idea score and
 # length), both upwards: a judge score there weighed against it (a verbatim fragment is well supported), which made
 # unsupported answers easier to credit; length took its place.
-PARTLY_WEIGHTS = (2.6, 2.0, 2.6, 0.4, 2.5, 0.0, -3.1)
-CORRECT_WEIGHTS = (4.7, 0.0, 0.0, 0.0, 0.0, 6.5, -6.6)
+PARTLY_WEIGHTS = (2.7, 2.0, 2.7, 0.9, 2.7, 0.0, -3.7)
+CORRECT_WEIGHTS = (4.8, 0.0, 0.0, 0.0, 0.0, 6.3, -6.6)
 # Length is the answer's content words the question does not use, up to LENGTH_CAP, as a share of it: a fragment of
 # three words cannot say a key of several ideas however close its words are to one of them ("There's a surge of
 # glutamate"), and at the cap length alone never earns "correct" (its weight stays below the intercept).
@@ -128,9 +128,8 @@ _HEDGE = re.compile(r"\b(?:i\s+(?:think|believe|guess|reckon|suppose|remember)|i
 _EXAMPLE = re.compile(r"\b(?:like|such as|e\.?g\.?|including|for example|for instance)\s+((?:\S+\s*){1,3})", re.I)
 _PREVENT = re.compile(r"\b(?:prevent|stop|block|keep|inhibit|suppress)\w*", re.I)
 _CONTRAST = re.compile(r"\b(?:whereas|while|but|unlike|however|instead|rather|although|though|versus|vs|than)\b", re.I)
-# Words that say a process is disrupted, and words that say there is more of one.
+# Words that say a process is disrupted.
 _DISRUPT = re.compile(r"(?:fragment|disrupt|interrupt|impair|block|prevent|inhibit|suppress|hinder|weaken)\w*", re.I)
-_MORE = re.compile(r"more|better|tight\w*|strong\w*|increas\w*|enhanc\w*|boost\w*|extra|sharper", re.I)
 _APART = re.compile(r"(?:detach|disconnect|separat|apart|distort|piece)\w*", re.I)  # words of things coming apart
 _WITHOUT = re.compile(r"\bwithout\s+", re.I)
 # A contrast the material draws between two things, and an answer that says what holds for "both" of them (not "both
@@ -281,9 +280,7 @@ class Grader:
             doubt = "the material sets two things against each other; the answer gives them one thing in common"
         accounted, unbacked = self._accounted(answer, passages, item.question)
         reversal = reversal or _replaced_entity(answer, passages, item.question) or _swapped_time(answer, passages) \
-            or _denied_change(answer, item.answer) or _valence_reversal(answer, item.answer) \
-            or self._strengthened(answer, key_ideas) \
-            or self._antonym(answer, item, passages)
+            or _denied_change(answer, item.answer) or _valence_reversal(answer, item.answer)
         said_here = set(content_stems(answer))
         local = set(content_stems(" ".join(passages))) | asked
         foreign = len(said_here - local) / len(said_here) if said_here else 0.0
@@ -338,28 +335,6 @@ class Grader:
             others = [t for v, p, t in theirs if v == verb and p == prep and t != thing]
             if others and float((_unit(self.embed([thing])) @ _unit(self.embed(others)).T).max()) < SAYS_MORE:
                 return f"puts “{thing}” where the material says “{others[0]}”"
-        return None
-
-    def _strengthened(self, answer: str, key_ideas: list[str]) -> str | None:
-        """An answer clause that says more of a process a key idea says is disrupted ("integrates more tightly" where
-        the ability to integrate "becomes fragmented"): two words of the idea's own, an intensifier, no negator or
-        harm word, within SAYS_MORE of that idea."""
-        disrupted = [(idea, {stem(w) for w in words(idea) if not _DISRUPT.fullmatch(w)})
-                     for idea in key_ideas if any(_DISRUPT.fullmatch(w) for w in words(idea))]
-        if not disrupted:
-            return None
-        for clause in (c.strip() for c in _CLAUSE.split(answer) if content_stems(c)):
-            toks = words(clause)
-            if not any(_MORE.fullmatch(w) for w in toks) or any(_NEGATOR.fullmatch(w) or w.endswith("n't") or
-                                                                _HARM.fullmatch(w) for w in toks):
-                continue
-            for idea, idea_stems in disrupted:
-                at = [i for i, w in enumerate(toks) if w not in STOPWORDS and len(w) > 3 and stem(w) in idea_stems]
-                # what disrupts something else ("blocking glutamate makes the brain integrate…") is no denial of it
-                if len({stem(toks[i]) for i in at}) < 2 or any(_DISRUPT.fullmatch(w) for w in toks[max(0, at[0] - 2):]):
-                    continue
-                if float((_unit(self.embed([clause])) @ _unit(self.embed([idea])).T)[0, 0]) >= SAYS_MORE:
-                    return f"says more of what the material says is disrupted: “{clause}”"
         return None
 
     def _accounted(self, answer: str, passages: list[str], question: str) -> tuple[float, str]:
@@ -430,19 +405,17 @@ class Grader:
         if self._reworded(reason, sentence, item, passages):
             return None, True
         m = _JUDGE_OPPOSITE.match(reason)
-        if m and m.group(2) and self._denial_agrees(sentence, passages):
-            return None, True  # "no longer feel connected" where the source says "disconnected"
         if ((m and m.group(2)) or reason.startswith("negation: the claim denies")) \
                 and self._denies_the_disrupted(sentence, item, passages):
             return None, True  # "without the glutamate signals" where the source says the signals "are interrupted"
         if m:
             claimed, source = m.group(3).replace(" ", "_"), m.group(4)
             toks = words(sentence)
-            at = next((i for i, w in enumerate(toks) if w == claimed or stem(w) == stem(claimed.split("_")[0])), None)
             if stem(claimed.split("_")[0]) == stem(source.split(" ")[0]):
+                if not m.group(2) and _held_back(toks, claimed) \
+                        and all(_held_back(words(p), source) for p in passages if source in words(p)):
+                    return None, True  # "stops glutamate activating it" where the source says "preventing … activating"
                 return f"judge: {reason}", False  # the same word with the other sign: a polarity the judge resolved
-            if at is not None and not m.group(2) and _negated(toks, at):
-                return None, True  # "no longer combines" where the source says "fragmented": the same meaning
             if not m.group(2) and _referenced(sentence, m.group(3)):
                 # "after the blockade ends", "compensates for the blockade": the answer names an event as the time or
                 # cause of what it says, it does not claim the opposite of the source's word. A rewording when the
@@ -514,24 +487,6 @@ class Grader:
         rest = " ".join(c for c in clauses if c is not clause)
         return not content_stems(rest) or self.judge(rest, passages).label != "contradicted"
 
-    def _same_place(self, sentence: str, claimed: str, source: str, passages: list[str]) -> bool:
-        """Whether the answer's clause with `claimed` matches the passage clause with `source` best (±0.05).
-
-        A listed opposite reverses an idea only where the two words stand in the same idea: "SSRIs are slow,
-        ketamine quick" does not reverse "ketamine acts rapidly".
-        """
-        def holding(clauses: list[str], word: str) -> list[int]:
-            head = stem(words(word)[0]) if words(word) else ""
-            return [i for i, c in enumerate(clauses) if head and any(stem(w) == head for w in words(c))]
-
-        mine = [c for c in _IDEA.split(sentence) if content_stems(c)]
-        theirs = [c for p in passages for c in _IDEA.split(p) if content_stems(c)]
-        at, there = holding(mine, claimed.replace("not ", "")), holding(theirs, source)
-        if not at or not there:
-            return True  # nowhere to place a word: the judge's reading stands
-        sims = _unit(self.embed([mine[i] for i in at])) @ _unit(self.embed(theirs)).T
-        return bool(sims[:, there].max() >= sims.max() - 0.05)
-
     def _denies_the_disrupted(self, sentence: str, item: QuizItem, passages: list[str]) -> bool:
         """Whether each denial of the sentence denies what a key idea says is disrupted or missing, and the rest of the
         sentence is not contradicted ("brain can't stitch senses and self together" where the ability to integrate
@@ -579,23 +534,6 @@ class Grader:
             return False
         sims = _unit(self.embed(cands)) @ _unit(self.embed([source_word]))[0]
         return bool(sims.max() >= SYNONYM)
-
-    def _antonym(self, answer: str, item: QuizItem, passages: list[str]) -> str | None:
-        """An answer word whose listed antonym the passage uses (and not the word), not negated, no synonym of it."""
-        source = {stem(w) for p in passages for w in words(p)}
-        prefixes = {s[:5] for s in source if len(s) >= 5}
-        toks = words(answer)
-        for i, w in enumerate(toks):
-            opposite = ANTONYMS.get(w)
-            # The source saying the word in another form ("blockade" for "blocks") is not its opposite.
-            said = stem(w) in source or (len(stem(w)) >= 5 and stem(w)[:5] in prefixes)
-            # An answer that says the passage's word too ("old memories … new information") sets the two side by side.
-            both = any(stem(v) == stem(opposite) and not _negated(toks, k) for k, v in enumerate(toks)) if opposite else False
-            if opposite and stem(opposite) in source and not said and not both and not _negated(toks, i) \
-                    and not self._also_says(answer, opposite, item, skip=w) \
-                    and self._same_place(answer, w, opposite, passages):
-                return f"antonym: answer says “{w}”, the material says “{opposite}”"
-        return None
 
     def _coverage(self, points: Sequence[str], answer: str) -> tuple[list[str], list[str]]:
         said = [w for w in content_words(answer) if len(w) > 2]
@@ -697,8 +635,16 @@ def _replaced_entity(answer: str, passages: Sequence[str], question: str) -> str
     return None
 
 
+# Words of speed, by the time frames they stand for: quick is within a day, slow is weeks or more.
+_SPEED = {w: 0 for w in "rapid rapidly quick quickly fast faster quicker immediate immediately instant instantly".split()} \
+    | {w: 1 for w in "slow slowly slower gradual gradually".split()}
+_SLOW_FROM = TIME_UNITS["week"]
+
+
 def _timed(text: str) -> set[tuple[str, int]]:
-    """Each time unit a text names ("within hours", "several weeks") with the drug named nearest before it."""
+    """Each time unit a text names ("within hours", "several weeks") with the drug named nearest before it; a word of
+    speed ("rapidly", "slow") counts as its time frame (-1 quick, -2 slow); a negated one ("doesn't need weeks") not at
+    all."""
     out = set()
     for sentence in _sentences(text):
         toks = [w.removesuffix("'s") for w in words(sentence)]
@@ -707,19 +653,28 @@ def _timed(text: str) -> set[tuple[str, int]]:
             named = [n for n, k in _base_names(w) if k == "drug"]
             if named:
                 drug = named[0]
-            unit = TIME_UNITS.get(w.removesuffix("s"))
-            if unit and drug:
+            unit = TIME_UNITS.get(w.removesuffix("s")) or (-1 - _SPEED[w] if w in _SPEED else None)
+            if unit and drug and not _negated(toks, i):
                 out.add((drug, unit))
     return out
 
 
+def _pace(unit: int) -> int:
+    """Quick (0) or slow (1): the pace a time unit or speed word stands for."""
+    return 1 if unit == -2 or unit >= _SLOW_FROM else 0
+
+
 def _swapped_time(answer: str, passages: Sequence[str]) -> str | None:
     """A drug given a time frame the passages give it none of, where they give it another ("SSRIs … act within hours,
-    while ketamine takes several weeks" where SSRIs take several weeks)."""
+    while ketamine takes several weeks" where SSRIs take several weeks; "SSRIs … work rapidly"). A word of speed is
+    compared by pace only (weeks are slow)."""
     theirs = _timed(" ".join(passages))
     for drug, unit in _timed(answer):
         other = {u for d, u in theirs if d == drug}
-        if other and unit not in other:
+        if unit < 0 or any(u < 0 for u in other):
+            if other and _pace(unit) not in {_pace(u) for u in other}:
+                return f"gives {drug} another time frame than the material"
+        elif other and unit not in other:
             return f"gives {drug} another time frame than the material"
     return None
 
@@ -748,13 +703,20 @@ _REFERRING = {"after", "following", "follows", "followed", "for", "to", "from", 
               "with", "of"}
 
 
+_TIME_CLAUSE = {"after", "following", "follows", "followed", "once"}
+
+
 def _referenced(sentence: str, word: str) -> bool:
     """Whether every use of a noun in the sentence names an event after a preposition ("after the blockade ends",
     "responds to the blockade", "follows the blockade") rather than being what the sentence claims."""
     toks = words(sentence)
     at = [i for i, w in enumerate(toks) if w == word]
-    return bool(at) and bool(_NOUN_END.fullmatch(word)) and all(
-        i >= 2 and toks[i - 1] in ("the", "this", "that", "its", "their") and toks[i - 2] in _REFERRING for i in at)
+    def ref(i: int) -> bool:
+        if i >= 2 and _NOUN_END.fullmatch(word) and toks[i - 1] in ("the", "this", "that", "its", "their") \
+                and toks[i - 2] in _REFERRING:
+            return True
+        return any(w in _TIME_CLAUSE for w in toks[max(0, i - 5):i])
+    return bool(at) and all(ref(i) for i in at)
 
 
 _FRAME_PREP = {"in", "by", "for", "on", "from", "at"}
@@ -785,6 +747,13 @@ def _comes_apart(clause: str) -> bool:
     pieces")."""
     toks = words(clause)
     return any(_APART.fullmatch(w) and not _negated(toks, i) for i, w in enumerate(toks))
+
+
+def _held_back(toks: Sequence[str], word: str) -> bool:
+    """Whether every use of `word` is negated or prevented within the three words before it ("stops glutamate
+    activating it", "preventing glutamate from activating it")."""
+    at = [i for i, w in enumerate(toks) if w == word]
+    return bool(at) and all(_negated(toks, i) or any(_PREVENT.fullmatch(w) for w in toks[max(0, i - 3):i]) for i in at)
 
 
 def _set_aside(toks: Sequence[str], i: int) -> bool:
@@ -854,7 +823,7 @@ def _valence_reversal(answer: str, key: str) -> str | None:
     taught = _valence(key)
     if len(taught) != 1:
         return None
-    for part in [answer, *re.split(r"[;.!?]|\bbut\b|\bhowever\b", answer)]:
+    for part in [answer, *re.split(r"[;.!?]|\b(?:but|however|although|though|yet|whereas)\b", answer)]:
         said = _valence(part)
         if len(said) == 1 and said != taught:
             return "the material describes " + ("harm" if -1 in taught else "a benefit") + ", the answer the opposite"
