@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from tests.tutoring_fixtures import tutoring  # noqa: F401  (fixture)
+from tests.tutoring_fixtures import tutoring, volcano_tutor  # noqa: F401  (fixtures)
 
 
 def sid() -> str:
@@ -113,3 +113,23 @@ def test_what_counts_as_a_new_question_or_a_bare_command():
     assert fixed_command("another hint", pending=True) and not fixed_command("another hint", pending=False)
     assert not fixed_command("quiz me on dissociation", pending=False)  # the topic is the learner's words
     assert not fixed_command("show me the answer: how many milligrams?", pending=True)
+
+
+def test_summarize_quotes_each_sections_key_sentences(tutor, tutoring):
+    reply = tutor.ask("can you summarize the article?", sid())
+    assert reply.kind == "answer" and reply.backend == "tutoring" and exact(tutor, reply)
+    sections = list(dict.fromkeys(c.section for c in tutor.chunks))
+    assert [c.section for c in reply.citations] == sorted((c.section for c in reply.citations), key=sections.index)
+    assert set(c.section for c in reply.citations) == set(sections)  # every section, in document order
+    for c in reply.citations:
+        assert f"{c.text} [{c.marker}]" in reply.answer
+        assert not c.text.startswith(("This", "These", "By suppressing these"))  # each makes sense on its own
+
+
+def test_summarize_one_section(tutor, tutoring, volcano_tutor):
+    reply = tutor.ask("give me an overview of the dissociation section", sid())
+    assert {c.section for c in reply.citations} == {"The Dissociative State Explained"} and exact(tutor, reply)
+    assert len(reply.citations) > 1
+    other = volcano_tutor.ask("summary", sid())  # any course's material
+    assert other.citations and exact(volcano_tutor, other)
+    assert len({c.section for c in other.citations}) == len({c.section for c in volcano_tutor.chunks})

@@ -32,6 +32,13 @@ STOP = re.compile(r"^\s*(?:/stop|(?:stop|end|quit|exit)(?:\s+the)?\s+quiz)" + _E
 PROGRESS = re.compile(r"^\s*(?:/progress|/next|(?:show\s+)?my progress|what should i (?:study|learn) next)\s*[.!?]*\s*$",
                       re.I)
 LESSONS = re.compile(r"^\s*(?:/lessons|(?:show\s+)?(?:the\s+)?lesson map)" + _END, re.I)
+SUMMARY = re.compile(r"^\s*(?:/summary|(?:can you |could you |please )?(?:summari[sz]e|sum up)(?: (?:it|this|everything))?"
+                     r"|(?:give me |i want |can i (?:have|get) )?(?:a |an )?(?:summary|overview|recap)"
+                     r"|(?:what are )?the (?:key|main) (?:points|ideas|takeaways)|tl;? ?dr)"
+                     r"(?:\s+(?:of|on|about|for)?\s*(?:the |this )?(?P<scope>[^?.!]+?))?(?:\s+(?:please|for me))?\s*[.!?]*\s*$",
+                     re.I)
+_WHOLE = re.compile(r"^(?:all|everything|it|me|article|material|text|course|reading|lesson|whole (?:thing|article|"
+                    r"material|text))$", re.I)
 # A message ending in "?" during a quiz or a Socratic round is a new question only when it is phrased as one; a
 # guess said with a rising tone ("because it blocks inhibitory neurons?", "glutamate?", "is it because …?") is
 # the learner's answer.
@@ -53,7 +60,9 @@ def fixed_command(message: str, pending: bool) -> bool:
     to the safety classifier ("my progress", "i give up" for the answer). A quiz with a topic is not fixed:
     its topic is the learner's words."""
     quiz = QUIZ.match(message)
-    if SOCRATIC.match(message) or LESSONS.match(message) or PROGRESS.match(message) or (quiz and not quiz["scope"]):
+    summary = SUMMARY.match(message)
+    if (SOCRATIC.match(message) or LESSONS.match(message) or PROGRESS.match(message) or (quiz and not quiz["scope"])
+            or (summary and not summary["scope"])):
         return True
     return pending and bool(STOP.match(message) or HINT.match(message) or REVEAL.match(message))
 
@@ -82,6 +91,14 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
     m = QUIZ.match(message)
     if m:
         return _start_quiz(t, message, session_id, (m.group("scope") or "").strip())
+    m = SUMMARY.match(message)
+    if m:
+        scope = (m.group("scope") or "").strip()
+        section = t.lessons().section(scope) if scope and not _WHOLE.match(scope) else None
+        note = f"I couldn’t find “{scope}” in the material, so here is all of it. " if scope and not (
+            section or _WHOLE.match(scope)) else ""
+        text, citations = t.summary(section.title if section else "all")
+        return _reply(message, session_id, note + text, citations, ["Quiz me"])
     if LESSONS.match(message):
         lines = [f"{s.title}:\n" + "\n".join(f"  • {o.text}" for o in s.objectives) for s in t.lessons().sections]
         return _reply(message, session_id, "What this material teaches:\n\n" + "\n\n".join(lines))

@@ -174,6 +174,26 @@ class Tutoring:
         assert self._bank is not None
         return self._bank
 
+    def summary(self, section: str = "all") -> tuple[str, list[Citation]]:
+        """The material (or the section with this title) in brief: its key sentences, quoted and cited."""
+        from tutor.lessons import key_sentences, sentence_citation
+
+        chunks = [c for c in self.tutor.chunks if section == "all" or c.section == section] or self.tutor.chunks
+        per_section = 2 if len({c.section for c in chunks}) > 1 else 4
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for chunk, sentence in key_sentences(chunks, self.embed, per_section):
+            citations.append(sentence_citation(chunk, sentence, marker=len(citations) + 1))
+            line = f"{sentence.text} [{len(citations)}]"
+            if parts and parts[-1][0] == chunk.section:
+                parts[-1][1].append(line)
+            else:
+                parts.append((chunk.section, [line]))
+        if len(parts) == 1:
+            return f"“{parts[0][0]}” in brief, in its own words:\n\n" + " ".join(parts[0][1]), citations
+        return "The material in brief, in its own words:\n\n" + "\n\n".join(
+            f"{title}: " + " ".join(lines) for title, lines in parts), citations
+
     # -- quizzes -------------------------------------------------------------------------------
 
     def start_quiz(self, learner: str, scope: str = "all", n: int | None = None) -> Quiz:
