@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import yaml
 
-from tutor.answering import (AnswerContext, ExtractiveBackend, antecedent, follow_discourse, leans_back, quotable,
-                              refocus, restates, select_sentences)
+from tutor.answering import (AnswerContext, ExtractiveBackend, antecedent, follow_discourse, leans_back, own_words,
+                              paraphrase_match, quotable, refocus, rematch, restates, select_sentences)
 from tutor.retrieval import ScoredSentence, rank_sentences
 from tutor.text import content_stems
 
@@ -156,6 +156,24 @@ def test_a_paragraph_opening_leans_on_the_previous_paragraphs_sentence_it_names_
     first = sentence(tutor, "The immediate psychological consequence", dense=0.8, focus=None)
     previous_section = sentence(tutor, "By suppressing these cells", dense=0.1, focus=None)
     assert antecedent(first, [first, previous_section]) is None
+
+
+def test_the_learners_own_words_choose_the_sentence_that_means_them(tutor):
+    """"Kill" is no word of the material: the sentence saying neurons "die" answers it, not the one sharing "cells"."""
+    words = own_words("can ketamine actually kill brain cells, people ask", tutor.vocabulary)
+    assert "kill" in words and not {"ketamine", "brain", "cells", "people", "actually"} & set(words)
+    assert own_words("how does excitotocicity harm neurons", tutor.vocabulary) == ["harm"]  # misspelt: the material's
+    shares_word = sentence(tutor, "By suppressing these cells", dense=0.80, focus=None, lexical=0.7)
+    means_it = sentence(tutor, "Excitotoxicity occurs when neurons", dense=0.55, focus=None)
+    other = sentence(tutor, "The substance is also used", dense=0.3, focus=None)
+    match = paraphrase_match(words, [shares_word, means_it, other], tutor.judge.vectors)
+    key = (means_it.sentence.source, means_it.sentence.start)
+    assert match[key] > match[(shares_word.sentence.source, shares_word.sentence.start)]
+    assert _texts(rematch([shares_word, means_it, other], match, weight=2.0))[0] == means_it.sentence.text
+    assert rematch([shares_word, means_it], {}) == [shares_word, means_it]
+    # A word every sentence matches about as well adds nothing to any of them.
+    assert paraphrase_match(["zzzz"], [shares_word], tutor.judge.vectors) == \
+        {(shares_word.sentence.source, shares_word.sentence.start): 0.0}
 
 
 def test_a_second_course_quotes_what_follows(make_tutor, tmp_path):

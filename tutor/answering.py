@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
+import numpy as np
 from pydantic import BaseModel
+from wordfreq import zipf_frequency
 
-from tutor.retrieval import ScoredSentence
-from tutor.text import content_stems, normalize, stem
+from tutor.retrieval import ScoredSentence, Vocabulary
+from tutor.text import content_stems, content_words, normalize, stem
 from tutor.types import Citation, SentenceSupport
 
 # A sentence opening like this leans on the one before it; quoting it alone would confuse.
@@ -43,6 +45,9 @@ class AnswerContext(BaseModel):
     correction: str | None = None
     """A source sentence that contradicts what the question takes for granted (tutor/premise.py): the answer
     opens by saying the premise is wrong and quotes it."""
+    paraphrase: dict[tuple[str, int], float] = {}
+    """How closely each sentence (by source and start) words what the question says in words the material never
+    uses (`paraphrase_match`); empty when it says nothing that way."""
 
 
 class Composition(BaseModel):
@@ -174,13 +179,61 @@ def follow_discourse(ranked: Sequence[ScoredSentence], question: str) -> list[Sc
     return sorted(rescored, key=lambda s: -s.score)
 
 
+EVERYDAY_ZIPF = 5.5
+"""Words at least this frequent in English ("people", "good", "first") are too general to say what a learner asks."""
+PARAPHRASE_WEIGHT = 0.25
+"""How far `paraphrase_match` raises a sentence when choosing what to quote. Tuned on half A of the development sets
+(0, 0.25, 0.5, 0.75), checked on half B (docs/evals.md)."""
+
+
+def own_words(question: str, vocabulary: Vocabulary) -> list[str]:
+    """The question's content words the material never uses (misspellings of its words aside), its asking words and
+    everyday words left out: what the learner says in their own words ("kill", "forgetting")."""
+    return [w for w in dict.fromkeys(content_words(question))
+            if not vocabulary.known(w) and vocabulary.correct(w) == w and stem(w) not in _ASKING_STEMS
+            and zipf_frequency(w, "en") < EVERYDAY_ZIPF]
+
+
+def paraphrase_match(words: Sequence[str], sentences: Sequence[ScoredSentence],
+                     vectors: Callable[[list[str]], np.ndarray]) -> dict[tuple[str, int], float]:
+    """How closely each sentence words the learner's own `words`: per word, how far its best cosine to one of the
+    sentence's words stands above that word's median over the sentences, summed.
+
+    Neither term overlap nor similarity to the whole question sees that "die" answers "can it kill brain cells?", so a
+    word shared in another sense ("these cells") decides; a word every sentence matches about as well ("weekend")
+    adds nothing. `vectors` gives unit vectors of words (cached by the caller)."""
+    asked = list(dict.fromkeys(words))
+    unique = {(s.sentence.source, s.sentence.start): s for s in sentences}
+    own = {key: list(dict.fromkeys(content_words(s.sentence.text))) for key, s in unique.items()}
+    vocabulary = sorted({w for ws in own.values() for w in ws})
+    if not asked or not vocabulary:
+        return {}
+    table = np.asarray(vectors(asked + vocabulary))
+    index = {w: i for i, w in enumerate(vocabulary)}
+    asked_vectors, word_vectors = table[:len(asked)], table[len(asked):]
+    best = {key: (asked_vectors @ word_vectors[[index[w] for w in ws]].T).max(axis=1) for key, ws in own.items() if ws}
+    typical = np.median(np.stack(list(best.values())), axis=0)
+    return {key: float(np.clip(b - typical, 0.0, None).sum()) for key, b in best.items()}
+
+
+def rematch(ranked: Sequence[ScoredSentence], paraphrase: dict[tuple[str, int], float],
+            weight: float = PARAPHRASE_WEIGHT) -> list[ScoredSentence]:
+    """`ranked` raised by how closely each sentence words what the learner said in their own words, best first."""
+    if not paraphrase or not weight:
+        return list(ranked)
+    adjusted = [s.model_copy(update={"score": s.score + weight * paraphrase.get((s.sentence.source, s.sentence.start),
+                                                                                0.0)}) for s in ranked]
+    return sorted(adjusted, key=lambda s: -s.score)
+
+
 def quotable(context: AnswerContext) -> list[ScoredSentence]:
-    """The context's sentences ranked for quoting: refocused and following the text (`follow_discourse`).
+    """The context's sentences ranked for quoting: refocused, matched on the learner's own words (`rematch`) and
+    following the text (`follow_discourse`).
 
     A correction's evidence was put first (premise.promote) and must stay quoted, so it is not re-scored."""
     if context.correction is not None:
         return list(context.sentences)
-    return follow_discourse(refocus(context.sentences), context.standalone_question)
+    return follow_discourse(rematch(refocus(context.sentences), context.paraphrase), context.standalone_question)
 
 
 NAMES_AGAIN = 2

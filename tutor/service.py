@@ -17,7 +17,7 @@ from tutor import smalltalk
 from tutor.adapters.embeddings import load_embeddings
 from tutor.adapters.vectorstore import ChromaStore, sentence_id
 from tutor.answerability import Answerability, Verdict
-from tutor.answering import AnswerContext, Backend, Composition
+from tutor.answering import AnswerContext, Backend, Composition, own_words, paraphrase_match
 from tutor.backends import create_backend
 from tutor.chunking import chunk_document
 from tutor.config import Settings
@@ -275,9 +275,11 @@ class Tutor:
                      else self._decline(verdict, question, standalone, session_id))
             yield reply.answer
         else:
+            # The learner's own words ("kill") choose among quoted sentences too (answering.paraphrase_match).
+            paraphrase = paraphrase_match(own_words(standalone, self.vocabulary), ranked, self.judge.vectors)
             context = AnswerContext(question=question, standalone_question=standalone, sentences=ranked,
                                     max_sentences=self.settings.max_answer_sentences,
-                                    correction=premise.evidence if premise else None)
+                                    correction=premise.evidence if premise else None, paraphrase=paraphrase)
             composition: Composition | None = None
             for piece in self.guard.screen_stream(composer.stream(context)):
                 if isinstance(piece, Composition):
