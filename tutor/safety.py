@@ -511,7 +511,7 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dosing", _R(r"\bhow (?:much|many)(?: more)? (?:mg|milligrams?|grams?|g|ml|mcg|bumps?|lines?|keys?|points?|hits?|"
                   r"bags?|vials?|doses?|rails?|of (?:it|ketamine|this|that|the powder|my))\b")),
     ("dosing", _R(r"\bhow (?:much|many)(?: of)?(?: the)?(?: ketamine| it)?" + _ANY + r"{0,25}\b(?:should|do|would|could|can|must|"
-                  r"need to|to|will) (?:i|we|you|he|she|they|one|someone|people|my \w+|a beginner|a person|a \w+ person)? ?"
+                  r"need to|to|will) (?:i|we|you|he|she|they|one|someone|people|my \w+|a (?:beginner|newbie|noob|novice|first[- ]?timer)|a person|a \w+ person)? ?"
                   r"(?:take|do|use|snort|sniff|have|need|split|dose|get|rail|bump|try|give)\b")),
     ("dosing", _R(r"\bhow (?:much|many)\b" + _ANY + r"{0,40}\b(?:to|for) (?:a |an |my |the |get |getting |be |feel |hit |"
                   r"reach |go |have |experience )?(?:good |nice |chill |relaxed |fun |first |proper |big |strong |mild |"
@@ -824,7 +824,11 @@ _DRUGISH = re.compile(r"\b(?:ketamine|esketamine|k-hole|bumps?|lines?|keys?|rail
                       r"script|dealers?|plug|dark ?web|darknet|party|rave|festival|club|fun|buzz|wasted|recreational\w*|"
                       r"users?|comedown|come down|stoned|dissociat\w*|vendors?|sellers?|suppliers?|shards?|crystals?|"
                       r"pharma|telegram|on the market|a q|qs|nosebleeds?|runny nose)\b|"
-                      r"\d ?(?:mg|g)\b")
+                      r"\d ?(?:mg|g)\b|"
+                      # "What should a first timer start with?": a beginner's use with nothing else named (not "... in
+                      # chess") is, in a ketamine tutor, the drug.
+                      r"\b(?:first[- ]?timers?|beginners?|newbies?|noobs?|novices?|someone new)\b[^.?!,]{0,25}\b(?:start|begin|"
+                      r"take|try|use|do|have)(?: with| on| first)?\s*[?.!]*\s*$")
 # An overdose last year is history, not an emergency now.
 _PAST = re.compile(r"\b(?:last (?:year|month|week|weekend|summer|winter|spring|autumn|fall|term|semester|time)|years? ago|months? ago|weeks? ago|(?<!at )once|in the past|"
                    r"used to|when i was|survived|recovered|back then|as a teen\w*|died|passed away|lost (?:a|my) \w+|"
