@@ -8,12 +8,11 @@ and its passage, which is easier than judging an open claim:
    not negated in the answer ("no longer combines" for "fragmented"), the answer has no synonym of the
    source's word beside it ("fixes damaged pathways" for "repair"), and a swapped entity sits in a clause
    that is contradicted on its own; or the answer denies any change the key states ("stays the same"),
-   speaks (in any clause) only of benefit where the key speaks only of harm, or uses a listed antonym of a
-   passage word, or says more of a process the key says is disrupted ("integrates more tightly"), or names another
+   speaks (in any clause) only of benefit where the key speaks only of harm, or names another
    region, chemical… in the place of the passages' one ("managed by the cerebellum"), or gives a drug another time
-   frame than the passages give it ("SSRIs act within hours"). A judged
+   frame or speed than the passages give it ("SSRIs act within hours", "SSRIs work rapidly"). A judged
    contradiction that is excused without proof of a rewording (proof is a denial of what the source denies or says
-   is disrupted, a negated opposite, or a word of the source's benefit or harm beside the opposite) is a doubt: the
+   is disrupted, an event named in a clause of time, or a word of the source's benefit or harm beside the opposite) is a doubt: the
    answer is at most partly right; so is an answer giving "both" sides of a contrast one side's property (or carrying
    it over: "that effect even stronger"), or another relative clause to a named thing than the passages give it.
 2. Coverage. The key is split into ideas (clauses the question does not give away); each idea scores how
