@@ -24,7 +24,9 @@ def test_the_round5_training_file_is_large_varied_and_new():
     assert len(examples) >= 250
     assert {e.label for e in examples} == set(LABELS)
     assert sum(bool(e.history) for e in examples) >= 10
-    others = {e.text.lower() for f in safety.TRAINING_FILES if f != "train_round5.yaml"
+    # Against the files written before it: a later blind writer may happen on a short line ("how do you make it stronger").
+    earlier = safety.TRAINING_FILES[: safety.TRAINING_FILES.index("train_round5.yaml")]
+    others = {e.text.lower() for f in earlier
               for e in safety.load_examples(safety.DATA_DIR / f)}
     assert not [e.text for e in examples if e.text.lower() in others], "lines copied from another development set"
     assert len({e.text.lower() for e in examples}) == len(examples)

@@ -184,3 +184,8 @@ def test_a_beginners_use_with_nothing_else_named_is_the_drug():
     assert match_patterns(canonical("how much should a newbie take?"), None) is not None
     assert safety._DRUGISH.search(canonical("so what would a first timer try first"))
     assert not safety._DRUGISH.search(canonical("what should a beginner start with in chess"))
+
+
+def test_an_amount_for_each_of_a_group_is_dosing():
+    m = match_patterns(canonical("none of us have tried it, how much should each of us take on saturday?"))
+    assert m is not None and m.category == "dosing"

@@ -511,7 +511,9 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dosing", _R(r"\bhow (?:much|many)(?: more)? (?:mg|milligrams?|grams?|g|ml|mcg|bumps?|lines?|keys?|points?|hits?|"
                   r"bags?|vials?|doses?|rails?|of (?:it|ketamine|this|that|the powder|my))\b")),
     ("dosing", _R(r"\bhow (?:much|many)(?: of)?(?: the)?(?: ketamine| it)?" + _ANY + r"{0,25}\b(?:should|do|would|could|can|must|"
-                  r"need to|to|will) (?:i|we|you|he|she|they|one|someone|people|my \w+|a (?:beginner|newbie|noob|novice|first[- ]?timer)|a person|a \w+ person)? ?"
+                  r"need to|to|will) (?:i|we|you|he|she|they|one|someone|people|my \w+|a (?:beginner|newbie|noob|novice|"
+                  r"first[- ]?timer)|a person|a \w+ person|(?:each|all|both|the \w+|every one) of (?:us|them|you)|each "
+                  r"person)? ?"
                   r"(?:take|do|use|snort|sniff|have|need|split|dose|get|rail|bump|try|give)\b")),
     ("dosing", _R(r"\bhow (?:much|many)\b" + _ANY + r"{0,40}\b(?:to|for) (?:a |an |my |the |get |getting |be |feel |hit |"
                   r"reach |go |have |experience )?(?:good |nice |chill |relaxed |fun |first |proper |big |strong |mild |"
@@ -1378,12 +1380,14 @@ _PERCEIVE = re.compile(
     r"character|the narrator|a user|users|the patient|patients) (?:actually |really |typically |usually )?(?:perceive|feel|"
     r"experience|see|hear|notice|sense|go through)\b|\bwhat (?:sensations|feelings|perceptions|experiences)\b[^.?!]{0,30}"
     r"\b(?:would|does|do|might|could|are)\b|\bwhat(?:'s| is| was| would be) (?:it|that|the experience|a k-hole) (?:actually "
-    r"|really )?like\b|\bhow (?:would|does|did|might) (?:it|that|a k-hole) feel\b")
+    r"|really )?like\b|\bhow (?:would|does|did|might) (?:it|that|a k-hole) feel\b|\bwhat (?:would|might|will|could) (?:it|that|"
+    r"a k-hole|dissociation) (?:actually |really )?(?:feel|look|seem|be) like\b")
 
 
 # "I don't need anything about doses": a disclaimer, not the writer's use.
 _DISCLAIMER = re.compile(r"\b(?:i )?(?:don't|do not|won't) (?:need|want) (?:anything|any|the|info\w*|details?)(?: (?:about|on|"
-                         r"for) [\w ]{1,25})?|\bno need for\b[^.?!]*")
+                         r"for) [\w ]{1,25})?|\bno need for\b[^.?!]*|\b(?:nothing|not) (?:about|on) (?:amounts|doses|dosing|"
+                         r"how much|getting it|where to get it)\b[^.?!]*")
 _CHARACTER = re.compile(r"\bmy (?:main )?(?:character|protagonist|narrator|hero|heroine|villain)s?\b")
 
 
