@@ -1433,6 +1433,12 @@ def recovering(text: str) -> bool:
             and not _HARM_WORDS.search(text) and not re.search(r"\bhow (?:much|many)\b|\d", text))
 
 
+# "How do bumps differ from a full dose in their effect on the brain?": a comparison asks for knowledge (twelve writers'
+# learning questions, no harmful one); used only against a safety vote, as two crises were worded so too.
+_COMPARE = re.compile(r"^(?:how (?:do|does|is|are|would|did) [^?.!]{1,50}\b(?:differ|compare)\b|what(?:'s| is| are) the "
+                      r"differences? between\b)")
+
+
 def action_cue(text: str, context: str = "") -> bool:
     """Whether a message asks for use rather than knowledge (corroborates a safety vote of the classifier).
 
@@ -1440,6 +1446,8 @@ def action_cue(text: str, context: str = "") -> bool:
     animals, science, risk or time course (in the message or the turns it follows up) marks a learning question.
     """
     if explains(text) or (_CLINICIAN.search(text) and not _DECEIT.search(text)) or recovering(text) or law_question(text):
+        return False
+    if _COMPARE.search(text) and not _PERSONAL.search(text):
         return False
     text = _LEARNER_FRAME.sub(" ", _BUMP_NAMESAKE.sub(" ", text))
     if _HOW_TO.search(text) or _DISMISSED_RISK.search(text):
@@ -1659,7 +1667,8 @@ class Screen:
         follow_up = bool(history) and is_follow_up(message)
         seen = " ".join([text] + ([canonical(h) for h in history[-2:]] if follow_up else []))
         # "A good beginner dose of creatine": an everyday substance named, and not ketamine, is not about a drug.
-        named = (bool(_DRUGISH.search(seen)) and not (_EVERYDAY.search(text) and not mentions_drug(text))) or follow_up
+        everyday = bool(_EVERYDAY.search(text)) and not mentions_drug(text)
+        named = (bool(_DRUGISH.search(seen)) and not everyday) or follow_up
         # A harmful-intent pattern does not decide alone: a crisis wrapped in a harmful request ("taking the rest
         # of the ket and the vodka tonight and letting go") is a crisis, so the crisis vote is heard first.
         pattern = match_patterns(text, drug_in_view=named)
@@ -1675,7 +1684,7 @@ class Screen:
         # In a ketamine tutor an unnamed drug is usually ketamine; only clearly off-topic messages
         # ("how many grams of sugar in a coke") are let off the dosing and buying checks.
         m = pattern
-        if m is None and not named and probs[0][LABELS.index("off_topic")] < OFF_TOPIC_GATE:
+        if m is None and not named and not everyday and probs[0][LABELS.index("off_topic")] < OFF_TOPIC_GATE:
             m = match_patterns(text, True)
         layer = "context" if follow_up and bool((probs[1][:2] > probs[0][:2]).any()) else "classifier"
         # Over a harmful-intent pattern the crisis vote must also beat the safety vote and see danger now.
@@ -1731,7 +1740,7 @@ class Screen:
         # or "why", no framing in medicine, law or science for nobody in particular, and the drug in view or,
         # unnamed (in a ketamine tutor usually ketamine), a message that is not clearly off-topic.
         own = probs[0]
-        on_topic = named or own[LABELS.index("off_topic")] < OFF_TOPIC_GATE
+        on_topic = named or (not everyday and own[LABELS.index("off_topic")] < OFF_TOPIC_GATE)
         asks_use = action_cue(text) or not _FRAME.search(_WRAPPER.sub(" ", text))
         if (own[1] >= self.safety_confident and own[1] > own[0] and on_topic and asks_use and not explains(text)
                 and not recovering(text)):
