@@ -183,6 +183,11 @@ def test_question_parts_are_read_from_any_wording():
     assert not nothing_new_named("What other scales are there besides basalt?", "", named)
     assert not nothing_new_named("What else cools into rock?", "", ["Lava cools into basalt."])  # plain words name no one
     assert not nothing_new_named("Besides cooling into basalt, what else does lava do?", "", named)
+    # Asking for names of a kind: "name a few X" as "which X"; a kind given as an example of another names no members.
+    assert asked_kind("Can you name a couple of minerals?") == ["minerals"]
+    assert asked_kind("give me some examples of lava flows") == ["lava", "flows"]
+    assert vaguely_named(["minerals"], ["Hard rocks, like minerals, resist erosion.", "Quartz is a mineral."])
+    assert not vaguely_named(["rocks"], ["Rocks such as basalt form when lava cools."])
     assert focus_parts("compare magma and lava for me like im 12") == []
     assert focus_parts("explain the comparison to me like I'm 12") == []
 
@@ -223,6 +228,26 @@ def test_a_passage_that_never_names_the_subject_can_be_retrieved(tutor):
     assert without_common_words("what is bdnf", tutor.vocabulary) is None
     passages, _ = tutor.retrieve("Does ketamine make people hallucinate?")
     assert any("hallucinatory experiences" in p.chunk.text for p in passages[:3])
+
+
+def test_the_aspect_a_question_asks_for_must_be_in_the_material(tmp_path, make_tutor):
+    corpus = tmp_path / "volcanoes"
+    corpus.mkdir()
+    (corpus / "volcanoes.md").write_text(
+        "## Volcanoes\n\nVolcanoes form where magma rises through the crust. Certain regions of the crust are thinner, "
+        "so magma reaches the surface there. Eruptions can be explosive when viscous magma traps gas. Hot springs, like "
+        "geysers, are found near many volcanoes.\n\n## Lava\n\nLava is molten rock at the surface. Pahoehoe lava flows "
+        "are smooth, while aa lava flows are rough. Rocks such as basalt form when lava cools.\n", encoding="utf-8")
+    t = make_tutor(corpus)
+    expected = {
+        "Which birds do volcanoes harm?": "not_in_material",  # a kind the material never speaks of
+        "Can you name a few geysers?": "not_in_material",  # named only as an example of another kind
+        "Who figured out how lava cools?": "not_in_material",
+        "Which rocks form when lava cools?": "answer",
+        "What kinds of lava flows are there?": "answer",
+    }
+    got = {q: t.ask(q, uuid.uuid4().hex).kind for q in expected}
+    assert got == expected
 
 
 @pytest.mark.parametrize("question", [

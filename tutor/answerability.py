@@ -45,8 +45,10 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     (_Q(r"\b(how soon|how quickly|how fast)\b"),
      _Q(r"\b(?:" + _NUMBER_WORD + r"|several|few|many) " + _UNITS + r"\b|\b(?:rapid|rapidly|immediate|immediately|quickly|fast)\b"),
      "durations"),
+    # "Who figured out …?", "who came up with …?": who did something, a question of history.
     (_Q(r"\b(when (?:was|were|did)|what year|which year|in what year|who (?:discovered|invented|created|"
-        r"developed|synthesi[sz]ed|first|made|found)|history of|first (?:used|synthesi[sz]ed|discovered|approved)|"
+        r"developed|synthesi[sz]ed|first|made|found|came up with|[a-z]{3,}ed (?:out|up|that|on)\b)|history of|"
+        r"first (?:used|synthesi[sz]ed|discovered|approved)|"
         r"approved|approval)\b"),
      _Q(r"\b(1[5-9]\d\d|20\d\d|century|decade|approved|approval|discovered|invented)\b"), "dates or history"),
     (_Q(r"\b(legal|illegal|legally|law|laws|controlled substance|schedule [ivx1-5]+|scheduled|penalty|penalties|"
@@ -75,7 +77,8 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
      _Q(r"\b(revers\w*|irreversib\w*|recover\w*|permanent\w*|temporar\w*|heal\w*|persist\w*|lasting|lasts?|"
         r"go(?:es)? away|back to normal)\b"), "word on whether it lasts"),
     # Why a name was given is told only by a passage that says so (what it stands for may be, "(NMDA)").
-    (_Q(r"\b(why\b[^?.!]*\bnamed|why\b[^?.!]*\bcalled (?:that|this|so)|name (?:come|comes|came|derive|derives) from|"
+    (_Q(r"\b(why\b[^?.!]*\bnamed|why\b[^?.!]*\bcalled (?:that|this|so)|why\b[^?.!]*\bcall (?:it|them|\w+) (?:a|an|the)|"
+        r"name (?:come|comes|came|derive|derives) from|"
         r"origin of (?:the|its) name)\b"),
      _Q(r"\b(named (?:after|for)|name (?:comes|came|derives)|gets its name|called [^.]*because|so called)\b"),
      "word on where the name comes from"),
@@ -139,6 +142,13 @@ def framing_words(question: str) -> set[str]:
 # "Which other receptors …?", "which specific brain regions …?": the kind of thing the learner wants named.
 _ASKS_WHICH = _Q(r"\b(?:which|what)\s+((?:(?:other|specific|particular|exact|kinds? of|types? of|sorts? of)\s+)*)"
                  r"([a-z'-]+(?:\s+[a-z'-]+){0,2})")
+# "Name a couple of SSRIs", "list some X", "examples of X": as with "which X?", the learner wants names.
+_ASKS_NAMES = _Q(r"\b(?:name|list)\s+(?:a\s+(?:few|couple)(?:\s+of)?|some|any|two|three|several|the)\s+([a-z'-]+(?:\s+[a-z'-]+)?)"
+                 r"|\bexamples?\s+of\s+([a-z'-]+(?:\s+[a-z'-]+)?)")
+# "Which animals do …", "which brain areas get …": a kind named before the verb, so a noun, not "which happens first".
+_ASKS_WHICH_NOUN = _Q(r"\b(?:which|what\s+(?:other|specific|particular|kinds? of|types? of|sorts? of))\s+"
+                      r"(?:(?:other|specific|particular|kinds? of|types? of|sorts? of)\s+)*(?:[a-z'-]+\s+)?([a-z'-]{4,})\s+"
+                      r"(?:do|does|did|is|are|was|were|can|could|will|would|has|have|should|get|gets)\b")
 # Determiners with which a passage mentions things without naming them ("other receptors", "certain regions").
 _VAGUE = frozenset("other certain some various unspecified unnamed".split())
 
@@ -146,10 +156,11 @@ _VAGUE = frozenset("other certain some various unspecified unnamed".split())
 def asked_kind(question: str) -> list[str]:
     """The words (two at most) of the noun phrase a "which X …?" question asks to be named ("brain regions")."""
     match = _ASKS_WHICH.search(normalize(question))
-    if not match:
+    names_asked = _ASKS_NAMES.search(normalize(question))
+    if not match and not names_asked:
         return []
     phrase = []
-    for w in words(match.group(2))[:2]:
+    for w in words(match.group(2) if match else names_asked.group(1) or names_asked.group(2))[:2]:
         if w in STOPWORDS or w in QUESTION_WORDS:
             break
         phrase.append(w)
@@ -168,7 +179,10 @@ def vaguely_named(kind: Sequence[str], sentences: Sequence[str]) -> bool:
         tokens = words(sentence)
         at = [i for i, t in enumerate(tokens) if stem(t) == head]
         if at:
-            return all(any(t in _VAGUE for t in tokens[max(0, i - 3):i]) for i in at)
+            # "antidepressants, like SSRIs, which …" gives the kind as a bare example of another; "impairments, such
+            # as problems with recalling …" says what the members are.
+            example = re.search(rf"\b(?:like|such as|including)\s+{re.escape(tokens[at[0]])}\s*[,;.)]", normalize(sentence))
+            return example is not None or all(any(t in _VAGUE for t in tokens[max(0, i - 3):i]) for i in at)
     return False
 
 
@@ -461,6 +475,18 @@ class Answerability:
         sentences = [s.text for p in passages for s in p.chunk.sentences]
         return "" if defined_in(" ".join(term), sentences) else " ".join(term)
 
+    def _kind_in_material(self, kind: list[str], question: str) -> list[str]:
+        """[] when the material has no word for a kind asked as a noun before its verb ("which animals do …?": it
+        cannot say which), else the kind as asked. A close synonym ("areas" for "regions") is not read as the kind:
+        the sentence that mentions it vaguely is as often about something else (golden: "which brain area's skills")."""
+        head = self.vocabulary.correct(kind[-1])
+        if self.vocabulary.known(head) or self._variant(head) or self._typo(head):
+            return kind
+        if (self.embed([head]) @ self._content_vectors.T).max() >= self.close_synonym_at:
+            return kind
+        noun = _ASKS_WHICH_NOUN.search(normalize(question))
+        return [] if noun and noun.group(1) == kind[-1] else kind
+
     def _prefixed(self, word: str) -> bool:
         # An English prefix makes a form of the same word ("regrowth" of "growth"), not another substance.
         return any(prefixed(word, v) and word[: len(word) - len(v)] not in _ENGLISH_PREFIXES for v in self.vocabulary.words)
@@ -538,6 +564,10 @@ class Answerability:
         if missing:
             fired.append(("abbreviation", f"it never spells out {', '.join(missing)}"))
         asked = asked_kind(question)
+        if asked and not self.vocabulary.known(asked[-1]):
+            asked = self._kind_in_material(asked, question)
+            if not asked:
+                fired.append(("which", f"it never says which {asked_kind(question)[-1]}"))
         if asked and self.vocabulary.known(asked[-1]) and vaguely_named(asked, texts[:3]):
             fired.append(("which", f"it does not say which {' '.join(asked)}"))
         if nothing_new_named(question, standalone, texts[:3]):
