@@ -2053,6 +2053,10 @@ def topic_terms(corpus_texts: Iterable[str]) -> set[str]:
     return {w for w in words_ if zipf_frequency(w, "en") < 3.5}
 
 
+_AFTER_CRISIS_ASK = re.compile(r"\b(?:how (?:much|many|long|fast|quick)|enough|would (?:that|it|this) (?:do|work|take|be)|"
+                               r"what (?:amount|dose))\b")
+
+
 def _question_of(turn: Any) -> str:
     return turn if isinstance(turn, str) else getattr(turn, "question", "")
 
@@ -2090,7 +2094,11 @@ class SafetyGuard:
         decision = self.screen.assess(message, [_question_of(t) for t in history])
         # A harmful request right after a crisis turn ("how much would that take") belongs to the crisis:
         # the writer needs care and help, not a refusal.
-        if decision.kind == "safety" and any(getattr(t, "reply_kind", None) == "crisis" for t in history[-2:]):
+        after_crisis = any(getattr(t, "reply_kind", None) == "crisis" for t in history[-2:])
+        # So does a follow-up asking an amount or whether it would do ("how much would that take"), whatever the vote.
+        asks_amount = (decision.kind == "ok" and is_follow_up(message)
+                       and bool(_AFTER_CRISIS_ASK.search(canonical(message))))
+        if after_crisis and (decision.kind == "safety" or asks_amount):
             decision = decision.model_copy(update={"kind": "crisis", "category": "crisis", "layer": "escalation"})
         if decision.kind != "ok":
             self._record(decision.kind, decision.category, message)
