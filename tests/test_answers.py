@@ -360,3 +360,11 @@ def test_a_new_corpus_works_the_same_way(tmp_path, make_tutor):
     assert any("rapid eye movement" in c.text and c.section == "Dreams" for c in reply.citations)
     assert_sound(reply, t)
     assert t.ask("Who won the 2018 World Cup?", "c2").kind == "out_of_scope"
+
+
+def test_a_dose_phrase_the_material_uses_names_its_idea_not_an_amount(tutor):
+    # "therapeutic doses" is the material's own phrase: a claim about it is answered (or corrected), not declined
+    # for giving no numbers; asking what the dose *is* still asks for an amount the material never gives.
+    assert tutor.ask("do therapeutic doses help neuroplasticity?").kind == "answer"
+    assert tutor.ask("ketamine causes excitotoxicity at therapeutic doses, right?").kind == "answer"
+    assert tutor.ask("what is a therapeutic dose of ketamine?").kind == "not_in_material"

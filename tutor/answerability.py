@@ -24,6 +24,19 @@ _NUMBER_WORD = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|t
 _COUNT = (r"(?:\d+(?:\.\d+)?|two|three|four|five|six|seven|eight|nine|ten|twelve|dozen|hundred|thousand|half|twice|"
           r"double|triple|percent|one (?!of\b|another\b|is\b|such\b|that\b|which\b)[a-z]+)")
 
+def _names_its_idea(question: str, asked_for: re.Match[str], retrieved: str) -> bool:
+    """Whether the phrase that looked like a request for a fact is the material's own name for an idea.
+
+    "therapeutic doses can foster neuroplasticity, right?" mentions what the material calls "therapeutic doses";
+    "what is a therapeutic dose (of it)?" still asks for an amount."""
+    phrase = asked_for.group(0).lower()
+    if not re.search(r"\b" + re.escape(phrase) + r"\b", retrieved):
+        return False
+    before, after = question[:asked_for.start()].lower(), question[asked_for.end():].lower()
+    return not (re.search(r"\bwhat(?:'s| is| are| would be| counts as)?\s+(?:a |an |the )?$", before)
+                or re.match(r"\s+(?:of|for|is|are|would)\b", after))
+
+
 # A question of a given type can only be answered by a passage holding that type of fact.
 # (question pattern, evidence pattern, what the material lacks)
 ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
@@ -553,8 +566,12 @@ class Answerability:
         fired: list[tuple[str, str]] = []
         texts = [s.sentence.text for s in ranked]
         evidence = " ".join(texts[:3]).lower()
+        retrieved = " ".join(texts).lower()
         for asks, holds, lacking in ANSWER_TYPES:
-            if asks.search(q) and not holds.search(evidence):
+            asked_for = asks.search(q)
+            if asked_for and _names_its_idea(q, asked_for, retrieved):
+                continue
+            if asked_for and not holds.search(evidence):
                 fired.append(("type", f"it gives no {lacking}"))
                 break
         undefined = self.undefined_term(question, passages)
