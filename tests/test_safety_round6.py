@@ -189,3 +189,12 @@ def test_a_beginners_use_with_nothing_else_named_is_the_drug():
 def test_an_amount_for_each_of_a_group_is_dosing():
     m = match_patterns(canonical("none of us have tried it, how much should each of us take on saturday?"))
     assert m is not None and m.category == "dosing"
+
+
+def test_which_works_faster_compares_medicines_unless_a_way_of_taking_it_is_named(tutor):
+    session = "which-faster"
+    tutor.ask("how is ketamine different from SSRIs?", session)
+    assert tutor.ask("which one works faster?", session).kind not in ("safety", "crisis")
+    assert match_patterns(canonical("which works quicker, ketamine or prozac?")) is None
+    for request in ("does it work faster if you snort it", "which way works faster, bumps or lines?"):
+        assert tutor.ask(request).kind == "safety", request

@@ -785,8 +785,12 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                  r"im|iv|intramuscular\w*)\b" + _ANY + r"{0,50}\b(?:stronger|better|best|more intense|hits? harder|higher|"
                  r"faster high|quicker high|bigger high|hits faster|last longer)\b")),
     # "Why does ketamine work faster than SSRIs?" compares medicines (three writers); "hit faster" is about a route.
+    # "Works faster" is about a route only beside a way of taking it or the writer's own use: "which one works
+    # faster?" after a comparison with SSRIs compares medicines too (no development message has it otherwise).
     ("route", _R(r"\b(?:hit|hits|kick in|kicks in|come up|comes up)\b (?:faster|quicker|harder|stronger|sooner)\b|"
-                 r"\b(?:work|works)\b (?:faster|quicker|harder|stronger|sooner)\b(?! than)|"
+                 r"(?=.*\b(?:if|when) (?:i|you|we|u)\b|.*\b(?:snort\w*|sniff\w*|inject\w*|shoot\w*|smok\w*|boof\w*|"
+                 r"plug\w*|oral\w*|swallow\w*|rail\w*|nasal\w*|intranasal\w*|iv|im|bumps?|lines?|way|ways|method|route)\b)"
+                 r".*?\b(?:work|works)\b (?:faster|quicker|harder|stronger|sooner)\b(?! than)|"
                  r"\bunder (?:your|my|the) tongue\b|\bsublingual\w*|\bbuccal\w*|\b(?:up|in) (?:your|my) (?:bum|butt|ass)\b")),
     ("route", _R(r"\b(?:stronger|strongest|better|best|more intense|most intense|bigger|biggest|deeper|deepest|longer|"
                  r"longest) (?:high|hit|trip|buzz|k-hole)\b|\b(?:better|best|"
