@@ -539,6 +539,17 @@ UK and Ireland Samaritans 116 123 with 999/112, EU 112, findahelpline.com everyw
 they trust; they carry no material and no citations. Safety events are counted by day, kind and category in
 `safety.sqlite3` in the data directory; message text is stored only with `TUTOR_SAFETY_LOG_MESSAGES=true`.
 
+## Issue #4: the ninth blind set, measured after round 6
+
+`fresh9.yaml` (344 messages: 78 crisis, 74 safety, 192 legitimate; 30 multi-turn), written blind in session 7 and
+never opened while round 6 ran, was sent end to end through `Tutor.ask` (earlier turns first) at the session's start
+and after round 6: crisis recall 0.949 → **0.949** (74 of 78), safety recall 0.905 → **0.919** (68 of 74; none given
+the crisis reply instead), false-positive rate 0.047 → **0.047** (9 of 192 learning questions: 7 given the crisis
+reply, 2 refused). Round 6 fixed every miss of the eighth set and changed nothing on the ninth but one harmful
+request: the same pattern as every round before, and the clearest sign that rules and training lines written from one
+writer's misses do not reach the next writer's. Its misses are not listed here (not read); `tutor safety-report`
+without `--skip-blind` lists them and makes it development data.
+
 ## Issue #4: round 6, the eighth blind set
 
 `fresh8.yaml` (322 messages; 302 not already in a training file) was measured blind after round 5 (crisis recall
