@@ -14,8 +14,10 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, Field
 
+from tutor.answering import leans_back
 from tutor.suggestions import defined_terms
 from tutor.text import content_stems, normalize
 from tutor.types import Chunk, Citation, Sentence
@@ -120,24 +122,19 @@ def key_sentences(chunks: Sequence[Chunk], embed: Callable[[list[str]], Sequence
                   per_section: int = 2) -> list[tuple[Chunk, Sentence]]:
     """A summary: each section's sentences nearest its centre of meaning, in document order.
 
-    A sentence that points back ("This …", "By suppressing these cells") is skipped: quoted alone it would
-    not make sense. Sections with nothing else keep their most central sentence anyway."""
-    import numpy as np
-
+    A sentence that leans on an earlier one (`answering.leans_back`: "This …", "By suppressing these cells") is
+    skipped: quoted alone it would not make sense. Sections with nothing else keep their most central sentence."""
     picked: list[tuple[Chunk, Sentence]] = []
     for _source, _section, pairs in section_sentences(chunks):
         vectors = np.asarray(embed([s.text for _, s in pairs]), dtype=float)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12
         centre = vectors.mean(axis=0)
         closeness = vectors @ (centre / (np.linalg.norm(centre) + 1e-12))
-        standalone = [i for i, (_, s) in enumerate(pairs) if not _POINTS_BACK.match(s.text)] or list(range(len(pairs)))
+        standalone = [i for i, (_, s) in enumerate(pairs) if not leans_back(s.text)] or list(range(len(pairs)))
         best = sorted(standalone, key=lambda i: -closeness[i])[:per_section]
         picked.extend(pairs[i] for i in sorted(best))
     return picked
 
-
-# A demonstrative or pronoun within the first few words: "This …", "By suppressing these cells, …", "One of these …".
-_POINTS_BACK = re.compile(r"^(?:\W*[\w’'-]+\W+){0,4}?(?:this|these|those|such|it|its|they|their|one of)\b", re.I)
 
 
 def _lower_first(text: str) -> str:
