@@ -367,7 +367,9 @@ class Grader:
         for clause, sim in zip(clauses, sims):
             rivals = {(e, kind) for e, kind in _entities(clause) if e not in given and e not in examples
                       and (kind in _SPECIFIC or any(k == kind and r not in normalize(clause) for r, k in named))}
-            if (rivals or _mispaired(clause, passages)) and clause not in contrast:
+            # A contrast may set a rival beside the passages' thing ("unlike SSRIs, which act on serotonin"), but a pair
+            # the passages make otherwise is wrong on either side of one ("…, while SSRIs act on glutamate").
+            if (rivals and clause not in contrast) or _mispaired(clause, passages):
                 return 0.0, clause
             value = max(float(self.judge(clause, passages).score), float(sim))
             if value < ACCOUNTED_FLOOR and fragmented and _comes_apart(clause):
