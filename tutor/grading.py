@@ -49,7 +49,7 @@ GradeLabel = Literal["correct", "partly", "incorrect"]
 Judge = Callable[[str, list[str]], Any]
 Embed = Callable[[list[str]], np.ndarray]
 
-# Calibrated on evals/datasets/learner_answers.yaml and learner_answers_fresh{,2,3,4,5}.yaml
+# Calibrated on evals/datasets/learner_answers.yaml and learner_answers_fresh{,2,3,4,5,6}.yaml
 # (`tutor quiz-eval` reports leave-one-question-out and leave-one-set-out accuracy).
 # An idea's embedding match counts from cosine SAY_FROM (unrelated text on the same topic) to SAY_AT (said).
 SAY_FROM, SAY_AT = 0.4, 0.7
@@ -59,8 +59,8 @@ SAY_FROM, SAY_AT = 0.4, 0.7
 # evals.pedagogy.fit_boundaries), rounded. "Correct" weighs only how much of the key is said (mean idea score and
 # length), both upwards: a judge score there weighed against it (a verbatim fragment is well supported), which made
 # unsupported answers easier to credit; length took its place.
-PARTLY_WEIGHTS = (2.7, 2.0, 2.7, 0.9, 2.7, 0.0, -3.7)
-CORRECT_WEIGHTS = (4.8, 0.0, 0.0, 0.0, 0.0, 6.3, -6.6)
+PARTLY_WEIGHTS = (3.4, 2.0, 2.6, 1.0, 2.9, 0.0, -4.1)
+CORRECT_WEIGHTS = (4.9, 0.0, 0.0, 0.0, 0.0, 5.7, -6.5)
 # Length is the answer's content words the question does not use, up to LENGTH_CAP, as a share of it: a fragment of
 # three words cannot say a key of several ideas however close its words are to one of them ("There's a surge of
 # glutamate"), and at the cap length alone never earns "correct" (its weight stays below the intercept).
@@ -251,14 +251,16 @@ class Grader:
                                    + _sentences(answer) + [answer]))
         sims = _unit(self.embed(key_ideas)) @ _unit(self.embed(parts)).T
         said = self._said_stems(answer, item.answer, asked)
+        near = self._near_words(key_ideas, answer, asked)
         scores = []
-        for idea, row in zip(key_ideas, sims):
+        for idea, row, by_word in zip(key_ideas, sims, near):
             need = set(content_stems(idea)) - asked
             lexical = len(need & said) / len(need) if need else 0.0
             said_by_meaning = float(np.clip((row.max() - SAY_FROM) / (SAY_AT - SAY_FROM), 0.0, 1.0))
             # The judge reading the idea against the answer knows synonyms a single cosine misses.
             entailed = self.judge(idea, [answer])
-            scores.append(max(said_by_meaning, lexical, float(entailed.score) if entailed.label == "supported" else 0.0))
+            scores.append(max(said_by_meaning, lexical, by_word,
+                              float(entailed.score) if entailed.label == "supported" else 0.0))
         verdicts = [(s, self.judge(s, passages)) for s in _sentences(answer)]
         labels = [v.label for _, v in verdicts]
         judged = "contradicted" if "contradicted" in labels else ("unsupported" if "unsupported" in labels
@@ -377,6 +379,19 @@ class Grader:
             if value < worst:
                 worst, unbacked = value, clause
         return worst, unbacked
+
+    def _near_words(self, key_ideas: list[str], answer: str, asked: set[str]) -> list[float]:
+        """Per idea, how nearly the answer says each of its new words, on average: a word's best cosine to a word of
+        the answer, scaled from SAY_FROM to WORD_MATCH (round 10: "commonest" for "abundant", "rerouted" for
+        "altering" count in part, where the share of words said counts them not at all)."""
+        said = [w for w in dict.fromkeys(content_words(answer)) if len(w) > 2]
+        needs = [[w for w in dict.fromkeys(content_words(idea)) if stem(w) not in asked] for idea in key_ideas]
+        flat = list(dict.fromkeys(w for need in needs for w in need))
+        if not said or not flat:
+            return [0.0] * len(key_ideas)
+        best = dict(zip(flat, (_unit(self.embed(flat)) @ _unit(self.embed(said)).T).max(axis=1)))
+        return [float(np.mean([np.clip((best[w] - SAY_FROM) / (WORD_MATCH - SAY_FROM), 0.0, 1.0) for w in need]))
+                if need else 0.0 for need in needs]
 
     def _said_stems(self, answer: str, key: str, asked: set[str]) -> set[str]:
         """Stems of the key the answer says: the same stem or prefix, or a word within WORD_MATCH of it."""
