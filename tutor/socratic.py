@@ -15,6 +15,8 @@ import re
 from typing import TYPE_CHECKING
 
 from tutor.quiz import BLANK, item_from_passage, key_points, terms_in, with_context
+from tutor.rephrase import asks_example, asks_simpler, cited_sentences
+from tutor.rephrase import compose as rephrase
 from tutor.text import content_stems, stem
 from tutor.types import TutorReply
 
@@ -125,7 +127,7 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
         text += "\n\n" + item_text(nxt, result.answered + 1, len(quiz.items))
         return _reply(message, session_id, text, cites, _choices(nxt))
     if pending and pending.get("type") == "socratic":
-        if HINT.match(message):
+        if HINT.match(message) or asks_simpler(message):  # "I don't get it" mid-round wants a hint, not a grade
             return _next_hint(t, message, session_id, pending)
         if REVEAL.match(message):
             t.set_pending(session_id, None)
@@ -134,9 +136,27 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
         if not asks_new_question(message):
             return _grade_attempt(t, message, session_id, pending)
         t.set_pending(session_id, None)  # a new question: leave the old one
+    if not pending and (asks_simpler(message) or asks_example(message)):
+        return _rephrase(t, message, session_id)
     if t.socratic(session_id):
         return _socratic_turn(t, message, session_id)
     return None
+
+
+def _rephrase(t: "Tutoring", message: str, session_id: str) -> TutorReply:
+    """The last answer's terms as the material explains them, or its examples (tutor/rephrase.py)."""
+    last = (t.tutor.sessions.history(session_id, 1) or [None])[-1]
+    if last is None or last.reply_kind != "answer" or not last.cited_spans:
+        return TutorReply(kind="out_of_scope", session_id=session_id, question=message, backend="tutoring",
+                          answer="Ask me something about the material first; then I can show you how it explains "
+                                 "its terms, or the examples it gives.")
+    text, citations = rephrase(message, cited_sentences(last.cited_spans, t.tutor.chunks), t.tutor.chunks)
+    if text:
+        return _reply(message, session_id, text, citations, standalone=last.standalone_question)
+    what = "a plainer explanation of" if asks_simpler(message) else "an example of"
+    return TutorReply(kind="not_in_material", session_id=session_id, question=message, backend="tutoring",
+                      answer=f"The material doesn’t give {what} what I just quoted, so I won’t make one up. "
+                             "Ask me about any word in it, or say “quiz me” to test yourself.")
 
 
 def _feedback(grade) -> tuple[str, list]:

@@ -1,0 +1,117 @@
+"""'Explain that more simply' and 'give me an example' after an answer: the material's own glosses and examples."""
+
+import re
+import uuid
+
+import pytest
+
+from conftest import REPO
+from tutor import rephrase
+from tutor.quiz import terms_in
+
+
+@pytest.mark.parametrize("message", [
+    "Can you explain that in simpler words?", "explain it more simply please", "i don't get it", "simpler",
+    "could you say that another way?", "that's too complicated", "ok, can you rephrase that", "ELI5",
+    "explain that like i'm five", "sorry i still dont understand that",
+])
+def test_requests_for_plainer_words_are_recognised(message):
+    assert rephrase.asks_simpler(message) and not rephrase.asks_example(message)
+
+
+@pytest.mark.parametrize("message", [
+    "give me an example", "can you give me an example of that?", "example?", "like what?", "is there an analogy?",
+    "for example?",
+])
+def test_requests_for_an_example_are_recognised(message):
+    assert rephrase.asks_example(message) and not rephrase.asks_simpler(message)
+
+
+@pytest.mark.parametrize("message", [
+    "explain NMDA receptors more simply", "give me an example of a drug that blocks NMDA", "what does that mean?",
+    "is dissociation simpler than a k-hole?", "for example, does it affect memory?", "",
+])
+def test_a_question_of_its_own_is_not_a_rephrase_request(message):
+    assert not rephrase.asks_simpler(message) and not rephrase.asks_example(message)
+
+
+def _corpus_text(tutor, source):
+    return next(d.text for d in tutor.corpus.documents if d.source == source)
+
+
+def _grounded(tutor, reply):
+    assert reply.citations
+    for c in reply.citations:
+        assert _corpus_text(tutor, c.source)[c.start:c.end] == c.text
+        assert f"{c.text} [{c.marker}]" in reply.answer  # every quote carries its marker
+    assert sorted(int(m) for m in re.findall(r"\[(\d+)\]", reply.answer)) == [c.marker for c in reply.citations]
+
+
+def _glosses_explain_their_terms(reply):
+    """Each "• term: quote" line quotes a sentence that uses the term."""
+    lines = re.findall(r"^• ([^:]+): (.+)$", reply.answer, re.M)
+    assert lines
+    for term, quoted in lines:
+        if term != "An image it uses":
+            assert term.lower().rstrip("s") in quoted.lower(), (term, quoted)
+
+
+def test_plainer_words_quote_the_material_explaining_the_terms_just_quoted(tutor):
+    session = uuid.uuid4().hex
+    first = tutor.ask("how does ketamine act on NMDA receptors?", session)
+    assert first.kind == "answer"
+    reply = tutor.ask("Can you explain that in simpler words?", session)
+    assert reply.kind == "answer"
+    _grounded(tutor, reply)
+    terms = {t.lower() for c in first.citations for _, _, t in terms_in(c.text)}
+    labelled = re.findall(r"^• ([^:]+):", reply.answer, re.M)
+    assert labelled and {t.lower() for t in labelled if t != "An image it uses"} <= terms
+    _glosses_explain_their_terms(reply)
+    assert {c.text for c in reply.citations} - {c.text for c in first.citations}  # something beyond the repeat
+
+
+def test_an_example_is_one_the_material_gives(tutor):
+    session = uuid.uuid4().hex
+    tutor.ask("what does long-term use do to memory?", session)
+    reply = tutor.ask("can you give me an example of that?", session)
+    assert reply.kind == "answer"
+    _grounded(tutor, reply)
+    assert all(re.search(r"such as|for example|for instance|like|comparable|as though", c.text) for c in reply.citations)
+
+
+def test_without_an_answer_before_it_the_request_is_not_answered_from_nowhere(tutor):
+    reply = tutor.ask("Can you explain that in simpler words?", uuid.uuid4().hex)
+    assert reply.kind == "out_of_scope" and not reply.citations
+
+
+def test_no_example_in_the_material_is_said_plainly(make_tutor, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "tides.md").write_text(
+        "# Tides\n\nTides are the regular rise and fall of the sea. The Moon's gravity pulls on the oceans and raises "
+        "a bulge of water on the side of the Earth facing it.\n\nA second bulge forms on the far side of the Earth. "
+        "Most coasts therefore see two high tides each day.\n", encoding="utf-8")
+    tides = make_tutor(corpus)
+    session = uuid.uuid4().hex
+    assert tides.ask("why are there two high tides each day?", session).kind == "answer"
+    reply = tides.ask("give me an example", session)
+    assert reply.kind == "not_in_material" and not reply.citations
+
+
+def test_plainer_words_work_on_other_material(make_tutor):
+    volcanoes = make_tutor(REPO / "tests" / "data" / "tutoring_corpus")
+    session = uuid.uuid4().hex
+    assert volcanoes.ask("why are some eruptions explosive?", session).kind == "answer"
+    reply = volcanoes.ask("i don't get it", session)
+    assert reply.kind == "answer"
+    _grounded(volcanoes, reply)
+    _glosses_explain_their_terms(reply)
+
+
+def test_not_getting_it_in_a_socratic_round_gives_a_hint(tutor):
+    session = uuid.uuid4().hex
+    tutor.ask("/socratic on", session)
+    first = tutor.ask("what does BDNF do?", session)
+    assert "Hint" in first.answer
+    reply = tutor.ask("i don't get it", session)
+    assert reply.answer.startswith("Hint 2:") and not reply.citations  # a hint, not a grade or the answer

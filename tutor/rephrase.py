@@ -1,0 +1,142 @@
+"""Follow-ups that ask for the last answer again, more simply or by example, answered from the material alone.
+
+An extractive tutor cannot reword, but the material often explains its own terms ("synapses (connections between
+neurons)", "… an antagonist. This means it temporarily blocks the receptor") and offers images ("like a fertilizer
+for brain cells") and examples ("such as problems with recalling past events"). "Explain that more simply" quotes
+those for the terms of the sentences just quoted; "give me an example" quotes the examples near them, or says the
+material gives none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pydantic import BaseModel
+
+from tutor.answerability import defined_in
+from tutor.lessons import section_sentences, sentence_citation
+from tutor.quiz import terms_in
+from tutor.suggestions import defined_terms
+from tutor.text import content_stems
+from tutor.types import Chunk, Citation, Sentence
+
+_ENDING = r"(?:\s+(?:please|pls|for me|again))?\s*[.!?]*\s*$"
+_IT = r"(?:that|it|this|the (?:answer|last (?:one|answer|bit)))"
+SIMPLER = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|sorry|hmm+|um+|so|but|wait)[,.!]?\s+)*(?:"
+    rf"(?:(?:can|could|would) you\s+|please\s+)?(?:explain|say|put|describe|rephrase|word)\s+{_IT}\s+"
+    r"(?:(?:more\s+)?(?:simply|plainly|clearly)|in (?:simpler|simple|plain|plainer|easier|everyday|normal|layman'?s?|"
+    r"other|different) (?:words|terms|english|language)|(?:in )?another way|differently|like i'?m (?:\d+|five|a kid|a child))"
+    rf"|(?:(?:can|could|would) you\s+)?(?:simplify|rephrase|reword)\s+{_IT}"
+    r"|(?:that'?s|it'?s|this is) (?:too )?(?:complicated|confusing|too technical|over my head)"
+    r"|i (?:still )?(?:don'?t|do not|didn'?t|did not) (?:understand|get) (?:that|it|this)"
+    r"|eli5|in (?:simpler|plain|plainer|simple) (?:words|terms|english)|simpler|more simply"
+    rf"|what does that mean in (?:plain|simple|normal) (?:words|terms|english)){_ENDING}",
+    re.I)
+EXAMPLE = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|so|and|but)[,.!]?\s+)*(?:"
+    r"(?:(?:can|could) you\s+)?(?:give|show) (?:me\s+)?(?:an?|some|one) (?:example|illustration|analogy)s?"
+    rf"(?: of {_IT})?|(?:is there|are there|got) (?:an?|any) (?:examples?|analog(?:y|ies))(?: of {_IT})?"
+    rf"|(?:for )?(?:example|e\.?g\.?)|like what|such as|an example){_ENDING}",
+    re.I)
+# Where the material offers an image or an example of what a sentence says.
+_IMAGE = re.compile(r"\b(?:like an?|comparable to|similar to|as if|as though|think of it as|compared to an?)\b", re.I)
+_EXAMPLES = re.compile(r"\b(?:such as|for example|for instance|e\.g\.|including)\b|,\s+like\b|\b\w+s like (?:the )?\w",
+                       re.I)
+
+MAX_GLOSSES = 3
+
+
+class Quote(BaseModel):
+    """A sentence of the material to quote, and the term or role it is quoted for."""
+
+    chunk: Chunk
+    sentence: Sentence
+    label: str = ""
+
+
+def asks_simpler(message: str) -> bool:
+    """Whether the message asks for the last answer again in plainer words."""
+    return bool(SIMPLER.match(message))
+
+
+def asks_example(message: str) -> bool:
+    """Whether the message asks for an example of what was just said."""
+    return bool(EXAMPLE.match(message))
+
+
+def _sentences(chunks: Sequence[Chunk]) -> list[tuple[Chunk, Sentence]]:
+    return [pair for _, _, pairs in section_sentences(chunks) for pair in pairs]
+
+
+def _terms(text: str) -> list[str]:
+    found = [t for _, _, t in terms_in(text)] + defined_terms(text)
+    # A capital that only starts the sentence is not part of the term ("Excitotoxicity occurs …").
+    return [t if t.isupper() or " " in t else t.lower() for t in found]
+
+
+def glosses(cited: Sequence[tuple[Chunk, Sentence]], chunks: Sequence[Chunk]) -> list[Quote]:
+    """The material's own explanations of the terms in the cited sentences, and its images for them."""
+    everything = _sentences(chunks)
+    texts = [s.text for _, s in everything]
+    out: list[Quote] = []
+    for term in dict.fromkeys(t for _, s in cited for t in _terms(s.text)):
+        if len(out) >= MAX_GLOSSES:
+            break
+        for i, (chunk, sentence) in enumerate(everything):
+            window = texts[i:i + 2] if i + 1 < len(texts) and everything[i + 1][0].source == chunk.source else texts[i:i + 1]
+            if not defined_in(term, window) or defined_in(term, window[1:]):
+                continue
+            # The term is explained in this sentence or by the next one ("known as dissociation. This is …").
+            quotes = [(chunk, sentence)] if defined_in(term, window[:1]) else everything[i:i + 2]
+            out.extend(Quote(chunk=c, sentence=s, label=term) for c, s in quotes
+                       if all(q.sentence.start != s.start or q.chunk.source != c.source for q in out))
+            break
+    sections = {(c.source, c.section) for c, _ in cited}
+    taken = {(q.chunk.source, q.sentence.start) for q in out}
+    images = [(c, s) for c, s in everything if (c.source, c.section) in sections and _IMAGE.search(s.text)
+              and (c.source, s.start) not in taken]
+    out.extend(Quote(chunk=c, sentence=s, label="image") for c, s in images[:1])
+    return out
+
+
+def examples(cited: Sequence[tuple[Chunk, Sentence]], chunks: Sequence[Chunk]) -> list[Quote]:
+    """Sentences near the cited ones (same section) that give examples, those sharing their words first."""
+    sections = {(c.source, c.section) for c, _ in cited}
+    topic = {w for _, s in cited for w in content_stems(s.text)}
+    found = [(c, s) for c, s in _sentences(chunks) if (c.source, c.section) in sections
+             and (_EXAMPLES.search(s.text) or _IMAGE.search(s.text))]
+    first = (cited[0][0].source, cited[0][0].section) if cited else None
+    # An example shares a word with what was quoted, or sits in the section the answer starts from.
+    found = [(c, s) for c, s in found if topic & set(content_stems(s.text)) or (c.source, c.section) == first]
+    found.sort(key=lambda pair: -len(topic & set(content_stems(pair[1].text))))
+    return [Quote(chunk=c, sentence=s, label="example") for c, s in found[:2]]
+
+
+def cited_sentences(spans: Sequence[tuple[str, int]], chunks: Sequence[Chunk]) -> list[tuple[Chunk, Sentence]]:
+    """The (chunk, sentence) pairs of cited (source, start) spans, in the order they were cited."""
+    index = {(c.source, s.start): (c, s) for c, s in _sentences(chunks)}
+    return [index[(source, start)] for source, start in spans if (source, start) in index]
+
+
+def compose(message: str, cited: Sequence[tuple[Chunk, Sentence]], chunks: Sequence[Chunk]) -> tuple[str, list[Citation]]:
+    """The reply to a request for plainer words or an example: quotes of the material, cited; "" if it has none."""
+    quotes = glosses(cited, chunks) if asks_simpler(message) else examples(cited, chunks)
+    if not quotes:
+        return "", []
+    citations = [sentence_citation(q.chunk, q.sentence, marker=i + 1) for i, q in enumerate(quotes)]
+    lines: list[str] = []
+    for i, q in enumerate(quotes):
+        mark = f"{q.sentence.text} [{i + 1}]"
+        if i and quotes[i - 1].label == q.label and q.label not in ("image", "example"):
+            lines[-1] += " " + mark  # the second sentence of the same explanation
+        elif q.label == "image":
+            lines.append(f"• An image it uses: {mark}")
+        elif q.label == "example":
+            lines.append(f"• {mark}")
+        else:
+            lines.append(f"• {q.label}: {mark}")
+    lead = ("In plainer words — here is how the material itself explains what I just quoted:" if asks_simpler(message)
+            else "The material’s examples near what I just quoted:")
+    return lead + "\n\n" + "\n".join(lines), citations
