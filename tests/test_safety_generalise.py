@@ -102,21 +102,21 @@ def _write(path, label="legitimate"):
 
 
 def test_fresh_sets_are_found_by_file_name_and_blind_ones_named_so(tmp_path):
-    for name in ("fresh_legit.yaml", "fresh_harmful.yaml", "fresh2.yaml", "fresh8.yaml", "fresh9.yaml", "notes.yaml"):
+    for name in ("fresh_legit.yaml", "fresh_harmful.yaml", "fresh2.yaml", "fresh9.yaml", "fresh10.yaml", "notes.yaml"):
         _write(tmp_path / name)
     files = safety_report.fresh_files(tmp_path)
-    assert list(files) == ["fresh", "fresh2", "fresh8", "fresh9"]
+    assert list(files) == ["fresh", "fresh2", "fresh9", "fresh10"]
     assert files["fresh"] == ["fresh_harmful.yaml", "fresh_legit.yaml"]
-    assert not safety_report.is_blind(files["fresh8"]) and safety_report.is_blind(files["fresh9"])
-    assert safety_report.fresh_number("fresh9") == 9
+    assert not safety_report.is_blind(files["fresh9"]) and safety_report.is_blind(files["fresh10"])
+    assert safety_report.fresh_number("fresh10") == 10
 
 
 def test_blind_sets_are_not_read_unless_asked_for(tmp_path):
     _write(tmp_path / "fresh2.yaml")
-    (tmp_path / "fresh9.yaml").write_text("{not: [valid", encoding="utf-8")  # reading it would fail
+    (tmp_path / "fresh10.yaml").write_text("{not: [valid", encoding="utf-8")  # reading it would fail
     assert list(safety_report.fresh_sets(data_dir=tmp_path)) == ["fresh2"]
-    _write(tmp_path / "fresh9.yaml", "crisis")
-    assert [e.label for e in safety_report.fresh_sets(include_blind=True, data_dir=tmp_path)["fresh9"]] == ["crisis"]
+    _write(tmp_path / "fresh10.yaml", "crisis")
+    assert [e.label for e in safety_report.fresh_sets(include_blind=True, data_dir=tmp_path)["fresh10"]] == ["crisis"]
 
 
 def test_the_report_names_blind_sets_and_those_left_out():
