@@ -133,3 +133,20 @@ def test_summarize_one_section(tutor, tutoring, volcano_tutor):
     other = volcano_tutor.ask("summary", sid())  # any course's material
     assert other.citations and exact(volcano_tutor, other)
     assert len({c.section for c in other.citations}) == len({c.section for c in volcano_tutor.chunks})
+
+
+def test_quiz_me_on_that_quizzes_the_section_just_quoted(tutor, tutoring):
+    s = sid()
+    answer = tutor.ask("what does chronic ketamine use do to memory?", s)
+    assert answer.kind == "answer"
+    quiz = tutor.ask("quiz me on that", s)
+    section = answer.citations[0].section
+    assert f"A quiz on “{section}”" in quiz.answer and "couldn’t find" not in quiz.answer
+    cold = tutor.ask("quiz me on that", sid())  # nothing quoted yet: the whole material
+    assert "A quiz on the whole material" in cold.answer and "couldn’t find" not in cold.answer
+    tutor.ask("stop quiz", s)
+
+
+def test_asking_what_to_learn_first_shows_progress(tutor, tutoring):
+    reply = tutor.ask("what should I learn first?", sid())
+    assert reply.backend == "tutoring" and "Study next:" in reply.answer

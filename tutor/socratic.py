@@ -31,8 +31,8 @@ REVEAL = re.compile(r"^\s*(?:/answer|/reveal|(?:please\s+)?show(?:\s+me)?(?:\s+t
                     r"tell me the answer|(?:i\s+)?give up)" + _END, re.I)
 HINT = re.compile(r"^\s*(?:/hint|(?:another|a|one more|more)\s+hints?|hint|give me (?:another |a )?hint)" + _END, re.I)
 STOP = re.compile(r"^\s*(?:/stop|(?:stop|end|quit|exit)(?:\s+the)?\s+quiz)" + _END, re.I)
-PROGRESS = re.compile(r"^\s*(?:/progress|/next|(?:show\s+)?my progress|what should i (?:study|learn) next)\s*[.!?]*\s*$",
-                      re.I)
+PROGRESS = re.compile(r"^\s*(?:/progress|/next|(?:show\s+)?my progress|what should i (?:study|learn|do|read) (?:next|first))"
+                      r"\s*[.!?]*\s*$", re.I)
 LESSONS = re.compile(r"^\s*(?:/lessons|(?:show\s+)?(?:the\s+)?lesson map)" + _END, re.I)
 SUMMARY = re.compile(r"^\s*(?:/summary|(?:can you |could you |please )?(?:summari[sz]e|sum up)(?: (?:it|this|everything))?"
                      r"|(?:give me |i want |can i (?:have|get) )?(?:a |an )?(?:summary|overview|recap)"
@@ -69,6 +69,17 @@ def fixed_command(message: str, pending: bool) -> bool:
     return pending and bool(STOP.match(message) or HINT.match(message) or REVEAL.match(message))
 
 
+# "Quiz me on that": the topic is what the last answer quoted.
+_THAT = re.compile(r"^(?:that|this|it|these|those|th(?:is|at|ese) (?:topic|section|part|stuff|bit|one)s?)$", re.I)
+
+
+def _last_section(t: "Tutoring", session_id: str) -> str:
+    """The section the last answer in this session quoted first ("all" when there is none)."""
+    last = (t.tutor.sessions.history(session_id, 1) or [None])[-1]
+    cited = cited_sentences(last.cited_spans, t.tutor.chunks) if last and last.reply_kind == "answer" else []
+    return cited[0][0].section if cited else "all"
+
+
 def _reply(message: str, session_id: str, text: str, citations=(), suggestions=(), standalone: str = "") -> TutorReply:
     return TutorReply(kind="answer", answer=text, citations=list(citations), session_id=session_id, question=message,
                       standalone_question=standalone, suggestions=list(suggestions), backend="tutoring")
@@ -92,7 +103,8 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
     pending = t.pending(session_id)
     m = QUIZ.match(message)
     if m:
-        return _start_quiz(t, message, session_id, (m.group("scope") or "").strip())
+        scope = (m.group("scope") or "").strip()
+        return _start_quiz(t, message, session_id, _last_section(t, session_id) if _THAT.match(scope) else scope)
     m = SUMMARY.match(message)
     if m:
         scope = (m.group("scope") or "").strip()
