@@ -337,7 +337,7 @@ def test_tutor_ask_with_a_generative_backend_gives_exact_spans(tutor, judge, pro
 # -- prompts, factory, models --------------------------------------------------------------------
 
 def test_prompts_render_strictly(prompts, tmp_path):
-    assert set(prompts) == {"system", "condense", "answer", "repair", "select"}
+    assert set(prompts) == {"system", "condense", "answer", "repair", "select", "safety_check"}
     with pytest.raises(PromptError, match="missing variables"):
         prompts["answer"].render(sources="[1] x", question="q")
     with pytest.raises(PromptError, match="unknown variables"):

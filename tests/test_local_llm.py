@@ -126,3 +126,26 @@ def test_the_prompt_prefix_processed_at_load_is_reused_by_the_first_question(emb
         assert shared >= len(warmed) - 6  # ... and all but the warm-up's "<sources>" end and reply header
     finally:
         tutor.close()
+
+
+def test_the_model_safety_check_runs_on_the_real_model(local_tutors, monkeypatch):
+    """TUTOR_SAFETY_MODEL_CHECK on llama.cpp: the real model is asked, its first line is read as a label (or
+    ignored), and a crisis the offline screen already caught is never lifted by whatever it says."""
+    tutor = local_tutors["generate"]
+    monkeypatch.setattr(tutor.settings, "safety_model_check", True)
+    asked: list[str] = []
+    screen = tutor.backend.screen
+
+    def spy(message, previous):
+        label = screen(message, previous)
+        asked.append(message)
+        assert label in ("crisis", "safety", None)
+        return label
+
+    monkeypatch.setattr(tutor.backend, "screen", spy)
+    reply = tutor.ask(QUESTIONS[0])
+    assert asked == [QUESTIONS[0]] and reply.kind in ("answer", "crisis", "safety")
+    if reply.kind == "answer":
+        assert citation_problems(reply, tutor.sources) == []
+    caught = tutor.ask("my friend took too much ket and isn't breathing, what do i do")
+    assert caught.kind == "crisis" and len(asked) == 1  # the offline screen decided; the model was not asked

@@ -94,6 +94,10 @@ class Settings(BaseSettings):
     condense_with_model: bool = Field(
         True, description="Let a generative backend rewrite follow-ups into standalone questions (else the rule-based way)."
     )
+    safety_model_check: bool = Field(
+        False, description="Also ask the generative backend about each message the offline safety screen passes; its "
+        "label can add a crisis or safety reply, never remove one (one more model call per message).",
+    )
     auto_ingest: bool = Field(
         True,
         description="Bring the index up to date on load when the corpus changed; if false, refuse instead.",

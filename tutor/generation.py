@@ -711,6 +711,23 @@ class GenerativeBackend:
             return None
         return text
 
+    # -- a second opinion for the safety screen ------------------------------------------------------
+
+    def screen(self, message: str, previous: Sequence[str]) -> Literal["crisis", "safety"] | None:
+        """The model's label for a message the offline screen passed: "crisis", "safety", or None (OK or no
+        usable answer: a failed call or a reply that is not one of the labels leaves the offline decision)."""
+        history = "\n".join(f"EARLIER: {q}" for q in previous[-3:]) or "(no earlier messages)"
+        # Opened by the shared system message, so a local model's cached prompt prefix survives the extra call.
+        messages = [SystemMessage(self.prompts["system"].render()),
+                    HumanMessage(self.prompts["safety_check"].render(history=history, message=message))]
+        try:
+            text = self._first_line(messages, 8)
+        except ModelCallFailed as exc:
+            log.warning("the model's safety check failed: %s", exc)
+            return None
+        label = re.match(r"\W*(crisis|harmful|ok)\b", text, re.IGNORECASE)
+        return {"crisis": "crisis", "harmful": "safety"}.get(label.group(1).lower()) if label else None
+
     # -- calling the model ---------------------------------------------------------------------------
 
     def _first_line(self, messages: list[BaseMessage], max_tokens: int) -> str:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from tutor.errors import PromptError
 
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
-PROMPT_NAMES = ("system", "condense", "answer", "repair", "select")
+PROMPT_NAMES = ("system", "condense", "answer", "repair", "select", "safety_check")
 
 
 class Prompt(BaseModel):

@@ -2118,6 +2118,18 @@ class SafetyGuard:
         self._record("crisis", "distress", message)
         return SafetyDecision(kind="crisis", category="distress", layer="net", question=message)
 
+    def consult(self, model_screen: Callable[[str, list[str]], str | None], decision: SafetyDecision,
+                history: Sequence[Any] = ()) -> SafetyDecision:
+        """A model's second opinion on a message the screen passed (TUTOR_SAFETY_MODEL_CHECK): its label ("crisis"
+        or "safety") may add a refusal, never lift one; counted under the category "model" when it does."""
+        if decision.kind != "ok":
+            return decision
+        label = model_screen(decision.question, [_question_of(t) for t in history])
+        if label not in ("crisis", "safety"):
+            return decision
+        self._record(label, "model", decision.question)
+        return decision.model_copy(update={"kind": label, "category": "model", "layer": "model"})
+
     def names_topic(self, message: str) -> bool:
         """Whether a message names the drug, by any of its street names ("what is a k-hole?" is on topic)."""
         return mentions_drug(canonical(message))

@@ -95,6 +95,9 @@ class Tutor:
         self.embeddings = embeddings
         self.sessions = sessions
         self.backend = backend
+        if settings.safety_model_check and not hasattr(backend, "screen"):
+            log.warning("TUTOR_SAFETY_MODEL_CHECK needs a generative backend; the %s backend has no model to ask",
+                        backend.name)
         self._backends: dict[str, Backend] = {backend.name: backend}
         self._by_id = {c.chunk_id: c for c in chunks}
         self.vocabulary = Vocabulary([c.text for c in chunks])
@@ -214,6 +217,9 @@ class Tutor:
             decision = SafetyDecision(kind="ok", question=question)
         else:
             decision = self.guard.check_input(question, history)
+            second_opinion = getattr(self.backend, "screen", None) if self.settings.safety_model_check else None
+            if second_opinion is not None:  # a generative backend's label may add a refusal, never lift one
+                decision = self.guard.consult(second_opinion, decision, history)
         if decision.kind != "ok":
             reply = self.guard.reply(decision, session_id, question)
             yield reply.answer
