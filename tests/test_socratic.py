@@ -150,3 +150,16 @@ def test_quiz_me_on_that_quizzes_the_section_just_quoted(tutor, tutoring):
 def test_asking_what_to_learn_first_shows_progress(tutor, tutoring):
     reply = tutor.ask("what should I learn first?", sid())
     assert reply.backend == "tutoring" and "Study next:" in reply.answer
+
+
+def test_hint_words_are_written_as_the_passage_writes_them(tutor, tutoring):
+    import re
+
+    from tutor.socratic import hints
+
+    for question in ("What works like a fertilizer for brain cells?", "What does ketamine block?"):
+        reply = tutor.ask(question, sid())
+        listed = next(h for h in hints(question, reply) if h.startswith("Think about"))
+        passages = " ".join(c.text for c in reply.citations)
+        for word in listed.removeprefix("Think about how these fit in: ").rstrip(".").split(", "):
+            assert re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", passages), (word, question)

@@ -232,7 +232,7 @@ def hints(question: str, reply: TutorReply) -> list[str]:
         return []
     focus = _focus(question, reply)
     out = [f"Look at what the material says in “{focus.section}”."]
-    words = key_points(focus.text, question, limit=3)
+    words = _as_written(focus.text, key_points(focus.text, question, limit=4), standalone=True)[:3]
     if words:
         out.append("Think about how these fit in: " + ", ".join(words) + ".")
     asked = set(content_stems(question))
@@ -243,6 +243,17 @@ def hints(question: str, reply: TutorReply) -> list[str]:
     if blanks:
         s, e, _ = blanks[0]
         out.append(f"Complete this sentence from the material: “{focus.text[:s]}{BLANK}{focus.text[e:]}”")
+    return out
+
+
+def _as_written(text: str, found: list[str], standalone: bool = False) -> list[str]:
+    """Key words as the passage writes them ("BDNF", not the matcher's "bdnf"); with `standalone`, without words
+    that only occur inside a hyphenated name ("derived" of "Brain-Derived"), which make poor hints."""
+    out = []
+    for w in found:
+        m = re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text, re.I)
+        if m or not standalone:
+            out.append(m.group(0) if m else w)
     return out
 
 
@@ -288,7 +299,8 @@ def _grade_attempt(t: "Tutoring", message: str, session_id: str, pending: dict) 
     item = item_from_passage(pending["question"], with_context(reply.citations, t.tutor.chunks))
     grade = t.grader.grade(item, message)
     label = {"correct": "✓ That’s right.", "partly": "◐ Partly right.", "incorrect": "✗ Not quite."}[grade.label]
-    missing = f" The material also mentions {', '.join(grade.missing)}." if grade.label == "partly" and grade.missing else ""
+    missing = (f" The material also mentions {', '.join(_as_written(reply.answer, grade.missing))}."
+               if grade.label == "partly" and grade.missing else "")
     text = f"{label}{missing}\n\n{reply.answer}"
     return reply.model_copy(update={"answer": text, "session_id": session_id, "question": message,
                                     "backend": "tutoring", "suggestions": reply.suggestions})
