@@ -14,6 +14,7 @@ from tutor.grading import (ACCOUNTED_FLOOR, CORRECT_WEIGHTS, PARTLY_WEIGHTS, Evi
 from tests.conftest import ARTICLE
 from tests.tutoring_fixtures import tutoring  # noqa: F401  (fixture)
 from tutor.quiz import item_from_passage
+from tutor.text import content_stems
 
 # Measured 0.870 on the 1081 development answers (learner_answers.yaml and learner_answers_fresh{,2,3,4,5,6}.yaml; see
 # docs/pedagogy.md); the goal is 0.9. The gate sits a little below the measurement so a regression fails.
@@ -464,3 +465,14 @@ def test_the_same_word_held_back_on_both_sides_is_no_reversal():
     assert _held_back("temporarily blocks the receptor stops glutamate activating it".split(), "activating")
     assert _held_back("preventing glutamate from activating it".split(), "activating")
     assert not _held_back("ketamine blocks the channel while glutamate goes on activating it".split(), "activating")
+
+
+def test_words_said_nearly_count_in_part(tutoring):
+    # Round 10: a near word ("plentiful" for "abundant") says part of an idea that the share of words said misses.
+    grader = tutoring.grader
+    idea = ["The most abundant of these is glutamate"]
+    asked = set(content_stems("What is glutamate?"))
+    near = grader._near_words(idea, "It's the brain's most plentiful chemical messenger.", asked)[0]
+    unrelated = grader._near_words(idea, "It is a type of white blood cell.", asked)[0]
+    assert 0.0 < near <= 1.0 and near > unrelated
+    assert grader._near_words(idea, "", asked) == [0.0]

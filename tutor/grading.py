@@ -17,7 +17,8 @@ and its passage, which is easier than judging an open claim:
    it over: "that effect even stronger"), or another relative clause to a named thing than the passages give it.
 2. Coverage. The key is split into ideas (clauses the question does not give away); each idea scores how
    well the answer says it: its best sentence-embedding cosine to a clause of the answer, the share of its new
-   words the answer says (same stem or prefix, or a word within WORD_MATCH by embedding), or the judge's support
+   words the answer says (same stem or prefix, or a word within WORD_MATCH by embedding), how nearly it says them
+   (each new word's best cosine to an answer word, scaled from SAY_FROM to WORD_MATCH, averaged), or the judge's support
    for the idea read against the answer. The mean is over the ideas asked for: clauses that lead up, in their
    sentence, to the key's clause closest to the question set the scene (not for "why" and "how" questions).
 3. Backing. Each clause of the answer is backed by the judge's support score or its closest cosine to a passage
@@ -382,8 +383,8 @@ class Grader:
 
     def _near_words(self, key_ideas: list[str], answer: str, asked: set[str]) -> list[float]:
         """Per idea, how nearly the answer says each of its new words, on average: a word's best cosine to a word of
-        the answer, scaled from SAY_FROM to WORD_MATCH (round 10: "commonest" for "abundant", "rerouted" for
-        "altering" count in part, where the share of words said counts them not at all)."""
+        the answer, scaled from SAY_FROM to WORD_MATCH (round 10: "plentiful" for "abundant", "detached" for
+        "detachment" count in part, where the share of words said counts them not at all)."""
         said = [w for w in dict.fromkeys(content_words(answer)) if len(w) > 2]
         needs = [[w for w in dict.fromkeys(content_words(idea)) if stem(w) not in asked] for idea in key_ideas]
         flat = list(dict.fromkeys(w for need in needs for w in need))
