@@ -16,12 +16,12 @@ from tests.tutoring_fixtures import tutoring  # noqa: F401  (fixture)
 from tutor.quiz import item_from_passage
 from tutor.text import content_stems
 
-# Measured 0.870 on the 1081 development answers (learner_answers.yaml and learner_answers_fresh{,2,3,4,5,6}.yaml; see
+# Measured 0.872 on the 1081 development answers (learner_answers.yaml and learner_answers_fresh{,2,3,4,5,6}.yaml; see
 # docs/pedagogy.md); the issue's goal is 0.9. The gate sits a little below the measurement so a regression fails.
 # Round 9 lowered it from 0.89 (fresh5 joined), round 10 from 0.88: fresh6 (written blind, 0.753 at the end of round 9)
 # joined the development data. The blind set (learner_answers_fresh7.yaml) is never read here.
 MIN_ACCURACY = 0.86
-# Each development set scored with boundaries fitted on the other six (measured 0.747–0.957, mean 0.865). Lowered
+# Each development set scored with boundaries fitted on the other six (measured 0.747–0.947, mean 0.872). Lowered
 # from 0.80 in round 10: the fresh6 fold is 0.747 (round 9: 0.80 for the fresh5 fold, 0.809).
 MIN_SET_OUT_ACCURACY = 0.74
 # The issue's goal is none. Round 9: one of fresh5's (a cause of excitotoxicity its passages do not speak of, "too
