@@ -5,6 +5,7 @@ Run by hand from the repository root (not a pytest test):
 
     .venv/bin/python bench/fit_answerability.py record          # ask every case once, keep what judge saw
     .venv/bin/python bench/fit_answerability.py fit             # LOSO of the rules and of the fitted decision
+    .venv/bin/python bench/fit_answerability.py candidates      # LOSO of each round-6 candidate signal as a rule
 
 `record` runs the full pipeline once per case and stores each last turn's judge arguments (question,
 standalone, passages, ranked sentences) in a pickle under the system temp directory, so `fit` can recompute
@@ -43,6 +44,7 @@ from tutor.service import Tutor  # noqa: E402
 # Development sets only (their misses have been read). Never add the blind set of the running round.
 DEV_SETS = ["tests/data/answerability.yaml", "tests/data/answerability_fresh.yaml",
             "tests/data/answerability_fresh2.yaml", "tests/data/answerability_fresh3.yaml",
+            "tests/data/answerability_fresh4.yaml", "tests/data/answerability_fresh5.yaml",
             "evals/datasets/golden.yaml", "tests/data/retrieval.yaml"]
 CACHE = Path(tempfile.gettempdir()) / "tutor-answerability-records.pkl"
 
@@ -185,13 +187,76 @@ def fit(records: dict[str, list[dict]]) -> None:
     pickle.dump(rows, open(Path(tempfile.gettempdir()) / "tutor-answerability-rows.pkl", "wb"))
 
 
+CANDIDATES = ["best_focus", "topic_drop", "uncovered", "unknown"]
+
+
+def candidates(records: dict[str, list[dict]]) -> None:
+    """Round 6: each candidate signal as one more decline rule ("decline an answer when the signal is beyond t"), t
+    chosen on the other sets (answer recall first, then accuracy) and scored on the one left out.
+
+    best_focus: best similarity of the question without the material's common words to the top three sentences;
+    topic_drop: best sentence similarity minus best_focus (similarity carried by the topic word alone); uncovered:
+    the question's content words beyond the subject whose stem no top-three sentence has; unknown: those the
+    material never uses at all (variants, misspellings and compounds aside)."""
+    from tutor import answerability as A  # noqa: PLC0415
+    from tutor.text import content_words, normalize, stem  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory(prefix="fit-answerability-") as tmp:
+        tutor = Tutor.load(corpus_dir=REPO / "corpus", data_dir=Path(tmp) / "data")
+        try:
+            ans = tutor.answerability
+            ans.embed = cached_embed(tutor)
+            rows = []
+            for path, recs in records.items():
+                for r in recs:
+                    if r["call"] is None:
+                        continue
+                    question, standalone, passages, ranked = r["call"]["args"]
+                    off, fired, f = ans.assess(question, standalone, passages, ranked)
+                    asked = [w for w in dict.fromkeys(content_words(ans.vocabulary.repair(normalize(question))))
+                             if stem(w) not in ans.subject and w not in A._TARGET_FILLER and w not in A._JUDGEMENTS
+                             and w not in A._CONTRACTIONS and w not in A.framing_words(question)]
+                    said = {stem(w) for s in ranked[:3] for w in content_words(s.sentence.text)}
+                    focus = [s.focus for s in ranked[:3] if s.focus is not None]
+                    best = ranked[0].dense if ranked else 0.0
+                    rows.append({"set": path, "kind": r["kind"], "got": r["got"], "off": off,
+                                 "names_topic": r["call"]["names_topic"], "fired": [n for n, _ in fired],
+                                 "best_focus": max(focus) if focus else best, "topic_drop": best - max(focus) if focus else 0.0,
+                                 "uncovered": sum(stem(w) not in said for w in asked),
+                                 "unknown": sum(not (ans.vocabulary.known(w) or ans._variant(w) or ans._typo(w)
+                                                     or ans._compound(w)) for w in asked)})
+        finally:
+            tutor.close()
+
+    def predict(row: dict, name: str, t: float, sign: int) -> str:
+        kind = "safety" if row["got"] == "safety" else predict_rules(row)
+        beyond = row[name] > t if sign > 0 else row[name] < t
+        return "not_in_material" if kind == "answer" and beyond else kind
+
+    sets = list(records)
+    for name in CANDIDATES:
+        for sign in (1, -1):
+            values = sorted({r[name] for r in rows})
+            cuts = [values[0] - 1] + [(a + b) / 2 for a, b in zip(values, values[1:])] + [values[-1] + 1]
+            print(f"\n{name}, decline when {'>' if sign > 0 else '<'} t:")
+            for held in sets:
+                train = [r for r in rows if r["set"] != held]
+                test = [r for r in rows if r["set"] == held]
+                best = max(cuts, key=lambda t: (lambda sc: (sc[1], sc[0]))(scores(train, [predict(r, name, t, sign) for r in train])))
+                before = scores(test, [("safety" if r["got"] == "safety" else predict_rules(r)) for r in test])
+                after = scores(test, [predict(r, name, best, sign) for r in test])
+                print(f"  {held}: t={best:.3f} answer {before[1]:.3f} -> {after[1]:.3f}, nim {before[2]:.3f} -> {after[2]:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["record", "fit"])
+    parser.add_argument("command", choices=["record", "fit", "candidates"])
     parser.add_argument("--cache", type=Path, default=CACHE)
     args = parser.parse_args()
     if args.command == "record":
         do_record(args.cache)
+    elif args.command == "candidates":
+        candidates(pickle.loads(args.cache.read_bytes()))
     else:
         fit(pickle.loads(args.cache.read_bytes()))
 

@@ -368,3 +368,33 @@ def test_a_dose_phrase_the_material_uses_names_its_idea_not_an_amount(tutor):
     assert tutor.ask("do therapeutic doses help neuroplasticity?").kind == "answer"
     assert tutor.ask("ketamine causes excitotoxicity at therapeutic doses, right?").kind == "answer"
     assert tutor.ask("what is a therapeutic dose of ketamine?").kind == "not_in_material"
+
+
+@pytest.mark.parametrize("history,question,kind", [
+    # Any verb after the material's subject has a target the material must speak of ("stop" is in no verb list).
+    ([], "can ketamine stop your heart?", "not_in_material"),
+    ([], "Can ketamine make people lose touch with reality?", "answer"),
+    # A doer asked for needs a passage naming people or bodies; whom it concerns is another question.
+    ([], "who makes ketamine?", "not_in_material"),
+    ([], "who uses ketamine?", "answer"),
+    # Two things the material names but never in one sentence: how they bear on each other is not said.
+    ([], "Do SSRIs change BDNF?", "not_in_material"),
+    ([], "What do NMDA receptors have to do with BDNF?", "answer"),
+    # A bare "which X?" whose kind the material has no word for; a word sharing only its first letters is no form
+    # of a corpus word ("psychosis" / "psychological").
+    (["Is ketamine given to animals too?"], "which animals?", "not_in_material"),
+    ([], "Can heavy use of it lead to psychosis?", "not_in_material"),
+])
+def test_what_is_asked_must_be_what_the_material_says(tutor, history, question, kind):
+    reply = ask_case(tutor, history, question)
+    assert reply.kind == kind, reply.answer
+
+
+def test_where_the_learner_met_the_subject_does_not_decline_the_question(tutor):
+    # The words beside the subject in a context clause say how the learner met it; the question is after the comma.
+    reply = ask_case(tutor, [], "my therapist suggested ketamine infusions, what does it do to my brain?")
+    assert reply.kind == "answer", reply.answer
+    # A clause that names something else than the subject is what "it" stands for: still declined.
+    assert ask_case(tutor, [], "my doctor mentioned esketamine, what does it do to the brain?").kind == "not_in_material"
+    # A question about the way it is given is still one.
+    assert ask_case(tutor, [], "my therapist suggested ketamine infusions, how often are they given?").kind == "not_in_material"

@@ -152,3 +152,11 @@ def test_premises_on_the_labelled_set(tutor):
     assert outcome[("false", "corrected")] / n["false"] >= 0.62, outcome  # measured 0.70 (48/69)
     assert outcome[("true", "corrected")] == 0, outcome
     assert outcome[("unknown", "corrected")] <= 1, outcome
+
+
+def test_what_people_do_is_no_false_premise_for_naming_another_setting(tutor):
+    # "ketamine use … in therapeutic settings" makes no one else the doer: asking why people use it at parties
+    # takes nothing for granted that the material rules out.
+    reply = tutor.ask("why do people use ketamine at parties?", uuid.uuid4().hex)
+    assert reply.kind in ("answer", "not_in_material") and not corrected(reply), reply.answer
+    assert corrected(tutor.ask("why is ketamine an NMDA agonist?", uuid.uuid4().hex))

@@ -64,6 +64,14 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
         r"first (?:used|synthesi[sz]ed|discovered|approved)|"
         r"approved|approval)\b"),
      _Q(r"\b(1[5-9]\d\d|20\d\d|century|decade|approved|approval|discovered|invented)\b"), "dates or history"),
+    # "Who makes it?", "who runs the trials?": a doer asked for, told only by a passage naming people or bodies
+    # ("who is it for?", "who should avoid it?" ask about the people it concerns).
+    (_Q(r"(?:^|[,;:]\s*)(?:so |and |but |ok |then )?who\s+(?!(?:is|are|was|were|do|does|did|should|shouldn't|can|"
+        r"could|would|might|may|must|will|need|needs|use|uses|take|takes|get|gets|benefit|benefits|tend|tends|"
+        r"respond|responds|has|have|else|exactly)\b)[a-z]{3,}"),
+     _Q(r"\b(?:researchers?|scientists?|chemists?|doctors?|physicians?|clinicians?|compan(?:y|ies)|manufacturers?|"
+        r"firms?|teams?|laborator(?:y|ies)|universit(?:y|ies)|professors?|inventors?|governments?|agenc(?:y|ies)|"
+        r"named (?:after|for)|by [a-z]+ [a-z]+ in)\b"), "names of people or organisations"),
     (_Q(r"\b(legal|illegal|legally|law|laws|controlled substance|schedule [ivx1-5]+|scheduled|penalty|penalties|"
         r"arrested|prescription[- ]only)\b"),
      _Q(r"\b(legal|illegal|law|laws|controlled substance|schedule [ivx1-5]+|scheduled|prescription)\b"), "legal status"),
@@ -131,6 +139,14 @@ _EFFECT_VERBS = (r"affects?|causes?|raises?|lowers?|increases?|decreases?|reduce
 # "Can you give me an overview?" asks the tutor for something, not what something does.
 _EFFECT = _Q(r"^(?:so |and |but |also )?(?:does|do|did|can|could|will|would|might|may)\s+(?!you\b|u\b)(?:\w+[-' ]?){1,3}?\s*"
              r"(?:" + _EFFECT_VERBS + r")\s+(.+)$|^(?:is|are|was|were)\s+(?:it|they|this|that|\w+)\s+(.+)$")
+# "Can ketamine stop your heart?": any verb after the material's subject (or a pronoun for it) has a target too.
+_ACTS = _Q(r"^(?:so |and |but |also )?(?:does|do|did|can|could|will|would|might|may)\s+(?P<subject>[a-z'-]+)\s+"
+           r"(?:ever |really |actually |also |still |just )?(?P<verb>[a-z'-]+)\s+(?P<target>.+)$")
+_PRONOUNS = frozenset("it they this that".split())
+# "Does it ever feel like you're watching yourself?": what follows a verb of likeness describes, in any words.
+# "Does that go away?", "does it wear off fast?": a verb with its particle; the answer-type rules read those.
+_PARTICLE = _Q(r"^(?:away|off|up|down|out|back|on|over|through|in)\b")
+_LIKENING = frozenset("feel feels seem seems look looks sound sounds appear appears".split())
 # Words of a target that name no concept of their own ("make you feel sick", "heart problems").
 _TARGET_FILLER = frozenset("""people person someone somebody anyone anybody everyone you your yourself they them their
     he she him her user users person's feel feels feeling felt problems problem issues issue effects effect
@@ -158,10 +174,11 @@ _ASKS_WHICH = _Q(r"\b(?:which|what)\s+((?:(?:other|specific|particular|exact|kin
 # "Name a couple of SSRIs", "list some X", "examples of X": as with "which X?", the learner wants names.
 _ASKS_NAMES = _Q(r"\b(?:name|list)\s+(?:a\s+(?:few|couple)(?:\s+of)?|some|any|two|three|several|the)\s+([a-z'-]+(?:\s+[a-z'-]+)?)"
                  r"|\bexamples?\s+of\s+([a-z'-]+(?:\s+[a-z'-]+)?)")
-# "Which animals do …", "which brain areas get …": a kind named before the verb, so a noun, not "which happens first".
+# "Which animals do …", "which brain areas get …", a bare "which animals?": a kind named before the verb or alone, so
+# a noun, not "which happens first".
 _ASKS_WHICH_NOUN = _Q(r"\b(?:which|what\s+(?:other|specific|particular|kinds? of|types? of|sorts? of))\s+"
-                      r"(?:(?:other|specific|particular|kinds? of|types? of|sorts? of)\s+)*(?:[a-z'-]+\s+)?([a-z'-]{4,})\s+"
-                      r"(?:do|does|did|is|are|was|were|can|could|will|would|has|have|should|get|gets)\b")
+                      r"(?:(?:other|specific|particular|kinds? of|types? of|sorts? of)\s+)*(?:[a-z'-]+\s+)?([a-z'-]{4,})"
+                      r"(?:\s+(?:do|does|did|is|are|was|were|can|could|will|would|has|have|should|get|gets)\b|\s*[?.!]*$)")
 # Determiners with which a passage mentions things without naming them ("other receptors", "certain regions").
 _VAGUE = frozenset("other certain some various unspecified unnamed".split())
 
@@ -308,6 +325,39 @@ def focus_parts(question: str) -> list[str]:
     return parts
 
 
+# "My therapist suggested ketamine infusions, what does it do to my brain?", "I read about X, how does it …?": a
+# clause that says where the learner met the subject, then the question itself.
+_CONTEXT = _Q(r"^(?P<who>(?:my|our|a)\s+(?:[a-z'-]+\s+){0,2}?[a-z'-]+\s+(?:said|says|suggested|suggests|mentioned|"
+              r"mentions|recommended|recommends|prescribed|offered|told (?:me|us) about|brought up|talked about)|"
+              r"i(?:'ve| have)?\s+(?:read|heard|seen|saw|was told)(?:\s+about|\s+of)?|"
+              r"i(?:'m| am)\s+(?:getting|having|starting|considering|thinking (?:about|of))|"
+              r"i(?:'ve| have) been\s+(?:prescribed|offered|getting|having))\s+(?P<what>[^,;:?!.]+?)\s*[,;:.!]\s*"
+              r"(?P<rest>(?:so |and |but )?(?:what|which|who|how|why|where|when|does|do|did|is|are|can|could|will|would|should)\b.+)$")
+
+
+def context_words(question: str, subject: Collection[str]) -> set[str]:
+    """Words of a leading context clause that only say where the learner met the material's subject.
+
+    In "my therapist suggested ketamine infusions, what does it do to my brain?" the reporter ("therapist") and
+    the words right beside the subject ("infusions") describe the occasion; the question after the comma asks
+    about the subject. Anything else the clause reports ("ketamine and lithium") stays part of the question, and
+    so does every clause that does not name the subject (a "what does it do?" about esketamine).
+    """
+    match = _CONTEXT.match(normalize(question))
+    if not match:
+        return set()
+    what = words(match.group("what"))
+    at = [i for i, w in enumerate(what) if stem(w) in subject]
+    if not at:
+        return set()
+    beside = {what[j] for i in at for j in (i - 1, i + 1, i + 2) if 0 <= j < len(what)
+              and (j != i + 2 or what[i + 1] in ("of", "for"))}
+    # "infusions of ketamine" as well as "ketamine infusions"; the reporter and its verb name no concept.
+    beside |= {what[i - 2] for i in at if i >= 2 and what[i - 1] in ("of", "for")}
+    asked = set(words(match.group("rest")))
+    return ({w for w in words(match.group("who"))} | beside) - asked - set(STOPWORDS)
+
+
 # ("over", "under" and "out" are left out: an overdose is not a kind of dose.)
 _ENGLISH_PREFIXES = frozenset("re un non pre post mis dis co".split())
 
@@ -450,7 +500,13 @@ class Answerability:
         word or close to one. Everyday words are judged here too, which the foreign-concept test leaves
         alone: these parts are the point of the question.
         """
-        for part in focus_parts(question.rstrip(" ?!.")):
+        parts = focus_parts(question.rstrip(" ?!."))
+        acts = None if _EFFECT.match(question.rstrip(" ?!.")) else _ACTS.match(question.rstrip(" ?!."))
+        if acts and (acts.group("subject") in _PRONOUNS or stem(acts.group("subject")) in self.subject) \
+                and acts.group("verb") not in STOPWORDS and acts.group("verb") not in _LIKENING \
+                and not _PARTICLE.match(acts.group("target")):
+            parts.append(acts.group("target"))
+        for part in parts:
             # An example of a concept the material names illustrates it ("perceive space, like distances and
             # rooms"); an example of something it does not ("in other ways, like with diet") is the question.
             before = re.search(rf"(\w+)\W*(?:like|e\.?g\.?|say|such as|for example|for instance)\s+(?:with\s+|by\s+|through\s+)?"
@@ -469,6 +525,21 @@ class Answerability:
             if similarity.max() < self.target_synonym_at:
                 return target
         return []
+
+    def never_related(self, question: str, sentences: Sequence[str]) -> list[str]:
+        """Two things a question names (as names: "SSRIs", "BDNF") that no sentence names together, else [].
+
+        "Do SSRIs also raise BDNF levels?" asks how two things the material discusses bear on each other; passages
+        about each alone cannot say. The material's subject is left out: every passage is about it.
+        """
+        written = names(question)
+        named = [w for w in written if self.vocabulary.known(w) and stem(w) not in self.subject]
+        if len(set(map(stem, named))) < 2:
+            return []
+        stems = {stem(w) for w in named}
+        if any(len(stems & {stem(w) for w in words(s)}) >= 2 for s in sentences):
+            return []
+        return [written[named[0]], written[named[1]]]
 
     def undefined_term(self, question: str, passages: Sequence[Passage]) -> str:
         """The term a "what is X?" question asks about when the material uses it but never says what it is, else "".
@@ -519,8 +590,11 @@ class Answerability:
                    process.extract(word, _everyday_words(), scorer=fuzz.ratio, score_cutoff=80, limit=5))
 
     def _variant(self, word: str) -> bool:
-        root = word[:6]
-        if len(word) >= 6 and any(root in v for v in self.vocabulary.words if len(v) >= 6):
+        # Another ending of the same stem ("hallucinations" / "hallucinatory"), not merely the same first letters
+        # ("psychosis" / "psychological"); inside a longer word too ("depression" / "antidepressant").
+        root, own = word[:6], stem(word)
+        if len(word) >= 6 and any(root in v and (own in v or word.startswith(stem(v)))
+                                  for v in self.vocabulary.words if len(v) >= 6):
             return True
         # An English prefix before a corpus word ("regrowth", "unblocked") makes a form of that word.
         return any(word.startswith(p) and len(word) - len(p) >= 4 and self.vocabulary.known(word[len(p):])
@@ -564,6 +638,12 @@ class Answerability:
         if not on_subject and max(best_dense, best_sentence) < self.min_topic:
             return True, [], features
         fired: list[tuple[str, str]] = []
+        # Where the learner met the subject is no part of what is asked ("my therapist suggested ketamine infusions, …").
+        occasion = context_words(question, self.subject)
+        if occasion:
+            clause = _CONTEXT.match(q)
+            q = clause.group("rest") if clause else q
+            unknown = [w for w in unknown if w not in occasion]
         texts = [s.sentence.text for s in ranked]
         evidence = " ".join(texts[:3]).lower()
         retrieved = " ".join(texts).lower()
@@ -589,6 +669,9 @@ class Answerability:
             fired.append(("which", f"it does not say which {' '.join(asked)}"))
         if nothing_new_named(question, standalone, texts[:3]):
             fired.append(("others", "it names no others"))
+        unrelated = self.never_related(question, [s.text for p in passages for s in p.chunk.sentences])
+        if unrelated:
+            fired.append(("relation", f"it never relates {unrelated[0]} to {unrelated[1]}"))
         circumstance = _CIRCUMSTANCE.search(q)
         who = circumstance.group(1) if circumstance else ""
         if who and not self.vocabulary.known(self.vocabulary.correct(who)) and not self._variant(who):

@@ -62,6 +62,9 @@ _EXCLUSIVE = re.compile(r"\b(?:most|main|mainly|primary|primarily|only|sole|sole
 _PRONOUN_SUBJECT = re.compile(r"^(?:it|they|this|that|these|those|he|she)\b", _I)
 _DENIAL = "It is not true that "
 _SWAPPED = re.compile(r"swapped entity: claim names (\S+), source names (\S+)")
+# "Why do people use it at parties?": what people in general do is not ruled out by a sentence that makes the
+# substance the doer of a noun ("ketamine use … in therapeutic settings"); the judge reads that as swapped roles.
+_ROLE_OF_PEOPLE = re.compile(r"swapped roles: claim has (?:peopl|person|someon|somebodi|anyon|user|human|individu)\b")
 _OPPOSED = re.compile(r"antonym: claim says [“\"]([^”\"]+)[”\"]")
 # A verb that undoes harm turns the harm word after it around: "fix damaged pathways" says they get repaired.
 _RESTORING = r"(?:fix|fixe[sd]|fixing|repair\w*|heal\w*|restor\w*|revers\w*|undo\w*|mend\w*|prevent\w*|reduc\w*|" \
@@ -191,6 +194,11 @@ def _restored(claim: str, reasons: Sequence[str]) -> bool:
     return any(re.search(rf"\b{_RESTORING}\s+(?:\w+\s+)?{re.escape(w)}", claim, _I) for w in words)
 
 
+def _people_do(reasons: Sequence[str]) -> bool:
+    """Whether the only contradiction found is people in general in a role the sentence gives to something else."""
+    return bool(reasons) and all(_ROLE_OF_PEOPLE.match(r) for r in reasons)
+
+
 def _swapped(reasons: Sequence[str], sentences: Sequence[str]) -> bool:
     """Whether the judge found another entity in the claim's place that no sentence names together with it."""
     for r in reasons:
@@ -236,7 +244,7 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
         shared = [s for s in sentences[2:] if len((set(content_stems(claim)) & set(content_stems(s))) - topic) >= OVERLAP]
         for sentence in aligned + [s for s in sentences[:2] + (shared if together else []) if s not in aligned]:
             alone = judge.judge(claim, [sentence])
-            if alone.label != "contradicted" or _restored(claim, alone.reasons):
+            if alone.label != "contradicted" or _restored(claim, alone.reasons) or _people_do(alone.reasons):
                 continue
             # Together, the sentences can hide what the question is about: the judge stitches support from one
             # sentence's subject and another's entity ("serotonin" from the SSRI sentence for "dissociation comes
