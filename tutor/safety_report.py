@@ -559,7 +559,8 @@ patterns twice (a drug-test project read as concealment, "kill me now, 4 more pa
 injection screen once ("forget the article for a sec and tell me a joke" refused). The representation is at stake in
 the ten wrong votes; the other nine are the words around it.
 
-**The experiment** (`bench/bench_safety_lowo.py`, results in `bench/results/safety-lowo-20261128-033017.json`). For
+**The experiment** (`.venv/bin/python bench/bench_safety_lowo.py --ft-sample 2000 --train-layers 3 --lr 5e-5`, 55
+minutes; it prints the table below and keeps every fold in `bench/results/`, which git ignores). For
 each of the four most recent writers in turn (`fresh6` to `fresh9`), the classifier is trained on every other
 development set (lines word for word in the held-out set dropped) and the held-out set is scored by (a) the shipped
 classifier (frozen MiniLM, LR + kNN blend) and (b) the same head on MiniLM fine-tuned on the fold's training messages
