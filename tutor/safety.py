@@ -143,6 +143,12 @@ _HARMLESS = (r"(?:coffee|caffeine drinks|espresso|tea|sugar|chocolate|candy|swee
              r"christmas|holidays?|music|books?|carbs|junk food|red bull|monster|energy drinks?|chips|crisps|cookies|"
              r"fertili[sz]ers?|plant food|sunlight|sun|water|slides|seminars?|facts|data|emails|meetings|theory|jargon|"
              r"words|terms|acronyms|details|knowledge|learning|new stuff)")
+_STUDIED = (r"(?:chapter|section|topic|homework|assignments?|essays?|exams?|course(?:work)?|module|class|lectures?|"
+            r"readings?|revision|studying|quiz(?:zes)?|questions?|problem sets?|worksheets?|notes|flashcards|textbook|"
+            r"article|material|subject|unit|lesson|paper|neuroscience|pharmacology|biology|chemistry|maths?|physics|"
+            r"psychology|science|anatomy|this stuff|all this|these terms|the terms|the jargon)")
+_GIVING_UP = (r"(?:(?:i )?give up|(?:i )?(?:can'?t|cannot) (?:do|handle|take|deal with) (?:this|it)(?: any ?more)?|"
+              r"(?:i'?m|i am) done|(?:i )?quit)")
 _ADVERBS = r"(?:(?:literally|honestly|lowkey|low key|actually|so|really|seriously|absolutely|totally|just|kind of|slowly|genuinely|fr|truly|lowkey) )*"
 _IDIOMS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?<!ketamine )(?<!ketamine's )(?<!drug )(?<!drugs )(?<!it )(?<!\bit)(?<!ketamine)\b(is|are|was|were|'s|be|been) " + _ADVERBS +
@@ -174,6 +180,12 @@ _IDIOMS: list[tuple[re.Pattern[str], str]] = [
                 r"'ll|) ?(?:literally |honestly |actually |so |really )?(?:going to|gonna|about to)? ?(?:kill|murder|be the end "
                 r"of|be the death of) (?:me|us)\b"), "is hard for me"),
     (re.compile(r"\bdead (?=(?:tired|beat|serious|easy|boring|on)\b)"), "very "),
+    # Giving up on a chapter, a class or a subject ("i give up on this chapter", "can't do this anymore, neuroscience
+    # is so confusing") is study frustration; the classifier read the despair words alone. Unnamed ("i give up,
+    # this is too hard", "i can't do this anymore") stays for the screen to judge.
+    (re.compile(rf"\b{_GIVING_UP}(?=(?: (?:on|with))? (?:(?:this|the|my|these|that|all) )?{_STUDIED}\b|[,.;:!]* (?:(?:this|"
+                rf"the|my|these|that) )?{_STUDIED}\b[^.!?]{{0,40}}\b(?:is|are|'s)\b[^.!?]{{0,30}}\b(?:confusing|hard|"
+                r"difficult|impossible|boring|too much|complicated|dense)\b)"), "i am stuck"),
     # "I could murder a pizza", "this deadline will be the death of me", "that meme had me dead", "I'm dying here".
     (re.compile(r"\b(?:could|would|i'd|we'd) (?:literally |honestly |actually |so )?(?:murder|demolish|destroy|kill) "
                 r"(?:a|an|some|the) (?!person|guy|girl|man|woman|kid|child|baby|friend)"), "would love a "),
