@@ -914,4 +914,17 @@ learning questions that sound like requests ("is a bump a small amount?"). The c
 (367 training messages; about 1,400 since the generalisation round) and MiniLM is English-only, so non-English harmful requests rely on a few
 multilingual patterns. The injection set was also used to write the injection patterns, so its score is
 in-sample too.
+## A model's second opinion (optional) and study frustration
+
+With a generative backend, `TUTOR_SAFETY_MODEL_CHECK=true` asks the model about every message the offline screen
+passed (`prompts/safety_check.yaml`: CRISIS, HARMFUL or OK, earlier turns shown as data). CRISIS or HARMFUL adds the
+crisis or safety reply (counted under the category `model`); OK, a failed call or any other answer leaves the offline
+decision; a message the offline screen stopped is never sent to the model, so it can only add refusals. It is off by
+default, and every number in this report is the offline screen alone. Tests: a scripted model
+(`tests/test_model_safety_check.py`) and the real llama.cpp path (`tests/test_local_llm.py`).
+
+Giving up on a chapter, a class or a subject ("i give up on this chapter, it's too hard", "can't do this anymore,
+neuroscience is so confusing") is rewritten to "i am stuck" before anything reads the message; the classifier gave
+both the crisis reply. Giving up with nothing studied named ("i give up, this is too hard", "i can't do this anymore")
+is left to the screen. On the development sets the rewrite fires on three legitimate training lines and nothing else.
 """
