@@ -73,10 +73,15 @@ def fixed_command(message: str, pending: bool) -> bool:
 _THAT = re.compile(r"^(?:that|this|it|these|those|th(?:is|at|ese) (?:topic|section|part|stuff|bit|one)s?)$", re.I)
 
 
+def _last_quoted(t: "Tutoring", session_id: str) -> list:
+    """The (chunk, sentence) pairs the session's last reply quoted, if that reply was an answer."""
+    last = (t.tutor.sessions.history(session_id, 1) or [None])[-1]
+    return cited_sentences(last.cited_spans, t.tutor.chunks) if last and last.reply_kind == "answer" else []
+
+
 def _last_section(t: "Tutoring", session_id: str) -> str:
     """The section the last answer in this session quoted first ("all" when there is none)."""
-    last = (t.tutor.sessions.history(session_id, 1) or [None])[-1]
-    cited = cited_sentences(last.cited_spans, t.tutor.chunks) if last and last.reply_kind == "answer" else []
+    cited = _last_quoted(t, session_id)
     return cited[0][0].section if cited else "all"
 
 
@@ -157,14 +162,14 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
 
 def _rephrase(t: "Tutoring", message: str, session_id: str) -> TutorReply:
     """The last answer's terms as the material explains them, or its examples (tutor/rephrase.py)."""
-    last = (t.tutor.sessions.history(session_id, 1) or [None])[-1]
-    if last is None or last.reply_kind != "answer" or not last.cited_spans:
+    cited = _last_quoted(t, session_id)
+    if not cited:
         return TutorReply(kind="out_of_scope", session_id=session_id, question=message, backend="tutoring",
                           answer="Ask me something about the material first; then I can show you how it explains "
                                  "its terms, or the examples it gives.")
-    text, citations = rephrase(message, cited_sentences(last.cited_spans, t.tutor.chunks), t.tutor.chunks)
+    text, citations = rephrase(message, cited, t.tutor.chunks)
     if text:
-        return _reply(message, session_id, text, citations, standalone=last.standalone_question)
+        return _reply(message, session_id, text, citations)
     what = "a plainer explanation of" if asks_simpler(message) else "an example of"
     return TutorReply(kind="not_in_material", session_id=session_id, question=message, backend="tutoring",
                       answer=f"The material doesn’t give {what} what I just quoted, so I won’t make one up. "
