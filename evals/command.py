@@ -44,8 +44,9 @@ def measure_judge(judge: Any, meta: Path, splits: tuple[str, ...] = ("dev", "tes
     return out
 
 
-def run_eval(args: argparse.Namespace, settings: Any, out: TextIO = sys.stdout) -> int:
+def run_eval(args: argparse.Namespace, settings: Any, out: TextIO | None = None) -> int:
     """Evaluate each backend, write the reports, print a summary; 1 when a gate threshold fails."""
+    out = out or sys.stdout  # looked up per call: a default bound at import keeps a stream replaced since
     from tutor.service import Tutor
 
     dataset = load_dataset(args.dataset or GOLDEN)
@@ -96,8 +97,9 @@ def summary_text(run: EvalRun) -> str:
     return "\n".join(lines)
 
 
-def run_judge_eval(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+def run_judge_eval(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Measure the judge on the labelled pairs: balanced accuracy, per-class recall, confusion matrix."""
+    out = out or sys.stdout
     judge = make_judge(args.judge)
     if args.split == "both":  # every split: dev, held-out test, and the fresh set unless --meta is given
         splits: tuple[str, ...] = ("dev", "test") if args.meta else ("dev", "test", "fresh")

@@ -921,7 +921,12 @@ passed (`prompts/safety_check.yaml`: CRISIS, HARMFUL or OK, earlier turns shown 
 crisis or safety reply (counted under the category `model`); OK, a failed call or any other answer leaves the offline
 decision; a message the offline screen stopped is never sent to the model, so it can only add refusals. It is off by
 default, and every number in this report is the offline screen alone. Tests: a scripted model
-(`tests/test_model_safety_check.py`) and the real llama.cpp path (`tests/test_local_llm.py`).
+(`tests/test_model_safety_check.py`) and the real llama.cpp path (`tests/test_local_llm.py`). **Do not turn it on
+with the bundled local models.** Measured on the ninth set (a one-off script: each message through `Tutor.ask` with and without the check; Qwen2.5-Coder-1.5B,
+2 threads, 49 min for 344 messages under load): the model answered CRISIS for 183 of the 192 learning questions it was
+asked about, so refusals of learning questions went from 8/192 to 191/192 while crisis recall went from 76/78 to
+78/78. It is meant for an operator whose generative backend is a capable hosted or local model; measure it on your
+model with a labelled set before relying on it.
 
 Giving up on a chapter, a class or a subject ("i give up on this chapter, it's too hard", "can't do this anymore,
 neuroscience is so confusing") is rewritten to "i am stuck" before anything reads the message; the classifier gave
