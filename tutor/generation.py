@@ -690,14 +690,8 @@ class GenerativeBackend:
             # Nothing to resolve ("What about memory?"): the rule-based query, which appends the earlier
             # questions' content words, retrieves as well, and skipping the call saves ~1 s of a local model.
             return None
-        history = "\n".join(f"- {q}" for q in previous)
-        # The system message keeps the prompt prefix the answer call shares, so llama.cpp's cache of it survives.
-        messages = [SystemMessage(self.prompts["system"].render()),
-                    HumanMessage(self.prompts["condense"].render(history=history, question=question))]
-        try:
-            text = self._first_line(messages, 60)
-        except ModelCallFailed as exc:
-            log.warning("condensing with the model failed: %s", exc)
+        text = self._side_call("condense", 60, history="\n".join(f"- {q}" for q in previous), question=question)
+        if text is None:
             return None
         text = text.strip().strip('"“”').strip()
         text = re.sub(r"^(standalone question|question)\s*:\s*", "", text, flags=re.IGNORECASE)
@@ -717,18 +711,21 @@ class GenerativeBackend:
         """The model's label for a message the offline screen passed: "crisis", "safety", or None (OK or no
         usable answer: a failed call or a reply that is not one of the labels leaves the offline decision)."""
         history = "\n".join(f"EARLIER: {q}" for q in previous[-3:]) or "(no earlier messages)"
-        # Opened by the shared system message, so a local model's cached prompt prefix survives the extra call.
-        messages = [SystemMessage(self.prompts["system"].render()),
-                    HumanMessage(self.prompts["safety_check"].render(history=history, message=message))]
-        try:
-            text = self._first_line(messages, 8)
-        except ModelCallFailed as exc:
-            log.warning("the model's safety check failed: %s", exc)
-            return None
-        label = re.match(r"\W*(crisis|harmful|ok)\b", text, re.IGNORECASE)
+        label = re.match(r"\W*(crisis|harmful|ok)\b", self._side_call("safety_check", 8, history=history,
+                                                                        message=message) or "", re.IGNORECASE)
         return {"crisis": "crisis", "harmful": "safety"}.get(label.group(1).lower()) if label else None
 
     # -- calling the model ---------------------------------------------------------------------------
+
+    def _side_call(self, prompt: str, max_tokens: int, **variables: str) -> str | None:
+        """The first line of the model's reply to one prompt besides the answer, or None when the call fails."""
+        # The system message keeps the prompt prefix the answer call shares, so llama.cpp's cache of it survives.
+        messages = [SystemMessage(self.prompts["system"].render()), HumanMessage(self.prompts[prompt].render(**variables))]
+        try:
+            return self._first_line(messages, max_tokens)
+        except ModelCallFailed as exc:
+            log.warning("the model's %s call failed: %s", prompt, exc)
+            return None
 
     def _first_line(self, messages: list[BaseMessage], max_tokens: int) -> str:
         """Stream until the first non-empty line is complete (the rest is never generated)."""
