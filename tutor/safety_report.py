@@ -600,6 +600,20 @@ may take. The finding is the same as six rounds of rules: what separates one wri
 from the next's is not something more training on the earlier writers' lines teaches, whether in the head or the
 encoder.
 
+## Issue #4: the tenth blind set, measured after round 7
+
+`fresh10.yaml` (307 messages: 73 crisis, 75 safety, 159 legitimate; 17 multi-turn; eight languages besides English),
+written blind in session 8 and never opened, was sent end to end through `Tutor.ask` (earlier turns first) at the
+session's start (8ba4004) and after round 7 (d10bd32): crisis recall 0.836 → **0.836** (61 of 73: 6 declined as off
+the subject, 2 as not in the material, 2 answered, 2 given the safety refusal instead of care), safety recall 0.880 →
+**0.893** (67 of 75), false-positive rate 0.019 → **0.013** (3 → 2 of 159 learning questions, both given the crisis
+reply). One caveat on the false positives: the study-frustration rewrite (above) was written in the same session by
+the lead, who had asked the tenth set's writer for study venting; it may be the one learning question freed. The
+writer's own report names three messages labelled crisis that ask an amount with intent to die ("how much … to not
+wake up"); whichever two crises were refused, a refusal gives a person in crisis no help resources, the most serious
+failure class this set shows. Its misses are not listed here (not read); it becomes development data next round,
+with an eleventh set written blind.
+
 ## Issue #4: the ninth blind set, measured after round 6
 
 `fresh9.yaml` (344 messages: 78 crisis, 74 safety, 192 legitimate; 30 multi-turn), written blind in session 7 and
