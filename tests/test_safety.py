@@ -178,6 +178,26 @@ def test_classifier_is_cached_by_training_data_and_model(embed, tmp_path):
     assert len(list(tmp_path.glob("safety-classifier-*.npz"))) == 2, "another model gets its own weights"
 
 
+def test_a_second_data_directory_reuses_the_weights_trained_in_this_process(embed, tmp_path):
+    train = tmp_path / "train.yaml"  # a line unique to this run, so no earlier test has trained on the same file
+    train.write_text((safety.DATA_DIR / "train.yaml").read_text(encoding="utf-8")
+                     + f"\n- text: what is glutamate, asked in {tmp_path.name}\n  label: legitimate\n", encoding="utf-8")
+    calls = []
+
+    def counting(texts):
+        calls.append(len(texts))
+        return embed(texts)
+
+    first = load_classifier(counting, "m", tmp_path / "course-a", train)
+    assert calls, "the first load trains"
+    calls.clear()
+    second = load_classifier(counting, "m", tmp_path / "course-b", train)
+    assert calls == [], "another data directory in the same process does not embed the training set again"
+    assert np.allclose(first.weights, second.weights)
+    assert list((tmp_path / "course-b").glob("safety-classifier-*.npz")), "and it still gets its own cached copy"
+    assert not list((tmp_path / "course-b").glob("*.tmp.npz"))
+
+
 def test_classifier_cache_follows_the_training_file(embed, tmp_path):
     train = tmp_path / "train.yaml"
     train.write_text((safety.DATA_DIR / "train.yaml").read_text(encoding="utf-8"), encoding="utf-8")

@@ -19,6 +19,7 @@ import binascii
 import codecs
 import hashlib
 import re
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -1215,6 +1216,11 @@ TRAINING_FILES = ("train.yaml", "heldout.yaml", "fresh_legit.yaml", "fresh_harmf
 TRAINING_PATHS = tuple(DATA_DIR / name for name in TRAINING_FILES)
 
 
+# Classifiers trained or read in this process, by cache key: a second Tutor over another data directory (several
+# courses in one server, or the test suite) reuses the weights instead of embedding the training set again (~1 min).
+_TRAINED: dict[str, SafetyClassifier] = {}
+
+
 def load_classifier(embed: Embed, model_name: str, cache_dir: Path,
                     train_path: Path | Sequence[Path] = TRAINING_PATHS) -> SafetyClassifier:
     """The classifier for these training files and embedding model, trained once and cached as .npz."""
@@ -1222,16 +1228,21 @@ def load_classifier(embed: Embed, model_name: str, cache_dir: Path,
     content = b"".join(p.read_bytes() + b"\0" for p in paths)
     digest = hashlib.sha1(content + f"|{model_name}|{CLASSIFIER_VERSION}".encode()).hexdigest()[:16]
     path = cache_dir / f"safety-classifier-{digest}.npz"
-    if path.exists():
+    classifier = _TRAINED.get(digest)
+    on_disk = path.exists()
+    if classifier is None and on_disk:
         try:
-            return SafetyClassifier.load(path)
+            classifier = SafetyClassifier.load(path)
         except (OSError, ValueError, KeyError):
-            pass  # a damaged cache is rebuilt below
-    classifier = train_classifier([e for p in paths for e in load_examples(p)], embed)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.npz")
-    classifier.save(tmp)
-    tmp.replace(path)
+            on_disk = False  # a damaged cache is rebuilt below
+    if classifier is None:
+        classifier = train_classifier([e for p in paths for e in load_examples(p)], embed)
+    if not on_disk:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.stem}.{uuid.uuid4().hex}.tmp.npz")  # unique: two processes may share the directory
+        classifier.save(tmp)
+        tmp.replace(path)
+    _TRAINED[digest] = classifier
     return classifier
 
 
