@@ -115,3 +115,20 @@ def test_not_getting_it_in_a_socratic_round_gives_a_hint(tutor):
     assert "Hint" in first.answer
     reply = tutor.ask("i don't get it", session)
     assert reply.answer.startswith("Hint 2:") and not reply.citations  # a hint, not a grade or the answer
+
+
+@pytest.mark.parametrize("corpus, question", [
+    (None, "What does BDNF do?"),
+    (REPO / "tests" / "data" / "tutoring_corpus", "why are some eruptions explosive?"),
+])
+def test_summarize_that_summarises_the_section_just_quoted(tutor, make_tutor, corpus, question):
+    course = tutor if corpus is None else make_tutor(corpus)
+    session = uuid.uuid4().hex
+    answer = course.ask(question, session)
+    assert answer.kind == "answer"
+    reply = course.ask("summarize that", session)
+    assert reply.kind == "answer" and "couldn’t find" not in reply.answer
+    _grounded(course, reply)
+    assert {c.section for c in reply.citations} == {answer.citations[0].section}
+    cold = course.ask("summarize that", uuid.uuid4().hex)  # nothing quoted yet: the whole material
+    assert "couldn’t find" not in cold.answer and len({c.section for c in cold.citations}) > 1

@@ -113,6 +113,9 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
     m = SUMMARY.match(message)
     if m:
         scope = (m.group("scope") or "").strip()
+        if _THAT.match(scope):  # "summarize that": the section the last answer quoted (the whole material cold)
+            text, citations = t.summary(_last_section(t, session_id))
+            return _reply(message, session_id, text, citations, ["Quiz me"])
         section = t.lessons().section(scope) if scope and not _WHOLE.match(scope) else None
         note = f"I couldn’t find “{scope}” in the material, so here is all of it. " if scope and not (
             section or _WHOLE.match(scope)) else ""
