@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 from tutor import safety
 from tutor.answering import AnswerContext, Composition
@@ -159,29 +161,38 @@ def test_dosing_patterns_need_the_drug_in_view():
 # ---------------------------------------------------------------------------- classifier
 
 
+def _training_file_of_this_run(tmp_path: Path) -> Path:
+    """Every eighth message of the first training file (every label, seconds to embed) plus one unique to this run,
+    so no earlier load in this process shares its cache key."""
+    examples = yaml.safe_load((safety.DATA_DIR / "train.yaml").read_text(encoding="utf-8"))[::8]
+    examples.append({"text": f"what is glutamate, asked in {tmp_path.name}", "label": "legitimate"})
+    train = tmp_path / "train.yaml"
+    train.write_text(yaml.safe_dump(examples), encoding="utf-8")
+    return train
+
+
 def test_classifier_is_cached_by_training_data_and_model(embed, tmp_path):
+    train = _training_file_of_this_run(tmp_path)
     calls = []
 
     def counting(texts):
         calls.append(len(texts))
         return embed(texts)
 
-    first = load_classifier(counting, "model-a", tmp_path)
+    first = load_classifier(counting, "model-a", tmp_path, train)
     assert calls, "training embeds the training set"
     files = list(tmp_path.glob("safety-classifier-*.npz"))
     assert len(files) == 1
     calls.clear()
-    again = load_classifier(counting, "model-a", tmp_path)
+    again = load_classifier(counting, "model-a", tmp_path, train)
     assert calls == [], "a second load reads the cache instead of training"
     assert np.allclose(first.weights, again.weights)
-    load_classifier(counting, "model-b", tmp_path)
+    load_classifier(counting, "model-b", tmp_path, train)
     assert len(list(tmp_path.glob("safety-classifier-*.npz"))) == 2, "another model gets its own weights"
 
 
 def test_a_second_data_directory_reuses_the_weights_trained_in_this_process(embed, tmp_path):
-    train = tmp_path / "train.yaml"  # a line unique to this run, so no earlier test has trained on the same file
-    train.write_text((safety.DATA_DIR / "train.yaml").read_text(encoding="utf-8")
-                     + f"\n- text: what is glutamate, asked in {tmp_path.name}\n  label: legitimate\n", encoding="utf-8")
+    train = _training_file_of_this_run(tmp_path)
     calls = []
 
     def counting(texts):
@@ -199,8 +210,7 @@ def test_a_second_data_directory_reuses_the_weights_trained_in_this_process(embe
 
 
 def test_classifier_cache_follows_the_training_file(embed, tmp_path):
-    train = tmp_path / "train.yaml"
-    train.write_text((safety.DATA_DIR / "train.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    train = _training_file_of_this_run(tmp_path)
     load_classifier(embed, "m", tmp_path, train)
     train.write_text(train.read_text(encoding="utf-8") + "\n- text: what is glutamate\n  label: legitimate\n",
                      encoding="utf-8")
