@@ -439,6 +439,10 @@ class Grader:
                 # sentence without that word is not contradicted.
                 rest = re.sub(rf"\b{re.escape(m.group(3))}\w*", " ", sentence, flags=re.I)
                 return None, self.judge(rest, passages).label != "contradicted"
+            if not m.group(2) and self._said_elsewhere(sentence, m.group(3), source, passages):
+                return None, True  # "that spike starts the processes …" says another sentence than the one with "fade"
+            if self._paced(sentence, m.group(3), source, passages):
+                return None, True  # "Ketamine acts quickly" against "weeks": the material gives the weeks to SSRIs
             if self._also_says(sentence, source, item, skip=claimed) \
                     or (not m.group(2) and _also_valued(sentence, m.group(3), source, passages)):
                 # "fixes damaged pathways" where the source says "repair": a synonym is there too. It is a proven
@@ -462,6 +466,38 @@ class Grader:
         if reason.startswith("negation: the claim denies") and self._denial_agrees(sentence, passages):
             return None, True
         return f"judge: {reason}", False  # other reversals (numbers, time spans, causes, roles) are specific already
+
+    def _said_elsewhere(self, sentence: str, claimed: str, source: str, passages: list[str]) -> bool:
+        """Whether a judged opposite sits in a clause that the passage sentence closest to it, one without the source's
+        word, supports on its own, and the rest of the sentence is not contradicted: the judge paired words of two
+        different statements ("that spike starts the processes behind the rapid effect" against "fade" of "As
+        ketamine's effects fade", where "This glutamate burst is thought to trigger molecular events …" says it)."""
+        head, other = (stem(words(w)[0]) if words(w) else "" for w in (claimed, source))
+        clauses = [c.strip() for c in _IDEA.split(sentence) if content_stems(c)]
+        holding = [c for c in clauses if any(stem(w) == head for w in words(c))]
+        sentences = [s for p in passages for s in _sentences(p)]
+        if not head or len(holding) != 1 or not sentences:
+            return False
+        clause = holding[0]
+        closest = sentences[int((_unit(self.embed([clause])) @ _unit(self.embed(sentences)).T)[0].argmax())]
+        if any(stem(w) == other for w in words(closest)) or self.judge(clause, [closest]).label != "supported":
+            return False
+        rest = " ".join(c for c in clauses if c is not clause)
+        return not content_stems(rest) or self.judge(rest, passages).label != "contradicted"
+
+    def _paced(self, sentence: str, claimed: str, source: str, passages: list[str]) -> bool:
+        """Whether a judged opposite of two time frames or speeds is one the answer and the passages give to different
+        drugs (and no drug gets another pace than the passages give it), and the sentence without it is not
+        contradicted ("Ketamine acts quickly" where the judge pairs "quickly" with the weeks the passages give SSRIs)."""
+        def unit(word: str) -> int | None:
+            w = words(word)[-1] if words(word) else ""
+            return TIME_UNITS.get(w.removesuffix("s")) or (-1 - _SPEED[w] if w in _SPEED else None)
+        mine = {d for d, u in _timed(sentence) if u == unit(claimed)}
+        theirs = {d for d, u in _timed(" ".join(passages)) if u == unit(source)}
+        if not mine or not theirs or mine & theirs or _swapped_time(sentence, passages):
+            return False
+        rest = re.sub(rf"\b{re.escape(claimed)}\w*", " ", sentence, flags=re.I)
+        return self.judge(rest, passages).label != "contradicted"
 
     def _reworded(self, reason: str, sentence: str, item: QuizItem, passages: list[str]) -> bool:
         """Whether a judged contradiction sits in a clause that says an idea of the key in other words.
