@@ -132,6 +132,12 @@ _CONTRAST = re.compile(r"\b(?:whereas|while|but|unlike|however|instead|rather|al
 _DISRUPT = re.compile(r"(?:fragment|disrupt|interrupt|impair|block|prevent|inhibit|suppress|hinder|weaken)\w*", re.I)
 _APART = re.compile(r"(?:detach|disconnect|separat|apart|distort|piece)\w*", re.I)  # words of things coming apart
 _WITHOUT = re.compile(r"\bwithout\s+", re.I)
+# Words that say a faculty fails ("problems with recalling", "difficulty storing"): a denial of the faculty ("can't
+# recall", "not being able to remember") says the same.
+_FAILURE = re.compile(r"(?:problem|difficult|troubl|unabl|inabilit|struggl)\w*", re.I)
+# A learner's doubt about their own answer ("I'm not 100% sure, but …") is no denial of what follows.
+_NOT_SURE = re.compile(r"\b(?:i\s*'?\s*a?m\s+)?not\s+(?:100\s*%\s*|completely\s+|totally\s+|entirely\s+|really\s+|quite\s+|"
+                       r"too\s+|very\s+|that\s+)?(?:sure|certain|positive)\b", re.I)
 # A contrast the material draws between two things, and an answer that says what holds for "both" of them (not "both
 # X and Y", which lists).
 _SOURCE_CONTRAST = re.compile(r"\b(?:contrast\w*|whereas|unlike|while|rather than|in contrast to)\b", re.I)
@@ -262,7 +268,7 @@ class Grader:
             entailed = self.judge(idea, [answer])
             scores.append(max(said_by_meaning, lexical, by_word,
                               float(entailed.score) if entailed.label == "supported" else 0.0))
-        verdicts = [(s, self.judge(s, passages)) for s in _sentences(answer)]
+        verdicts = [(s, self.judge(s, passages)) for s in _sentences(_NOT_SURE.sub(" ", answer))]
         labels = [v.label for _, v in verdicts]
         judged = "contradicted" if "contradicted" in labels else ("unsupported" if "unsupported" in labels
                                                                    else "supported")
@@ -554,17 +560,28 @@ class Grader:
         # The passages' own clauses too: the question may give the disruption away ("when signals are interrupted").
         key_ideas = (ideas(item.answer, item.question) or [item.answer]) \
             + [c.strip() for p in passages for c in _IDEA.split(p) if content_stems(c)]
-        disrupted = [(idea, {stem(w) for w in words(idea) if len(w) > 3 and w not in STOPWORDS
-                             and not _DISRUPT.fullmatch(w) and not _APART.fullmatch(w)})
-                     for idea in key_ideas if any(_DISRUPT.fullmatch(w) or _APART.fullmatch(w) for w in words(idea))]
+        def failing(w: str) -> bool:
+            return bool(_DISRUPT.fullmatch(w) or _APART.fullmatch(w) or _FAILURE.fullmatch(w))
+        disrupted = [(idea, {stem(w) for w in words(idea) if len(w) > 3 and w not in STOPWORDS and not failing(w)})
+                     for idea in key_ideas if any(failing(w) for w in words(idea))]
         if not denials or not disrupted:
             return False
+        local = set(content_stems(" ".join(passages))) | set(content_stems(item.question))
+        matched = 0
         for denial in denials:
+            toks = words(denial)
+            if any(failing(w) and _negated(toks, i) for i, w in enumerate(toks)):
+                return False  # "signals aren't interrupted" denies the disruption itself
             said = _WITHOUT.sub("", _affirm(denial))
             own = {stem(w) for w in words(said) if len(w) > 3 and w not in STOPWORDS}
             near = [idea for idea, stems in disrupted if own & stems]
+            if not near and not own & local:
+                continue  # "(…, not therapeutic use)": a denial of something the material does not speak of reverses nothing
             if not near or float((_unit(self.embed([said])) @ _unit(self.embed(near)).T).max()) < SAYS_MORE:
                 return False
+            matched += 1
+        if not matched:
+            return False
         rest = " ".join(c for c in clauses if c not in denials)
         return not content_stems(rest) or self.judge(rest, passages).label != "contradicted"
 
