@@ -439,6 +439,12 @@ class Grader:
                         and all(_held_back(words(p), source) for p in passages if source in words(p)):
                     return None, True  # "stops glutamate activating it" where the source says "preventing … activating"
                 return f"judge: {reason}", False  # the same word with the other sign: a polarity the judge resolved
+            if not m.group(2) and (_double_negative(toks, m.group(3)) or (
+                    _held_near(toks, m.group(3)) and any(source in words(p) for p in passages)
+                    and all(_held_back(words(p), source) for p in passages if source in words(p)))):
+                # "hardly any brain activity happens without it" for "nearly all"; "glutamate can't do its usual job of
+                # triggering it" where the source says "preventing glutamate from activating it": two negations.
+                return None, True
             if not m.group(2) and _referenced(sentence, m.group(3)):
                 # "after the blockade ends", "compensates for the blockade": the answer names an event as the time or
                 # cause of what it says, it does not claim the opposite of the source's word. A rewording when the
@@ -824,6 +830,33 @@ def _held_back(toks: Sequence[str], word: str) -> bool:
     activating it", "preventing glutamate from activating it")."""
     at = [i for i, w in enumerate(toks) if w == word]
     return bool(at) and all(_negated(toks, i) or any(_PREVENT.fullmatch(w) for w in toks[max(0, i - 3):i]) for i in at)
+
+
+_FEW = {"hardly", "barely", "scarcely", "few", "little", "rarely", "seldom", "no", "none", "nothing"}
+
+
+def _heads(toks: Sequence[str], word: str) -> list[int]:
+    """Where a (maybe multi-word) judged word starts in the tokens, by its first word."""
+    first = words(word)[0] if words(word) else ""
+    return [i for i, w in enumerate(toks) if w == first or w == word.replace(" ", "_")]
+
+
+def _stopped(w: str) -> bool:
+    return bool(_NEGATOR.fullmatch(w) or w.endswith("n't") or _PREVENT.fullmatch(w))
+
+
+def _double_negative(toks: Sequence[str], word: str) -> bool:
+    """Whether a word of "few" or "none" is followed, within six words, by a negation ("hardly any brain activity
+    happens without it"): together they say "nearly all"."""
+    at = _heads(toks, word)
+    return bool(at) and words(word)[0] in _FEW and all(any(_stopped(w) for w in toks[i + 1:i + 7]) for i in at)
+
+
+def _held_near(toks: Sequence[str], word: str) -> bool:
+    """Whether every use of a word has a negation or a word of preventing within six words of it ("glutamate can't do
+    its usual job of triggering it", "which would normally turn it on, can't get its signal through")."""
+    at = _heads(toks, word)
+    return bool(at) and all(any(_stopped(w) for w in toks[max(0, i - 6):i] + toks[i + 1:i + 7]) for i in at)
 
 
 def _set_aside(toks: Sequence[str], i: int) -> bool:
