@@ -10,6 +10,8 @@ from tutor import smalltalk
     ("good morning tutor", "greeting"), ("thanks!", "thanks"), ("ok thank you so much", "thanks"),
     ("cheers", "thanks"), ("bye", "farewell"), ("that’s all for today", "farewell"),
     ("what can you teach me?", "capabilities"), ("Where do I start", "capabilities"), ("/help", "capabilities"),
+    ("what are the main topics?", "capabilities"), ("What topics are covered?", "capabilities"),
+    ("what does the article cover", "capabilities"), ("table of contents", "capabilities"),
 ])
 def test_small_talk_is_recognised(message, kind):
     assert smalltalk.classify(message) == kind
@@ -18,6 +20,7 @@ def test_small_talk_is_recognised(message, kind):
 @pytest.mark.parametrize("message", [
     "hi, what is BDNF?", "thanks! and what's the weather tomorrow?", "what do you know about excitotoxicity",
     "how does this work in the brain?", "hey can you help me with my chemistry homework", "",
+    "what are the main effects of ketamine?", "what does ketamine do to the brain?",
 ])
 def test_a_message_that_says_more_is_not_small_talk(message):
     assert smalltalk.classify(message) is None

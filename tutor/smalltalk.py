@@ -15,6 +15,7 @@ SmallTalk = Literal["greeting", "thanks", "farewell", "capabilities"]
 
 _ADDRESS = r"(?:\s+(?:there|again|all|everyone|tutor|bot|friend|mate))?"
 _POLITE = r"(?:\s*(?:please|pls|plz))?"
+_MATERIAL = r"(?:course|material|article|text|reading|lesson)"
 _PATTERNS: dict[SmallTalk, re.Pattern[str]] = {
     "greeting": re.compile(
         r"(?:hi+|hey+|hello+|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day))" + _ADDRESS
@@ -30,7 +31,13 @@ _PATTERNS: dict[SmallTalk, re.Pattern[str]] = {
         r"(?:/help|help|help me|how do i use (?:this|you)|who are you|what are you"
         r"|what (?:can|do) you (?:do|teach(?: me)?|cover|know|help (?:me )?with)"
         r"|what (?:can|should) i (?:ask(?: you)?|learn(?: here)?)|where (?:do|should) i (?:start|begin)"
-        r"|what (?:is|'s) this (?:course|tutor|material) about|what topics(?: are there| do you cover)?)" + _POLITE),
+        r"|what (?:is|'s) (?:this|the) (?:tutor|" + _MATERIAL + r") about"
+        r"|what (?:are|r) (?:the )?(?:main |key |)(?:topics|subjects|sections)"
+        r"(?: (?:covered|here|in (?:it|this|the " + _MATERIAL + r")))?"
+        r"|what (?:topics|subjects|sections)"
+        r"(?: are there| are covered| do you cover| does (?:it|this|the " + _MATERIAL + r") cover)?"
+        r"|what (?:does|do) (?:it|this|the " + _MATERIAL + r") (?:cover|include|talk about)"
+        r"|(?:list|show me) (?:the )?(?:topics|sections)|table of contents)" + _POLITE),
 }
 _EDGE = re.compile(r"^[\s\W_]+|[\s\W_]+$")
 

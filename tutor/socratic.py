@@ -28,10 +28,16 @@ QUIZ = re.compile(r"^\s*(?:/quiz|(?:please\s+)?(?:quiz|test)\s+me|give me a quiz
                   r"\s*[.!?]*\s*$", re.I)
 SOCRATIC = re.compile(r"^\s*(?:/socratic\s+|(?:turn\s+)?socratic(?:\s+mode)?\s+)(?P<state>on|off)" + _END, re.I)
 REVEAL = re.compile(r"^\s*(?:/answer|/reveal|(?:please\s+)?show(?:\s+me)?(?:\s+the)?\s+answer|reveal(?:\s+the\s+answer)?|"
-                    r"tell me the answer|(?:i\s+)?give up)" + _END, re.I)
+                    r"(?:(?:ok(?:ay)?|please|just|can you|could you)[\s,]+)*(?:tell me|give me the answer|"
+                    r"tell me the answer)(?:\s+(?:please|already))?|what(?:['’]?s| is) the (?:right |correct )?answer\??|"
+                    r"(?:i\s+)?give up|skip(?:\s+(?:it|this|this one|(?:this\s+)?question))?|pass|"
+                    r"next(?:\s+(?:one|question))?)" + _END, re.I)
 HINT = re.compile(r"^\s*(?:/hint|(?:another|a|one more|more)\s+hints?|hint|give me (?:another |a )?hint)" + _END, re.I)
 STOP = re.compile(r"^\s*(?:/stop|(?:stop|end|quit|exit)(?:\s+the)?\s+quiz)" + _END, re.I)
-PROGRESS = re.compile(r"^\s*(?:/progress|/next|(?:show\s+)?my progress|what should i (?:study|learn|do|read) (?:next|first))"
+PROGRESS = re.compile(r"^\s*(?:/progress|/next|(?:(?:show|see|check|view)(?:\s+me)?\s+)?(?:my\s+)?progress(?:\s+so far)?|"
+                      r"(?:what(?:['’]?s| is)|how(?:['’]?s| is))\s+my\s+(?:progress|mastery)(?:\s+so far)?|"
+                      r"how(?:['’]m| am) i doing(?:\s+so far)?|"
+                      r"what should i (?:study|learn|do|read|review|work on) (?:next|first))"
                       r"\s*[.!?]*\s*$", re.I)
 LESSONS = re.compile(r"^\s*(?:/lessons|(?:show\s+)?(?:the\s+)?lesson map)" + _END, re.I)
 SUMMARY = re.compile(r"^\s*(?:/summary|(?:can you |could you |please )?(?:summari[sz]e|sum up)(?: (?:it|this|everything))?"
@@ -156,6 +162,10 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
         if not asks_new_question(message):
             return _grade_attempt(t, message, session_id, pending)
         t.set_pending(session_id, None)  # a new question: leave the old one
+    if not pending and REVEAL.match(message):  # "just tell me" after the answer was shown, or before any question
+        return TutorReply(kind="out_of_scope", session_id=session_id, question=message, backend="tutoring",
+                          answer="There’s no question waiting for an answer right now. Ask me something about the "
+                                 "material, or say “quiz me” to test yourself.", suggestions=["Quiz me"])
     if not pending and (asks_simpler(message) or asks_example(message)):
         return _rephrase(t, message, session_id)
     if t.socratic(session_id):
