@@ -135,9 +135,6 @@ _WITHOUT = re.compile(r"\bwithout\s+", re.I)
 # Words that say a faculty fails ("problems with recalling", "difficulty storing"): a denial of the faculty ("can't
 # recall", "not being able to remember") says the same.
 _FAILURE = re.compile(r"(?:problem|difficult|troubl|unabl|inabilit|struggl)\w*", re.I)
-# A learner's doubt about their own answer ("I'm not 100% sure, but …") is no denial of what follows.
-_NOT_SURE = re.compile(r"\b(?:i\s*'?\s*a?m\s+)?not\s+(?:100\s*%\s*|completely\s+|totally\s+|entirely\s+|really\s+|quite\s+|"
-                       r"too\s+|very\s+|that\s+)?(?:sure|certain|positive)\b", re.I)
 # A contrast the material draws between two things, and an answer that says what holds for "both" of them (not "both
 # X and Y", which lists).
 _SOURCE_CONTRAST = re.compile(r"\b(?:contrast\w*|whereas|unlike|while|rather than|in contrast to)\b", re.I)
@@ -268,7 +265,7 @@ class Grader:
             entailed = self.judge(idea, [answer])
             scores.append(max(said_by_meaning, lexical, by_word,
                               float(entailed.score) if entailed.label == "supported" else 0.0))
-        verdicts = [(s, self.judge(s, passages)) for s in _sentences(_NOT_SURE.sub(" ", answer))]
+        verdicts = [(s, self.judge(s, passages)) for s in _sentences(answer)]
         labels = [v.label for _, v in verdicts]
         judged = "contradicted" if "contradicted" in labels else ("unsupported" if "unsupported" in labels
                                                                    else "supported")
@@ -453,8 +450,6 @@ class Grader:
                 return None, self.judge(rest, passages).label != "contradicted"
             if not m.group(2) and self._said_elsewhere(sentence, m.group(3), source, passages):
                 return None, True  # "that spike starts the processes …" says another sentence than the one with "fade"
-            if self._paced(sentence, m.group(3), source, passages):
-                return None, True  # "Ketamine acts quickly" against "weeks": the material gives the weeks to SSRIs
             if self._also_says(sentence, source, item, skip=claimed) \
                     or (not m.group(2) and _also_valued(sentence, m.group(3), source, passages)):
                 # "fixes damaged pathways" where the source says "repair": a synonym is there too. It is a proven
@@ -475,8 +470,6 @@ class Grader:
             rest = " ".join(p for p in _IDEA.split(sentence) if p not in naming)
             return None, bool(_CONTRAST.search(sentence)) and bool(content_stems(rest)) \
                 and self.judge(rest, passages).label != "contradicted"
-        if reason.startswith("negation: the claim denies") and self._denial_agrees(sentence, passages):
-            return None, True
         return f"judge: {reason}", False  # other reversals (numbers, time spans, causes, roles) are specific already
 
     def _said_elsewhere(self, sentence: str, claimed: str, source: str, passages: list[str]) -> bool:
@@ -496,20 +489,6 @@ class Grader:
             return False
         rest = " ".join(c for c in clauses if c is not clause)
         return not content_stems(rest) or self.judge(rest, passages).label != "contradicted"
-
-    def _paced(self, sentence: str, claimed: str, source: str, passages: list[str]) -> bool:
-        """Whether a judged opposite of two time frames or speeds is one the answer and the passages give to different
-        drugs (and no drug gets another pace than the passages give it), and the sentence without it is not
-        contradicted ("Ketamine acts quickly" where the judge pairs "quickly" with the weeks the passages give SSRIs)."""
-        def unit(word: str) -> int | None:
-            w = words(word)[-1] if words(word) else ""
-            return TIME_UNITS.get(w.removesuffix("s")) or (-1 - _SPEED[w] if w in _SPEED else None)
-        mine = {d for d, u in _timed(sentence) if u == unit(claimed)}
-        theirs = {d for d, u in _timed(" ".join(passages)) if u == unit(source)}
-        if not mine or not theirs or mine & theirs or _swapped_time(sentence, passages):
-            return False
-        rest = re.sub(rf"\b{re.escape(claimed)}\w*", " ", sentence, flags=re.I)
-        return self.judge(rest, passages).label != "contradicted"
 
     def _reworded(self, reason: str, sentence: str, item: QuizItem, passages: list[str]) -> bool:
         """Whether a judged contradiction sits in a clause that says an idea of the key in other words.
@@ -590,14 +569,6 @@ class Grader:
             return False
         rest = " ".join(c for c in clauses if c not in denials)
         return not content_stems(rest) or self.judge(rest, passages).label != "contradicted"
-
-    def _denial_agrees(self, sentence: str, passages: list[str]) -> bool:
-        """Whether what the sentence denies is itself contradicted by the source, and nothing else in it is."""
-        clauses = [c for c in _CLAUSE.split(sentence) if content_stems(c)]
-        denied = [c for c in clauses if _affirm(c) != c]
-        if not denied or any(self.judge(_affirm(c), passages).label != "contradicted" for c in denied):
-            return False
-        return not any(self.judge(c, passages).label == "contradicted" for c in clauses if c not in denied)
 
     def _also_says(self, sentence: str, source_word: str, item: QuizItem, skip: str) -> bool:
         """Whether the sentence also has a word for the source's word (not one the key itself uses)."""
