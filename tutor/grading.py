@@ -50,7 +50,7 @@ GradeLabel = Literal["correct", "partly", "incorrect"]
 Judge = Callable[[str, list[str]], Any]
 Embed = Callable[[list[str]], np.ndarray]
 
-# Calibrated on evals/datasets/learner_answers.yaml and learner_answers_fresh{,2,3,4,5,6}.yaml
+# Calibrated on evals/datasets/learner_answers.yaml and learner_answers_fresh{,2,3,4,5,6,7}.yaml
 # (`tutor quiz-eval` reports leave-one-question-out and leave-one-set-out accuracy).
 # An idea's embedding match counts from cosine SAY_FROM (unrelated text on the same topic) to SAY_AT (said).
 SAY_FROM, SAY_AT = 0.4, 0.7
@@ -60,8 +60,8 @@ SAY_FROM, SAY_AT = 0.4, 0.7
 # evals.pedagogy.fit_boundaries), rounded. "Correct" weighs only how much of the key is said (mean idea score and
 # length), both upwards: a judge score there weighed against it (a verbatim fragment is well supported), which made
 # unsupported answers easier to credit; length took its place.
-PARTLY_WEIGHTS = (3.4, 2.0, 2.6, 1.0, 2.9, 0.0, -4.1)
-CORRECT_WEIGHTS = (4.9, 0.0, 0.0, 0.0, 0.0, 5.7, -6.5)
+PARTLY_WEIGHTS = (3.5, 2.1, 2.4, 1.0, 3.2, 0.0, -4.3)
+CORRECT_WEIGHTS = (5.1, 0.0, 0.0, 0.0, 0.0, 5.5, -6.4)
 # Length is the answer's content words the question does not use, up to LENGTH_CAP, as a share of it: a fragment of
 # three words cannot say a key of several ideas however close its words are to one of them ("There's a surge of
 # glutamate"), and at the cap length alone never earns "correct" (its weight stays below the intercept).
