@@ -78,6 +78,22 @@ def test_skipping_a_quiz_question_shows_its_answer_and_moves_on(tutor, tutoring)
     assert "Question 2 of" in skipped.answer
 
 
+def test_try_again_repeats_the_waiting_question_or_retakes_the_last_quiz(tutor, tutoring):
+    s = sid()
+    assert tutor.ask("can I try again?", s).kind == "out_of_scope"  # nothing to try again: said so, no crisis reply
+    first = tutor.ask("quiz me on dissociation", s)
+    again = tutor.ask("can I try again?", s)
+    assert again.kind == "answer" and "Question 1 of" in again.answer
+    assert first.answer.split("Question 1 of", 1)[1] in again.answer  # the same question, not graded
+    tutor.ask("stop quiz", s)
+    retake = tutor.ask("can I try again?", s)  # the classifier once read this as a crisis
+    assert retake.kind == "answer" and "The Dissociative State Explained" in retake.answer
+    assert "Question 1 of" in retake.answer
+    crisis = tutor.ask("I want to end my life", s)
+    assert crisis.kind == "crisis"
+    assert tutor.ask("can I try again?", s).kind == "crisis"  # after a crisis, the screen reads it with that turn
+
+
 def test_just_tell_me_reveals_a_held_back_answer_and_nothing_else(tutor, tutoring):
     s = sid()
     tutor.ask("/socratic on", s)

@@ -39,6 +39,12 @@ PROGRESS = re.compile(r"^\s*(?:/progress|/next|(?:(?:show|see|check|view)(?:\s+m
                       r"how(?:['’]m| am) i doing(?:\s+so far)?|"
                       r"what should i (?:study|learn|do|read|review|work on) (?:next|first))"
                       r"\s*[.!?]*\s*$", re.I)
+# "Can I try again?": the current quiz question or Socratic round again, else the last quiz's scope anew. Bare, it
+# once got the crisis reply (the classifier knows "try again" from attempts).
+RETRY = re.compile(r"^\s*(?:(?:can|could|may) (?:i|we) |let me |let['’]?s |i (?:want|wanna|would like|['’]d like) to )?"
+                   r"(?:(?:try|do|take|redo|retake)(?: (?:it|that|this|the quiz|this quiz|the question|this question|"
+                   r"a quiz))? again|again|retry|redo(?: the quiz| this quiz| it)?|retake(?: the quiz| this quiz| it)?|"
+                   r"one more (?:time|go|try|round))(?: please)?\s*[.!?]*\s*$", re.I)
 LESSONS = re.compile(r"^\s*(?:/lessons|(?:show\s+)?(?:the\s+)?lesson map)" + _END, re.I)
 SUMMARY = re.compile(r"^\s*(?:/summary|(?:can you |could you |please )?(?:summari[sz]e|sum up)(?: (?:it|this|everything))?"
                      r"|(?:give me |i want |can i (?:have|get) )?(?:a |an )?(?:summary|overview|recap)"
@@ -61,12 +67,15 @@ def asks_new_question(message: str) -> bool:
     return message.rstrip().endswith("?") and bool(_NEW_QUESTION.match(message)) and not _GUESS.match(message)
 
 
-def fixed_command(message: str, pending: bool) -> bool:
+def fixed_command(message: str, pending: bool, after_crisis: bool = False) -> bool:
     """Whether the message is a command with no words of the learner's own ("my progress", "hint" mid-quiz).
 
     Such a message carries no request or distress to screen, and a two-word command can look like despair
     to the safety classifier ("my progress", "i give up" for the answer). A quiz with a topic is not fixed:
-    its topic is the learner's words."""
+    its topic is the learner's words. Right after a crisis reply, "can I try again?" is for the screen to read with
+    that turn."""
+    if RETRY.match(message):
+        return not after_crisis
     quiz = QUIZ.match(message)
     summary = SUMMARY.match(message)
     if (SOCRATIC.match(message) or LESSONS.match(message) or PROGRESS.match(message) or (quiz and not quiz["scope"])
@@ -132,6 +141,8 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
         return _reply(message, session_id, "What this material teaches:\n\n" + "\n\n".join(lines))
     if PROGRESS.match(message):
         return _reply(message, session_id, progress_text(t, session_id), suggestions=["Quiz me"])
+    if RETRY.match(message):
+        return _retry(t, message, session_id, pending)
     if pending and pending.get("type") == "quiz":
         if STOP.match(message):
             t.set_pending(session_id, None)
@@ -171,6 +182,27 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
     if t.socratic(session_id):
         return _socratic_turn(t, message, session_id)
     return None
+
+
+def _retry(t: "Tutoring", message: str, session_id: str, pending: dict | None) -> TutorReply:
+    """The question that waits, shown again; else a new quiz on what the last one covered."""
+    from tutor.tutoring import item_text
+
+    if pending and pending.get("type") == "quiz":
+        quiz, _ = t.quiz(pending["quiz_id"])
+        done = t.answered(quiz.quiz_id)
+        item = next(i for i in quiz.items if i.item_id not in done)
+        return _reply(message, session_id, "Here it is again.\n\n" + item_text(item, len(done) + 1, len(quiz.items)),
+                      suggestions=_choices(item))
+    if pending and pending.get("type") == "socratic":
+        return _reply(message, session_id, f"Go ahead: how would you answer “{pending['question']}”? Say “another "
+                                           "hint” if you’d like one, or “show me the answer”.")
+    last = t.last_quiz(session_id)
+    if last is None:
+        return TutorReply(kind="out_of_scope", session_id=session_id, question=message, backend="tutoring",
+                          answer="There’s nothing to try again yet. Say “quiz me” to start a quiz, or ask me "
+                                 "something about the material.", suggestions=["Quiz me"])
+    return _start_quiz(t, message, session_id, last.scope)
 
 
 def _rephrase(t: "Tutoring", message: str, session_id: str) -> TutorReply:

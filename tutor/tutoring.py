@@ -218,6 +218,13 @@ class Tutoring:
             raise TutoringError(f"No quiz {quiz_id!r}.")
         return Quiz.model_validate_json(row[0]), row[1]
 
+    def last_quiz(self, learner: str) -> Quiz | None:
+        """The learner's most recent quiz, if any."""
+        with self._db.transaction() as db:
+            row = db.execute("SELECT quiz FROM quizzes WHERE learner=? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                             (learner,)).fetchone()
+        return Quiz.model_validate_json(row[0]) if row else None
+
     def answered(self, quiz_id: str) -> dict[str, Grade]:
         """Grades given so far in a quiz, by item id (the latest per item)."""
         with self._db.transaction() as db:
@@ -327,9 +334,11 @@ class Tutoring:
 
     def fixed_command(self, message: str, session_id: str) -> bool:
         """Whether the message is a bare command for this session ("my progress"; "hint" while a round waits)."""
-        from tutor.socratic import fixed_command
+        from tutor.socratic import RETRY, fixed_command
 
-        return fixed_command(message, self.pending(session_id) is not None)
+        last_turn = self.tutor.sessions.history(session_id, 1) if RETRY.match(message) else []
+        after_crisis = bool(last_turn) and last_turn[0].reply_kind == "crisis"
+        return fixed_command(message, self.pending(session_id) is not None, after_crisis)
 
     def handle(self, message: str, session_id: str) -> TutorReply | None:
         """A reply when the message is a tutoring command or a turn of a quiz or Socratic exchange, else None.
