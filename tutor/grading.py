@@ -438,7 +438,8 @@ class Grader:
                 return f"judge: {reason}", False  # the same word with the other sign: a polarity the judge resolved
             if not m.group(2) and (_double_negative(toks, m.group(3)) or (
                     _held_near(toks, m.group(3)) and any(source in words(p) for p in passages)
-                    and all(_held_back(words(p), source) for p in passages if source in words(p)))):
+                    and all(_held_back(words(p), source) for p in passages if source in words(p)))) \
+                    and self._rest_stands(sentence, m.group(3), item, passages):
                 # "hardly any brain activity happens without it" for "nearly all"; "glutamate can't do its usual job of
                 # triggering it" where the source says "preventing glutamate from activating it": two negations.
                 return None, True
@@ -471,6 +472,20 @@ class Grader:
             return None, bool(_CONTRAST.search(sentence)) and bool(content_stems(rest)) \
                 and self.judge(rest, passages).label != "contradicted"
         return f"judge: {reason}", False  # other reversals (numbers, time spans, causes, roles) are specific already
+
+    def _rest_stands(self, sentence: str, claimed: str, item: QuizItem, passages: list[str]) -> bool:
+        """Whether the sentence without the clause holding the judged word is not contradicted, or only by a
+        contradiction proven a rewording in turn (the judge names one contradiction per sentence)."""
+        head = stem(words(claimed)[0]) if words(claimed) else ""
+        rest = " ".join(c.strip() for c in _IDEA.split(sentence)
+                        if content_stems(c) and not any(stem(w) == head for w in words(c)))
+        if not content_stems(rest) or rest == sentence:
+            return rest != sentence
+        v = self.judge(rest, passages)
+        if v.label != "contradicted":
+            return True
+        reversal, proven = self._aligned(v.reasons[0] if v.reasons else "", rest, item, passages)
+        return reversal is None and proven
 
     def _said_elsewhere(self, sentence: str, claimed: str, source: str, passages: list[str]) -> bool:
         """Whether a judged opposite sits in a clause that the passage sentence closest to it, one without the source's
