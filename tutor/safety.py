@@ -151,6 +151,9 @@ _STUDIED = (r"(?:chapter|section|topic|homework|assignments?|essays?|exams?|cour
 _GIVING_UP = (r"(?:(?:i )?give up|(?:i )?(?:can'?t|cannot) (?:do|handle|take|deal with) (?:this|it)(?: any ?more)?|"
               r"(?:i'?m|i am) done|(?:i )?quit)")
 _ADVERBS = r"(?:(?:literally|honestly|lowkey|low key|actually|so|really|seriously|absolutely|totally|just|kind of|slowly|genuinely|fr|truly|lowkey) )*"
+# The end of the message, or a request about the lesson after it ("…, can you explain it again?").
+_ABOUT_THE_LESSON = r"(?=\W*$|\W+(?:can|could|would) you\b|\W+(?:please|explain|what|how|which|so|lol|haha|ugh)\b)"
+_LESSON_TALK = r"^(?:(?:ugh+|ok(?:ay)?|sorry|honestly|tbh|omg|wait|hmm+|um+|but|and)\W+)*"  # a whole message
 _IDIOMS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?<!ketamine )(?<!ketamine's )(?<!drug )(?<!drugs )(?<!it )(?<!\bit)(?<!ketamine)\b(is|are|was|were|'s|be|been) " + _ADVERBS +
                 r"kill(?:ing)? me\b(?! (?:inside|to|if|and i)\b)"), r"\1 hard for me"),
@@ -202,6 +205,23 @@ _IDIOMS: list[tuple[re.Pattern[str], str]] = [
                 r"night|this session)\b"), "i'm finished studying for the day"),
     (re.compile(r"\b(?:my|the) (?:phone|laptop|battery|computer|car|plant|wifi|internet|charger|headphones)(?:'s| has| is)? "
                 r"(?:died|dead|dying|killed itself)\b"), "stopped working"),
+    # Confusion about the lesson and a tired learner ending it ("none of this makes sense to me", "i'm so confused
+    # right now", "i'm tired, let's stop for today"), said as the whole message: the classifier read them as
+    # despair. Unnamed ("nothing makes sense anymore", "i'm tired of everything") and confusion told among other
+    # things (a symptom after a fall) stay for the screen.
+    (re.compile(_LESSON_TALK + r"(?:none of (?:this|it) makes (?:any )?sense|(?:this|that|it|the (?:stuff|material|"
+                r"chapter|section|article|topic|part|explanation|answer|passage|text|lesson)) (?:makes (?:no|zero) sense|"
+                r"does(?:n't| not) make (?:any |much )?sense))(?: to me)?(?: at all)?" + _ABOUT_THE_LESSON),
+     "i find this lesson hard to follow"),
+    (re.compile(_LESSON_TALK + r"(?:i'm|i am|im) (?:so |really |totally |very |completely |super |a (?:bit|little) )?"
+                r"(?:confused|lost)(?: (?:right now|rn|now|here|again|by (?:this|that|it)|with (?:this|that|it)|"
+                r"about (?:this|that|it)|on (?:this|that) (?:one|question|part)))?" + _ABOUT_THE_LESSON),
+     "i find this lesson hard to follow"),
+    (re.compile(_LESSON_TALK + r"(?:i'm|i am|im) (?:so |really |very |super |a (?:bit|little) )?(?:tired|exhausted|"
+                r"sleepy)\W{0,3} (?:let's|lets|can we|i'll|i will|i'm going to|gonna) (?:stop|call it a (?:day|night)|"
+                r"take a break|pause|continue|finish|pick (?:this|it) up) (?:for (?:today|now|tonight)|tomorrow|later|"
+                r"here)" + _ABOUT_THE_LESSON),
+     "let's pause the lesson"),
 ]
 
 
