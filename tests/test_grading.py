@@ -9,21 +9,22 @@ import yaml
 from evals.pedagogy import (BLIND, BLIND_SPLIT, DATASET, DEV_FILES, cross_validate, dataset_paths, fit_boundaries,
                             grade_datasets, grading_metrics, leave_one_set_out, load_cases, locate, render)
 from tutor.grading import (ACCOUNTED_FLOOR, CORRECT_WEIGHTS, PARTLY_WEIGHTS, Evidence, _also_valued, _attributes,
-                           _denied_change, _frames, _held_back, _mispaired, _referenced, _replaced_entity, _swapped_time,
-                           decide, ideas)
+                           _denied_change, _double_negative, _frames, _held_back, _held_near, _mispaired, _referenced,
+                           _replaced_entity, _swapped_time, decide, ideas)
 from tests.conftest import ARTICLE
 from tests.tutoring_fixtures import tutoring  # noqa: F401  (fixture)
 from tutor.quiz import item_from_passage
 from tutor.text import content_stems
 
-# Measured 0.872 on the 1081 development answers (learner_answers.yaml and learner_answers_fresh{,2,3,4,5,6}.yaml; see
+# Measured 0.876 on the 1230 development answers (learner_answers.yaml and learner_answers_fresh{,2,3,4,5,6,7}.yaml; see
 # docs/pedagogy.md); the issue's goal is 0.9. The gate sits a little below the measurement so a regression fails.
 # Round 9 lowered it from 0.89 (fresh5 joined), round 10 from 0.88: fresh6 (written blind, 0.753 at the end of round 9)
-# joined the development data. The blind set (learner_answers_fresh7.yaml) is never read here.
-MIN_ACCURACY = 0.86
-# Each development set scored with boundaries fitted on the other six (measured 0.747–0.947, mean 0.872). Lowered
-# from 0.80 in round 10: the fresh6 fold is 0.747 (round 9: 0.80 for the fresh5 fold, 0.809).
-MIN_SET_OUT_ACCURACY = 0.74
+# joined the development data; round 11 raised it to 0.87 (fresh7 joined, 0.805 blind). The blind set
+# (learner_answers_fresh8.yaml) is never read here.
+MIN_ACCURACY = 0.87
+# Each development set scored with boundaries fitted on the other seven (measured 0.759–0.947, mean 0.873). Lowered
+# from 0.80 in round 10 (the fresh6 fold was 0.747), raised in round 11 (fresh6 fold 0.759).
+MIN_SET_OUT_ACCURACY = 0.75
 # The issue's goal is none. Round 9: one of fresh5's (a cause of excitotoxicity its passages do not speak of, "too
 # little glutamate"); none in the other splits (round 10 caught fresh6's, systems swapped inside a contrast).
 KNOWN_CONTRADICTING_MARKED_CORRECT = 1
@@ -54,8 +55,9 @@ def test_grading_accuracy_on_labelled_answers(measured):
     assert m["contradicting_marked_correct"] <= KNOWN_CONTRADICTING_MARKED_CORRECT, misses
     assert not [split for split, n in m["contradicting_marked_correct_by_split"].items() if n and split != "fresh5"], misses
     assert m["by_kind"]["wrong"] >= 0.8 and m["by_kind"]["correct"] >= 0.88 and m["by_kind"]["contradicting"] >= 0.9
-    # measured 19 of 295 (round 9: 14 of 239; fresh6 joined in round 10 with 5 of its own, all judged reversals)
-    assert m["paraphrase_marked_incorrect"] <= 20, misses
+    # measured 16 of 339 (round 9: 14 of 239; round 10: 19 of 295, fresh6 joined with 5 of its own, all judged
+    # reversals; round 11: 25 of 339 with fresh7 before the round's excuses)
+    assert m["paraphrase_marked_incorrect"] <= 17, misses
 
 
 def test_shipped_boundaries_are_the_fit_and_hold_out_of_sample(measured):
@@ -476,3 +478,56 @@ def test_words_said_nearly_count_in_part(tutoring):
     unrelated = grader._near_words(idea, "It is a type of white blood cell.", asked)[0]
     assert 0.0 < near <= 1.0 and near > unrelated
     assert grader._near_words(idea, "", asked) == [0.0]
+
+
+_ABUNDANT = ["The most abundant of these is glutamate, which plays a role in nearly all brain activities."]
+
+
+@pytest.mark.parametrize("question, passages, faithful, reversed_", [
+    # Round 11: the judge pairs a word with a word of another statement ("start" with "fade" of "As ketamine's effects
+    # fade"): the clause holding it is supported by its closest passage sentence, which holds no "fade".
+    ("What happens to glutamate as ketamine's effects wear off, and why does it matter?", _SURGE,
+     "When the drug wears off there's a rush of glutamate, and that rush is believed to start the molecular events "
+     "behind the quick antidepressant effect.",
+     ["As the effects fade, glutamate release drops, and this drop is thought to start the antidepressant effect.",
+      "Glutamate release starts while ketamine's effects are still strong, and this is thought to trigger the "
+      "antidepressant effect."]),
+    # Two negations: a word of "few" with a negation after it, or a judged opposite held back where the source holds
+    # its word back too.
+    ("What makes glutamate special among the brain's chemical messengers?", _ABUNDANT,
+     "It's the commonest messenger, and hardly any brain activity goes on without it.",
+     ["It's the commonest messenger, but hardly any brain activity involves it."]),
+    ("What does it mean that ketamine is an NMDA antagonist?", [_ANTAGONIST],
+     "It occupies the receptor for a while so that glutamate cannot go on triggering it, and signalling between "
+     "neurons is disrupted.",
+     ["Ketamine switches the receptor on for a while, just as glutamate does, so signals flow better."]),
+    # A denial of a faculty the key says fails ("problems with recalling") says the same; denying the failure does not.
+    ("What kinds of memory problems can chronic ketamine exposure cause?", [_MEMORY],
+     "You can't recall past events well, and forming new short-term memories is difficult.",
+     ["Recalling past events is not a problem at all; only forming new short-term memories is.",
+      "Memory isn't impaired: recalling past events and forming new short-term memories both stay fine."]),
+])
+def test_judged_opposites_the_judge_pairs_across_statements_or_negations(tutoring, question, passages, faithful,
+                                                                         reversed_):
+    item = item_from_passage(question, [locate(tutoring.tutor, p, n) for n, p in enumerate(passages, 1)])
+    grade, ev = tutoring.grader.grade_with_evidence(item, faithful)
+    assert ev.judged == "contradicted"  # the judge reads a reversal: the grader shows it is none
+    assert grade.label != "incorrect" and not ev.reversal, grade.reasons
+    for answer in reversed_:
+        assert tutoring.grader.grade(item, answer).label == "incorrect", answer
+
+
+def test_double_negatives_and_held_back_words():
+    assert _double_negative("hardly any brain activity happens without it".split(), "hardly any")
+    assert not _double_negative("hardly any brain activity involves it".split(), "hardly any")
+    assert _held_near("glutamate can't do its usual job of triggering it".split(), "triggering")
+    assert not _held_near("ketamine is triggering the receptor the way glutamate does".split(), "triggering")
+
+
+def test_a_denied_faculty_is_the_failure_the_key_names(tutoring):
+    item = item_from_passage("What kinds of memory problems can chronic ketamine exposure cause?",
+                             [locate(tutoring.tutor, _MEMORY)])
+    grader = tutoring.grader
+    assert grader._denies_the_disrupted("not being able to remember past events well", item, [_MEMORY])
+    # Denying the failure itself ("not a problem", "isn't impaired") is the reversal.
+    assert not grader._denies_the_disrupted("recalling past events is not a problem", item, [_MEMORY])
