@@ -12,6 +12,9 @@ from tutor import smalltalk
     ("what can you teach me?", "capabilities"), ("Where do I start", "capabilities"), ("/help", "capabilities"),
     ("what are the main topics?", "capabilities"), ("What topics are covered?", "capabilities"),
     ("what does the article cover", "capabilities"), ("table of contents", "capabilities"),
+    ("i'm so confused right now", "struggling"), ("none of this makes sense to me", "struggling"),
+    ("this is hard", "struggling"), ("i need a break", "pause"), ("I'm tired, let's stop for today", "pause"),
+    ("ok I'm back", "resume"), ("let's continue", "resume"),
 ])
 def test_small_talk_is_recognised(message, kind):
     assert smalltalk.classify(message) == kind
@@ -21,6 +24,7 @@ def test_small_talk_is_recognised(message, kind):
     "hi, what is BDNF?", "thanks! and what's the weather tomorrow?", "what do you know about excitotoxicity",
     "how does this work in the brain?", "hey can you help me with my chemistry homework", "",
     "what are the main effects of ketamine?", "what does ketamine do to the brain?",
+    "this is hard, i want to die", "i'm lost in life", "i need a break from ketamine",
 ])
 def test_a_message_that_says_more_is_not_small_talk(message):
     assert smalltalk.classify(message) is None
@@ -47,3 +51,10 @@ def test_small_talk_with_an_off_topic_question_is_still_declined(tutor):
     reply = tutor.ask("thanks! and what's the weather going to be like tomorrow?")
     assert reply.kind == "out_of_scope"
     assert reply.answer == tutor.decline_text("out_of_scope")
+
+
+def test_a_stuck_or_tired_learner_is_met_as_a_tutor_would(tutor):
+    stuck = tutor.ask("i'm so confused right now")  # once read as despair by the safety classifier
+    assert stuck.kind == "out_of_scope" and "small steps" in stuck.answer and not stuck.citations
+    tired = tutor.ask("I'm tired, let's stop for today")
+    assert tired.kind == "out_of_scope" and "break" in tired.answer and "my progress" in tired.answer

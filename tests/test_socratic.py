@@ -122,7 +122,7 @@ def test_bare_commands_are_never_read_as_distress(tutor, tutoring):
     # The classifier once read "my progress" and "i give up" (the answer, mid-round) as despair.
     s = sid()
     for command in ("my progress", "lesson map", "/socratic on", "what should I study next?", "what’s my progress?",
-                    "how am I doing?"):
+                    "how am I doing?", "how did I do?"):
         reply = tutor.ask(command, s)
         assert reply.kind == "answer" and reply.backend == "tutoring", command
     tutor.ask("What does ketamine do at NMDA receptors?", s)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-SmallTalk = Literal["greeting", "thanks", "farewell", "capabilities"]
+SmallTalk = Literal["greeting", "thanks", "farewell", "capabilities", "struggling", "pause", "resume"]
 
 _ADDRESS = r"(?:\s+(?:there|again|all|everyone|tutor|bot|friend|mate))?"
 _POLITE = r"(?:\s*(?:please|pls|plz))?"
@@ -38,6 +38,20 @@ _PATTERNS: dict[SmallTalk, re.Pattern[str]] = {
         r"(?: are there| are covered| do you cover| does (?:it|this|the " + _MATERIAL + r") cover)?"
         r"|what (?:does|do) (?:it|this|the " + _MATERIAL + r") (?:cover|include|talk about)"
         r"|(?:list|show me) (?:the )?(?:topics|sections)|table of contents)" + _POLITE),
+    # The learner on the lesson itself: stuck, tired, back. (A crisis is the safety screen's, which reads first.)
+    "struggling": re.compile(
+        r"(?:(?:ugh+|hmm+|honestly|tbh|omg|help)\s*,?\s*)?(?:i'?m (?:so |really |totally |completely |a bit |kind of )?"
+        r"(?:confused|lost|stuck)(?: (?:right now|here|again|with (?:this|that|it)))?"
+        r"|none of (?:this|it) makes (?:any )?sense(?: to me)?|(?:this|it) (?:makes no sense|does(?:n'?t| not) make "
+        r"(?:any )?sense)(?: to me)?|i (?:don'?t|do not) (?:get|understand) (?:anything|any of (?:this|it))"
+        r"|this is (?:so |really |too |very )?(?:hard|difficult|confusing|complicated)|i feel (?:so )?(?:dumb|stupid|slow)"
+        r"|i'?m (?:so )?(?:bad|terrible|hopeless) at this)"),
+    "pause": re.compile(
+        r"(?:(?:ok(?:ay)?|i'?m (?:so |really )?(?:tired|exhausted|sleepy))\s*,?\s*)?(?:i need a break|brb|be right back"
+        r"|(?:let'?s |can we |i'?ll |i'?m going to |gonna )?(?:take a break|stop (?:here|for (?:now|today|tonight))"
+        r"|pause|call it a (?:day|night)|continue (?:later|tomorrow)|pick (?:this|it) up (?:later|tomorrow)))"),
+    "resume": re.compile(r"(?:ok(?:ay)?\s*,?\s*)?(?:i'?m back|back again|let'?s (?:continue|keep going|go on|carry on|"
+                         r"resume)|where (?:were we|did we (?:leave|stop)(?: off)?)|continue|keep going)"),
 }
 _EDGE = re.compile(r"^[\s\W_]+|[\s\W_]+$")
 
@@ -64,6 +78,15 @@ def reply(kind: SmallTalk, topics: str, suggestions: Sequence[str] = ()) -> str:
         return f"You’re welcome! Ask me anything else about {topics}.{example} Or say “quiz me” to check what stuck."
     if kind == "farewell":
         return "Bye for now! Next time, “quiz me” is a quick way to see what stayed with you."
+    if kind == "struggling":
+        return ("That’s normal with new material; let’s take it in small steps. Ask me about one idea at a time"
+                + (f" (for example: “{suggestions[0]}”)" if suggestions else "") + ", say “explain that more simply” "
+                "after any answer, or “summarize” for the big picture first.")
+    if kind == "pause":
+        return ("Good idea, take a break. Your progress is kept; when you’re back, “my progress” shows where you left "
+                "off and what to study next.")
+    if kind == "resume":
+        return (f"Welcome back! “My progress” shows where you left off, or ask me anything about {topics}.{example}")
     return ("I teach from the course material only, and every answer quotes the passages it rests on. I can:\n"
             f"- explain what the material covers: {topics};\n"
             "- summarize it, or one section of it (“summarize”, “overview of” a section);\n"

@@ -36,7 +36,8 @@ HINT = re.compile(r"^\s*(?:/hint|(?:another|a|one more|more)\s+hints?|hint|give 
 STOP = re.compile(r"^\s*(?:/stop|(?:stop|end|quit|exit)(?:\s+the)?\s+quiz)" + _END, re.I)
 PROGRESS = re.compile(r"^\s*(?:/progress|/next|(?:(?:show|see|check|view)(?:\s+me)?\s+)?(?:my\s+)?progress(?:\s+so far)?|"
                       r"(?:what(?:['’]?s| is)|how(?:['’]?s| is))\s+my\s+(?:progress|mastery)(?:\s+so far)?|"
-                      r"how(?:['’]m| am) i doing(?:\s+so far)?|"
+                      r"how(?:['’]m| am) i doing(?:\s+so far)?|how did i do(?:\s+(?:on|in) (?:the|that|this) quiz)?|"
+                      r"what(?:['’]?s| is| are)\s+my\s+(?:score|results?|grades?)|my (?:score|results|grades)|"
                       r"what should i (?:study|learn|do|read|review|work on) (?:next|first))"
                       r"\s*[.!?]*\s*$", re.I)
 # "Can I try again?": the current quiz question or Socratic round again, else the last quiz's scope anew. Bare, it
