@@ -12,7 +12,9 @@ and its passage, which is easier than judging an open claim:
    region, chemical… in the place of the passages' one ("managed by the cerebellum"), or gives a drug another time
    frame or speed than the passages give it ("SSRIs act within hours", "SSRIs work rapidly"). A judged
    contradiction that is excused without proof of a rewording (proof is a denial of what the source denies or says
-   is disrupted, an event named in a clause of time, or a word of the source's benefit or harm beside the opposite) is a doubt: the
+   is disrupted or failing, an event named in a clause of time, a word of the source's benefit or harm beside the
+   opposite, two negations, or a clause its closest passage sentence supports, one without the source's word: the
+   judge paired words of two statements) is a doubt: the
    answer is at most partly right; so is an answer giving "both" sides of a contrast one side's property (or carrying
    it over: "that effect even stronger"), or another relative clause to a named thing than the passages give it.
 2. Coverage. The key is split into ideas (clauses the question does not give away); each idea scores how
