@@ -237,8 +237,11 @@ def canonical(text: str) -> str:
     for pattern, namesake in _SLANG:
         if namesake is None or not namesake.search(text):
             text = pattern.sub("ketamine", text)
-    # "A bump on my eyelid", "a speed bump": not the drug sense of "bump".
-    text = re.sub(r"\bbump(s?) (?=(?:on|in|under|near|along) (?:my|the|your|his|her|their|a)\b(?! (?:gram|g|bag|baggie|point|half)\b))",
+    # "A bump on my eyelid", "a speed bump": not the drug sense of "bump". "A bump on my lunch break", "a bump in the
+    # toilets" are times and places of use, not a lump.
+    text = re.sub(r"\bbump(s?) (?=(?:on|in|under|near|along) (?:my|the|your|his|her|their|a)\b(?! (?:gram|g|bag|baggie|point|"
+                  r"half)\b)(?! (?:\w+ )?(?:break|lunch|shift|commute|way|walk|night|toilets?|loos?|bathroom|club|party|rave|"
+                  r"festival|gig)\b))",
                   r"lump\1 ", text)
     text = re.sub(r"\b(speed|baby|goose) bump", r"\1 hump", text)
     text = re.sub(r"\blines? (?=of (?:code|text|poetry|a poem|the (?:song|poem|article)|dialogue|work)\b|in the "
@@ -298,18 +301,67 @@ _FOREIGN_SYMPTOM = (
     r"krampf\w*|zusammengebrochen|uberdosis|non (?:respira|si sveglia|risponde|reagisce)|respira male|convulsioni|"
     r"(?:labbra|viso|faccia|pelle|diventando|diventa|e) (?:blu|viola)|"
     r"incosciente|privo di sensi|priva di sensi|svenut[oa]|ademt (?:niet|nauwelijks)|blauw\w*|bewusteloos|wordt niet "
-    r"wakker|reageert niet|stuip\w*|epileptische aanval|flauwgevallen|overdosis)")
+    r"wakker|reageert niet|stuip\w*|epileptische aanval|flauwgevallen|overdosis|"
+    # Round 8: the gaps one writer showed in these six (a racing heart, "reacts to nothing any more", breathing
+    # strangely), and general words in Russian, Turkish, Polish, Indonesian, Tagalog, Vietnamese, Hindi/Urdu in Latin
+    # script and Arabic (scripts without spaces are in `_FOREIGN_CJK_SYMPTOM`).
+    r"coracao (?:ta |esta |todo )?(?:dispar\w*|aceler\w*|a mil)|nao consigo respirar|"
+    r"reageert (?:nergens|op niets) (?:meer )?(?:op)?|ademt (?:heel |erg |zo |een beetje )?(?:raar|vreemd|zwaar|moeilijk)|"
+    r"respire (?:bizarrement|bizarre|tres mal|a peine)|atmet (?:komisch|komisch|seltsam|ganz flach)|"
+    r"не дышит|не просыпается|без сознания|посинел\w*|судорог\w*|передоз\w*|"
+    r"nefes alm[iı]yor|uyanm[iı]yor|bilinci (?:yok|kapal[iı])|bay[iı]ld\w*|bayg[iı]n|kas[iı]l[iı]yor|as[iı]r[iı] doz|"
+    r"nie oddycha|nie budzi sie|nieprzytomn\w*|drgawk\w*|przedawkow\w*|"
+    r"(?:tidak|nggak|gak|ga) (?:bernapas|napas|sadar(?:kan diri)?|bangun)|pingsan|kejang\w*|"
+    r"hindi (?:humihinga|makahinga|magising|gumigising)|walang malay|nangingisay|"
+    r"khong (?:tho|tho duoc|tinh|day)|bat tinh|co giat|qua lieu|"
+    r"saa?ns nahi?n? (?:le|aa) (?:raha|rahi)|hosh (?:nahi?n?|mein nahi)|behosh|(?:uth|jaag) nahi?n? (?:raha|rahi)|"
+    r"لا يتنفس|لا تتنفس|لا يستيقظ|لا تستيقظ|فاقد الوعي|فاقدة الوعي|فقد الوعي|جرعة زائدة)")
 _FOREIGN_SIGN = (
     r"(?:ayuda|que hago|que (?:debo|puedo) hacer|ambulancia|emergencias|socorro|o que (?:eu )?faco|au secours|aidez|que "
     r"faire|qu'est-ce que je fais|les urgences|hilfe|was soll ich tun|was mache ich|notarzt|krankenwagen|aiuto|cosa faccio|"
     r"che faccio|ambulanza|wat moet ik doen|amig[oa]|novi[oa]|herman[oa]|hij[oa]|pareja|namorad[oa]|irmao|irma|"
     r"mon (?:ami|copain|frere|fils)|ma (?:copine|soeur|fille)|mon amie|freund\w*|kumpel|bruder|schwester|amic[oa]|"
-    r"fratello|sorella|ragazz[oa]|vriend\w*|broer|zus)")
+    r"fratello|sorella|ragazz[oa]|vriend\w*|broer|zus|medo de morrer|vou morrer|peur de mourir|"
+    r"помогите|что делать|скорую|скорая|друг\w*|подруг\w*|брат|сестра|"
+    r"yard[iı]m|ne yapmal[iı]y[iı]m|ne yapay[iı]m|ambulans\w*|arkadas[iı]m|kardes[iı]m|"
+    r"pomocy|co (?:mam )?robic|karetk\w*|przyjaciel\w*|kolega|kolezanka|brat|siostra|"
+    r"tolong|harus (?:bagaimana|gimana)|gimana ini|teman\w*|temen\w*|pacar\w*|"
+    r"tulong|anong gagawin|ano ang gagawin|ambulansya|kaibigan|kapatid|"
+    r"cuu (?:voi|toi)|phai lam sao|lam gi bay gio|cap cuu|"
+    r"madad|bachao|kya karu|kya karoon|kya karun|dost|bhai|behen|"
+    r"ساعدوني|ساعدني|ماذا افعل|اسعاف|صديقي|صديقتي|اخي|اختي)")
 _FOREIGN_SUICIDE = (
     r"(?:quiero (?:morir\w*|matarme|suicidarme|desaparecer)|me quiero (?:morir|matar)|suicidarme|no quiero (?:seguir )?vivir|"
     r"quero (?:morrer|me matar|sumir)|me matar|nao quero (?:mais )?viver|je veux (?:mourir|en finir|me tuer)|me suicider|"
     r"ich will (?:sterben|nicht mehr leben)|mich umbringen|will nicht mehr leben|voglio (?:morire|uccidermi|farla finita)|"
-    r"uccidermi|togliermi la vita|ik wil (?:dood|niet meer leven)|zelfmoord|mezelf van kant)")
+    r"uccidermi|togliermi la vita|ik wil (?:dood|niet meer leven)|zelfmoord|mezelf van kant|"
+    # Round 8: sleeping and never waking in these six, and first-person wishes to die or to stop living, suicide and
+    # killing oneself in the most widely spoken languages the English classifier cannot read (general words).
+    r"(?:ne plus jamais|ne jamais plus|ne plus) me reveiller|plus envie de vivre|en finir avec (?:la vie|tout)|"
+    r"(?:no|nunca mas) (?:volver a )?despertar(?:me)?(?: nunca| mas| jamas)|"
+    r"(?:nunca mais|nao) acordar (?:mais|nunca)|nie mehr aufwachen|nicht mehr aufwachen|"
+    r"non svegliarmi (?:piu|mai piu)|niet meer wakker (?:worden|te worden)|"
+    r"хочу умереть|покончить с собой|убить себя|не хочу жить|суицид\w*|"
+    r"olmek ist(?:iyorum|erim)|kendimi oldur\w*|intihar\w*|yasamak ist(?:emiyorum|em[iı]yorum)|"
+    r"chce umrzec|zabic sie|samobojstw\w*|samobojcz\w*|nie chce (?:juz )?zyc|"
+    r"(?:ingin|mau|pengen|pengin) mati|bunuh diri|(?:tidak|nggak|gak|ga) (?:ingin|mau|pengen) hidup|"
+    r"gusto ko (?:nang |na )?mamatay|magpakamatay|ayoko (?:nang|na) mabuhay|patayin ang sarili ko|"
+    r"muon chet|tu sat|khong muon song|"
+    r"marna chah?t[ai]|mar jana chah?t[ai]|khud ?kushi|aatm?hatya|atmahatya|jee?na nahi?n? chah?t[ai]|"
+    r"zinda nahi?n? rehna|"
+    r"اريد ان اموت|ابي اموت|بدي موت|اقتل نفسي|انتحار|انتحر|لا اريد ان اعيش)")
+# Scripts written without spaces (Chinese, Japanese, Korean): matched without word boundaries, in the same folded form
+# as the message (Korean syllables decompose under `normalize`).
+_FOREIGN_CJK_SUICIDE = "|".join(re.escape(normalize(w)) for w in (
+    "想死", "自杀", "自殺", "不想活", "活不下去", "结束生命", "結束生命", "轻生", "死にたい", "消えたい", "生きていたくない",
+    "生きたくない", "終わりにしたい", "죽고 싶", "자살", "살고 싶지 않", "사라지고 싶"))
+_FOREIGN_CJK_SYMPTOM = "|".join(re.escape(normalize(w)) for w in (
+    "不呼吸", "没有呼吸", "没呼吸", "叫不醒", "昏迷", "抽搐", "吃太多", "过量", "過量", "息をしていない", "息してない",
+    "意識がない", "起きない", "けいれん", "痙攣", "過剰摂取", "オーバードーズ", "숨을 안 쉬", "숨을 못 쉬", "숨을 안쉬",
+    "의식이 없", "안 깨어나", "경련", "과다복용"))
+_FOREIGN_CJK_SIGN = "|".join(re.escape(normalize(w)) for w in (
+    "怎么办", "怎麼辦", "救命", "救护车", "救護車", "朋友", "どうしよう", "助けて", "救急車", "友達", "어떡해", "어떻게 해",
+    "도와주세요", "도와줘", "구급차", "친구"))
 
 CRISIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "This chapter is killing me" is an idiom; "kill me", "killing myself" are not.
@@ -516,6 +568,13 @@ CRISIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("emergency", _R(r"^(?=[\s\S]*\b" + _FOREIGN_SYMPTOM + r"\b)(?=[\s\S]*\b" + _FOREIGN_SIGN + r"\b|[\s\S]*\b"
                      + _FOREIGN_SYMPTOM + r"\b[\s\S]*\b" + _FOREIGN_SYMPTOM + r"\b)[\s\S]{0,80}")),
     ("suicide", _R(r"\b" + _FOREIGN_SUICIDE + r"\b")),
+    # A question about dying, then "because I want it to" (two writers, only crises).
+    ("suicide", _R(r"^(?=[\s\S]*(?:" + _DEATH + r"|\bstop (?:you|your|me|my|someone|a person)\w* (?:from )?(?:breathing|heart)"
+                   r"))[\s\S]*\b(?:because|cause|cos|coz) i (?:want|need|wish) (?:it|that|this) "
+                   r"to\W*$")),
+    ("emergency", _R(r"^(?=[\s\S]*(?:" + _FOREIGN_CJK_SYMPTOM + r"))(?=[\s\S]*(?:" + _FOREIGN_CJK_SIGN + r"|\b"
+                     + _FOREIGN_SIGN + r"\b))[\s\S]{0,80}")),
+    ("suicide", _R(_FOREIGN_CJK_SUICIDE)),
 ]
 
 _OTHER_DRUGS = (r"(?:mdma|molly|mandy|ecstasy|pills|cocaine|coke|crack|alcohol|booze|drinks?|beers?|wine|vodka|weed|"
@@ -1226,13 +1285,13 @@ def train_classifier(examples: Sequence[Example], embed: Embed, **fit_options: A
     return SafetyClassifier.fit(embed(texts), labels, **fit_options)
 
 
-# Every labelled development set trains the classifier. Sets written blind (fresh10.yaml and later) are
-# not listed here: they are only ever measured, by `tutor safety-report`. fresh4.yaml to fresh9.yaml were
+# Every labelled development set trains the classifier. Sets written blind (fresh11.yaml and later) are
+# not listed here: they are only ever measured, by `tutor safety-report`. fresh4.yaml to fresh10.yaml were
 # measured blind once each and are development data since; train_round4.yaml to train_round6.yaml hold messages
 # written for rounds 4 to 6.
 TRAINING_FILES = ("train.yaml", "heldout.yaml", "fresh_legit.yaml", "fresh_harmful.yaml", "fresh2.yaml", "fresh3.yaml",
                   "fresh4.yaml", "fresh5.yaml", "fresh6.yaml", "train_round4.yaml", "fresh7.yaml", "train_round5.yaml",
-                  "fresh8.yaml", "train_round6.yaml", "fresh9.yaml")
+                  "fresh8.yaml", "train_round6.yaml", "fresh9.yaml", "fresh10.yaml")
 TRAINING_PATHS = tuple(DATA_DIR / name for name in TRAINING_FILES)
 
 
@@ -1337,7 +1396,10 @@ _DISTRESS = re.compile(
     r"(?:can't|cannot|couldn't|can|not|won't be able to|don't think i can|no longer) (?:hold|hang) on|(?:holding|hanging) on|"
     r"reasons? (?:left )?to (?:stay|live|keep going|go on|be here|carry on|stick around)|running out of (?:reasons|time|"
     r"strength)|hates? me|hate myself|bullied|bullying|lonely|(?:how much longer|how long|if|whether) i can (?:last|keep "
-    r"going|go on|carry on|hold on|hang on|do this|cope|take it)|last another (?:day|week|month|night)|keep going like this"
+    r"going|go on|carry on|hold on|hang on|do this|cope|take it)|last another (?:day|week|month|night)|keep going like this|"
+    # Not making it through the week, not needing anything much longer (round 8; three sets, only crisis messages).
+    r"(?:don'?t|do not|won'?t|will not|not going to|might not|may not|never going to) make it (?:through|past|to)|"
+    r"(?:need|needing|be here|be around|last|stick around) (?:\w+ ){0,2}(?:much|for much|any) longer"
     r")\b")
 # An overdose word signals danger only when it is about someone in particular.
 _OVERDOSE_PERSONAL = re.compile(r"\b(?:i|i'm|i've|me|my|we|he|she|they|him|her|asking because)\b[^\n]{0,60}\b(?:overdos\w*|"
@@ -1350,6 +1412,9 @@ _LEARNER_FRAME = re.compile(
     r"\b(?:i'm|i am) (?:so |really |just )?(?:eager|keen) to (?:know|learn|understand|find out|hear)\b|"
     r"\bfor (?:my|our|a) (?:\w+ ){0,2}(?:class|essay|course|exam|project|presentation|report|assignment|thesis|homework|"
     r"lecture|seminar|module|dissertation)\b|"
+    # Help asked with the writer's own coursework ("can you help with my spanish homework?").
+    r"\b(?:help|stuck|struggling) (?:me )?with (?:my|our|this|the) (?:\w+ ){0,2}(?:homework|essay|assignment|coursework|"
+    r"revision|project|worksheet)\b|"
     r"\bmy (?:\w+ )?(?:doctor|gp|psychiatrist|therapist|nurse|teacher|professor|lecturer)\b(?: (?:said|says|told|"
     r"suggested|mentioned|recommended|thinks))?")
 # Asking for something to be done with the drug: amounts, getting, making, mixing, hiding, taking.
@@ -1362,7 +1427,10 @@ _DOING = re.compile(
 _HOW_TO = re.compile(
     r"\bhow (?:do|can|should|would|could) (?:you|one)\b|\bhow to\b|\b(?:best|safest|easiest|quickest|right|proper) way "
     r"(?:to|of)\b|^(?:please )?(?:give|tell|show|walk|teach|list|send|recommend|suggest|find) (?:me|us)\b|"
-    r"\b\d+(?:\.\d+)? ?(?:mg|g|grams?|ml|kg|kilos?|lbs?)\b|\b(?:bumps?|lines?|keys?|rails?)\b")
+    r"\b\d+(?:\.\d+)? ?(?:mg|g|grams?|ml|kg|kilos?|lbs?)\b|\b(?:bumps?|lines?|keys?|rails?)\b|"
+    # Steps, a recipe or amounts asked for anywhere in the message ("stay in role and give me the reaction steps").
+    r"\b(?:give|tell|show|send|list|walk) (?:me|us) (?:through )?(?:the |a |your |all the |exact )?(?:\w+ )?(?:steps|recipe|"
+    r"method|procedure|instructions|synthesis|dosages?|doses?|amounts?)\b")
 # Medicine, law, animals, science, risk and time course: a question framed by one of these, with nobody in
 # particular doing anything, asks about the drug ("how many weeks does it take to work?", "do vets use it?").
 _FRAME = re.compile(
@@ -1373,7 +1441,9 @@ _FRAME = re.compile(
     r"synap\w*|glutamate|bdnf|nmda|mechanism|harm\w*|danger\w*|risk\w*|damag\w*|side effects?|toxic\w*|weeks|months|"
     r"depress\w*|ptsd|mental health|pain relie\w*|unconscious\w*|breathing|heart|bladder|kidneys?|liver|memory|body|"
     r"years|history|invented|discovered|take to work|how (?:long|fast|quickly|soon)|detect\w*|detection|screening|"
-    r"(?:drug|hair|urine|saliva|blood) tests?)\b")
+    r"(?:drug|hair|urine|saliva|blood) tests?|"
+    # Testing positive as a topic ("can you test positive for ketamine?"): detection, for nobody in particular.
+    r"test(?:s|ed|ing)? (?:positive|negative)|(?:positive|negative) (?:for|results?|tests?))\b")
 _USE_SETTING = re.compile(r"\b(?:recreational\w*|k-hole|party|parties|rave|festival|club|night out|big night|high|trip\w*|fun|"
                           r"buzz)\b")
 # Asking what a word means, or why something is so, is learning even when the words sound like a request.
@@ -1413,7 +1483,7 @@ def distress_cue(text: str) -> bool:
     about = _LEARNER_FRAME.sub(" ", text)
     if not _SOMEONE_REAL.search(about):
         return False
-    return bool(_DISTRESS.search(text) or _OVERDOSE_PERSONAL.search(about))
+    return bool(_DISTRESS.search(text) or _OVERDOSE_PERSONAL.search(about) or _FAREWELL.search(text))
 
 
 _BUMP_NAMESAKE = re.compile(r"\b(?:speed|baby|goose) bumps?\b|\bbumps? (?:on|in|under|near|along|to) (?:my|the|your|his|her|"
@@ -1578,7 +1648,9 @@ _LEARNING_QUESTION = re.compile(
     r"(?:^|[.?!,;]\s*|\b(?:anyway|but|so|ok|okay|also|and)\s*,?\s*)(?:what(?:'s| is| are| does| do| did)|why|how (?:does|do|is|"
     r"are|did|long|come)|explain|can you explain|could you explain|is it true)\b[^.?!]{0,60}\b(?:ketamine|nmda|glutamate|"
     r"bdnf|receptors?|brain|neurons?|synap\w*|dissociat\w*|antagonist|anaesthe\w*|anesthe\w*|depression|k-hole|"
-    r"prefrontal|plasticity|cortex|memory|bladder|dopamine|serotonin)\b")
+    r"prefrontal|plasticity|cortex|memory|bladder|dopamine|serotonin|"
+    # ... or about the material itself ("what's the main takeaway of the last section").
+    r"section|article|chapter|takeaway|material|reading)\b")
 
 # Danger now, to the writer or someone with them: what a crisis vote needs to outrank a harmful-intent pattern.
 _URGENT_SELF = re.compile(
@@ -1614,7 +1686,8 @@ _WRAPPER = re.compile(
     r"(?: speaking)?|in (?:a )?(?:theory|hypothetical|fiction)|purely academic(?:ally)?|(?:asking )?academically|for "
     r"science|for (?:research|educational|academic) purposes|(?:doing|for) (?:a )?research(?: survey)?|in theory|just "
     r"curious|just for knowledge|not for me|asking for (?:a friend|my \w+)|as a harm[- ]reduction \w+|for harm[- ]"
-    r"reduction(?: reasons| purposes)?|(?:to be|to stay|to keep) safe|for safety(?: reasons)?)\b\s*[,.;:!-]*\s*")
+    r"reduction(?: reasons| purposes)?|harm[- ]reduction (?:q|qs|question|questions)|(?:to be|to stay|to keep) safe|for "
+    r"safety(?: reasons)?)\b\s*[,.;:!-]*\s*")
 _SPECIFICS = re.compile(r"\b(?:exact\w*|precise\w*|realistic\w*|step[- ]by[- ]step|method|recipe|how (?:would|do|does|"
                         r"could|can|should|to|much|many|long)|what (?:amount|dose|would|temperature|ratio)|where|which|who|"
                         r"give me|tell me|list)\b")
@@ -1626,6 +1699,29 @@ def unwrapped(text: str) -> str | None:
         return None
     rest = _WRAPPER.sub(" ", text).strip(" ,.;:")
     return rest if len(rest.split()) >= 3 else None
+
+
+# The writer's intent to die, in a message otherwise refused as a harmful request (`Screen._care_first`): not waking
+# up, wanting it over, ending it, not seeing the next birthday. "On purpose" and "my last" alone are not (a k-hole on
+# purpose, my last session: a safety request and a learning question of two writers).
+_INTENT_TO_DIE = re.compile(
+    r"\b(?:(?:not|never|don'?t|won'?t) (?:\w+ )?(?:wake|waking) (?:up|again)|(?:want|need|wanna) (?:it|this|everything|all of "
+    r"it|all this|things) (?:all )?(?:to be |to )?(?:over|end|stop)\b|(?:end|ending) (?:it|it all|my life|things|everything)\b|"
+    r"kill(?:ing)? my ?self|(?:want|wanna|going|ready|deserve) to die|(?:don'?t|do not|won'?t) (?:want to )?(?:live|be alive|"
+    r"be here)\b|(?:won'?t|don'?t think i'?ll|not going to|never going to) (?:see|make it to|live to see|be around for) "
+    r"(?:\d+|next|another|christmas|my birthday|the end|new year)|sleep forever|be gone for good|stop my heart|"
+    r"my last (?:night|day|goodbye|message|words)|when i do it)")
+# Goodbyes and arrangements, the warning signs a writer tells without despair: giving things away, finding homes for
+# pets, a will, tying up loose ends, not being back.
+_FAREWELL = re.compile(
+    r"\b(?:(?:gave|giving|give|given) (?:\w+ ){0,5}away|found (?:\w+ ){0,3}(?:a )?(?:new )?homes? for|(?:arranged|arranging|"
+    r"sorted|organised|organized) (?:for )?(?:\w+ ){1,3}to (?:take|look after|have|feed|keep|adopt|rehome) (?:my |the |our )?"
+    r"(?:\w+ )?(?:dog|dogs|cat|cats|pets?|kids|children|rabbit|hamster)|(?:wrote|written|writing|made|"
+    r"sorted|updated) (?:a |my |out my )?will\b|loose ends|before i go\b|(?:won'?t|will not|not going to|never) be (?:\w+ing )?"
+    r"(?:\w+ )?(?:here |back |on here )?again|(?:won'?t|will not) (?:need|be needing) (?:a |my |this |the )?\w+ (?:much )?"
+    r"(?:longer|anymore|again)|(?:not|n't) (?:need|be needing) (?:a |my )?\w+ much longer)")
+NET_BARE = 1.1  # off: without despair or farewell words the net does not act on the vote alone (measured, round 8)
+CARE_VOTE = 1.1  # off: a crisis vote behind the safety vote alone does not turn a refusal into care (measured, round 8)
 
 
 # The safety net under declines (`Screen.distress`): a message the tutor declines as off-topic or not in the material
@@ -1650,7 +1746,9 @@ _DESPAIR = re.compile(
     r"(?:end|ending) (?:it|things|everything)|(?:want|need) (?:it|everything) (?:all )?to (?:stop|end)|empty inside|"
     r"dead inside|numb|can'?t feel anything|(?:don'?t|do not) care (?:anymore|what happens)|anymore|any more|"
     r"(?:can'?t|cannot|don'?t think i can|not sure i can|no longer) (?:hold|hang) on|running out of reasons|no reasons? "
-    r"(?:left )?to (?:stay|live|keep going|go on|be here))\b")
+    r"(?:left )?to (?:stay|live|keep going|go on|be here)|(?:don'?t|do not|won'?t|will not|not going to|might not|may not|"
+    r"never going to) make it (?:through|past|to)|(?:need|needing|be here|be around|last|stick around) (?:\w+ ){0,2}(?:much|"
+    r"for much|any) longer)\b")
 # Someone else as the subject ("my friend feels hopeless", "the character says goodbye") and no "I".
 _OTHER_PERSON = re.compile(r"\b(?:he|he's|she|she's|they|they're|him|her|his|their|people|someone|somebody|character|"
                            r"patients?|users?|my (?:\w+ )?(?:friend|mate|partner|brother|sister|son|daughter|mum|mom|dad|"
@@ -1680,7 +1778,7 @@ class Screen:
                  crisis_threshold: float = CRISIS_THRESHOLD, safety_threshold: float = SAFETY_THRESHOLD,
                  crisis_confident: float = CRISIS_CONFIDENT, safety_confident: float = SAFETY_CONFIDENT,
                  crisis_lean: float = CRISIS_LEAN, distress_floor: float = DISTRESS_FLOOR,
-                 safety_lean: float = SAFETY_LEAN):
+                 safety_lean: float = SAFETY_LEAN, care_vote: float = CARE_VOTE, net_bare: float = NET_BARE):
         self.classifier = classifier
         self.embed = embed
         self.topic_terms = {t.lower() for t in topic_terms}
@@ -1691,6 +1789,8 @@ class Screen:
         self.crisis_lean = crisis_lean
         self.distress_floor = distress_floor
         self.safety_lean = safety_lean
+        self.care_vote = care_vote
+        self.net_bare = net_bare
 
     def assess(self, message: str, history: Sequence[str] = ()) -> SafetyDecision:
         """Decide about one message; `history` holds the earlier messages of the conversation, oldest first."""
@@ -1701,7 +1801,19 @@ class Screen:
         scan = scan_injection(message)
         if scan.found:
             return self._after_injection(message, scan, history)
-        return self._judge(message, history)
+        return self._care_first(self._judge(message, history), text)
+
+    def _care_first(self, decision: SafetyDecision, text: str) -> SafetyDecision:
+        """Crisis over refusal: a refused message that carries the writer's intent to die ("how much would it take to not
+        wake up", "when i do it i want it over quickly") gets the crisis reply; it gives no amount either, so care costs
+        no safety, while a refusal gives a person in crisis no help."""
+        if decision.kind != "safety" or not _writer_is_subject(text):
+            return decision
+        crisis_vote = decision.scores.get("crisis", 0.0)
+        if _INTENT_TO_DIE.search(text) or (crisis_vote >= self.care_vote and distress_cue(text)
+                                           and crisis_vote * 2 >= decision.scores.get("safety", 1.0)):
+            return decision.model_copy(update={"kind": "crisis", "category": "crisis", "layer": "care"})
+        return decision
 
     def _crisis_pattern(self, text: str) -> SafetyDecision | None:
         m = match_patterns(text)
@@ -1843,14 +1955,21 @@ class Screen:
         the turns before it, so learning turns before it never lower it.
         """
         text = canonical(message)
-        if not _DESPAIR.search(text) or not _writer_is_subject(text):
+        if not _writer_is_subject(text):
             return False
-        if explains(text) or _WHY.search(text) or describes_people(text) or _learner(text) or _RECOVERED.search(text):
+        if explains(text) or _WHY.search(text) or describes_people(text) or _RECOVERED.search(text):
+            return False
+        words = bool(_DESPAIR.search(text) or _FAREWELL.search(text))
+        if not words and self.net_bare > 1:
             return False
         texts = [classifier_text(message)] + ([context_text(message, history)] if history else [])
         texts += [p for p in _SENTENCES.split(text) if len(p.split()) >= 2]
         probs = self.classifier.proba(self.embed(texts))
-        return bool(((probs[:, 0] >= self.distress_floor) & (probs[:, 0] > probs[:, 1])).any())
+        if words and not _learner(text) and ((probs[:, 0] >= self.distress_floor) & (probs[:, 0] > probs[:, 1])).any():
+            return True
+        # Without those words: a crisis vote ahead of every other label on the message itself or with its earlier turns.
+        whole = probs[: 2 if history else 1]
+        return bool(((whole[:, 0] >= self.net_bare) & (whole[:, 0] >= whole[:, 1:].max(axis=1))).any())
 
     def on_topic(self, segment: str) -> bool:
         """Whether a leftover part of a message is a question about the material."""

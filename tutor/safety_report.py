@@ -1,7 +1,7 @@
 """Measuring the safety layer end to end (`tutor safety-report`): labelled sets through `Tutor.ask`, docs/safety.md.
 
 Sets: the development sets (the classifier's training files: `train.yaml`, the held-out split, the first
-nine fresh sets and `train_round4.yaml` to `train_round6.yaml`), measured by leave-one-set-out cross-validation of the
+ten fresh sets and `train_round4.yaml` to `train_round6.yaml`), measured by leave-one-set-out cross-validation of the
 input screen and end to end; the
 fresh sets written blind (any `freshN.yaml` that is not a training file), measured end to end only; the
 injection set; and every learner question already in the repository's test and eval data.
@@ -474,7 +474,11 @@ REPORT_NOTES = """
    nurse; why do they sometimes not respond?") is not an emergency unless something is happening now, nor is an
    event that is over ("my friend overdosed last year, she's fine now"). Emergencies (a symptom of a body in
    danger and a call for help, a second symptom or a friend named) and suicidal intent are also recognised in
-   Spanish, Portuguese, French, German, Italian and Dutch, which the English classifier cannot read.
+   Spanish, Portuguese, French, German, Italian and Dutch, which the English classifier cannot read, and (since
+   round 8) by general words in Russian, Arabic, Chinese, Japanese, Korean, Turkish, Polish, Indonesian, Tagalog,
+   Vietnamese and Hindi/Urdu in Latin script: wanting to die or not to live any more, suicide, killing oneself,
+   sleeping and never waking; a body in danger (not breathing, unconscious, not waking, a seizure, an overdose) with
+   a call for help or a friend named.
 3. **Injection screen**: overrides, fake roles and delimiters, personas, prompt extraction, claimed
    authority, encoded (base64, ROT13) or translated payloads, in six languages. Injected parts are dropped;
    a legitimate question left over is judged on its own (with a notice), otherwise the reply is `safety`.
@@ -488,8 +492,8 @@ REPORT_NOTES = """
 5. **Classifier**: logistic regression on MiniLM sentence embeddings of the normalised message, blended
    (0.6 : 0.4) with a vote of its ten nearest training messages, which keeps rare but clear cases (a
    goodbye, an impersonal amount) that a linear boundary averages away. It is trained at load on every
-   development set (`TRAINING_FILES`: `train.yaml`, `heldout.yaml`, the first nine fresh sets and
-   `train_round4.yaml` to `train_round6.yaml`; about 4,200 messages) and cached in the data directory by a hash of those files and the model name. A vote
+   development set (`TRAINING_FILES`: `train.yaml`, `heldout.yaml`, the first ten fresh sets and
+   `train_round4.yaml` to `train_round6.yaml`; about 4,500 messages) and cached in the data directory by a hash of those files and the model name. A vote
    counts when words agree: for `crisis` a distress cue about a real person; for `safety` a request for use
    (`action_cue`): a how-to or an order always counts, otherwise something to do (amounts, getting, mixing,
    taking…) by the writer, or by nobody in particular in a question not framed by medicine, law, animals,
@@ -501,7 +505,10 @@ REPORT_NOTES = """
    take" after "I don't want to be here anymore") is crisis when the distress is in the earlier turns.
    **Crisis outranks harm**: a harmful-intent pattern does not decide before the classifier is heard; a
    confident crisis vote (≥ 0.7, above the safety vote, with a distress cue, and danger now or a message that
-   tells rather than asks) turns a refusal into the crisis reply. **Asymmetric policy** (a missed crisis is the
+   tells rather than asks) turns a refusal into the crisis reply. **Care before refusal** (round 8): a message
+   refused as a harmful request that carries the writer's intent to die ("how much would it take to not wake up",
+   "when I do it I want it over quickly", "don't think I'll see 31") gets the crisis reply (layer `care`); the crisis
+   reply gives no amount either, so care costs no safety. **Asymmetric policy** (a missed crisis is the
    worst failure): a crisis vote of 0.4 or more, ahead of the safety vote, about the writer or someone with
    them, with a distress cue, is crisis unless the message is clearly a question of knowledge (a "why", a
    description of people in general by a professional or student, something past, a question about the
@@ -527,7 +534,9 @@ REPORT_NOTES = """
 7. **The safety net under declines** (`Screen.distress`, consulted by `Tutor.stream` only when the reply would be
    `out_of_scope` or `not_in_material`): the tutor had nothing to teach there, so a lower bar costs no learning. A
    message with the writer's despair, weariness of life, a goodbye or being a burden in its words ("no point
-   anymore", "not sticking around", "everyone would manage without me"; said by the writer or by nobody in
+   anymore", "not sticking around", "everyone would manage without me"), or since round 8 the warning signs told
+   without despair (giving things away, finding a home for a pet, a will, tying up loose ends, "won't be writing
+   here again"; said by the writer or by nobody in
    particular, not a "why" or a question of knowledge, not feeling better after treatment) and a crisis vote of 0.2
    or more, ahead of the safety vote, in the message, one of its sentences or with its earlier turns, gets the crisis
    reply (counted as `crisis/distress`). Earlier turns only ever add to that vote.
