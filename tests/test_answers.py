@@ -398,3 +398,67 @@ def test_where_the_learner_met_the_subject_does_not_decline_the_question(tutor):
     assert ask_case(tutor, [], "my doctor mentioned esketamine, what does it do to the brain?").kind == "not_in_material"
     # A question about the way it is given is still one.
     assert ask_case(tutor, [], "my therapist suggested ketamine infusions, how often are they given?").kind == "not_in_material"
+
+
+@pytest.mark.parametrize("question,kind", [
+    # A question that points at the material, quotes its words or uses one of its technical terms is about it: when
+    # the material does not answer it, that is the reply, not "outside what I can teach".
+    ("What's the role of GABA here?", "not_in_material"),
+    ("what is aspartate exactly?", "not_in_material"),
+    ("so how quick is 'rapid', minutes or hours?", "not_in_material"),
+    # Pointing at nothing of the material's is still off-topic.
+    ("What's the weather like here?", "out_of_scope"),
+    ("Translate 'good morning' into French.", "out_of_scope"),
+])
+def test_a_question_about_the_material_is_not_called_off_topic(tutor, question, kind):
+    reply = ask_case(tutor, [], question)
+    assert reply.kind == kind, reply.answer
+
+
+@pytest.mark.parametrize("corpus,question,kind", [
+    # Where a thing is needs a sentence that places it; naming it is not enough.
+    (None, "where is the prefrontal cortex located?", "not_in_material"),
+    (None, "where in the brain is that effect strongest?", "answer"),
+    ("tutoring_corpus", "where is the mantle?", "answer"),  # "Deep below the surface, the mantle …"
+    ("tutoring_corpus", "where are the magma chambers?", "answer"),  # "… chambers beneath a volcano"
+    # What a thing the material never speaks of does, it cannot say ("can sleep restore …?").
+    (None, "Can sleep restore lost synapses?", "not_in_material"),
+    ("tutoring_corpus", "Can traffic trigger an eruption?", "not_in_material"),
+    (None, "can heavy long-term use change the structure of the brain?", "answer"),
+    (None, "Can heavy ketamine use damage memory?", "answer"),
+])
+def test_where_a_thing_is_and_what_an_unknown_thing_does(tutor, make_tutor, corpus, question, kind):
+    course = tutor if corpus is None else make_tutor(REPO / "tests" / "data" / corpus)
+    history = ["What does BDNF do?"] if "that effect" in question else []
+    reply = ask_case(course, history, question)
+    assert reply.kind == kind, reply.answer
+
+
+def _paragraphs(reply: TutorReply) -> list[str]:
+    """The answer's quoted paragraphs, in the order the answer gives them (its lead-in left out)."""
+    return [p for p in reply.answer.split("\n\n")[1:] if p.strip()]
+
+
+def test_a_follow_up_opens_with_the_paragraph_that_answers_it(tutor):
+    session = uuid.uuid4().hex
+    first = tutor.ask("How does ketamine compare with SSRIs?", session)
+    compares = [c.text for c in first.citations if "SSRIs" in c.text]
+    assert compares, "the premise of this case: the material compares the two in one sentence"
+    reply = tutor.ask("which one works faster?", session)
+    assert_sound(reply, tutor)
+    assert reply.kind == "answer"
+    assert compares[0] in _paragraphs(reply)[0], reply.answer  # not the introduction, three paragraphs earlier
+
+
+@pytest.mark.parametrize("corpus,question,section", [
+    # "Risks" in the material's other words: what its sentence on consequences goes on to say.
+    (None, "what are the risks of ketamine?", "Brain Alterations from Prolonged Use"),
+    ("tutoring_corpus", "what are the dangers of volcanoes?", "Hazards to People"),
+])
+def test_risks_quote_what_the_material_says_comes_of_it(tutor, make_tutor, corpus, question, section):
+    course = tutor if corpus is None else make_tutor(REPO / "tests" / "data" / corpus)
+    reply = ask_case(course, [], question)
+    assert reply.kind == "answer"
+    inside = [c for c in reply.citations if c.section == section]
+    assert len(inside) >= 2, reply.answer  # the consequences themselves, not only the sentence that announces them
+    assert reply.citations[0].section == section, reply.answer

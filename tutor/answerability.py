@@ -58,6 +58,9 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     (_Q(r"\b(how soon|how quickly|how fast)\b"),
      _Q(r"\b(?:" + _NUMBER_WORD + r"|several|few|many) " + _UNITS + r"\b|\b(?:rapid|rapidly|immediate|immediately|quickly|fast)\b"),
      "durations"),
+    # "Within hours or days?": durations offered to choose from ask for a duration.
+    (_Q(r"\b" + _UNITS + r" or (?:a few |several |many )?" + _UNITS + r"\b"),
+     _Q(r"\b(?:" + _NUMBER_WORD + r"|several|few|many) " + _UNITS + r"\b"), "durations"),
     # "Who figured out …?", "who came up with …?": who did something, a question of history.
     (_Q(r"\b(when (?:was|were|did)|what year|which year|in what year|who (?:discovered|invented|created|"
         r"developed|synthesi[sz]ed|first|made|found|came up with|[a-z]{3,}ed (?:out|up|that|on)\b)|history of|"
@@ -148,7 +151,7 @@ _PRONOUNS = frozenset("it they this that".split())
 _PARTICLE = _Q(r"^(?:away|off|up|down|out|back|on|over|through|in)\b")
 _LIKENING = frozenset("feel feels seem seems look looks sound sounds appear appears".split())
 # Words of a target that name no concept of their own ("make you feel sick", "heart problems").
-_TARGET_FILLER = frozenset("""people person someone somebody anyone anybody everyone you your yourself they them their
+_TARGET_FILLER = frozenset("""people ppl folks person someone somebody anyone anybody everyone you your yourself they them their
     he she him her user users person's feel feels feeling felt problems problem issues issue effects effect
     symptoms damage changes stuff bit lot able likely possible really actually also ever even""".split())
 
@@ -278,9 +281,13 @@ _GLOSS_NEXT = _Q(r"^(?:this|that|which|in other words)\b\W*(?:is|means|refers)\b
 def defined_in(term: str, sentences: Sequence[str]) -> bool:
     """Whether some sentence says what a term is: an apposition, gloss or copula right after one of its words
     (plural or singular), "known as X" glossed by the next sentence, or a next sentence that says what it means."""
-    for i, sentence in enumerate(sentences):
+    # An abbreviation in parentheses names what precedes it ("N-methyl-D-aspartate (NMDA) receptor"), it says nothing
+    # of what that is: read without it ("Neurotrophic Factor, which …"), and with it as a word ("BDNF, which …").
+    acronym = r"\s*\(([A-Z][A-Za-z0-9-]*[A-Z][a-z]?)\)"
+    readings = [re.sub(acronym, "", s) for s in sentences] + [re.sub(acronym, r" \1", s) for s in sentences]
+    for i, sentence in enumerate(readings):
         text = normalize(sentence)
-        following = normalize(sentences[i + 1]) if i + 1 < len(sentences) else ""
+        following = normalize(readings[i + 1]) if i + 1 < len(readings) and i + 1 != len(sentences) else ""
         for w in words(term):
             if w in STOPWORDS or len(w) < 3:
                 continue
@@ -325,6 +332,12 @@ def focus_parts(question: str) -> list[str]:
     return parts
 
 
+# "Where exactly in the head is the prefrontal cortex?", "where is X located?": the learner asks where a thing is.
+_WHERE_IS = _Q(r"^(?:so |and |but |ok |okay )?where (?:exactly |roughly )?(?:in (?:the|your|our) [a-z]+ |on (?:the|a) [a-z]+ )?"
+               r"(?:exactly )?(?:is|are) (?:the |a |an |that |this )?([a-z' -]+?)(?: (?:located|found|situated|positioned))?"
+               r"(?: in (?:the|your|our) [a-z]+)?(?:,? (?:physically|exactly|actually))?\s*[?.!]*$")
+
+
 # "My therapist suggested ketamine infusions, what does it do to my brain?", "I read about X, how does it …?": a
 # clause that says where the learner met the subject, then the question itself.
 _CONTEXT = _Q(r"^(?P<who>(?:my|our|a)\s+(?:[a-z'-]+\s+){0,2}?[a-z'-]+\s+(?:said|says|suggested|suggests|mentioned|"
@@ -356,6 +369,14 @@ def context_words(question: str, subject: Collection[str]) -> set[str]:
     beside |= {what[i - 2] for i in at if i >= 2 and what[i - 1] in ("of", "for")}
     asked = set(words(match.group("rest")))
     return ({w for w in words(match.group("who"))} | beside) - asked - set(STOPWORDS)
+
+
+# "What's the role of GABA here?", "how does the text explain …": the learner points at the material itself.
+_POINTS_AT_MATERIAL = _Q(r"\bhere\s*[?.!]*$|\b(?:in|from|by) (?:the|this|your) (?:text|article|material|passage|reading|"
+                         r"lesson|course|chapter|section)\b|\bthe (?:text|article|author|passage) (?:says?|said|mentions?|"
+                         r"calls?|means?)\b")
+# A phrase in quotation marks: "how fast is 'rapid'?" quotes the material when its words are the material's.
+_QUOTED = re.compile(r"(?:^|[\s(])['\"‘“]([^'\"‘’“”]{2,40})['\"’”](?=[\s,.?!)]|$)")
 
 
 # ("over", "under" and "out" are left out: an overdose is not a kind of dose.)
@@ -431,6 +452,25 @@ class Answerability:
         self.subject = {s for s, (df, word) in vocabulary.document_frequency.items()
                         if df / n >= 0.25 and everyday_frequency(word) < 5.2}
 
+    def about_material(self, question: str) -> bool:
+        """Whether a question with none of the material's subject words is still about the material.
+
+        It is when it uses one of the material's technical terms ("what is aspartate?": a corpus word rare in
+        everyday English), quotes the material's words ("how fast is 'rapid'?") or points at the
+        material ("what's the role of GABA here?"). Such a question is declined as not in the material, never as
+        off-topic, however weakly retrieval matches it."""
+        q = normalize(question)
+        # "Here" points at the material when the question names something ("the role of GABA here", not "the weather
+        # like here").
+        if _POINTS_AT_MATERIAL.search(q) and (names(question) or any(self.vocabulary.known(w) for w in content_words(q))):
+            return True
+        if any(any(self.vocabulary.known(w) for w in content_words(m.group(1))) for m in _QUOTED.finditer(q)):
+            return True
+        for w in content_words(self.vocabulary.repair(q)):
+            if self.vocabulary.known(w) and everyday_frequency(w) < self.rare_below:
+                return True
+        return False
+
     def foreign_concepts(self, question: str, unknown: Sequence[str], evidence: Sequence[str],
                          acronyms: Collection[str] = ()) -> list[str]:
         """Unknown words that name something the material never discusses.
@@ -494,14 +534,23 @@ class Answerability:
     def unknown_target(self, question: str) -> list[str]:
         """The words of what the question is about when the material never speaks of it, else [].
 
-        What it is about: the target of a yes/no question ("Does ketamine raise blood pressure?"), an example
-        the learner gives ("…, like with exercise?") and each side of a comparison ("the difference between
+        What it is about: the target of a yes/no question ("Does ketamine raise blood pressure?") and its doer
+        when that is not the material's subject ("Can exercise boost BDNF?"), an example the learner gives ("…, like with exercise?") and each side of a comparison ("the difference between
         dissociation and depersonalization"). Such a part is unspoken of when none of its words is a corpus
         word or close to one. Everyday words are judged here too, which the foreign-concept test leaves
         alone: these parts are the point of the question.
         """
         parts = focus_parts(question.rstrip(" ?!."))
-        acts = None if _EFFECT.match(question.rstrip(" ?!.")) else _ACTS.match(question.rstrip(" ?!."))
+        acts = _ACTS.match(question.rstrip(" ?!."))
+        # "Can exercise boost BDNF?": what a thing the material never speaks of does, it cannot say either.
+        # The verb must read as one: a word the material does not use, or a verb of effect ("can heavy long-term use
+        # …", "can heavy ketamine use …" have an adjective before a corpus noun).
+        verb = acts.group("verb") if acts else ""
+        if acts and acts.group("subject") not in _PRONOUNS and acts.group("subject") not in STOPWORDS \
+                and verb not in STOPWORDS and "-" not in verb \
+                and (not self.vocabulary.known(verb) or re.fullmatch(_EFFECT_VERBS, verb)):
+            parts.append(acts.group("subject"))
+        acts = None if _EFFECT.match(question.rstrip(" ?!.")) else acts
         if acts and (acts.group("subject") in _PRONOUNS or stem(acts.group("subject")) in self.subject) \
                 and acts.group("verb") not in STOPWORDS and acts.group("verb") not in _LIKENING \
                 and not _PARTICLE.match(acts.group("target")):
@@ -558,6 +607,27 @@ class Answerability:
             return ""
         sentences = [s.text for p in passages for s in p.chunk.sentences]
         return "" if defined_in(" ".join(term), sentences) else " ".join(term)
+
+    def unplaced(self, question: str, sentences: Sequence[str]) -> str:
+        """The thing a "where is X?" question asks to locate when the material names it but never says where it is, else "".
+
+        Only X itself, a short phrase of corpus words ("where in the head is the prefrontal cortex?"); "where is that
+        effect strongest?" asks where something holds, which "prominent in brain regions like …" answers. A sentence
+        places X with a preposition of place right after it ("chambers beneath a volcano", "X is located in …")."""
+        match = _WHERE_IS.match(normalize(question))
+        if not match:
+            return ""
+        thing = [self.vocabulary.correct(w) for w in words(match.group(1))]
+        if not 1 <= len(thing) <= 3 or any(w in STOPWORDS or not self.vocabulary.known(w) for w in thing):
+            return ""
+        head = re.escape(stem(thing[-1]))
+        placed = _Q(rf"\b{head}\w*\s+(?:(?:is|are|was|were|lies|lie|sits|sit)\s+)?(?:(?:located|situated|found)\s+)?"
+                    r"(?:in|at|on|beneath|below|under|underneath|above|behind|near|inside|within|between|along)\b")
+        # … or with a place word before it in its clause ("Deep below the surface, the mantle is …").
+        before = _Q(rf"\b(?:below|beneath|under|underneath|above|behind|inside|deep|near|at the (?:front|back|base|top))\b"
+                    rf"[^.;]*\b{head}")
+        mentioned = [normalize(s) for s in sentences if re.search(rf"\b{head}", normalize(s))]
+        return " ".join(thing) if mentioned and not any(placed.search(s) or before.search(s) for s in mentioned) else ""
 
     def _kind_in_material(self, kind: list[str], question: str) -> list[str]:
         """[] when the material has no word for a kind asked as a noun before its verb ("which animals do …?": it
@@ -635,7 +705,10 @@ class Answerability:
             "best_chunk": round(best_dense, 3), "best_sentence": round(best_sentence, 3),
             "known": known, "unknown": unknown, "subject": on_subject,
         }
-        if not on_subject and max(best_dense, best_sentence) < self.min_topic:
+        # Off the subject and weakly matched: off-topic, unless it is about the material all the same; then it may be
+        # declined for a reason below, and is declined anyway (nothing retrieved speaks to it).
+        weak = not on_subject and max(best_dense, best_sentence) < self.min_topic
+        if weak and not self.about_material(question):
             return True, [], features
         fired: list[tuple[str, str]] = []
         # Where the learner met the subject is no part of what is asked ("my therapist suggested ketamine infusions, …").
@@ -654,6 +727,9 @@ class Answerability:
             if asked_for and not holds.search(evidence):
                 fired.append(("type", f"it gives no {lacking}"))
                 break
+        unplaced = self.unplaced(question, [s.text for p in passages for s in p.chunk.sentences])
+        if unplaced:
+            fired.append(("where", f"it never says where the {unplaced} is"))
         undefined = self.undefined_term(question, passages)
         if undefined:
             fired.append(("definition", f"it names {undefined} but never says what it is"))
@@ -695,6 +771,8 @@ class Answerability:
         features["coverage_mean"] = round(float(np.mean(coverage)) if coverage else 1.0, 3)
         focus = [s.focus for s in ranked[:3] if s.focus is not None]
         features["best_focus"] = round(max(focus) if focus else best_sentence, 3)
+        if weak and not fired:
+            fired.append(("weak", ""))
         return False, fired, features
 
     def judge(self, question: str, standalone: str, passages: Sequence[Passage],

@@ -91,8 +91,10 @@ def refocus(ranked: Sequence[ScoredSentence], weight: float = FOCUS_WEIGHT) -> l
 # What a question asks for beyond the thing it names: what comes of it, what brings it about, what it means.
 # ("What does X do?" is left out: it is as often answered by the sentence naming X, and quoting what follows
 # X makes a follow-up about that sentence look already answered — tutor.retrieval.prefer_new.)
+# The risks, dangers or side effects of X are what comes of it too, in other words ("what are the risks of …?").
 _ASKS_AFTER = re.compile(r"\b(after|afterwards?|next|then|follows?|following|subsequently|leads?|led|results?|"
-                         r"resulting|consequences?|outcomes?|triggers?|brings? about|"
+                         r"resulting|consequences?|outcomes?|triggers?|brings? about|risks?|dangers?|hazards?|"
+                         r"downsides?|side[- ]effects?|"
                          r"what happens (?:when|once|if|to))\b")
 _ASKS_CAUSE = re.compile(r"\b(why|causes?|caused|reasons?|how come|stems?|due to|because|what makes)\b")
 _ASKS_MEANING = re.compile(r"\b(means?|meaning|in what sense|what (?:is|are)|what's|define|definition|like)\b")
@@ -103,7 +105,8 @@ _STATES_CAUSE = re.compile(r"^(?:When|If|Once|Whenever)\b|\b(because|due to|caus
 _ASKING_STEMS = frozenset(stem(w) for w in (
     "after afterwards next then follow follows following subsequently lead leads led result results resulting "
     "consequence consequences outcome outcomes trigger triggers bring about happen cause causes caused reason "
-    "reasons stem stems due because make makes mean means meaning sense define definition like").split())
+    "reasons stem stems due because make makes mean means meaning sense define definition like risk risks danger "
+    "dangers hazard hazards downside downsides").split())
 
 RESTATES = 0.6
 """A sentence holding this share of the question's own content words (its asking words aside) restates what the
@@ -303,7 +306,27 @@ def select_sentences(ranked: Sequence[ScoredSentence], limit: int, margin: float
         if (following is not None and following not in chosen and leans_back(following.sentence.text)
                 and following.score >= best - 2.5 * margin and len(chosen) < limit + 1):
             chosen.append(following)
-    return sorted(chosen, key=lambda s: (s.sentence.source, s.sentence.start))
+    return best_first(chosen)
+
+
+def best_first(chosen: Sequence[ScoredSentence]) -> list[ScoredSentence]:
+    """The chosen sentences paragraph by paragraph, the paragraph holding the best one first, each in document order.
+
+    Document order alone opened "which one works faster?" with the introduction, three paragraphs before the sentence
+    that compares. A paragraph whose first chosen sentence leans on the paragraph before it ("This interference …")
+    stays right after that one."""
+    groups: list[list[ScoredSentence]] = []
+    for s in sorted(chosen, key=lambda s: (s.sentence.source, s.sentence.start)):
+        last = groups[-1][-1] if groups else None
+        same = last is not None and last.sentence.source == s.sentence.source and (
+            last.sentence.paragraph == s.sentence.paragraph
+            or (last.sentence.paragraph == s.sentence.paragraph - 1 and last.chunk.section == s.chunk.section
+                and leans_back(s.sentence.text)))
+        if same:
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    return [s for group in sorted(groups, key=lambda g: -max(s.score for s in g)) for s in group]
 
 
 def _lead_in(selected: Sequence[ScoredSentence], correcting: bool = False) -> str:
