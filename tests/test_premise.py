@@ -49,7 +49,7 @@ def test_the_statement_a_question_rests_on_is_recovered(question, claims):
 @pytest.mark.parametrize("question", [
     "What is BDNF?", "how much ketamine is in a vial?", "Explain dissociation please.", "Is that right?",
     "when was it discovered?", "hi", "Can you explain NMDA receptors?", "why so slow?", "what is it, does it?",
-    "Is it true?",
+    "Is it true?", "will I get addicted? I start ketamine therapy next week", "since I started therapy, why am I tired?",
 ])
 def test_questions_that_take_nothing_for_granted_have_no_premise(question):
     assert premises_of(question) == []
@@ -79,6 +79,7 @@ def test_a_false_premise_is_corrected_with_the_sentence_that_contradicts_it(tuto
     "So a blocker can end up making some brain areas more active?",
     "What does BDNF do?",
     "How does the glutamate surge lead to more BDNF?",  # BDNF is one of the factors: naming it is no swap
+    "will I get addicted? I start ketamine therapy next week",  # the learner's own situation, no claim on the material
 ])
 def test_a_true_premise_or_a_plain_question_is_answered_without_correction(tutor, question):
     reply = tutor.ask(question, uuid.uuid4().hex)

@@ -104,6 +104,11 @@ class Premise(BaseModel):
         return bool(unknown) and all(w not in claim or w in self.opposed_words for w in unknown)
 
 
+# "Will I get addicted?", "I start therapy next week": the learner's own situation, which no material states or
+# contradicts ("I read that …" and "my teacher said …" are reported statements, taken apart before this).
+_ABOUT_THE_ASKER = re.compile(r"^(?:i|i'm|im|i've|i'll|i'd|me|my|we|we're|we've|our|us)\b", _I)
+
+
 def premises_of(question: str) -> list[str]:
     """The statements a question takes for granted or asks to confirm, as declarative sentences (may be empty)."""
     claims = []
@@ -113,10 +118,11 @@ def premises_of(question: str) -> list[str]:
             text = _FILLER.sub("", text).strip()
         given = _GIVEN.match(text)
         if given:  # "Since S, why …?": S first, then whatever the rest takes for granted
-            claims += filter(None, [_clean(given.group("s")), _premise_of_sentence(given.group("rest"))])
+            claims += [c for c in (_clean(given.group("s")), _premise_of_sentence(given.group("rest")))
+                       if c and not _ABOUT_THE_ASKER.match(c)]
             continue
         claim = _premise_of_sentence(text)
-        if claim:
+        if claim and not _ABOUT_THE_ASKER.match(claim):
             claims.append(claim)
     return claims[:2]
 
