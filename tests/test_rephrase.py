@@ -132,3 +132,63 @@ def test_summarize_that_summarises_the_section_just_quoted(tutor, make_tutor, co
     assert {c.section for c in reply.citations} == {answer.citations[0].section}
     cold = course.ask("summarize that", uuid.uuid4().hex)  # nothing quoted yet: the whole material
     assert "couldn’t find" not in cold.answer and len({c.section for c in cold.citations}) > 1
+
+
+@pytest.mark.parametrize("message", [
+    "tell me more", "go on", "and then?", "ok, and then what happens?", "what happens next?", "more please",
+    "can you elaborate?", "what else?",
+])
+def test_requests_to_go_on_are_recognised(message):
+    assert rephrase.asks_more(message) and not rephrase.asks_simpler(message) and not rephrase.asks_example(message)
+
+
+@pytest.mark.parametrize("message", ["tell me more about BDNF", "what else does ketamine do?", "more or less?"])
+def test_a_question_of_its_own_is_not_a_request_to_go_on(message):
+    assert not rephrase.asks_more(message)
+
+
+@pytest.mark.parametrize("corpus, question", [
+    (None, "What is dissociation?"),
+    (REPO / "tests" / "data" / "tutoring_corpus", "why are some eruptions explosive?"),
+])
+def test_tell_me_more_quotes_what_the_material_says_next(tutor, make_tutor, corpus, question):
+    course = tutor if corpus is None else make_tutor(corpus)
+    session = uuid.uuid4().hex
+    answer = course.ask(question, session)
+    assert answer.kind == "answer"
+    more = course.ask("tell me more", session)
+    assert more.kind == "answer" and more.citations
+    _grounded(course, more)
+    shown = {(c.source, c.start) for c in answer.citations}
+    assert not shown & {(c.source, c.start) for c in more.citations}, "nothing already quoted is repeated"
+    section = answer.citations[0].section
+    text = _corpus_text(course, more.citations[0].source)
+    if more.citations[0].section == section:  # it goes on from the last sentence quoted in that section
+        last_end = max(c.end for c in answer.citations if c.section == section)
+        assert more.citations[0].start > last_end
+        assert not text[last_end:more.citations[0].start].strip(" \n#").count(". ")  # no sentence skipped
+    starts = [c.start for c in more.citations]
+    assert starts == sorted(starts)
+    further = course.ask("go on", session)
+    assert further.kind in ("answer", "not_in_material")
+    if further.citations:
+        assert further.citations[0].start > more.citations[-1].start or further.citations[0].section != section
+
+
+def test_going_on_past_the_end_of_the_material_says_so(make_tutor, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "tides.md").write_text(
+        "# Tides\n\nTides are the regular rise and fall of the sea. The Moon's gravity pulls on the oceans and raises "
+        "a bulge of water on the side of the Earth facing it.\n\nA second bulge forms on the far side of the Earth. "
+        "Most coasts therefore see two high tides each day.\n", encoding="utf-8")
+    tides = make_tutor(corpus)
+    session = uuid.uuid4().hex
+    assert tides.ask("why are there two high tides each day?", session).kind == "answer"
+    reply = tides.ask("tell me more", session)
+    for _ in range(4):  # it walks forward through the four sentences, never in a loop
+        if reply.kind != "answer":
+            break
+        assert reply.citations
+        reply = tides.ask("go on", session)
+    assert reply.kind == "not_in_material" and not reply.citations and "ends" in reply.answer

@@ -45,7 +45,16 @@ _IMAGE = re.compile(r"\b(?:like an?|comparable to|similar to|as if|as though|thi
 _EXAMPLES = re.compile(r"\b(?:such as|for example|for instance|e\.g\.|including)\b|,\s+like\b|\b\w+s like (?:the )?\w",
                        re.I)
 
+# "Tell me more", "and then?", "go on": what the material says next, after the sentences just quoted.
+MORE = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|and|so|cool|great|nice|interesting|right|i see|got it|hmm+)[,.!]?\s+)*(?:"
+    r"(?:(?:can|could) you\s+|please\s+)?(?:tell me more|say more|go on|keep going|continue|elaborate|"
+    rf"expand on {_IT})|more(?: (?:about|on) {_IT})?|(?:and )?then what(?: happens)?|and then(?: what(?: happens)?)?|"
+    r"what happens (?:next|after that|then)|(?:and )?after that|what else|anything else|what comes next|"
+    r"what(?:'s| is) next)" + _ENDING, re.I)
+
 MAX_GLOSSES = 3
+MAX_CONTINUED = 3
 
 
 class Quote(BaseModel):
@@ -59,6 +68,11 @@ class Quote(BaseModel):
 def asks_simpler(message: str) -> bool:
     """Whether the message asks for the last answer again in plainer words."""
     return bool(SIMPLER.match(message))
+
+
+def asks_more(message: str) -> bool:
+    """Whether the message asks what comes after the last answer ("tell me more", "and then?")."""
+    return bool(MORE.match(message))
 
 
 def asks_example(message: str) -> bool:
@@ -140,3 +154,28 @@ def compose(message: str, cited: Sequence[tuple[Chunk, Sentence]], chunks: Seque
     lead = ("In plainer words — here is how the material itself explains what I just quoted:" if asks_simpler(message)
             else "The material’s examples near what I just quoted:")
     return lead + "\n\n" + "\n".join(lines), citations
+
+
+def continuation(cited: Sequence[tuple[Chunk, Sentence]], chunks: Sequence[Chunk]) -> tuple[str, list[Citation]]:
+    """What the material says next after the quoted sentences, cited ("" at the material's end).
+
+    It goes on from the last quoted sentence of the section the answer starts in, skipping what was quoted; when
+    that section has no more, it opens the next section."""
+    if not cited:
+        return "", []
+    shown = {(c.source, s.start) for c, s in cited}
+    sections = section_sentences(chunks)
+    first = (cited[0][0].source, cited[0][0].section)
+    at = next(i for i, (source, section, _) in enumerate(sections) if (source, section) == first)
+    pairs = sections[at][2]
+    last = max(i for i, (c, s) in enumerate(pairs) if (c.source, s.start) in shown)
+    following = pairs[last + 1:last + 1 + MAX_CONTINUED]
+    title = sections[at][1]
+    if not following and at + 1 < len(sections):
+        title = sections[at + 1][1]
+        following = [(c, s) for c, s in sections[at + 1][2] if (c.source, s.start) not in shown][:MAX_CONTINUED]
+    if not following:
+        return "", []
+    citations = [sentence_citation(c, s, marker=i + 1) for i, (c, s) in enumerate(following)]
+    body = " ".join(f"{s.text} [{i + 1}]" for i, (_, s) in enumerate(following))
+    return f"The material goes on, in “{title}”:\n\n{body}", citations

@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 from tutor.quiz import BLANK, item_from_passage, key_points, terms_in, with_context
-from tutor.rephrase import asks_example, asks_simpler, cited_sentences
+from tutor.rephrase import asks_example, asks_more, asks_simpler, cited_sentences, continuation
 from tutor.rephrase import compose as rephrase
 from tutor.text import content_stems, stem
 from tutor.types import TutorReply
@@ -180,6 +180,8 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
                                  "material, or say “quiz me” to test yourself.", suggestions=["Quiz me"])
     if not pending and (asks_simpler(message) or asks_example(message)):
         return _rephrase(t, message, session_id)
+    if not pending and asks_more(message):
+        return _continue(t, message, session_id)
     if t.socratic(session_id):
         return _socratic_turn(t, message, session_id)
     return None
@@ -204,6 +206,20 @@ def _retry(t: "Tutoring", message: str, session_id: str, pending: dict | None) -
                           answer="There’s nothing to try again yet. Say “quiz me” to start a quiz, or ask me "
                                  "something about the material.", suggestions=["Quiz me"])
     return _start_quiz(t, message, session_id, last.scope)
+
+
+def _continue(t: "Tutoring", message: str, session_id: str) -> TutorReply | None:
+    """What the material says after the last answer's quotes; None with no answer yet ("continue" is then a
+    learner coming back, for the usual path)."""
+    cited = _last_quoted(t, session_id)
+    if not cited:
+        return None
+    text, citations = continuation(cited, t.tutor.chunks)
+    if text:
+        return _reply(message, session_id, text, citations, ["Quiz me on that"])
+    return TutorReply(kind="not_in_material", session_id=session_id, question=message, backend="tutoring",
+                      answer="That’s where the material ends, so I have nothing more to quote. Ask me about another "
+                             "part of it, or say “quiz me” to test yourself.")
 
 
 def _rephrase(t: "Tutoring", message: str, session_id: str) -> TutorReply:
