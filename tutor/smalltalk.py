@@ -90,6 +90,7 @@ def reply(kind: SmallTalk, topics: str, suggestions: Sequence[str] = ()) -> str:
     return ("I teach from the course material only, and every answer quotes the passages it rests on. I can:\n"
             f"- explain what the material covers: {topics};\n"
             "- summarize it, or one section of it (“summarize”, “overview of” a section);\n"
+            "- after an answer: “explain that more simply”, “give me an example”, or “tell me more”;\n"
             "- quiz you (“quiz me”, or “quiz me on” a section) and grade your answers against the material;\n"
             "- guide you with questions and hints before giving the answer (“/socratic on”);\n"
             "- show your progress and what to study next (“my progress”), or the lesson map (“lesson map”)."
