@@ -406,6 +406,9 @@ def test_where_the_learner_met_the_subject_does_not_decline_the_question(tutor):
     ("What's the role of GABA here?", "not_in_material"),
     ("what is aspartate exactly?", "not_in_material"),
     ("so how quick is 'rapid', minutes or hours?", "not_in_material"),
+    # Pointing at the material is no concept it lacks, and "in what part of" asks where, not how much.
+    ("what is the roadblock image in the article supposed to illustrate?", "answer"),
+    ("in what part of the brain is the synapse growth strongest?", "answer"),
     # Pointing at nothing of the material's is still off-topic.
     ("What's the weather like here?", "out_of_scope"),
     ("Translate 'good morning' into French.", "out_of_scope"),
@@ -425,6 +428,10 @@ def test_a_question_about_the_material_is_not_called_off_topic(tutor, question, 
     (None, "Can sleep restore lost synapses?", "not_in_material"),
     ("tutoring_corpus", "Can traffic trigger an eruption?", "not_in_material"),
     (None, "can heavy long-term use change the structure of the brain?", "answer"),
+    # Why a thing named only as a bare example does what the text says in passing ("antidepressants, like SSRIs,
+    # which … take several weeks") is not said; why the material's subject does what it does may be.
+    (None, "Why are SSRIs so slow to help?", "not_in_material"),
+    (None, "Why does ketamine work so quickly against depression?", "answer"),
     (None, "Can heavy ketamine use damage memory?", "answer"),
 ])
 def test_where_a_thing_is_and_what_an_unknown_thing_does(tutor, make_tutor, corpus, question, kind):

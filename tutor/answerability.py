@@ -46,7 +46,8 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
         + _QUANTITY_ADJ + r"(?:doses?|amounts?|quantity))\b"),
      _Q(r"\d|\b" + _COUNT + r"\b"), "amounts or numbers"),
     # "How much of what the brain does …?" asks for a share, which "nearly all" gives.
-    (_Q(r"\b(how much of|what share of|what part of)\b"),
+    # ("In what part of the brain …?" asks where.)
+    (_Q(r"\b(how much of|what share of|(?<!in )(?<!on )(?<!at )(?<!from )what part of)\b"),
      _Q(r"\d|\b" + _COUNT + r"\b|\b(?:nearly|almost|virtually) all\b|\bthe majority\b"), "amounts or numbers"),
     (_Q(r"\b(how long|after how|how many (?:seconds|minutes|hours|days|weeks|months|years))\b"),
      _Q(r"\b(?:" + _NUMBER_WORD + r"|several|few|many) " + _UNITS + r"\b"), "durations"),
@@ -168,7 +169,11 @@ _REQUEST = _Q(r"\b(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|just\s+|ma
 def framing_words(question: str) -> set[str]:
     """Words that frame a request to the tutor (shorthand, the verb of "can you …") rather than name a concept."""
     q = normalize(question)
-    return {w for w in re.findall(r"[a-z0-9;]+", q) if w in _SHORTHAND} | {m.group(1) for m in _REQUEST.finditer(q)}
+    # "… in the text supposed to show?": the learner points at the material and asks what it means to say.
+    pointing = {w for m in _POINTS_AT_MATERIAL.finditer(q) for w in words(m.group(0))} | {
+        w for m in re.finditer(r"\bsupposed\s+to\s+(?:show|mean|say|illustrate|explain)\b", q) for w in words(m.group(0))}
+    return ({w for w in re.findall(r"[a-z0-9;]+", q) if w in _SHORTHAND} | {m.group(1) for m in _REQUEST.finditer(q)}
+            | pointing)
 
 
 # "Which other receptors …?", "which specific brain regions …?": the kind of thing the learner wants named.
@@ -330,6 +335,24 @@ def focus_parts(question: str) -> list[str]:
         for found in pattern.finditer(question):
             parts += [side for side in found.groups() if side and not _AUDIENCE.match(side)]
     return parts
+
+
+# "Why do SSRIs take so long to work?": a why-question about what a thing does or is.
+_WHY_OF = _Q(r"^(?:so |and |but |ok |okay )?why (?:do|does|did|is|are|was|were|would|can|could) (?:the |a |an )?([a-z'-]{3,})\b")
+
+
+def in_passing(question: str, sentences: Sequence[str], subject: Collection[str]) -> str:
+    """What a why-question asks about when the material names it only as a bare example of something else, else "".
+
+    "Antidepressants, like SSRIs, which … take several weeks" says what SSRIs do in passing, next to what the text is
+    about; it says nothing of why. The material's own subject is never in passing."""
+    match = _WHY_OF.match(normalize(question))
+    if not match or match.group(1) in STOPWORDS or match.group(1) in _PRONOUNS or stem(match.group(1)) in subject:
+        return ""
+    thing = match.group(1)
+    mentions = [normalize(s) for s in sentences if re.search(rf"\b{re.escape(thing)}\b", normalize(s))]
+    example = rf"\b(?:like|such as|including|e\.g\.)\s+{re.escape(thing)}\s*[,;.)]"
+    return thing if mentions and all(re.search(example, s) for s in mentions) else ""
 
 
 # "Where exactly in the head is the prefrontal cortex?", "where is X located?": the learner asks where a thing is.
@@ -541,6 +564,7 @@ class Answerability:
         alone: these parts are the point of the question.
         """
         parts = focus_parts(question.rstrip(" ?!."))
+        framing = framing_words(question)
         acts = _ACTS.match(question.rstrip(" ?!."))
         # "Can exercise boost BDNF?": what a thing the material never speaks of does, it cannot say either.
         # The verb must read as one: a word the material does not use, or a verb of effect ("can heavy long-term use
@@ -562,8 +586,8 @@ class Answerability:
                                rf"{re.escape(part)}", question)
             if before and before.group(1) not in STOPWORDS and self.vocabulary.known(before.group(1)):
                 continue
-            target = [w for w in content_words(self.vocabulary.repair(part))
-                      if w not in _TARGET_FILLER and w not in _JUDGEMENTS and w not in _CONTRACTIONS]
+            target = [w for w in content_words(self.vocabulary.repair(part)) if w not in _TARGET_FILLER
+                      and w not in _JUDGEMENTS and w not in _CONTRACTIONS and w not in framing]
             if not target:
                 continue
             # One word the material knows is enough: a rarer unknown word beside it is as often a learner's synonym
@@ -727,6 +751,9 @@ class Answerability:
             if asked_for and not holds.search(evidence):
                 fired.append(("type", f"it gives no {lacking}"))
                 break
+        passing = in_passing(question, [s.text for p in passages for s in p.chunk.sentences], self.subject)
+        if passing:
+            fired.append(("passing", f"it names {passing} only as an example, not why"))
         unplaced = self.unplaced(question, [s.text for p in passages for s in p.chunk.sentences])
         if unplaced:
             fired.append(("where", f"it never says where the {unplaced} is"))
