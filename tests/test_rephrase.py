@@ -135,14 +135,15 @@ def test_summarize_that_summarises_the_section_just_quoted(tutor, make_tutor, co
 
 
 @pytest.mark.parametrize("message", [
-    "tell me more", "go on", "and then?", "ok, and then what happens?", "what happens next?", "more please",
-    "can you elaborate?", "what else?",
+    "tell me more", "go on", "ok, tell me more about that", "keep going", "more please", "can you elaborate?",
+    "what else?",
 ])
 def test_requests_to_go_on_are_recognised(message):
     assert rephrase.asks_more(message) and not rephrase.asks_simpler(message) and not rephrase.asks_example(message)
 
 
-@pytest.mark.parametrize("message", ["tell me more about BDNF", "what else does ketamine do?", "more or less?"])
+@pytest.mark.parametrize("message", ["tell me more about BDNF", "what else does ketamine do?", "more or less?",
+                                     "what happens after that?"])  # the process, not the page: for retrieval
 def test_a_question_of_its_own_is_not_a_request_to_go_on(message):
     assert not rephrase.asks_more(message)
 

@@ -45,13 +45,12 @@ _IMAGE = re.compile(r"\b(?:like an?|comparable to|similar to|as if|as though|thi
 _EXAMPLES = re.compile(r"\b(?:such as|for example|for instance|e\.g\.|including)\b|,\s+like\b|\b\w+s like (?:the )?\w",
                        re.I)
 
-# "Tell me more", "and then?", "go on": what the material says next, after the sentences just quoted.
+# "Tell me more", "go on": what the material says next, after the sentences just quoted. ("What happens after
+# that?" asks about the process, not the page: retrieval answers it.)
 MORE = re.compile(
     r"^\s*(?:(?:ok(?:ay)?|and|so|cool|great|nice|interesting|right|i see|got it|hmm+)[,.!]?\s+)*(?:"
-    r"(?:(?:can|could) you\s+|please\s+)?(?:tell me more|say more|go on|keep going|continue|elaborate|"
-    rf"expand on {_IT})|more(?: (?:about|on) {_IT})?|(?:and )?then what(?: happens)?|and then(?: what(?: happens)?)?|"
-    r"what happens (?:next|after that|then)|(?:and )?after that|what else|anything else|what comes next|"
-    r"what(?:'s| is) next)" + _ENDING, re.I)
+    rf"(?:(?:can|could) you\s+|please\s+)?(?:(?:tell me|say) more(?: (?:about|on) {_IT})?|go on|keep going|continue|"
+    rf"elaborate(?: on {_IT})?|expand on {_IT})|more(?: (?:about|on) {_IT})?|what else|anything else)" + _ENDING, re.I)
 
 MAX_GLOSSES = 3
 MAX_CONTINUED = 3
@@ -71,7 +70,7 @@ def asks_simpler(message: str) -> bool:
 
 
 def asks_more(message: str) -> bool:
-    """Whether the message asks what comes after the last answer ("tell me more", "and then?")."""
+    """Whether the message asks what comes after the last answer ("tell me more", "go on")."""
     return bool(MORE.match(message))
 
 
