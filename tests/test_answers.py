@@ -470,3 +470,12 @@ def test_risks_quote_what_the_material_says_comes_of_it(tutor, make_tutor, corpu
     inside = [c for c in reply.citations if c.section == section]
     assert len(inside) >= 2, reply.answer  # the consequences themselves, not only the sentence that announces them
     assert reply.citations[0].section == section, reply.answer
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("what's the difference between dissociation and a k-hole?", "(it never mentions k-hole)"),  # not "hole"
+    ("how long does the antidepressant effect last?", "(it gives no durations of the effect)"),
+])
+def test_a_decline_names_what_is_missing_in_readable_words(tutor, question, reason):
+    reply = tutor.ask(question, uuid.uuid4().hex)
+    assert reply.kind == "not_in_material" and reason in reply.answer, reply.answer

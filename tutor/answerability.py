@@ -55,7 +55,7 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     (_Q(r"\bhow long\b.*\b(last|lasts|persist|persists|stay|stays|remain|remains|linger|lingers|wear off)\b"),
      _Q(r"\b(lasts?|lasting|persists?|persisting|remains? for|for (?:up to |about |around |at least )?(?:"
         + _NUMBER_WORD + r"|several|few|many) " + _UNITS + r"|up to (?:" + _NUMBER_WORD + r"|several|a few) " + _UNITS
-        + r")\b"), "how long it lasts"),
+        + r")\b"), "durations of the effect"),
     (_Q(r"\b(how soon|how quickly|how fast)\b"),
      _Q(r"\b(?:" + _NUMBER_WORD + r"|several|few|many) " + _UNITS + r"\b|\b(?:rapid|rapidly|immediate|immediately|quickly|fast)\b"),
      "durations"),
@@ -786,13 +786,14 @@ class Answerability:
             # Named as the learner wrote it, from its first unknown word to its last ("blood pressure or heart rate").
             span = re.search(rf"\b{re.escape(target[0])}\b.*\b{re.escape(target[-1])}\b", normalize(question))
             named = span.group(0) if span else " ".join(target)
-            fired.append(("target", f"it never mentions {named}"))
+            fired.append(("target", f"it never mentions {_as_asked(normalize(question), named)}"))
         framing = framing_words(question)
         acronyms = {k: v for k, v in names(f"{question} {standalone}").items() if k not in framing}
         foreign = self.foreign_concepts(q, [w for w in unknown if w not in framing], texts[:3], acronyms)
         features["foreign"] = foreign
         if foreign:
-            fired.append(("foreign", f"it never mentions {', '.join(acronyms.get(w, w) for w in foreign)}"))
+            foreign_named = ", ".join(_as_asked(question, acronyms.get(w, w)) for w in foreign)
+            fired.append(("foreign", f"it never mentions {foreign_named}"))
         coverage = self.coverage(question, texts[:3])
         features["coverage_min"] = round(min(coverage, default=1.0), 3)
         features["coverage_mean"] = round(float(np.mean(coverage)) if coverage else 1.0, 3)
@@ -818,3 +819,9 @@ class Answerability:
         if fired:
             return Verdict(kind="not_in_material", reason=fired[0][1], features=features)
         return Verdict(kind="answer", features=features)
+
+
+def _as_asked(question: str, word: str) -> str:
+    """A word as the question writes it, with the rest of a hyphenated name ("hole" → "k-hole")."""
+    m = re.search(r"[\w-]*\b" + re.escape(word) + r"\b[\w-]*", question, re.I)
+    return m.group(0) if m and "-" in m.group(0) else word
