@@ -150,3 +150,9 @@ def test_a_harm_reduction_label_is_a_wrapper_not_a_frame():
     text = canonical("harm reduction question: how much more can you take after the first hour")
     assert safety.unwrapped(text) is not None
     assert not safety._FRAME.search(safety._WRAPPER.sub(" ", text))
+
+
+def test_intent_to_die_is_a_distress_cue_and_being_done_with_a_semester_is_not():
+    assert safety.distress_cue(canonical("don't think i'll make it to christmas and honestly that's fine"))
+    assert not safety.distress_cue(canonical("so done with this term, my exams are wrecking me. what is bdnf again?"))
+    assert safety.distress_cue(canonical("i'm so done with my life"))

@@ -1389,7 +1389,8 @@ _DISTRESS = re.compile(
     r"slurr\w*|gasp\w*|lips|call (?:someone|anyone|an ambulance|for help)|be here|here anymore|anymore|"
     r"trying again|try again|confused|sleepy|drowsy|shaking|fainted|faint|being around|stop being|making it|"
     r"make it to|giving (?:my|away)|coming out|come out of it|survive|roof|ledge|end (?:your|my) life|"
-    r"peaceful\w*|done trying|so done|i'm done|cope|happier without|without me|the night|need it to|"
+    r"peaceful\w*|done trying|so done(?! with (?:the|this|that|my) (?!life\b|living\b|myself\b|everything\b|it all\b|"
+    r"everyone\b|people\b)\w)|i'm done|cope|happier without|without me|the night|need it to|"
     r"stop a heart|fatal|lethal|cold and|floppy|gurgl\w*|limp|no way out|stay asleep|stay that way|going out|"
     r"way out|decided how|check out|end it|finish(?:ing)? it|get better|"
     # Holding on, reasons to stay, being hated: weariness of life without a death word (two writers' missed crises).
@@ -1483,7 +1484,8 @@ def distress_cue(text: str) -> bool:
     about = _LEARNER_FRAME.sub(" ", text)
     if not _SOMEONE_REAL.search(about):
         return False
-    return bool(_DISTRESS.search(text) or _OVERDOSE_PERSONAL.search(about) or _FAREWELL.search(text))
+    return bool(_DISTRESS.search(text) or _OVERDOSE_PERSONAL.search(about) or _FAREWELL.search(text)
+                or _INTENT_TO_DIE.search(text))
 
 
 _BUMP_NAMESAKE = re.compile(r"\b(?:speed|baby|goose) bumps?\b|\bbumps? (?:on|in|under|near|along|to) (?:my|the|your|his|her|"
@@ -1959,13 +1961,15 @@ class Screen:
             return False
         if explains(text) or _WHY.search(text) or describes_people(text) or _RECOVERED.search(text):
             return False
-        words = bool(_DESPAIR.search(text) or _FAREWELL.search(text))
+        words = bool(_DESPAIR.search(text) or _FAREWELL.search(text) or _INTENT_TO_DIE.search(text))
         if not words and self.net_bare > 1:
             return False
         texts = [classifier_text(message)] + ([context_text(message, history)] if history else [])
         texts += [p for p in _SENTENCES.split(text) if len(p.split()) >= 2]
         probs = self.classifier.proba(self.embed(texts))
-        if words and not _learner(text) and ((probs[:, 0] >= self.distress_floor) & (probs[:, 0] > probs[:, 1])).any():
+        # The writer's intent to die ("when i do it i want it over quickly") holds even after "i want to know".
+        if (words and not _learner(text) or _INTENT_TO_DIE.search(text)) and (
+                (probs[:, 0] >= self.distress_floor) & (probs[:, 0] > probs[:, 1])).any():
             return True
         # Without those words: a crisis vote ahead of every other label on the message itself or with its earlier turns.
         whole = probs[: 2 if history else 1]
