@@ -16,13 +16,13 @@ from tests.tutoring_fixtures import tutoring  # noqa: F401  (fixture)
 from tutor.quiz import item_from_passage
 from tutor.text import content_stems
 
-# Measured 0.876 on the 1230 development answers (learner_answers.yaml and learner_answers_fresh{,2,3,4,5,6,7}.yaml; see
-# docs/pedagogy.md); the issue's goal is 0.9. The gate sits a little below the measurement so a regression fails.
+# Measured 0.883 (round 11b; 0.876 after round 11) on the 1230 development answers (learner_answers.yaml and
+# learner_answers_fresh{,2,3,4,5,6,7}.yaml; see docs/pedagogy.md); the issue's goal is 0.9. The gate sits a little below the measurement so a regression fails.
 # Round 9 lowered it from 0.89 (fresh5 joined), round 10 from 0.88: fresh6 (written blind, 0.753 at the end of round 9)
 # joined the development data; round 11 raised it to 0.87 (fresh7 joined, 0.805 blind). The blind set
 # (learner_answers_fresh8.yaml) is never read here.
 MIN_ACCURACY = 0.87
-# Each development set scored with boundaries fitted on the other seven (measured 0.759–0.947, mean 0.873). Lowered
+# Each development set scored with boundaries fitted on the other seven (measured 0.766–0.947, mean 0.882). Lowered
 # from 0.80 in round 10 (the fresh6 fold was 0.747), raised in round 11 (fresh6 fold 0.759).
 MIN_SET_OUT_ACCURACY = 0.75
 # The issue's goal is none. Round 9: one of fresh5's (a cause of excitotoxicity its passages do not speak of, "too
@@ -531,3 +531,25 @@ def test_a_denied_faculty_is_the_failure_the_key_names(tutoring):
     assert grader._denies_the_disrupted("not being able to remember past events well", item, [_MEMORY])
     # Denying the failure itself ("not a problem", "isn't impaired") is the reversal.
     assert not grader._denies_the_disrupted("recalling past events is not a problem", item, [_MEMORY])
+
+
+_ROADBLOCK = ("The action is comparable to a temporary roadblock at a major intersection, altering system-wide traffic "
+              "patterns.")
+
+
+def test_true_detail_from_another_section_is_neutral_but_a_false_one_is_not(tutoring):
+    # Round 11b: the grader sees the whole material's sentences. A clause its passages do not back but another section
+    # supports (the NMDA receptor is named two sentences before the analogy's) is extra true detail a teacher accepts;
+    # the same clause turned false (the material says ketamine blocks the receptor) is still no backing.
+    question = "What everyday picture does the article use for what ketamine does at its target?"
+    item = item_from_passage(question, [locate(tutoring.tutor, _ROADBLOCK)])
+    assert tutoring.grader.material, "the Tutoring's grader is given the material"
+    core = "It's like a temporary roadblock at a busy intersection that changes traffic patterns across the whole system"
+    true_detail = f"{core}, since ketamine blocks the NMDA receptor."
+    false_detail = f"{core}, since ketamine switches the NMDA receptor on."
+    assert tutoring.grader.grade(item, true_detail).label == "correct"
+    assert tutoring.grader.grade(item, false_detail).label != "correct"
+    # Without the material the true detail is unbacked, as before round 11b.
+    from tutor.grading import Grader
+    bare = Grader(tutoring.grader.judge, tutoring.grader.embed)
+    assert bare.grade(item, true_detail).label != "correct"

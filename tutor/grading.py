@@ -26,7 +26,9 @@ and its passage, which is easier than judging an open claim:
 3. Backing. Each clause of the answer is backed by the judge's support score or its closest cosine to a passage
    clause (or to the question, which a clause may restate); below ACCOUNTED_FLOOR for its least-backed clause an
    answer adds something of its own (a cause, a time, a place, an entity, two named things paired otherwise than
-   the passages pair them) and is at most partly right, however well it covers the key.
+   the passages pair them) and is at most partly right, however well it covers the key. A clause some sentence of the
+   whole material supports, none of its closest contradicts, and that pairs nothing otherwise, is true detail from
+   elsewhere (round 11b): left out of backing, never counted towards the key.
 4. Label. Two linear boundaries over (mean idea score, best idea score, the judge's score, the share of the
    answer's words that neither passage nor question uses, the least-backed clause),
    fitted on all labelled development answers, separate correct, partly and incorrect.
@@ -62,7 +64,7 @@ SAY_FROM, SAY_AT = 0.4, 0.7
 # evals.pedagogy.fit_boundaries), rounded. "Correct" weighs only how much of the key is said (mean idea score and
 # length), both upwards: a judge score there weighed against it (a verbatim fragment is well supported), which made
 # unsupported answers easier to credit; length took its place.
-PARTLY_WEIGHTS = (3.5, 2.1, 2.4, 1.0, 3.2, 0.0, -4.3)
+PARTLY_WEIGHTS = (3.4, 2.1, 2.5, 1.1, 3.3, 0.0, -4.5)  # refit in round 11b
 CORRECT_WEIGHTS = (5.1, 0.0, 0.0, 0.0, 0.0, 5.5, -6.4)
 # Length is the answer's content words the question does not use, up to LENGTH_CAP, as a share of it: a fragment of
 # three words cannot say a key of several ideas however close its words are to one of them ("There's a surge of
@@ -80,6 +82,9 @@ REWORDED = 0.6
 # Cosine of an answer clause (with a word of the idea's own and an intensifier) to a key idea that says its process is
 # disrupted, at which the clause says more of that process.
 SAYS_MORE = 0.5
+# Material sentences (closest by MiniLM cosine) a clause the passages do not back is judged against: one supporting
+# it and none contradicting it makes it true detail from elsewhere (round 11b).
+ELSEWHERE_NEAREST = 3
 SYNONYM = 0.6  # cosine at which an answer word says the source's word a judged antonym stands against
 
 # Clause boundaries: punctuation, sentence ends, and the connectives expository text chains ideas with.
@@ -181,9 +186,13 @@ def _sentences(text: str) -> list[str]:
 class Grader:
     """Grades answers with the claim judge and word vectors (both passed in, so the Tutor's model is shared)."""
 
-    def __init__(self, judge: Judge, embed: Embed):
+    def __init__(self, judge: Judge, embed: Embed, material: Sequence[str] = ()):
         self.judge = judge
         self.embed = embed
+        # Every sentence of the material (the Tutor's chunks): a clause the item's passages do not back but another
+        # part of the material supports is true detail, neutral to the grade (round 11b).
+        self.material = list(dict.fromkeys(s.strip() for s in material if s and s.strip()))
+        self._material_vectors: np.ndarray | None = None
 
     def grade(self, item: QuizItem, answer: str) -> Grade:
         """Grade one answer to `item`."""
@@ -371,20 +380,42 @@ class Grader:
         # Examples are read from the whole answer: the clause split cuts "such as" off the example it introduces.
         examples = {e for e, _ in _entities(" ".join(m.group(1) for m in _EXAMPLE.finditer(answer)))}
         fragmented = any(re.match(r"fragment|disrupt", w) or _APART.fullmatch(w) for w in words(" ".join(passages)))
-        worst, unbacked = 1.0, ""
+        worst, unbacked, detail = 1.0, "", 0
+        raw, raw_unbacked = 1.0, ""  # counting true detail too: for an answer made of nothing else
         for clause, sim in zip(clauses, sims):
             rivals = {(e, kind) for e, kind in _entities(clause) if e not in given and e not in examples
                       and (kind in _SPECIFIC or any(k == kind and r not in normalize(clause) for r, k in named))}
             # A contrast may set a rival beside the passages' thing ("unlike SSRIs, which act on serotonin"), but a pair
             # the passages make otherwise is wrong on either side of one ("…, while SSRIs act on glutamate").
             if (rivals and clause not in contrast) or _mispaired(clause, passages):
-                return 0.0, clause
-            value = max(float(self.judge(clause, passages).score), float(sim))
-            if value < ACCOUNTED_FLOOR and fragmented and _comes_apart(clause):
-                value = ACCOUNTED_FLOOR  # "the picture falls apart" restates a passage that says it is fragmented
+                value = 0.0
+            else:
+                value = max(float(self.judge(clause, passages).score), float(sim))
+                if value < ACCOUNTED_FLOOR and fragmented and _comes_apart(clause):
+                    value = ACCOUNTED_FLOOR  # "the picture falls apart" restates a passage that says it is fragmented
+            if value < raw:
+                raw, raw_unbacked = value, clause
+            # A pair the passages make otherwise is never excused: the judge, reading one sentence, can miss the swap.
+            if value < ACCOUNTED_FLOOR and not _mispaired(clause, passages) and self._true_elsewhere(clause):
+                detail += 1  # true detail from another part of the material: neither backs nor lowers the answer
+                continue
             if value < worst:
                 worst, unbacked = value, clause
+        if detail and detail == len(clauses):
+            return raw, raw_unbacked  # nothing of the answer speaks to the passages: as unbacked as before
         return worst, unbacked
+
+    def _true_elsewhere(self, clause: str) -> bool:
+        """Whether a sentence of the material supports the clause and none of the closest contradicts it: true detail
+        the answer brings from another part of the article ("the NMDA receptor" inside the roadblock analogy)."""
+        if not self.material or _mispaired(clause, self.material):
+            return False
+        if self._material_vectors is None:
+            self._material_vectors = _unit(self.embed(self.material))
+        sims = self._material_vectors @ _unit(self.embed([clause]))[0]
+        verdicts = [self.judge(clause, [self.material[i]]).label for i in np.argsort(-sims)[:ELSEWHERE_NEAREST]]
+        # A contradiction anywhere among them is never excused by another sentence's support.
+        return "supported" in verdicts and "contradicted" not in verdicts
 
     def _near_words(self, key_ideas: list[str], answer: str, asked: set[str]) -> list[float]:
         """Per idea, how nearly the answer says each of its new words, on average: a word's best cosine to a word of

@@ -99,7 +99,8 @@ class Tutoring:
     def __init__(self, tutor: "Tutor"):
         self.tutor = tutor
         self.embed = CachedEmbed(tutor._embed)
-        self.grader = Grader(self.judge, self.embed)
+        # The whole material's sentences: true detail from another section is neutral to a grade (round 11b).
+        self.grader = Grader(self.judge, self.embed, [s.text for c in tutor.chunks for s in c.sentences])
         data = tutor.settings.data_dir
         self.mastery = MasteryStore(data / "mastery.sqlite3")
         self._db = SqliteFile(data / "tutoring.sqlite3", _SCHEMA)
