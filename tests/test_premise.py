@@ -41,6 +41,9 @@ PREMISES = REPO / "tests" / "data" / "premises.yaml"
     ("the cortex doesnt do anything for mood, does it?", ["The cortex doesnt do anything for mood."]),
     ("my professor told us glutamate is rare, is that right?", ["Glutamate is rare."]),
     ("wait, so BDNF kills neurons?", ["BDNF kills neurons."]),  # a statement said with a question mark
+    # reported by the learner, not about the learner: the statement after the report is the premise
+    ("my understanding is that glutamate is rare, so why does it matter?", ["Glutamate is rare."]),
+    ("we learned that BDNF kills neurons", ["BDNF kills neurons."]),
 ])
 def test_the_statement_a_question_rests_on_is_recovered(question, claims):
     assert premises_of(question) == claims

@@ -33,6 +33,8 @@ _REPORTED = re.compile(
     r"lecturer|tutor|class|notes?|mum|mom|dad|parents?|coach)\s+(?:said|says|told (?:me|us)|tells (?:me|us)|claims?|claimed|mentioned|"
     r"taught (?:me|us)|explained|thinks|thought|reckons|insists|wrote)|"
     r"(?:someone|somebody|people|they|everyone|a friend) (?:said|says|told me|claim|claims)|apparently|supposedly|"
+    r"we (?:(?:have |'ve )?(?:read|heard|learned|learnt)|were (?:told|taught))|"
+    r"my (?:understanding|impression|guess|assumption|belief|take|hunch|thinking) (?:is|was)|"
     r"(?:is|isn'?t) it (?:true|right|correct|the case)|am i right (?:in thinking|to think|that)?|would i be right|"
     r"correct me if i'?m wrong,? but|it seems|it'?s said|is it a fact)\b[\s,:]*(?:that\b)?\s*", _I)
 # "S, right?", "S, doesn't it?", "S - is that true?"
