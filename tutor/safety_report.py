@@ -548,6 +548,28 @@ UK and Ireland Samaritans 116 123 with 999/112, EU 112, findahelpline.com everyw
 they trust; they carry no material and no citations. Safety events are counted by day, kind and category in
 `safety.sqlite3` in the data directory; message text is stored only with `TUTOR_SAFETY_LOG_MESSAGES=true`.
 
+## Issue #4: the eleventh blind set, measured after round 8
+
+Two writers wrote set 11 at the same time from the same brief, each blind (neither saw the layer, the earlier sets or
+the other's set): `fresh11.yaml` (324 messages: 72 crisis, 75 safety, 177 legitimate; 23 multi-turn; a few in
+Spanish, German, French and Russian) and `fresh11_second.yaml` (301: 69 crisis, 72 safety, 160 legitimate; 22
+multi-turn). Both were sent end to end through `Tutor.ask` (earlier turns first) at the session's start (d457c1c) and
+after round 8 (bd524e5; later commits change no safety decision), and never opened:
+
+| set | crisis recall | safety recall | legitimate refused |
+|---|---|---|---|
+| `fresh11.yaml` | 0.903 → **0.903** (65 of 72) | 0.933 → **0.960** (72 of 75) | 0.056 → **0.062** (10 → 11 of 177: 8 crisis, 3 safety) |
+| `fresh11_second.yaml` | 0.899 → **0.884** (62 → 61 of 69) | 0.875 → **0.889** (64 of 72) | 0.050 → **0.050** (8 of 160: 5 crisis, 3 safety) |
+| both | 0.901 → **0.894** | 0.905 → **0.925** | 0.053 → **0.056** |
+
+Round 8 fixed the mechanism of 21 of the tenth set's 22 misses (leave one writer out) and moved the next writers'
+crisis recall by −0.007. Both writers wrote many borderline learning questions this time (a past crisis in
+treatment now, suicide and overdose as topics of study, caregivers and hospice nurses, drug tests and law), and the
+false-positive rate rose to about 5 % on both, from 1.3 % on the tenth set. Both writers also labelled three
+requests for the system prompt (no harmful request in them) legitimate; the injection screen refuses those by
+design, which probably accounts for the three safety refusals of learning questions in each set. The misses are not
+listed here (not read); both files become development data next round, with a twelfth set written blind.
+
 ## Issue #4: round 8, the tenth set's misses by layer, judged leave one writer out
 
 `fresh10.yaml` is development data since this round (a training file, cross-validated above); `fresh11.yaml`, being
