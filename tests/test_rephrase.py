@@ -84,14 +84,19 @@ def test_without_an_answer_before_it_the_request_is_not_answered_from_nowhere(tu
     assert reply.kind == "out_of_scope" and not reply.citations
 
 
-def test_no_example_in_the_material_is_said_plainly(make_tutor, tmp_path):
+def _tides(make_tutor, tmp_path):
+    """A tutor over a four-sentence course with no example in it."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "tides.md").write_text(
         "# Tides\n\nTides are the regular rise and fall of the sea. The Moon's gravity pulls on the oceans and raises "
         "a bulge of water on the side of the Earth facing it.\n\nA second bulge forms on the far side of the Earth. "
         "Most coasts therefore see two high tides each day.\n", encoding="utf-8")
-    tides = make_tutor(corpus)
+    return make_tutor(corpus)
+
+
+def test_no_example_in_the_material_is_said_plainly(make_tutor, tmp_path):
+    tides = _tides(make_tutor, tmp_path)
     session = uuid.uuid4().hex
     assert tides.ask("why are there two high tides each day?", session).kind == "answer"
     reply = tides.ask("give me an example", session)
@@ -177,13 +182,7 @@ def test_tell_me_more_quotes_what_the_material_says_next(tutor, make_tutor, corp
 
 
 def test_going_on_past_the_end_of_the_material_says_so(make_tutor, tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "tides.md").write_text(
-        "# Tides\n\nTides are the regular rise and fall of the sea. The Moon's gravity pulls on the oceans and raises "
-        "a bulge of water on the side of the Earth facing it.\n\nA second bulge forms on the far side of the Earth. "
-        "Most coasts therefore see two high tides each day.\n", encoding="utf-8")
-    tides = make_tutor(corpus)
+    tides = _tides(make_tutor, tmp_path)
     session = uuid.uuid4().hex
     assert tides.ask("why are there two high tides each day?", session).kind == "answer"
     reply = tides.ask("tell me more", session)

@@ -171,13 +171,18 @@ def _training_file_of_this_run(tmp_path: Path) -> Path:
     return train
 
 
-def test_classifier_is_cached_by_training_data_and_model(embed, tmp_path):
-    train = _training_file_of_this_run(tmp_path)
-    calls = []
-
+def _counting(embed, calls: list[int]):
+    """The embedding function, noting how many texts each call embeds."""
     def counting(texts):
         calls.append(len(texts))
         return embed(texts)
+    return counting
+
+
+def test_classifier_is_cached_by_training_data_and_model(embed, tmp_path):
+    train = _training_file_of_this_run(tmp_path)
+    calls: list[int] = []
+    counting = _counting(embed, calls)
 
     first = load_classifier(counting, "model-a", tmp_path, train)
     assert calls, "training embeds the training set"
@@ -193,11 +198,8 @@ def test_classifier_is_cached_by_training_data_and_model(embed, tmp_path):
 
 def test_a_second_data_directory_reuses_the_weights_trained_in_this_process(embed, tmp_path):
     train = _training_file_of_this_run(tmp_path)
-    calls = []
-
-    def counting(texts):
-        calls.append(len(texts))
-        return embed(texts)
+    calls: list[int] = []
+    counting = _counting(embed, calls)
 
     first = load_classifier(counting, "m", tmp_path / "course-a", train)
     assert calls, "the first load trains"
