@@ -18,7 +18,7 @@ from tutor.quiz import BLANK, item_from_passage, key_points, terms_in, with_cont
 from tutor.rephrase import asks_example, asks_more, asks_simpler, cited_sentences, continuation
 from tutor.rephrase import compose as rephrase
 from tutor.text import content_stems, stem
-from tutor.types import TutorReply
+from tutor.types import ReplyKind, TutorReply
 
 if TYPE_CHECKING:
     from tutor.tutoring import Tutoring
@@ -101,8 +101,9 @@ def _last_section(t: "Tutoring", session_id: str) -> str:
     return cited[0][0].section if cited else "all"
 
 
-def _reply(message: str, session_id: str, text: str, citations=(), suggestions=(), standalone: str = "") -> TutorReply:
-    return TutorReply(kind="answer", answer=text, citations=list(citations), session_id=session_id, question=message,
+def _reply(message: str, session_id: str, text: str, citations=(), suggestions=(), standalone: str = "",
+           kind: ReplyKind = "answer") -> TutorReply:
+    return TutorReply(kind=kind, answer=text, citations=list(citations), session_id=session_id, question=message,
                       standalone_question=standalone, suggestions=list(suggestions), backend="tutoring")
 
 
@@ -175,9 +176,9 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
             return _grade_attempt(t, message, session_id, pending)
         t.set_pending(session_id, None)  # a new question: leave the old one
     if not pending and REVEAL.match(message):  # "just tell me" after the answer was shown, or before any question
-        return TutorReply(kind="out_of_scope", session_id=session_id, question=message, backend="tutoring",
-                          answer="There’s no question waiting for an answer right now. Ask me something about the "
-                                 "material, or say “quiz me” to test yourself.", suggestions=["Quiz me"])
+        return _reply(message, session_id, "There’s no question waiting for an answer right now. Ask me something "
+                      "about the material, or say “quiz me” to test yourself.", suggestions=["Quiz me"],
+                      kind="out_of_scope")
     if not pending and (asks_simpler(message) or asks_example(message)):
         return _rephrase(t, message, session_id)
     if not pending and asks_more(message):
@@ -202,9 +203,8 @@ def _retry(t: "Tutoring", message: str, session_id: str, pending: dict | None) -
                                            "hint” if you’d like one, or “show me the answer”.")
     last = t.last_quiz(session_id)
     if last is None:
-        return TutorReply(kind="out_of_scope", session_id=session_id, question=message, backend="tutoring",
-                          answer="There’s nothing to try again yet. Say “quiz me” to start a quiz, or ask me "
-                                 "something about the material.", suggestions=["Quiz me"])
+        return _reply(message, session_id, "There’s nothing to try again yet. Say “quiz me” to start a quiz, or ask "
+                      "me something about the material.", suggestions=["Quiz me"], kind="out_of_scope")
     return _start_quiz(t, message, session_id, last.scope)
 
 
@@ -217,25 +217,22 @@ def _continue(t: "Tutoring", message: str, session_id: str) -> TutorReply | None
     text, citations = continuation(cited, t.tutor.chunks)
     if text:
         return _reply(message, session_id, text, citations, ["Quiz me on that"])
-    return TutorReply(kind="not_in_material", session_id=session_id, question=message, backend="tutoring",
-                      answer="That’s where the material ends, so I have nothing more to quote. Ask me about another "
-                             "part of it, or say “quiz me” to test yourself.")
+    return _reply(message, session_id, "That’s where the material ends, so I have nothing more to quote. Ask me about "
+                  "another part of it, or say “quiz me” to test yourself.", kind="not_in_material")
 
 
 def _rephrase(t: "Tutoring", message: str, session_id: str) -> TutorReply:
     """The last answer's terms as the material explains them, or its examples (tutor/rephrase.py)."""
     cited = _last_quoted(t, session_id)
     if not cited:
-        return TutorReply(kind="out_of_scope", session_id=session_id, question=message, backend="tutoring",
-                          answer="Ask me something about the material first; then I can show you how it explains "
-                                 "its terms, or the examples it gives.")
+        return _reply(message, session_id, "Ask me something about the material first; then I can show you how it "
+                      "explains its terms, or the examples it gives.", kind="out_of_scope")
     text, citations = rephrase(message, cited, t.tutor.chunks)
     if text:
         return _reply(message, session_id, text, citations)
     what = "a plainer explanation of" if asks_simpler(message) else "an example of"
-    return TutorReply(kind="not_in_material", session_id=session_id, question=message, backend="tutoring",
-                      answer=f"The material doesn’t give {what} what I just quoted, so I won’t make one up. "
-                             "Ask me about any word in it, or say “quiz me” to test yourself.")
+    return _reply(message, session_id, f"The material doesn’t give {what} what I just quoted, so I won’t make one up. "
+                  "Ask me about any word in it, or say “quiz me” to test yourself.", kind="not_in_material")
 
 
 def _feedback(grade) -> tuple[str, list]:
