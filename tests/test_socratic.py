@@ -94,6 +94,14 @@ def test_try_again_repeats_the_waiting_question_or_retakes_the_last_quiz(tutor, 
     assert tutor.ask("can I try again?", s).kind == "crisis"  # after a crisis, the screen reads it with that turn
 
 
+def test_a_crisis_ends_the_quiz_so_the_next_message_is_not_graded(tutor, tutoring):
+    s = sid()
+    tutor.ask("/quiz", s)
+    assert tutor.ask("I want to end my life", s).kind == "crisis"
+    after = tutor.ask("sorry. what is BDNF", s)  # a plain message afterwards: answered, not graded as the quiz answer
+    assert after.answer[0] not in "✓◐✗" and "Question 2 of" not in after.answer
+
+
 def test_just_tell_me_reveals_a_held_back_answer_and_nothing_else(tutor, tutoring):
     s = sid()
     tutor.ask("/socratic on", s)

@@ -222,6 +222,8 @@ class Tutor:
                 decision = self.guard.consult(second_opinion, decision, history)
         if decision.kind != "ok":
             reply = self.guard.reply(decision, session_id, question)
+            if reply.kind == "crisis" and tutoring:  # what comes next is not an answer to a quiz question or a hint
+                self.tutoring.set_pending(session_id, None)
             yield reply.answer
             self._remember(session_id, reply)
             yield reply
