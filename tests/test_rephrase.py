@@ -122,15 +122,21 @@ def test_not_getting_it_in_a_socratic_round_gives_a_hint(tutor):
     assert reply.answer.startswith("Hint 2:") and not reply.citations  # a hint, not a grade or the answer
 
 
+def _answered(tutor, make_tutor, corpus, question):
+    """The course (the article when `corpus` is None), a new session, and its answer to the question."""
+    course = tutor if corpus is None else make_tutor(corpus)
+    session = uuid.uuid4().hex
+    answer = course.ask(question, session)
+    assert answer.kind == "answer"
+    return course, session, answer
+
+
 @pytest.mark.parametrize("corpus, question", [
     (None, "What does BDNF do?"),
     (REPO / "tests" / "data" / "tutoring_corpus", "why are some eruptions explosive?"),
 ])
 def test_summarize_that_summarises_the_section_just_quoted(tutor, make_tutor, corpus, question):
-    course = tutor if corpus is None else make_tutor(corpus)
-    session = uuid.uuid4().hex
-    answer = course.ask(question, session)
-    assert answer.kind == "answer"
+    course, session, answer = _answered(tutor, make_tutor, corpus, question)
     reply = course.ask("summarize that", session)
     assert reply.kind == "answer" and "couldn’t find" not in reply.answer
     _grounded(course, reply)
@@ -158,10 +164,7 @@ def test_a_question_of_its_own_is_not_a_request_to_go_on(message):
     (REPO / "tests" / "data" / "tutoring_corpus", "why are some eruptions explosive?"),
 ])
 def test_tell_me_more_quotes_what_the_material_says_next(tutor, make_tutor, corpus, question):
-    course = tutor if corpus is None else make_tutor(corpus)
-    session = uuid.uuid4().hex
-    answer = course.ask(question, session)
-    assert answer.kind == "answer"
+    course, session, answer = _answered(tutor, make_tutor, corpus, question)
     more = course.ask("tell me more", session)
     assert more.kind == "answer" and more.citations
     _grounded(course, more)
