@@ -479,3 +479,12 @@ def test_risks_quote_what_the_material_says_comes_of_it(tutor, make_tutor, corpu
 def test_a_decline_names_what_is_missing_in_readable_words(tutor, question, reason):
     reply = tutor.ask(question, uuid.uuid4().hex)
     assert reply.kind == "not_in_material" and reason in reply.answer, reply.answer
+
+
+def test_a_decline_names_what_the_learner_just_asked_not_an_earlier_turn(tutor):
+    # A short question borrows the earlier turn's words for the search; the reason must not name them.
+    session = uuid.uuid4().hex
+    tutor.ask("is it addictive?", session)
+    reply = tutor.ask("what happens to your bladder?", session)
+    assert reply.kind == "not_in_material", reply.answer
+    assert "bladder" in reply.answer and "addictive" not in reply.answer

@@ -58,3 +58,38 @@ def test_a_stuck_or_tired_learner_is_met_as_a_tutor_would(tutor):
     assert stuck.kind == "out_of_scope" and "small steps" in stuck.answer and not stuck.citations
     tired = tutor.ask("I'm tired, let's stop for today")
     assert tired.kind == "out_of_scope" and "break" in tired.answer and "my progress" in tired.answer
+
+
+@pytest.mark.parametrize("message, kind", [
+    ("hi! what can you teach me?", "capabilities"), ("hey, where do I start?", "capabilities"),
+    ("ok thanks, bye", "farewell"), ("hi mate, help", "capabilities"), ("great thanks", "thanks"),
+    ("okay… i'm so lost", "struggling"),
+])
+def test_what_follows_an_opener_decides(message, kind):
+    assert smalltalk.classify(message) == kind
+
+
+@pytest.mark.parametrize("message, rest", [
+    ("ok thanks, quiz me on dissociation", "quiz me on dissociation"), ("hey there! my progress", "my progress"),
+    ("so what is BDNF?", "what is BDNF?"), ("hi there", "hi there"), ("ok", "ok"), ("k-hole?", "k-hole?"),
+    ("well-being", "well-being"), ("yes", "yes"),
+])
+def test_openers_are_stripped_only_when_something_follows(message, rest):
+    assert smalltalk.strip_openers(message) == rest
+
+
+def test_small_talk_after_an_answer_is_not_a_follow_up(tutor):
+    # "ok thanks" has almost no words of its own, so it once inherited the last question's and re-quoted its answer.
+    tutor.ask("what is BDNF?", "st-after")
+    for message, opening in [("ok thanks", "You’re welcome"), ("help", "I teach from the course material")]:
+        reply = tutor.ask(message, "st-after")
+        assert reply.kind == "out_of_scope" and not reply.citations
+        assert reply.answer.startswith(opening)
+
+
+def test_a_command_after_an_opener_is_still_a_command(tutor):
+    reply = tutor.ask("thanks! quiz me on dissociation", "st-cmd")
+    assert "Question 1 of" in reply.answer and "Dissociative" in reply.answer
+    assert tutor.tutoring.pending("st-cmd")
+    tutor.ask("ok, stop quiz", "st-cmd")
+    assert not tutor.tutoring.pending("st-cmd")

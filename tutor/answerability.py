@@ -792,7 +792,9 @@ class Answerability:
         foreign = self.foreign_concepts(q, [w for w in unknown if w not in framing], texts[:3], acronyms)
         features["foreign"] = foreign
         if foreign:
-            foreign_named = ", ".join(_as_asked(question, acronyms.get(w, w)) for w in foreign)
+            # The reason names what the learner just asked about, not words a follow-up borrowed from earlier turns.
+            own = [w for w in foreign if re.search(rf"\b{re.escape(w)}", normalize(question))] or foreign
+            foreign_named = ", ".join(_as_asked(question, acronyms.get(w, w)) for w in own)
             fired.append(("foreign", f"it never mentions {foreign_named}"))
         coverage = self.coverage(question, texts[:3])
         features["coverage_min"] = round(min(coverage, default=1.0), 3)

@@ -236,6 +236,14 @@ class Tutor:
             self._remember(session_id, handled)
             yield handled
             return
+        if smalltalk.classify(question) is not None:
+            # Small talk ("ok thanks", "hi! what can you teach me?") is all the message says: there is nothing to
+            # search for, whatever words the earlier turns would lend it.
+            reply = self._declined(Verdict(kind="out_of_scope"), question, question, session_id, history)
+            yield reply.answer
+            self._remember(session_id, reply)
+            yield reply
+            return
         # Refused turns (safety, crisis) are not context: their words must not steer the next search. Neither are
         # quiz commands and answers, which searched nothing (no standalone question).
         previous = [t.standalone_question or t.question for t in history if t.reply_kind not in ("safety", "crisis")
@@ -276,11 +284,7 @@ class Tutor:
         if premise is not None:
             ranked = promote(ranked, premise.evidence)
         if verdict.kind != "answer":
-            # The safety net: a message declined anyway that carries the writer's despair gets the crisis reply
-            # (a lower bar than the input screen's, which costs no teaching here).
-            net = self.guard.check_decline(question, history)
-            reply = (self.guard.reply(net, session_id, question) if net is not None
-                     else self._decline(verdict, question, standalone, session_id))
+            reply = self._declined(verdict, question, standalone, session_id, history)
             yield reply.answer
         else:
             # The learner's own words ("kill") choose among quoted sentences too (answering.paraphrase_match).
@@ -363,6 +367,15 @@ class Tutor:
         keys = [(p.chunk.chunk_id, i) for p in passages for i in range(len(p.chunk.sentences))]
         stored = self.store.sentence_vectors([sentence_id(cid, i) for cid, i in keys])
         return {(cid, i): np.asarray(stored[sentence_id(cid, i)]) for cid, i in keys if sentence_id(cid, i) in stored}
+
+    def _declined(self, verdict: Verdict, question: str, standalone: str, session_id: str,
+                  history: list[Turn]) -> TutorReply:
+        """The reply to a message the tutor does not answer from the material."""
+        # The safety net: a message declined anyway that carries the writer's despair gets the crisis reply
+        # (a lower bar than the input screen's, which costs no teaching here).
+        net = self.guard.check_decline(question, history)
+        return (self.guard.reply(net, session_id, question) if net is not None
+                else self._decline(verdict, question, standalone, session_id))
 
     def _decline(self, verdict: Verdict, question: str, standalone: str, session_id: str) -> TutorReply:
         suggestions = [s.question for s in self.suggestion_pool[:3]]

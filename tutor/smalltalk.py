@@ -13,7 +13,8 @@ from typing import Literal
 
 SmallTalk = Literal["greeting", "thanks", "farewell", "capabilities", "struggling", "pause", "resume"]
 
-_ADDRESS = r"(?:\s+(?:there|again|all|everyone|tutor|bot|friend|mate))?"
+_ADDRESSEE = r"(?:there|again|all|everyone|tutor|bot|friend|mate)"
+_ADDRESS = rf"(?:\s+{_ADDRESSEE})?"
 _POLITE = r"(?:\s*(?:please|pls|plz))?"
 _MATERIAL = r"(?:course|material|article|text|reading|lesson)"
 _PATTERNS: dict[SmallTalk, re.Pattern[str]] = {
@@ -54,17 +55,36 @@ _PATTERNS: dict[SmallTalk, re.Pattern[str]] = {
                          r"resume)|where (?:were we|did we (?:leave|stop)(?: off)?)|continue|keep going)"),
 }
 _EDGE = re.compile(r"^[\s\W_]+|[\s\W_]+$")
+# Words a learner opens a message with before saying what they want ("hi! what can you teach me?", "ok thanks,
+# quiz me on dissociation"): a greeting, an acknowledgement, thanks or a filler, each followed by a pause.
+_OPENERS = re.compile(
+    r"^(?:(?:hi+|hey+|hello+|hiya|howdy|yo|good (?:morning|afternoon|evening)|ok(?:ay)?|k|alright|all right|cool|"
+    r"great|nice|awesome|perfect|sure|yes|yeah|yep|got it|i see|makes sense|thanks+|thank you|thank u|thx|ty|cheers|"
+    rf"um+|uh+|hmm+|so|well|oh)(?:\s+(?:{_ADDRESSEE}|so much|a lot))?"
+    r"(?:\s*[,.!:;…]+\s*|\s+))+", re.I)
+_ADDRESS_ONLY = re.compile(rf"\s*{_ADDRESSEE}[\s\W]*", re.I)
+
+
+def strip_openers(message: str) -> str:
+    """The message without the greetings, thanks and fillers it opens with (unchanged when nothing else is left)."""
+    rest = _OPENERS.sub("", message.lstrip().replace("’", "'"), count=1)
+    if not rest.strip() or _ADDRESS_ONLY.fullmatch(rest) or rest == message.lstrip().replace("’", "'"):
+        return message
+    return rest
 
 
 def classify(message: str) -> SmallTalk | None:
-    """The kind of small talk the whole message is, or None when it says anything more."""
-    text = _EDGE.sub("", message.lower().replace("’", "'"))
-    text = re.sub(r"\s+", " ", text)
-    if not text or len(text) > 80:
-        return None
-    for kind, pattern in _PATTERNS.items():
-        if pattern.fullmatch(text):
-            return kind
+    """The kind of small talk the whole message is, or None when it says anything more.
+
+    After an opener, what follows decides ("hi! what can you teach me?" asks about the tutor)."""
+    for said in dict.fromkeys((message, strip_openers(message))):
+        text = _EDGE.sub("", said.lower().replace("’", "'"))
+        text = re.sub(r"\s+", " ", text)
+        if not text or len(text) > 80:
+            continue
+        for kind, pattern in _PATTERNS.items():
+            if pattern.fullmatch(text):
+                return kind
     return None
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from tutor.quiz import BLANK, item_from_passage, key_points, terms_in, with_context
 from tutor.rephrase import asks_example, asks_more, asks_simpler, cited_sentences, continuation
 from tutor.rephrase import compose as rephrase
+from tutor.smalltalk import strip_openers
 from tutor.text import content_stems, stem
 from tutor.types import ReplyKind, TutorReply
 
@@ -75,6 +76,7 @@ def fixed_command(message: str, pending: bool, after_crisis: bool = False) -> bo
     to the safety classifier ("my progress", "i give up" for the answer). A quiz with a topic is not fixed:
     its topic is the learner's words. Right after a crisis reply, "can I try again?" is for the screen to read with
     that turn."""
+    message = strip_openers(message)
     if RETRY.match(message):
         return not after_crisis
     quiz = QUIZ.match(message)
@@ -115,7 +117,8 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
     """The tutoring reply to a message, or None when the tutor should answer it normally."""
     from tutor.tutoring import item_text
 
-    m = SOCRATIC.match(message)
+    said = strip_openers(message)  # "ok, quiz me on BDNF": commands are matched on what follows an opener
+    m = SOCRATIC.match(said)
     if m:
         on = m.group("state").lower() == "on"
         t.set_socratic(session_id, on)
@@ -123,11 +126,11 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
                 "“show me the answer” any time." if on else "Socratic mode is off: I’ll answer questions directly.")
         return _reply(message, session_id, text)
     pending = t.pending(session_id)
-    m = QUIZ.match(message)
+    m = QUIZ.match(said)
     if m:
         scope = (m.group("scope") or "").strip()
         return _start_quiz(t, message, session_id, _last_section(t, session_id) if _THAT.match(scope) else scope)
-    m = SUMMARY.match(message)
+    m = SUMMARY.match(said)
     if m:
         scope = (m.group("scope") or "").strip()
         if _THAT.match(scope):  # "summarize that": the section the last answer quoted (the whole material cold)
@@ -138,20 +141,20 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
             section or _WHOLE.match(scope)) else ""
         text, citations = t.summary(section.title if section else "all")
         return _reply(message, session_id, note + text, citations, ["Quiz me"])
-    if LESSONS.match(message):
+    if LESSONS.match(said):
         lines = [f"{s.title}:\n" + "\n".join(f"  • {o.text}" for o in s.objectives) for s in t.lessons().sections]
         return _reply(message, session_id, "What this material teaches:\n\n" + "\n\n".join(lines))
-    if PROGRESS.match(message):
+    if PROGRESS.match(said):
         return _reply(message, session_id, progress_text(t, session_id), suggestions=["Quiz me"])
-    if RETRY.match(message):
+    if RETRY.match(said):
         return _retry(t, message, session_id, pending)
     if pending and pending.get("type") == "quiz":
-        if STOP.match(message):
+        if STOP.match(said):
             t.set_pending(session_id, None)
             return _reply(message, session_id, "Quiz stopped. Say “quiz me” to start another.", suggestions=["Quiz me"])
-        if asks_new_question(message) and not REVEAL.match(message):
+        if asks_new_question(said) and not REVEAL.match(said):
             return None  # a question in the middle of a quiz is answered; the quiz waits
-        result = t.answer(pending["quiz_id"], None, "" if REVEAL.match(message) else message)
+        result = t.answer(pending["quiz_id"], None, "" if REVEAL.match(said) else said)
         quiz, _ = t.quiz(pending["quiz_id"])
         text, cites = _feedback(result.grade)
         if result.finished:
@@ -166,22 +169,22 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
         text += "\n\n" + item_text(nxt, result.answered + 1, len(quiz.items))
         return _reply(message, session_id, text, cites, _choices(nxt))
     if pending and pending.get("type") == "socratic":
-        if HINT.match(message) or asks_simpler(message):  # "I don't get it" mid-round wants a hint, not a grade
+        if HINT.match(said) or asks_simpler(said):  # "I don't get it" mid-round wants a hint, not a grade
             return _next_hint(t, message, session_id, pending)
-        if REVEAL.match(message):
+        if REVEAL.match(said):
             t.set_pending(session_id, None)
             reply = TutorReply.model_validate(pending["reply"])
             return reply.model_copy(update={"session_id": session_id, "question": message, "backend": "tutoring"})
-        if not asks_new_question(message):
+        if not asks_new_question(said):
             return _grade_attempt(t, message, session_id, pending)
         t.set_pending(session_id, None)  # a new question: leave the old one
-    if not pending and REVEAL.match(message):  # "just tell me" after the answer was shown, or before any question
+    if not pending and REVEAL.match(said):  # "just tell me" after the answer was shown, or before any question
         return _reply(message, session_id, "There’s no question waiting for an answer right now. Ask me something "
                       "about the material, or say “quiz me” to test yourself.", suggestions=["Quiz me"],
                       kind="out_of_scope")
-    if not pending and (asks_simpler(message) or asks_example(message)):
+    if not pending and (asks_simpler(said) or asks_example(said)):
         return _rephrase(t, message, session_id)
-    if not pending and asks_more(message):
+    if not pending and asks_more(said):
         return _continue(t, message, session_id)
     if t.socratic(session_id):
         return _socratic_turn(t, message, session_id)
@@ -227,10 +230,11 @@ def _rephrase(t: "Tutoring", message: str, session_id: str) -> TutorReply:
     if not cited:
         return _reply(message, session_id, "Ask me something about the material first; then I can show you how it "
                       "explains its terms, or the examples it gives.", kind="out_of_scope")
-    text, citations = rephrase(message, cited, t.tutor.chunks)
+    said = strip_openers(message)
+    text, citations = rephrase(said, cited, t.tutor.chunks)
     if text:
         return _reply(message, session_id, text, citations)
-    what = "a plainer explanation of" if asks_simpler(message) else "an example of"
+    what = "a plainer explanation of" if asks_simpler(said) else "an example of"
     return _reply(message, session_id, f"The material doesn’t give {what} what I just quoted, so I won’t make one up. "
                   "Ask me about any word in it, or say “quiz me” to test yourself.", kind="not_in_material")
 
