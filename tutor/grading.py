@@ -10,7 +10,10 @@ and its passage, which is easier than judging an open claim:
    that is contradicted on its own; or the answer denies any change the key states ("stays the same"),
    speaks (in any clause) only of benefit where the key speaks only of harm, or names another
    region, chemical… in the place of the passages' one ("managed by the cerebellum"), or gives a drug another time
-   frame or speed than the passages give it ("SSRIs act within hours", "SSRIs work rapidly"). A judged
+   frame or speed than the passages give it ("SSRIs act within hours", "SSRIs work rapidly"), or follows a passage
+   sentence but puts a known contrast of one of its words in that word's slot ("at lower doses", "new long-term
+   memories", "helps break down"), or compares the subject to an image the material uses elsewhere ("a roadblock" for
+   BDNF); a judged opposite of the learner's own word that no excuse proves a rewording is one too (round 12). A judged
    contradiction that is excused without proof of a rewording (proof is a denial of what the source denies or says
    is disrupted or failing, an event named in a clause of time, a word of the source's benefit or harm beside the
    opposite, two negations, or a clause its closest passage sentence supports, one without the source's word: the
@@ -45,7 +48,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from tutor.grounding import ENTITIES, TIME_UNITS
+from tutor.grounding import ENTITIES, TIME_UNITS, _poles_of, _valence_of_poles, canonical
 from tutor.quiz import ANTONYMS, QuizItem
 from tutor.text import STOPWORDS, content_stems, content_words, normalize, stem, words
 from tutor.types import Citation
@@ -54,7 +57,7 @@ GradeLabel = Literal["correct", "partly", "incorrect"]
 Judge = Callable[[str, list[str]], Any]
 Embed = Callable[[list[str]], np.ndarray]
 
-# Calibrated on evals/datasets/learner_answers.yaml and learner_answers_fresh{,2,3,4,5,6,7}.yaml
+# Calibrated on evals/datasets/learner_answers.yaml and learner_answers_fresh{,2,3,4,5,6,7,8}.yaml
 # (`tutor quiz-eval` reports leave-one-question-out and leave-one-set-out accuracy).
 # An idea's embedding match counts from cosine SAY_FROM (unrelated text on the same topic) to SAY_AT (said).
 SAY_FROM, SAY_AT = 0.4, 0.7
@@ -64,8 +67,8 @@ SAY_FROM, SAY_AT = 0.4, 0.7
 # evals.pedagogy.fit_boundaries), rounded. "Correct" weighs only how much of the key is said (mean idea score and
 # length), both upwards: a judge score there weighed against it (a verbatim fragment is well supported), which made
 # unsupported answers easier to credit; length took its place.
-PARTLY_WEIGHTS = (3.4, 2.1, 2.5, 1.1, 3.3, 0.0, -4.5)  # refit in round 11b
-CORRECT_WEIGHTS = (5.1, 0.0, 0.0, 0.0, 0.0, 5.5, -6.4)
+PARTLY_WEIGHTS = (3.0, 2.3, 2.2, 1.0, 3.1, 0.0, -4.3)  # refit in round 12 (fresh8 joined)
+CORRECT_WEIGHTS = (4.9, 0.0, 0.0, 0.0, 0.0, 5.2, -6.0)
 # Length is the answer's content words the question does not use, up to LENGTH_CAP, as a share of it: a fragment of
 # three words cannot say a key of several ideas however close its words are to one of them ("There's a surge of
 # glutamate"), and at the cap length alone never earns "correct" (its weight stays below the intercept).
@@ -285,6 +288,8 @@ class Grader:
             if v.label == "contradicted":
                 reason = v.reasons[0] if v.reasons else ""
                 reversal, proven = self._aligned(reason, sentence, item, passages)
+                if not reversal and not proven:
+                    reversal = _known_contrast(reason, sentence, passages, item.question)
                 if reversal:
                     break
                 if not proven:
@@ -295,7 +300,9 @@ class Grader:
                                                                            or _CARRIED.search(answer)):
             doubt = "the material sets two things against each other; the answer gives them one thing in common"
         accounted, unbacked = self._accounted(answer, passages, item.question)
-        reversal = reversal or _replaced_entity(answer, passages, item.question) or _swapped_time(answer, passages) \
+        reversal = reversal or _substituted(answer, passages, item.question) \
+            or self._other_image(answer, passages, item.question) \
+            or _replaced_entity(answer, passages, item.question) or _swapped_time(answer, passages) \
             or _denied_change(answer, item.answer) or _valence_reversal(answer, item.answer)
         said_here = set(content_stems(answer))
         local = set(content_stems(" ".join(passages))) | asked
@@ -351,6 +358,19 @@ class Grader:
             others = [t for v, p, t in theirs if v == verb and p == prep and t != thing]
             if others and float((_unit(self.embed([thing])) @ _unit(self.embed(others)).T).max()) < SAYS_MORE:
                 return f"puts “{thing}” where the material says “{others[0]}”"
+        return None
+
+    def _other_image(self, answer: str, passages: list[str], question: str) -> str | None:
+        """An image the material uses elsewhere put where the passages use another ("The article compares it to a
+        roadblock" where they say BDNF "functions like a fertilizer"): a thing of the same type, taken from the
+        material's own vocabulary, in the passages' one's place (round 12)."""
+        theirs = _images(" ".join(passages))
+        if not theirs or not self.material:
+            return None
+        elsewhere = set(_images(" ".join(self.material))) - set(theirs) - set(content_stems(question))
+        for image, word in _images(answer).items():
+            if image in elsewhere:
+                return f"compares it to the material's “{word}” where the passages use “{sorted(theirs.values())[0]}”"
         return None
 
     def _accounted(self, answer: str, passages: list[str], question: str) -> tuple[float, str]:
@@ -534,6 +554,10 @@ class Grader:
         clause = holding[0]
         closest = sentences[int((_unit(self.embed([clause])) @ _unit(self.embed(sentences)).T)[0].argmax())]
         if any(stem(w) == other for w in words(closest)) or self.judge(clause, [closest]).label != "supported":
+            return False
+        # Nor when that sentence holds a known contrast of the judged word ("permanent" where it says "temporary"): the
+        # judge's pair then stands in the sentence the clause follows (round 12).
+        if any(_contrast(w, claimed_word) for w in _compounds(closest) for claimed_word in _compounds(claimed)):
             return False
         rest = " ".join(c for c in clauses if c is not clause)
         return not content_stems(rest) or self.judge(rest, passages).label != "contradicted"
@@ -727,6 +751,147 @@ def _replaced_entity(answer: str, passages: Sequence[str], question: str) -> str
             theirs = [n for n, k in named if k == kind and not any(n in s or s in n for s in said)]
             if theirs and len(theirs) == len([n for n, k in named if k == kind]):
                 return f"names {e} where the material names {theirs[0]}"
+    return None
+
+
+# Words as the learner writes them, hyphenated compounds kept whole ("long-term", "memory-enhancing").
+_COMPOUND = re.compile(r"[a-z0-9]+(?:'[a-z]+)?(?:-[a-z0-9]+)*")
+# Concepts of the judge's antonym lexicon that stand for benefit or harm when the two words' own concepts differ
+# ("break down" against "repair"); amount and excitation say how much, not whether it helps.
+_VALUED = frozenset("growth health quality".split())
+# The judge's "change" poles ("normal" against "altered") qualify what changes ("disrupting the normal flow" said as
+# "changes the flow"): a slot word of that concept is no contrast.
+_NO_SLOT_CONCEPTS = frozenset({"change"})
+
+
+# An image a text compares its subject to ("functions like a fertilizer", "comparable to a temporary roadblock", "the
+# article compares it to a roadblock"): the head word after the article, before a preposition or a break.
+_IMAGE = re.compile(r"\b(?:like|comparable\s+to|compared?\s+(?:\w+\s+)?to|compares\s+(?:\w+\s+)?to|similar\s+to|"
+                    r"resembl\w*)\s+(?:an?)\s+((?:[a-z-]+\s+){0,2}?[a-z-]+)(?=\s+(?:at|for|in|on|of|to|with|that|"
+                    r"which|across|placed)\b|\s*[,.;:!?)]|\s*$)", re.I)
+
+
+def _images(text: str) -> dict[str, str]:
+    """The images a text compares its subject to, by stem."""
+    heads = (m.group(1).split()[-1].lower() for m in _IMAGE.finditer(normalize(text)))
+    return {stem(w): w for w in heads}
+
+
+def _compounds(text: str) -> list[str]:
+    return _COMPOUND.findall(normalize(text).replace("’", "'"))
+
+
+def _forms(w: str) -> list[str]:
+    """A word, its joined compound form ("long_term") and its parts ("long", "term")."""
+    return ([w.replace("-", "_"), w, *w.split("-")] if "-" in w else [w])
+
+
+def _whole(w: str) -> set[str]:
+    """What identifies a word as a whole: its stem, its compound's stem, and its synonym group."""
+    joined = w.replace("-", "_")
+    return {stem(w), stem(joined), canonical(joined)}
+
+
+def _slot_poles(w: str) -> set[tuple[str, int]]:
+    for f in _forms(w):
+        poles = set(_poles_of(f))
+        if poles:
+            return poles
+    return set()
+
+
+def _worth(w: str) -> set[int]:
+    """Whether a word says benefit (+1) or harm (-1): the grader's words of benefit and harm, disruption and coming
+    apart, and the judge's concepts of growth, health and quality (a compound by its whole only: "pain-relieving")."""
+    out = set()
+    for f in _forms(w)[:2]:
+        if _BENEFIT.fullmatch(f) or f in ("strong", "stronger", "strongest"):
+            out.add(1)
+        if _HARM.fullmatch(f) or _DISRUPT.fullmatch(f) or _APART.fullmatch(f) or _FAILURE.fullmatch(f):
+            out.add(-1)
+        sign = _valence_of_poles([(c, s) for c, s in _poles_of(f) if c in _VALUED])
+        if sign:
+            out.add(sign)
+    return out
+
+
+def _contrast(a: str, p: str) -> str | None:
+    """Whether an answer word is a known contrast of a passage word: opposite poles of one concept of the judge's
+    antonym lexicon ("lower"/"higher", "long-term"/"short-term", "permanently"/"temporarily"), or one says benefit where
+    the other says harm ("stronger"/"fragmented", "break down"/"repair")."""
+    pa, pp = _slot_poles(a), _slot_poles(p)
+    for concept, sign in pa:
+        if concept not in _NO_SLOT_CONCEPTS and (concept, -sign) in pp and (concept, sign) not in pp:
+            return concept
+    wa, wp = _worth(a), _worth(p)
+    if len(wa) == 1 and len(wp) == 1 and wa != wp:
+        return "benefit and harm"
+    return None
+
+
+def _known_contrast(reason: str, sentence: str, passages: Sequence[str], question: str) -> str | None:
+    """A judged opposite no excuse proved a rewording, where the pair is a known contrast (`_contrast`:
+    "understimulated" for "overstimulated") and the answer's word is its own (neither passages nor question use it) and
+    claims something (not an event named after a preposition or in a clause of time, "after the NMDA blockade"): a
+    reversal rather than a doubt (round 12)."""
+    m = _JUDGE_OPPOSITE.match(reason)
+    if not m or m.group(2):
+        return None
+    claimed, source = m.group(3), m.group(4)
+    joined = claimed.replace(" ", "-")
+    known = {stem(f) for t in [*passages, question] for w in _compounds(t) for f in _forms(w)}
+    if {stem(joined), stem(joined.replace("-", "_"))} & known or _referenced(sentence, claimed) \
+            or not _contrast(joined, source.replace(" ", "-")):
+        return None
+    return f"judge: {reason} (a known contrast of the material's word)"
+
+
+def _substituted(answer: str, passages: Sequence[str], question: str) -> str | None:
+    """One word of a passage sentence put in its slot as a known contrast, in a sentence of the answer that otherwise
+    follows it ("at lower doses it can involve hallucinatory experiences" for "at higher doses"; "forming new long-term
+    memories" for "new short-term memories"; "helps break down old neuronal pathways" for "helps repair").
+
+    The answer sentence is aligned to the passage sentence that holds most of its content words (at least half); an
+    answer word neither passages nor question use, not negated nor set aside by a contrast, stands in the slot of a
+    passage word the answer does not say when a content word next to it (before or after) is the same on both sides,
+    and it is a contrast of that word (`_contrast`). A synonym or a more general word is no contrast, and a word in
+    another slot is left to the judge.
+    """
+    known = {stem(f) for t in [*passages, question] for w in _compounds(t) for f in _forms(w)}
+    sentences = [s for p in passages for s in _sentences(p)]
+    def content(text: str) -> list[tuple[int, str]]:
+        return [(i, w) for i, w in enumerate(_compounds(text))
+                if len(w) > 1 and not all(part in STOPWORDS for part in w.split("-"))]
+    def ids(w: str) -> set[str]:
+        return {stem(f) for f in _forms(w)} | _whole(w)
+    for sentence in _sentences(answer):
+        toks = _compounds(sentence)
+        mine = content(sentence)
+        if len(mine) < 2:
+            continue
+        share, best = 0.0, ""
+        for s in sentences:
+            theirs = set().union(*(ids(w) for w in _compounds(s)))
+            share_s = sum(bool(ids(w) & theirs) for _, w in mine) / len(mine)
+            if share_s > share:
+                share, best = share_s, s
+        if share < 0.5:
+            continue
+        source = content(best)
+        said = set().union(*(_whole(w) for _, w in mine))
+        for k, (i, a) in enumerate(mine):
+            if {stem(a), stem(a.replace("-", "_"))} & known or _negated(toks, i) or _set_aside(toks, i):
+                continue
+            before = ids(mine[k - 1][1]) if k else set()
+            after = ids(mine[k + 1][1]) if k + 1 < len(mine) else set()
+            for m, (_, p) in enumerate(source):
+                if _whole(p) & said:
+                    continue  # the answer says the passage word too
+                why = _contrast(a, p)
+                if not why:
+                    continue
+                if (m and before & ids(source[m - 1][1])) or (m + 1 < len(source) and after & ids(source[m + 1][1])):
+                    return f"puts “{a}” where the material says “{p}” ({why})"
     return None
 
 
