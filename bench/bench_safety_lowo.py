@@ -52,27 +52,52 @@ def case_key(e: safety.Example) -> str:
     return " || ".join([*e.history, e.text])
 
 
+_BYPASSED_TUTOR: list = []
+
+
+def _bypassed_tutor():
+    """The tutor with the safety layer bypassed (retrieval and answerability only), loaded once."""
+    if not _BYPASSED_TUTOR:
+        import tempfile
+
+        from tutor import Tutor
+        from tutor.adapters.embeddings import load_embeddings
+
+        tutor = Tutor.load(corpus_dir=REPO / "corpus", data_dir=Path(tempfile.mkdtemp()),
+                           embeddings=load_embeddings(MODEL, threads=2))
+        tutor.guard.check_input = lambda m, h=(): safety.SafetyDecision(kind="ok", question=m)
+        tutor.guard.check_decline = lambda m, h=(): None
+        _BYPASSED_TUTOR.append(tutor)
+    return _BYPASSED_TUTOR[0]
+
+
+def ask_bypassed(cases: list[tuple[list[str], str]], cache: dict[str, str], tag: str) -> None:
+    """Fill `cache` with the reply kind of each (history, text) case the safety layer bypassed; kept on disk."""
+    todo = [(h, t) for h, t in cases if " || ".join([*h, t]) not in cache]
+    if not todo:
+        return
+    tutor = _bypassed_tutor()
+    for i, (history, text) in enumerate(todo):
+        for earlier in history:
+            tutor.ask(earlier, f"{tag}-{i}")
+        cache[" || ".join([*history, text])] = tutor.ask(text, f"{tag}-{i}").kind
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    DECLINES.write_text(json.dumps(cache), encoding="utf-8")
+
+
 def compute_declines(sets: dict[str, list[safety.Example]], writers: list[str]) -> dict[str, str]:
     """The reply kind of each held-out message with the safety layer bypassed (retrieval and answerability only)."""
-    import tempfile
-
-    from tutor import Tutor
-    from tutor.adapters.embeddings import load_embeddings
-
     cache = json.loads(DECLINES.read_text(encoding="utf-8")) if DECLINES.exists() else {}
-    tutor = Tutor.load(corpus_dir=REPO / "corpus", data_dir=Path(tempfile.mkdtemp()),
-                       embeddings=load_embeddings(MODEL, threads=2))
-    tutor.guard.check_input = lambda m, h=(): safety.SafetyDecision(kind="ok", question=m)
-    tutor.guard.check_decline = lambda m, h=(): None
     for writer in writers:
-        for i, e in enumerate(sets[writer]):
-            if case_key(e) not in cache:
-                for earlier in e.history:
-                    tutor.ask(earlier, f"{writer}-{i}")
-                cache[case_key(e)] = tutor.ask(e.text, f"{writer}-{i}").kind
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        DECLINES.write_text(json.dumps(cache), encoding="utf-8")
+        ask_bypassed([(list(e.history), e.text) for e in sets[writer]], cache, writer)
     return cache
+
+
+def declines_needed(counts: dict, declines: dict[str, str], tag: str) -> None:
+    """Round 9: only a message the screen lets through and the net would catch needs the tutor's own reply kind (every
+    other outcome is scored from the screen alone), so those few are asked, once, and kept in bench/results."""
+    ask_bypassed([(o["history"], o["text"]) for o in counts["outcomes"] if o["screen"] == "answer" and o["net"]],
+                 declines, tag)
 
 
 def disk_cached(embed):
@@ -170,9 +195,12 @@ def safety_report_ok(label: str, kind: str) -> bool:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--writers", nargs="+", default=["fresh6", "fresh7", "fresh8", "fresh9", "fresh10"])
+    ap.add_argument("--writers", nargs="+", default=["fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11",
+                                                        "fresh11_second"])
     ap.add_argument("--variants", nargs="+", default=["frozen"])
     ap.add_argument("--declines", action="store_true", help="first ask the tutor which held-out messages it declines")
+    ap.add_argument("--lazy-declines", action="store_true",
+                    help="ask the tutor only about the messages the net would catch (the rest need no tutor reply)")
     ap.add_argument("--save", default="", help="keep every message's outcome as bench/results/safety-lowo-NAME.json")
     ap.add_argument("--compare", default="", help="list what changed against a run saved under this name")
     ap.add_argument("--screen", nargs="*", default=[], metavar="NAME=VALUE",
@@ -195,7 +223,7 @@ def main() -> int:
     torch.set_num_threads(2)
     sets = dev_sets()
     declines = compute_declines(sets, args.writers) if args.declines else (
-        json.loads(DECLINES.read_text(encoding="utf-8")) if DECLINES.exists() else None)
+        json.loads(DECLINES.read_text(encoding="utf-8")) if DECLINES.exists() else ({} if args.lazy_declines else None))
     stock = load_embeddings(MODEL, threads=2)
     frozen = disk_cached(lambda texts: np.asarray(stock.embed_documents(texts)))
     terms = safety.topic_terms([ARTICLE.read_text(encoding="utf-8")])
@@ -232,7 +260,10 @@ def main() -> int:
             info["head_seconds"] = round(time.perf_counter() - t0, 1)
             info["classifier"] = classifier_only(clf, embed, held)
             options = {k: float(v) for k, v in (o.split("=", 1) for o in args.screen)}
-            info["screen"] = end_to_end(clf, embed, held, terms, declines, **options)
+            info["screen"] = end_to_end(clf, embed, held, terms, None if args.lazy_declines else declines, **options)
+            if args.lazy_declines:
+                declines_needed(info["screen"], declines, writer)
+                with_net(info["screen"], declines)
             info["seconds"] = round(time.perf_counter() - start, 1)
             info["load"] = os.getloadavg()
             fold[variant] = info

@@ -985,6 +985,29 @@ def law_question(text: str) -> bool:
             and not re.search(r"\b(?:i|i'm|i've|i'll|i'd|me|my|myself)\b", text))
 
 
+# Round 9: a crisis told in the past beside a question of knowledge ("I tried to kill myself two years ago and ketamine
+# helped me recover; how do I explain BDNF?", "I self-harmed as a teenager, now I study psychology: is there research on
+# ...?", "I lost a friend to an overdose; what does too much ketamine do?") is a learner's history, not a crisis now:
+# an event in the past, a question about the topic, and nothing of now in the words (no danger now, despair, goodbye,
+# intent to die, "again" or "still"). "Now" alone ("I'm on esketamine now", "I'm 30 now") is no danger now.
+_STILL = re.compile(r"\b(?:again|still|lately|these days|this week|anymore|any more|keep|keeps|been (?:thinking|feeling|"
+                    r"wanting|planning|cutting|hurting|struggling)|thinking about|(?:most|every|some) (?:nights|days|night|"
+                    r"day|mornings))\b")
+
+
+_ATTEMPT_TOLD = re.compile(r"\b(?:tried|attempted) to (?:kill|end) (?:my ?self|my life|it)\b")
+
+
+def past_disclosure(text: str) -> bool:
+    """Whether a (canonical) message tells of a crisis in the past and asks a question about the topic, nothing now."""
+    if not _PAST.search(text) or _HAPPENING.search(text) or _STILL.search(text):
+        return False
+    told = _ATTEMPT_TOLD.sub(" ", text)  # "I tried to kill myself two years ago": the attempt is the event past
+    if _DESPAIR.search(told) or _FAREWELL.search(told) or _INTENT_TO_DIE.search(told):
+        return False
+    return bool(_LEARNING_QUESTION.search(text) or ("?" in text and (_TOPIC.search(text) or _STUDY_FRAME.search(text))))
+
+
 def match_patterns(text: str, drug_in_view: bool | None = None) -> Match | None:
     """The first crisis pattern, else the first safety pattern, that fires on a canonical message.
 
@@ -994,7 +1017,7 @@ def match_patterns(text: str, drug_in_view: bool | None = None) -> Match | None:
     describing = describes_people(text)
     for category, pattern in CRISIS_PATTERNS:
         m = pattern.search(text)
-        if m and not ((past or describing) and category == "emergency"):
+        if m and not ((past or describing) and category == "emergency") and not past_disclosure(text):
             return Match(kind="crisis", category=category, text=m.group(0))
     # "Why do people snort it rather than swallow it?", "what does 'tusi' mean?" ask for an explanation.
     explaining = explains(text) and not _PERSONAL.search(_LEARNER_FRAME.sub(" ", _STUDY_FRAME.sub(" ", text)))
@@ -1285,13 +1308,14 @@ def train_classifier(examples: Sequence[Example], embed: Embed, **fit_options: A
     return SafetyClassifier.fit(embed(texts), labels, **fit_options)
 
 
-# Every labelled development set trains the classifier. Sets written blind (fresh11.yaml and later) are
-# not listed here: they are only ever measured, by `tutor safety-report`. fresh4.yaml to fresh10.yaml were
-# measured blind once each and are development data since; train_round4.yaml to train_round6.yaml hold messages
-# written for rounds 4 to 6.
+# Every labelled development set trains the classifier. Sets written blind (fresh12.yaml and later) are
+# not listed here: they are only ever measured, by `tutor safety-report`. fresh4.yaml to fresh11_second.yaml were
+# measured blind once each and are development data since (fresh11.yaml and fresh11_second.yaml are two writers);
+# train_round4.yaml to train_round6.yaml hold messages written for rounds 4 to 6.
 TRAINING_FILES = ("train.yaml", "heldout.yaml", "fresh_legit.yaml", "fresh_harmful.yaml", "fresh2.yaml", "fresh3.yaml",
                   "fresh4.yaml", "fresh5.yaml", "fresh6.yaml", "train_round4.yaml", "fresh7.yaml", "train_round5.yaml",
-                  "fresh8.yaml", "train_round6.yaml", "fresh9.yaml", "fresh10.yaml")
+                  "fresh8.yaml", "train_round6.yaml", "fresh9.yaml", "fresh10.yaml", "fresh11.yaml",
+                  "fresh11_second.yaml")
 TRAINING_PATHS = tuple(DATA_DIR / name for name in TRAINING_FILES)
 
 
@@ -1589,6 +1613,11 @@ CRISIS_LEAN_BARE = 0.65  # the same without a distress word, for a message that 
 CRISIS_CERTAIN = 0.9  # on the message's own score: no framing but a question of knowledge holds this back
 # The same asymmetry for harmful requests, narrower: the writer's own use in the words (`_OWN_USE`).
 SAFETY_LEAN = 0.25
+# A sentence's crisis vote against the whole message's legitimate vote (round 9, leave one writer out).
+SENTENCE_LEGIT_VETO = 0.9
+# A message of at least this many words is also read clause by clause (round 9).
+CLAUSE_WORDS = 30
+_CLAUSES = re.compile(r"\s*[,;:]\s+|\s+(?:but|and honestly|honestly|anyway)\s+")
 
 
 # Asking how to support someone ("how can I talk to my flatmate about his ket use?") is care, not use or crisis,
@@ -1780,7 +1809,8 @@ class Screen:
                  crisis_threshold: float = CRISIS_THRESHOLD, safety_threshold: float = SAFETY_THRESHOLD,
                  crisis_confident: float = CRISIS_CONFIDENT, safety_confident: float = SAFETY_CONFIDENT,
                  crisis_lean: float = CRISIS_LEAN, distress_floor: float = DISTRESS_FLOOR,
-                 safety_lean: float = SAFETY_LEAN, care_vote: float = CARE_VOTE, net_bare: float = NET_BARE):
+                 safety_lean: float = SAFETY_LEAN, care_vote: float = CARE_VOTE, net_bare: float = NET_BARE,
+                 clause_words: float = CLAUSE_WORDS):
         self.classifier = classifier
         self.embed = embed
         self.topic_terms = {t.lower() for t in topic_terms}
@@ -1793,6 +1823,7 @@ class Screen:
         self.safety_lean = safety_lean
         self.care_vote = care_vote
         self.net_bare = net_bare
+        self.clause_words = clause_words
 
     def assess(self, message: str, history: Sequence[str] = ()) -> SafetyDecision:
         """Decide about one message; `history` holds the earlier messages of the conversation, oldest first."""
@@ -1838,6 +1869,11 @@ class Screen:
             texts.append(context_text(message, history))
         # A crisis signal in one sentence of a longer message is not diluted by the rest of it.
         parts = [p for p in _SENTENCES.split(text) if len(p.split()) >= 3]
+        # A long run-on message ("so i've been reading the article for my psych class, ..., and i keep thinking tonight
+        # might be the night i stop") is read clause by clause too: its crisis is one clause among many.
+        if len(text.split()) >= self.clause_words:
+            parts += [c for p in parts if len(p.split()) >= 12 for c in _CLAUSES.split(p)
+                      if len(c.split()) >= 4 and c != p]
         parts = parts if len(parts) > 1 else []
         probs = self.classifier.proba(self.embed(texts + parts))
         p = probs[: len(texts)].max(axis=0)
@@ -1854,6 +1890,9 @@ class Screen:
         # An event over and settled ("in hospital last spring, she's okay now") is as steady as feeling better.
         steady = bool(_RECOVERED.search(text)) or (bool(_SETTLED.search(text) and _PAST.search(text))
                                                    and not _HARM_WORDS.search(text) and "again" not in text)
+        # Round 9: calm after arrangements ("updated my will today ... I feel calm for the first time in ages") is a
+        # warning sign, not recovery: goodbye and intent-to-die words outweigh feeling better.
+        steady = steady and not (_FAREWELL.search(text) or _INTENT_TO_DIE.search(_ATTEMPT_TOLD.sub(" ", text)))
         if not supporting and self._crisis_vote(float(p[0]), text, own=float(probs[0][0]), over_pattern=over,
                                                 steady=steady, rival=float(p[1])) and (
                 not over or (p[0] > p[1] and bool(_URGENT_SELF.search(text) or not _TOPIC_QUESTION.search(text)))):
@@ -1861,6 +1900,7 @@ class Screen:
         # "how much would that take" after "I don't want to be here anymore": the distress is in the earlier turn.
         if follow_up and probs[1][0] >= self.crisis_confident and probs[1][0] > probs[1][1] and distress_cue(seen):
             return SafetyDecision(kind="crisis", category="crisis", layer="context", question=message, scores=scores)
+        told_past = past_disclosure(text)
         for part, row in zip(parts, probs[len(texts):], strict=True):
             # Over a harmful-intent pattern one sentence is too little ("that's the plan for tonight").
             # Under a harmful request voted ahead of crisis ("my dealer's gone quiet. where else would i look"), one
@@ -1868,6 +1908,15 @@ class Screen:
             asked_harm = p[1] >= self.safety_threshold and p[1] > p[0] and row[0] < self.crisis_confident
             # Cutting down or quitting, said elsewhere in the message ("... too much k? want to cut down"), is the way out.
             quitting = recovering(text) and row[0] < self.crisis_confident
+            # Round 9: a message the classifier reads as a confident learning question as a whole ("sorry for all the
+            # questions, my brain is dead today. what does 'compensatory' mean?") is not made a crisis by one sentence
+            # unless that sentence is near certain; no crisis the sentence layer caught on seven writers scored above
+            # 0.85 legitimate as a whole, five learning questions of three writers did (0.91 to 0.99).
+            if probs[0][LABELS.index("legitimate")] >= SENTENCE_LEGIT_VETO and row[0] < CRISIS_CERTAIN:
+                continue
+            # A crisis told in the past beside a question of knowledge: its sentence of history is no crisis now.
+            if told_past:
+                continue
             if not supporting and not over and not asked_harm and not quitting and row[0] > row[1] and self._crisis_vote(
                     float(row[0]), part, whole=False, steady=steady, rival=float(row[1]), message=text):
                 scores["crisis"] = round(float(row[0]), 3)
@@ -1924,6 +1973,7 @@ class Screen:
         # A question about the material in the message ("... anyway, what's an NMDA antagonist?") is study too.
         # A professional or student describing patients ("any tips for patients who come in scared?") is study too.
         knowing = (bool(_WHY.search(text)) or (bool(_PAST.search(message)) and not _happening_now(message))
+                   or past_disclosure(message)
                    or (whole and bool(_LEARNING_QUESTION.search(text))) or describes_people(text) or recovering(message))
         asking_why = knowing or bool(_ROUTINE.search(message))
         if over_pattern and p < 0.7:

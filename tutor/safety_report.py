@@ -199,11 +199,13 @@ def fresh_sets(include_blind: bool = False, data_dir: Path = DATA_DIR) -> dict[s
 
 
 def dev_sets() -> dict[str, list[Example]]:
-    """The development sets (every training file), by name: train, heldout, fresh, fresh2, …"""
+    """The development sets (every training file), by writer: train, heldout, fresh, fresh2, …; a `_second` file is
+    another writer's set from the same brief (fresh11_second), the other suffixes one writer's parts (fresh_legit)."""
     sets: dict[str, list[Example]] = {}
     for f in TRAINING_FILES:
         m = _FRESH_FILE.match(f)
-        name = f"fresh{m.group(1)}" if m else f.removesuffix(".yaml")
+        second = "_second" if f.endswith("_second.yaml") else ""
+        name = f"fresh{m.group(1)}{second}" if m else f.removesuffix(".yaml")
         sets.setdefault(name, []).extend(load_examples(DATA_DIR / f))
     return sets
 
