@@ -14,8 +14,9 @@ from tests.conftest import REPO
 from tests.test_generation import make_backend
 from tutor.answering import CORRECTION_LEAD
 from tutor.grounding import Judge
-from tutor.premise import Premise, premises_of
+from tutor.premise import Premise, _contrast, premises_of, stated_premises
 from tutor.prompts import load_prompts
+from tutor.text import stem
 from tutor.types import TutorReply
 
 PREMISES = REPO / "tests" / "data" / "premises.yaml"
@@ -44,6 +45,13 @@ PREMISES = REPO / "tests" / "data" / "premises.yaml"
     # reported by the learner, not about the learner: the statement after the report is the premise
     ("my understanding is that glutamate is rare, so why does it matter?", ["Glutamate is rare."]),
     ("we learned that BDNF kills neurons", ["BDNF kills neurons."]),
+    # a statement followed by the question it raises: the statement is the premise, not the question
+    ("glutamate is rare in the brain, so why does it matter?", ["Glutamate is rare in the brain."]),
+    ("BDNF kills neurons - how is that useful?", ["BDNF kills neurons."]),
+    ("BDNF helps the brain repair what was damaged?", ["BDNF helps the brain repair what was damaged."]),
+    # a denial spelt with "any" is put in the joined form the judge reads as one ("nothing to do with")
+    ("the cortex doesnt really have anything to do with mood, does it?", ["The cortex has nothing to do with mood."]),
+    ("BDNF doesn't play any role in repair, right?", ["BDNF plays no role in repair."]),
 ])
 def test_the_statement_a_question_rests_on_is_recovered(question, claims):
     assert premises_of(question) == claims
@@ -53,6 +61,7 @@ def test_the_statement_a_question_rests_on_is_recovered(question, claims):
     "What is BDNF?", "how much ketamine is in a vial?", "Explain dissociation please.", "Is that right?",
     "when was it discovered?", "hi", "Can you explain NMDA receptors?", "why so slow?", "what is it, does it?",
     "Is it true?", "will I get addicted? I start ketamine therapy next week", "since I started therapy, why am I tired?",
+    "So exactly how many hours after a treatment do people start feeling better?",
 ])
 def test_questions_that_take_nothing_for_granted_have_no_premise(question):
     assert premises_of(question) == []
@@ -109,6 +118,65 @@ def test_a_harm_word_undone_by_its_verb_is_no_contradiction(tutor):
     assert reply.kind == "answer" and not corrected(reply), reply.answer
 
 
+@pytest.mark.parametrize("question, held", [
+    ("does ketamine act on GABA receptors?", False),  # asks openly whether it holds
+    ("Is it the surge that blocks the receptor?", False),  # asks which thing it holds of
+    ("isn't ketamine an opioid?", True),  # expects that it is
+    ("ketamine acts on GABA receptors, right?", True),
+    ("why does ketamine act on GABA receptors?", True),
+    ("my teacher said ketamine acts on GABA receptors", True),
+    ("since ketamine acts on GABA receptors, is it a sedative?", True),
+    ("so ketamine acts on GABA receptors?", True),
+])
+def test_whether_the_learner_holds_the_premise_or_asks_about_it(question, held):
+    assert [h for _, h in stated_premises(question)][:1] == [held]
+
+
+def test_a_premise_the_learner_holds_stands_when_the_rest_of_the_question_is_declined():
+    # "…, yeah?" holds that SSRIs act on dopamine: declined for "dopamine", the material still says serotonin
+    held = Premise(claim="SSRIs act on the dopamine system.", evidence="… SSRIs, which act on the serotonin system …",
+                   reasons=["swapped entity: claim names dopamin, source names serotonin"], held=True)
+    assert held.stands_despite(["dopamine"]) and held.stands_despite([])
+    # asked openly ("do SSRIs act on the dopamine system?"), the material is silent on dopamine, not saying no
+    assert not held.model_copy(update={"held": False}).stands_despite(["dopamine"])
+
+
+def test_a_claim_that_fuses_what_a_sentence_sets_apart_is_contradicted(embeddings):
+    judge = Judge(embeddings, topic={"volcano"})
+    contrast = "While gentle eruptions can build new land, explosive eruptions may trigger deadly ash flows."
+    assert judge.judge("Gentle eruptions trigger deadly ash flows.", [contrast]).label == "supported"  # stitched
+    assert _contrast("Gentle eruptions trigger deadly ash flows.", contrast, judge, {"volcano"})
+    assert _contrast("Explosive eruptions may trigger deadly ash flows.", contrast, judge, {"volcano"}) is None
+    # a claim that itself contrasts the two is not fused
+    assert _contrast("Gentle eruptions build land while explosive ones trigger ash flows.", contrast, judge,
+                     {"volcano"}) is None
+
+
+def test_a_claim_that_likens_the_subject_to_what_it_is_contrasted_with_is_contradicted(embeddings):
+    topic = {stem("ketamine")}
+    judge = Judge(embeddings, topic=topic)
+    contrast = ("This mechanism contrasts with traditional antidepressants, like SSRIs, which act on the serotonin "
+                "system and take several weeks to produce a therapeutic effect.")
+    assert _contrast("Ketamine works slowly, over several weeks, like SSRIs.", contrast, judge, topic)
+    assert _contrast("SSRIs take several weeks to produce a therapeutic effect.", contrast, judge, topic) is None
+
+
+def test_a_false_premise_by_contrast_only_is_corrected(tutor):
+    # the material sets ketamine's mechanism apart from SSRIs, which "take several weeks"; and therapeutic doses
+    # apart from chronic overuse, which "may trigger … excitotoxicity"
+    reply = tutor.ask("ketamine's antidepressant effect is slow to arrive, taking several weeks like SSRIs, right?",
+                      uuid.uuid4().hex)
+    assert corrected(reply) and any("contrasts" in c.text for c in reply.citations), reply.answer
+    reply = tutor.ask("so therapeutic doses of ketamine trigger excitotoxicity too?", uuid.uuid4().hex)
+    assert corrected(reply) and any("While therapeutic" in c.text for c in reply.citations), reply.answer
+    assert not corrected(tutor.ask("SSRIs take several weeks to work, unlike ketamine, right?", uuid.uuid4().hex))
+
+
+def test_a_held_premise_in_a_question_declined_for_a_word_the_material_never_uses_is_corrected(tutor):
+    reply = tutor.ask("SSRIs work on the dopamine system, don't they?", uuid.uuid4().hex)
+    assert corrected(reply) and any("serotonin" in c.text for c in reply.citations), reply.answer
+
+
 def test_words_a_question_was_declined_for_leave_its_premise_standing_only_outside_it_or_as_its_mistake():
     agonist = Premise(claim="Ketamine is an NMDA agonist.", evidence="… an antagonist at these NMDA receptors.",
                       reasons=["antonym: claim says “agonist”, source says “antagonist”"])
@@ -153,7 +221,7 @@ def test_premises_on_the_labelled_set(tutor):
         outcome[(str(case["premise"]).lower(), "corrected" if corrected(reply) else reply.kind)] += 1
     n = Counter(str(c["premise"]).lower() for c in cases)
     assert n["false"] >= 60 and n["true"] >= 50 and n["unknown"] >= 20
-    assert outcome[("false", "corrected")] / n["false"] >= 0.62, outcome  # measured 0.70 (48/69)
+    assert outcome[("false", "corrected")] / n["false"] >= 0.75, outcome  # measured 0.81 (56/69)
     assert outcome[("true", "corrected")] == 0, outcome
     assert outcome[("unknown", "corrected")] <= 1, outcome
 

@@ -53,7 +53,8 @@ _CLEFT = re.compile(r"^(?:is|isn'?t|was|wasn'?t)\s+it\s+(?P<x>(?:\S+\s+){0,5}?\S
 _WHY = re.compile(rf"^(?:why|how come|how)\s+(?P<aux>{_AUX}|{_NEG_AUX})\s+(?P<rest>.+?)[?.!]*$", _I)
 _HOW_COME = re.compile(r"^how come\s+(?P<rest>.+?)[?.!]*$", _I)
 _YES_NO = re.compile(rf"^(?P<aux>{_AUX}|{_NEG_AUX})\s+(?P<rest>.+?)[?.!]*$", _I)
-_NOT_A_PREMISE = re.compile(r"^(?:how (?:much|many|long|often|soon|fast|quickly)|what|which|who|where|when|"
+_NOT_A_PREMISE = re.compile(r"^(?:(?:exactly|roughly|approximately|precisely|about|around|just|really|then)\s+)*"
+                            r"(?:how (?:much|many|long|often|soon|fast|quickly)|what|which|who|where|when|"
                             r"(?:can|could|would|will) you)\b", _I)
 # "Is that right?" asks about the sentence before it, which is the premise.
 _ABOUT_ITSELF = re.compile(r"^(?:this|that|it|so)\b\W*(?:is|was|'s)?\W*(?:not )?(?:so|true|right|correct|accurate|"
@@ -75,6 +76,20 @@ _RESTORING = r"(?:fix|fixe[sd]|fixing|repair\w*|heal\w*|restor\w*|revers\w*|undo
 OVERLAP = 2
 # A statement sentence before the question ("Ketamine boosts serotonin. Why?") is a premise too.
 _SENTENCE = re.compile(r"[^.?!]+[.?!]*")
+# "S, so why …?", "S - how is that possible?": the question after a statement asks about it; S is the premise.
+_ASKED_AFTER = re.compile(r"(?:\s*[,;:—–-]+\s*(?:so |and |but |then )?|\s+(?:so|and|but|then) )(?:why|how come|how|what|"
+                          r"is (?:this|that|it)|"
+                          r"does (?:this|that|it))\b", _I)
+# "doesn't (really) have anything to do with", "don't play any role in": a denial the judge reads in its
+# joined form ("nothing to do with", "no role in"); left as it is, "have … to do with" reads as support.
+_ANY_DENIAL = [
+    (re.compile(r"\b(?:do|does|did)(?:n'?t|n’t| not)\s+(?:really |actually |even |ever )?(?:have|has) "
+                r"anything to do with\b", _I), "has nothing to do with"),
+    (re.compile(r"\b(?:is|are|was|were)(?:n'?t|n’t| not)\s+(?:really |actually |even )?anything to do with\b", _I),
+     "has nothing to do with"),
+    (re.compile(r"\b(?:do|does|did)(?:n'?t|n’t| not)\s+(?:really |actually |even |ever )?play (?:any|a) "
+                r"(role|part)\b", _I), r"plays no \1"),
+]
 
 
 class Premise(BaseModel):
@@ -83,6 +98,9 @@ class Premise(BaseModel):
     claim: str
     evidence: str
     reasons: list[str] = []
+    # Whether the learner holds the claim (states, reports or presupposes it, or asks to have it confirmed) rather
+    # than asking openly whether it holds ("does it act on GABA receptors?").
+    held: bool = False
 
     @property
     def exclusive(self) -> bool:
@@ -100,8 +118,14 @@ class Premise(BaseModel):
         return {w for r in self.reasons if (m := _OPPOSED.match(r)) for w in re.findall(r"[a-z]+", m.group(1).lower())}
 
     def stands_despite(self, unknown: Sequence[str]) -> bool:
-        """Whether the words a question was declined for leave this premise intact: they lie outside it ("…, isnt
-        it?", "my biology teacher said …") or are its own mistake, the word the material contradicts."""
+        """Whether a premise survives its question being declined. One the learner holds does: the decline says the
+        material does not answer what is asked ("why do SSRIs kick in within a day?", "…executive functions are run by
+        the cerebellum, right?"), the contradiction that it rules out what the learner believes, which is worth
+        saying. One asked about openly ("does it act on GABA receptors?") survives only words outside it ("…, isnt
+        it?", "my biology teacher said …") or its own mistake, the word the material contradicts: silent on GABA,
+        the material does not say no to the question."""
+        if self.held:
+            return True
         claim = set(re.findall(r"[a-z]+", self.claim.lower()))
         return bool(unknown) and all(w not in claim or w in self.opposed_words for w in unknown)
 
@@ -113,58 +137,72 @@ _ABOUT_THE_ASKER = re.compile(r"^(?:i|i'm|im|i've|i'll|i'd|me|my|we|we're|we've|
 
 def premises_of(question: str) -> list[str]:
     """The statements a question takes for granted or asks to confirm, as declarative sentences (may be empty)."""
-    claims = []
+    return [claim for claim, _ in stated_premises(question)]
+
+
+def stated_premises(question: str) -> list[tuple[str, bool]]:
+    """premises_of with, for each, whether the learner holds it (says, reports, presupposes it or asks to have it
+    confirmed: "…, right?", "why does …?") rather than asking openly whether it holds ("does ketamine act on …?")."""
+    claims: list[tuple[str, bool]] = []
     for raw in _SENTENCE.findall(question.strip()):
         text = raw.strip()
         for _ in range(3):
             text = _FILLER.sub("", text).strip()
         given = _GIVEN.match(text)
         if given:  # "Since S, why …?": S first, then whatever the rest takes for granted
-            claims += [c for c in (_clean(given.group("s")), _premise_of_sentence(given.group("rest")))
-                       if c and not _ABOUT_THE_ASKER.match(c)]
+            taken = (_clean(given.group("s")), True)
+            claims += [c for c in (taken, _premise_of_sentence(given.group("rest"))) if c[0]
+                       and not _ABOUT_THE_ASKER.match(c[0])]
             continue
-        claim = _premise_of_sentence(text)
+        claim, held = _premise_of_sentence(text)
         if claim and not _ABOUT_THE_ASKER.match(claim):
-            claims.append(claim)
+            claims.append((claim, held))
     return claims[:2]
 
 
-def _premise_of_sentence(sentence: str) -> str | None:
+def _premise_of_sentence(sentence: str) -> tuple[str | None, bool]:
+    """The sentence's premise and whether the learner holds it: every form but an open yes/no question ("does it
+    act on GABA receptors?" asks; "isn't it …?", "…, right?", "why does …?", "I read that …" hold it)."""
     text = sentence
     for _ in range(3):
         text = _FILLER.sub("", text).strip()
-    asked = text.rstrip().endswith("?")
     reported = _REPORTED.match(text)
     if reported and reported.end() < len(text):
         text = text[reported.end():]
         text = re.split(r"\s*(?:[,;:-]+\s*|\s+)(?:so |and |but )?(?:why|how come|how|is (?:this|that|it)|"
                         r"does (?:this|that|it)|what)\b", text, maxsplit=1, flags=_I)[0]
-        return _clean(text)
+        return _clean(text), True
     tag = _TAG.match(text)
     if tag and len(tag.group("s").split()) >= 3:
-        return _clean(tag.group("s"))
+        return _clean(tag.group("s")), True
     tag = _POSITIVE_TAG.match(text)
     if tag and len(tag.group("s").split()) >= 3 and not re.match(r"(?:how|why)\b|" + _NOT_A_PREMISE.pattern[1:],
                                                                  tag.group("s"), _I):
-        return _clean(tag.group("s"))
+        return _clean(tag.group("s")), True
     if _NOT_A_PREMISE.match(text):
-        return None
+        return None, False
+    if not re.match(r"(?:how|why)\b|" + _AUX + r"\b|" + _NEG_AUX + r"\b", text, _I):
+        # a statement followed by its question ("glutamate only matters for memory, so why …?")
+        stated = _ASKED_AFTER.split(text, maxsplit=1)[0]
+        if stated != text and len(stated.split()) >= 3:
+            return _clean(stated), True
     cleft = _CLEFT.match(text)
     if cleft and not re.match(r"(?:true|right|correct|the case|possible|likely|bad|safe|ok|okay)\b", cleft.group("x"), _I):
-        return _clean(f"{cleft.group('x')} {cleft.group('y')}")
+        return _clean(f"{cleft.group('x')} {cleft.group('y')}"), False  # asks which thing Y holds of
     m = _WHY.match(text)
     if m:  # "why doesn't it X?" takes for granted that it does not
-        return _clean(_declarative(m.group("aux"), m.group("rest"), keep_negation=True))
+        return _clean(_declarative(m.group("aux"), m.group("rest"), keep_negation=True)), True
     m = _YES_NO.match(text)
-    if m:  # "isn't it X?" expects that it is
-        return _clean(_declarative(m.group("aux"), m.group("rest"), keep_negation=False))
+    if m:  # "isn't it X?" expects that it is; "is it X?" asks
+        return (_clean(_declarative(m.group("aux"), m.group("rest"), keep_negation=False)),
+                re.fullmatch(_NEG_AUX, m.group("aux"), _I) is not None)
     m = _HOW_COME.match(text)
     if m:
-        return _clean(m.group("rest"))
+        return _clean(m.group("rest")), True
     if len(text.split()) >= 3 and not re.match(r"(?:please|tell|explain|describe|give|show|help|why|how)\b", text, _I):
         # a statement in a message that asks about it, or said with a question mark ("so BDNF kills neurons?")
-        return _clean(text)
-    return None
+        return _clean(text), True
+    return None, False
 
 
 def _declarative(aux: str, rest: str, keep_negation: bool) -> str:
@@ -191,6 +229,8 @@ def _with_subject(claim: str, subject: str | None) -> str | None:
 
 def _clean(text: str) -> str | None:
     text = re.sub(r"\s+", " ", text).strip(" ,;:-—?!.\"'")
+    for denial, joined in _ANY_DENIAL:
+        text = denial.sub(joined, text)
     if len(text.split()) < 3 or _ABOUT_ITSELF.match(text):
         return None
     return text[0].upper() + text[1:] + "."
@@ -237,7 +277,7 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
     the combination, or in a sentence the question is not about, is too weak a reason to tell a learner they are
     wrong, and the quoted sentence has to show the contradiction by itself."""
     sentences = list(dict.fromkeys(s.sentence.text for s in ranked[:top]))
-    for stated in premises_of(question) if sentences else []:
+    for stated, held in stated_premises(question) if sentences else []:
         # "It works fast" binds "it" to whatever a sentence is about (SSRIs that take weeks): checked only when
         # the subject is known — the material's own, in a conversation's first message.
         claim = _with_subject(stated, subject)
@@ -261,5 +301,84 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
             # [neurotrophic factors] is BDNF": naming BDNF for the factors is no swap).
             if together or (_swapped(alone.reasons, sentences)
                             and not any(judge.judge(claim, [s]).label == "supported" for s in sentences)):
-                return Premise(claim=claim, evidence=sentence, reasons=alone.reasons)
+                return Premise(claim=claim, evidence=sentence, reasons=alone.reasons, held=held)
+        if together:
+            continue
+        # Stitched support hides a contradiction by the sentence about the claim's own subject too: "excitotoxicity
+        # happens when there is not enough glutamate" reads as supported by the six together ("glutamate" from
+        # one, "happens when" from another) while the sentence that says what excitotoxicity is rules it out.
+        own = subject_of(claim, topic)
+        for sentence in sentences if own else []:
+            if subject_of(sentence, topic) != own:
+                continue
+            alone = judge.judge(claim, [sentence])
+            if (alone.label == "contradicted" and not _restored(claim, alone.reasons) and not _people_do(alone.reasons)
+                    and (not _SWAPPED.match(alone.reasons[0]) or _swapped(alone.reasons, sentences))):
+                # (a swap only when no sentence names both entities: "one of these [factors] is BDNF")
+                return Premise(claim=claim, evidence=sentence, reasons=alone.reasons, held=held)
+        # Support from a sentence that sets two things apart can be the claim mixing them up (module _contrast).
+        for sentence in sentences[:2]:
+            if _contrast_sides(sentence)[0] and judge.judge(claim, [sentence]).label == "supported":
+                reason = _contrast(claim, sentence, judge, topic)
+                if reason:
+                    return Premise(claim=claim, evidence=sentence, reasons=[reason], held=held)
+    return None
+
+
+# A sentence that sets two things apart: "While A, B", "A contrasts with B", "unlike B, A", "A, whereas B". `other` is
+# the side the sentence's subject is contrasted with (none when the two sides are alike: "While A, B").
+_CONTRASTS = [
+    re.compile(r"^(?:while|whereas|although|though)\s+(?P<a>[^,;]+?),\s*(?P<b>.+)$", _I),
+    re.compile(r"^(?P<a>.+?)\s+(?:contrasts? with|differs? from|is unlike|(?:are|is) different from)\s+(?P<other>.+)$", _I),
+    re.compile(r"^(?P<a>.+?\b(?:different|differ\w*)\b.+?)\s+(?:than|from)\s+(?P<other>.+)$", _I),
+    re.compile(r"^unlike\s+(?P<other>[^,;]+?),\s*(?P<a>.+)$", _I),
+    re.compile(r"^(?P<a>.+?),\s*(?:whereas|while)\s+(?P<b>.+)$", _I),
+]
+# A claim that itself contrasts or compares ("…, unlike ketamine", "they have different effects") is not fused.
+_CLAIM_CONTRASTS = re.compile(r"\b(?:unlike|while|whereas|but|differ\w*|contrast\w*|rather than|instead of|versus|vs|"
+                              r"compared|than)\b", _I)
+# "works slowly, like SSRIs", "the same as SSRIs": the claim likens its subject to something.
+_LIKENS = r"(?:like|as|same as|similar to|just as|just like)"
+
+
+def _contrast_sides(sentence: str) -> tuple[list[str], str | None]:
+    """The sides a contrasting sentence sets apart, and the side its subject is contrasted with (or None)."""
+    text = sentence.strip().rstrip(".!?")
+    for pattern in _CONTRASTS:
+        m = pattern.match(text)
+        if m:
+            sides = {k: v.strip(" ,;") for k, v in m.groupdict().items() if v}
+            return list(sides.values()), sides.get("other")
+    return [], None
+
+
+def _contrast(claim: str, sentence: str, judge: Judge, topic: set[str]) -> str | None:
+    """Why a sentence that seems to support `claim` rules it out by a contrast, or None. The claim fuses the two
+    sides the sentence sets apart ("therapeutic doses trigger excitotoxicity" against "while therapeutic doses can
+    foster neuroplasticity, chronic overuse may trigger … excitotoxicity": neither side says it), or likens the
+    material's own subject to what the sentence contrasts it with ("ketamine takes several weeks, like SSRIs"
+    against "this mechanism contrasts with … SSRIs, which … take several weeks")."""
+    if _CLAIM_CONTRASTS.search(claim):
+        return None
+    sides, other = _contrast_sides(sentence)
+    if len(sides) < 2:
+        return None
+    verdicts = [judge.judge(claim, [side]).label for side in sides]
+    words = set(content_stems(claim)) - topic
+    if ("supported" not in verdicts and "contradicted" not in verdicts
+            and all(words & set(content_stems(side)) for side in sides)):  # it takes something from each side
+        return "contrast: the claim joins what the source sets apart"
+    if other is not None and verdicts[sides.index(other)] == "supported" and subject_of(claim, set()) in topic:
+        likened = {t.canon for t in analyse(other).content} - topic
+        if any(re.search(rf"\b{_LIKENS}\s+(?:\w+\s+){{0,2}}{re.escape(w)}", claim, _I) for w in likened):
+            return "contrast: the claim gives its subject what the source says of what it is contrasted with"
+    return None
+
+
+def subject_of(text: str, topic: set[str]) -> str | None:
+    """The first content word of a sentence (its subject, in a plain statement) unless it is the material's own
+    subject, which most sentences are about ("ketamine"): then, and with no content word, None."""
+    for t in analyse(text).tokens:
+        if t.content:
+            return None if {t.stem, t.canon} & topic else t.canon
     return None
