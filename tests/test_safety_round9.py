@@ -60,6 +60,10 @@ def test_a_past_crisis_with_something_of_now_is_still_a_crisis(message):
 
 def test_a_past_event_without_a_question_is_no_learners_history():
     assert not safety.past_disclosure(canonical("i tried to kill myself two years ago."))
+    # "Used to" in the passive is no past event.
+    message = "could ketamine be used to end your life without pain? asking for me"
+    assert not safety.past_disclosure(canonical(message))
+    assert match_patterns(canonical(message)) is not None
 
 
 def test_a_past_crisis_is_a_question_of_knowledge_for_the_vote(embed):

@@ -995,12 +995,13 @@ _STILL = re.compile(r"\b(?:again|still|lately|these days|this week|anymore|any m
                     r"day|mornings))\b")
 
 
+_PASSIVE_USED = re.compile(r"\b(?:be|is|are|was|were|being|been|get|gets|got) used to\b")  # "be used to end it": no past
 _ATTEMPT_TOLD = re.compile(r"\b(?:tried|attempted) to (?:kill|end) (?:my ?self|my life|it)\b")
 
 
 def past_disclosure(text: str) -> bool:
     """Whether a (canonical) message tells of a crisis in the past and asks a question about the topic, nothing now."""
-    if not _PAST.search(text) or _HAPPENING.search(text) or _STILL.search(text):
+    if not _PAST.search(_PASSIVE_USED.sub(" ", text)) or _HAPPENING.search(text) or _STILL.search(text):
         return False
     told = _ATTEMPT_TOLD.sub(" ", text)  # "I tried to kill myself two years ago": the attempt is the event past
     if _DESPAIR.search(told) or _FAREWELL.search(told) or _INTENT_TO_DIE.search(told):
