@@ -599,8 +599,8 @@ minutes instead of an hour and a half on the shared machine.
   question about the topic or the material, and nothing of now in the words (no danger now, despair, goodbye or
   intent to die, "again", "still", "lately", "keep", "most nights", "thinking about"; "tried to kill myself" is the
   event told, not intent now). Such a message is not decided by a crisis pattern, its sentences do not outvote it,
-  and its whole-message vote is read as a question of knowledge. On all 17 development sets it fires on 41 learning
-  questions and no crisis (2 harmful requests, whose refusal it does not touch).
+  and its whole-message vote is read as a question of knowledge ("be used to" is no past). On all 17 development sets it
+  fires on 40 learning questions and no crisis (2 harmful requests, whose refusal it does not touch).
 - **One sentence against the whole message** (`SENTENCE_LEGIT_VETO` = 0.9): when the classifier reads the whole
   message as legitimate at 0.9 or more, a sentence's crisis vote counts only if it is near certain (≥ 0.9,
   `CRISIS_CERTAIN`). No crisis the sentence layer caught on seven writers scored above 0.85 legitimate as a whole.
