@@ -107,11 +107,37 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
         r"origin of (?:the|its) name)\b"),
      _Q(r"\b(named (?:after|for)|name (?:comes|came|derives)|gets its name|called [^.]*because|so called)\b"),
      "word on where the name comes from"),
+    # "The second most common …?": a rank is told only by a passage that ranks that far ("the most abundant" is first).
+    (_Q(r"\b(second|third|fourth|fifth|2nd|3rd|4th|5th)[- ](?:most|least|largest|biggest|highest|lowest|[a-z]+est)\b"),
+     _Q(r"\b(second|third|fourth|fifth|2nd|3rd|4th|5th)\b"), "rankings beyond the first"),
+    # "Does it show up on a drug test?": whether something is detected is told only by a passage about tests.
+    (_Q(r"\b((?:drug|urine|blood|hair|saliva|tox\w*) (?:tests?|screens?|screenings?)|show(?:s|ing)? up (?:on|in) (?:a |an |the )?"
+        r"(?:\w+ ){0,2}(?:tests?|screens?|scans?)|detect(?:ed|able|ion)?|test(?:s|ed)? positive)\b"),
+     _Q(r"\b(tests?|tested|screens?|screening|detect\w*|scans?|urine)\b"), "word on tests or detection"),
+    # "How do I know if he's addicted?": telling whether something is so needs a passage giving its signs.
+    (_Q(r"\bhow (?:do|can|would|could|will|should|does) (?:i|you|we|one|someone|people|they|a \w+) (?:\w+ )?"
+        r"(?:know|tell|recogni[sz]e|spot|check|notice)\b(?! (?:me|us)\b)"),
+     _Q(r"\b(signs?|symptoms?|indicat\w*|recogni[sz]\w*|diagnos\w*|warning|tell-tale|noticeable)\b"), "signs to tell by"),
+    # "Which one is safer?", "which has fewer side effects?": a comparison of harms needs a passage that speaks of harm.
+    (_Q(r"\b(safer|safest|riskier|riskiest|(?:more|less) (?:dangerous|harmful|risky|toxic|addictive)|"
+        r"(?:fewer|more|less) (?:side effects|risks|harms?))\b"),
+     _Q(r"\b(safe\w*|risk\w*|danger\w*|harm\w*|side effects?|adverse|toxic\w*)\b"), "comparisons of safety"),
+    # "Where exactly on the receptor does it bind?": a place on or inside a thing needs a passage naming such a place
+    # ("where in the brain …?" asks for regions, which the other rules read).
+    (_Q(r"^(?:so |and |but |ok |okay )?where (?:exactly |precisely )?(?:on|inside|within|at) (?:the|a|an|this|that|its) "),
+     _Q(r"\b(sites?|pockets?|inside|within|channels?|pores?|parts? of|regions?|areas?|domains?|subunits?|surface|located)\b"),
+     "places inside it"),
     (_Q(r"\b(price|cost|costs|how much does .* cost|expensive|cheap|insurance)\b"),
      _Q(r"\b(price|cost|dollars?|euros?|pounds?|\$|€|£)"), "prices"),
 ]
 
 
+# "Is it used in children?", "shown in rats?": a group of people or animals the question is about.
+_POPULATION = _Q(r"\b(children|child|kids?|teens?|teenagers?|adolescents?|babies|baby|infants?|toddlers?|elderly|seniors|"
+                 r"pregnan\w*|rats?|mice|mouse|monkeys?|primates?)\b")
+# "Explain it like I'm a kid": whom an explanation is for.
+_AUDIENCE_OF = _Q(r"\b(?:like|as if|as though|as)\s+(?:i'm|i am|im|i was|you're|to|for)\s+(?:a |an |my |\d+\s*(?:years? old\s*)?)?(?:\w+\s+)?$"
+                  r"|\b(?:to|for)\s+(?:a |an |my )(?:\w+\s+)?$")
 # "Is it safe for children?": who or what the question is about must be something the material discusses.
 _CIRCUMSTANCE = _Q(r"\b(?:safe|safer|dangerous|risky|harmful|okay|ok|allowed)\b[^.?!]{0,40}?"
                    r"\b(?:for|during|while|in)\s+(?:a |an |the |my |your |young |old |older |elderly |pregnant )?"
@@ -147,6 +173,8 @@ _EFFECT = _Q(r"^(?:so |and |but |also )?(?:does|do|did|can|could|will|would|migh
 _ACTS = _Q(r"^(?:so |and |but |also )?(?:does|do|did|can|could|will|would|might|may)\s+(?P<subject>[a-z'-]+)\s+"
            r"(?:ever |really |actually |also |still |just )?(?P<verb>[a-z'-]+)\s+(?P<target>.+)$")
 _PRONOUNS = frozenset("it they this that".split())
+# Who would do something in "can I …?", "should you …?", "will people …?".
+_PERSONS = frozenset("i we you u he she someone somebody people anyone anybody one".split())
 # "Does it ever feel like you're watching yourself?": what follows a verb of likeness describes, in any words.
 # "Does that go away?", "does it wear off fast?": a verb with its particle; the answer-type rules read those.
 _PARTICLE = _Q(r"^(?:away|off|up|down|out|back|on|over|through|in)\b")
@@ -166,14 +194,35 @@ _SHORTHAND = frozenset("eli5 eli tldr tl;dr imo imho btw fyi pls plz thx idk iir
 _REQUEST = _Q(r"\b(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|just\s+|maybe\s+|briefly\s+)?([a-z]+)")
 
 
+# "My textbook calls it …", "our lecturer says …": where the learner read or heard something is no part of what is asked.
+_SOURCE = _Q(r"\b(?:my|our|the|a|this|one)\s+(?:\w+\s+)?(?:textbooks?|books?|teachers?|professors?|prof|lecturers?|tutors?|"
+             r"instructors?|notes|lectures?|class|classes|course|articles?|videos?|podcasts?|friends?|parents?|mum|mom|dad|"
+             r"doctors?|therapists?|psychiatrists?|coach|website|source)\s+(?:also\s+|just\s+)?(?:calls?|called|says?|said|"
+             r"describes?|described|mentions?|mentioned|explains?|explained|claims?|claimed|told\s+(?:me|us)|refers?\s+to)\b")
+# "anterograde amnesia, i.e. trouble making new memories": the learner glosses a term in other words.
+_GLOSSED = _Q(r"([a-z'-]+(?:\s+[a-z'-]+)?)\s*,?\s*\(?\s*(?:i\.\s?e\.?|that is,?|in other words,?|meaning)\s+([^?!.;()]+)")
+
+
+def glossed_terms(question: str, known: Callable[[str], bool]) -> set[str]:
+    """The words of a term the learner glosses in words the material uses ("X, i.e. Y" with most of Y's words
+    known): the answer must speak of the gloss, not of the term's own words."""
+    glossed: set[str] = set()
+    for m in _GLOSSED.finditer(normalize(question)):
+        gloss = content_words(m.group(2))
+        if gloss and sum(map(known, gloss)) * 2 >= len(gloss):
+            glossed |= set(words(m.group(1))) - set(STOPWORDS)
+    return glossed
+
+
 def framing_words(question: str) -> set[str]:
     """Words that frame a request to the tutor (shorthand, the verb of "can you …") rather than name a concept."""
     q = normalize(question)
     # "… in the text supposed to show?": the learner points at the material and asks what it means to say.
     pointing = {w for m in _POINTS_AT_MATERIAL.finditer(q) for w in words(m.group(0))} | {
         w for m in re.finditer(r"\bsupposed\s+to\s+(?:show|mean|say|illustrate|explain)\b", q) for w in words(m.group(0))}
+    source = {w for m in _SOURCE.finditer(q) for w in words(m.group(0))} - set(STOPWORDS)
     return ({w for w in re.findall(r"[a-z0-9;]+", q) if w in _SHORTHAND} | {m.group(1) for m in _REQUEST.finditer(q)}
-            | pointing)
+            | pointing | source)
 
 
 # "Which other receptors …?", "which specific brain regions …?": the kind of thing the learner wants named.
@@ -574,11 +623,20 @@ class Answerability:
                 and verb not in STOPWORDS and "-" not in verb \
                 and (not self.vocabulary.known(verb) or re.fullmatch(_EFFECT_VERBS, verb)):
             parts.append(acts.group("subject"))
+        # "Can I drive after treatment?": what a person would do is the point; a verb the material never uses nor
+        # comes near is something it does not speak of.
+        if acts and acts.group("subject") in _PERSONS and verb not in STOPWORDS and verb not in _LIKENING \
+                and "-" not in verb and verb not in framing:
+            parts.append(verb)
         acts = None if _EFFECT.match(question.rstrip(" ?!.")) else acts
         if acts and (acts.group("subject") in _PRONOUNS or stem(acts.group("subject")) in self.subject) \
-                and acts.group("verb") not in STOPWORDS and acts.group("verb") not in _LIKENING \
-                and not _PARTICLE.match(acts.group("target")):
-            parts.append(acts.group("target"))
+                and acts.group("verb") not in STOPWORDS and acts.group("verb") not in _LIKENING:
+            # "Does it show up on a drug test?": after a verb's particle, what it is said of ("go away" alone is left to
+            # the rules on whether it lasts).
+            particle = _PARTICLE.match(acts.group("target"))
+            target = acts.group("target")[particle.end():] if particle else acts.group("target")
+            if content_words(target):
+                parts.append(target)
         for part in parts:
             # An example of a concept the material names illustrates it ("perceive space, like distances and
             # rooms"); an example of something it does not ("in other ways, like with diet") is the question.
@@ -590,6 +648,9 @@ class Answerability:
                       and w not in _JUDGEMENTS and w not in _CONTRACTIONS and w not in framing]
             if not target:
                 continue
+            kind = self.unnamed_kind(part)
+            if kind:
+                return kind
             # One word the material knows is enough: a rarer unknown word beside it is as often a learner's synonym
             # ("help the brain rewire itself") as a concept of its own ("suicidal thoughts").
             if any(self.vocabulary.known(w) or self._variant(w) or self._typo(w) or self._compound(w) for w in target):
@@ -597,6 +658,29 @@ class Answerability:
             similarity = (self.embed(target) @ self._content_vectors.T).max(axis=1)
             if similarity.max() < self.target_synonym_at:
                 return target
+        return []
+
+    def _spoken_of(self, word: str) -> bool:
+        return self.vocabulary.known(word) or self._variant(word) or self._typo(word) or self._compound(word)
+
+    def unnamed_kind(self, part: str) -> list[str]:
+        """A kind of a thing the material names that it never names itself ("the default mode network": the material
+        speaks of a communication network), as [modifiers…, noun], else [].
+
+        The modifiers are the words right before a corpus noun that the material never uses nor comes near; the
+        material's subject ("heavy ketamine use") and adverbs ("quickly") are left out."""
+        tokens = words(part)
+        for i, noun in enumerate(tokens):
+            if i == 0 or noun in STOPWORDS or not self.vocabulary.known(noun) or stem(noun) in self.subject:
+                continue
+            modifiers: list[str] = []
+            for w in reversed(tokens[:i]):
+                if w in STOPWORDS or w in _TARGET_FILLER or w in _JUDGEMENTS or w.endswith("ly") or len(w) < 3 \
+                        or not w.isalpha() or self._spoken_of(w):
+                    break
+                modifiers.insert(0, w)
+            if len(modifiers) >= 2 and (self.embed(modifiers) @ self._content_vectors.T).max(axis=1).min() < self.target_synonym_at:
+                return [*modifiers, noun]
         return []
 
     def never_related(self, question: str, sentences: Sequence[str]) -> list[str]:
@@ -779,6 +863,11 @@ class Answerability:
         who = circumstance.group(1) if circumstance else ""
         if who and not self.vocabulary.known(self.vocabulary.correct(who)) and not self._variant(who):
             fired.append(("circumstance", f"it says nothing about {who}"))
+        else:
+            group = next((m.group(1) for m in _POPULATION.finditer(q) if not self.vocabulary.known(m.group(1))
+                          and not _AUDIENCE_OF.search(q[:m.start()])), "")
+            if group:
+                fired.append(("circumstance", f"it says nothing about {group}"))
         # From the learner's own words: the context a follow-up is given names the subject, not the target.
         target = self.unknown_target(normalize(question))
         if target:
@@ -787,7 +876,7 @@ class Answerability:
             span = re.search(rf"\b{re.escape(target[0])}\b.*\b{re.escape(target[-1])}\b", normalize(question))
             named = span.group(0) if span else " ".join(target)
             fired.append(("target", f"it never mentions {_as_asked(normalize(question), named)}"))
-        framing = framing_words(question)
+        framing = framing_words(question) | glossed_terms(question, self.vocabulary.known)
         acronyms = {k: v for k, v in names(f"{question} {standalone}").items() if k not in framing}
         foreign = self.foreign_concepts(q, [w for w in unknown if w not in framing], texts[:3], acronyms)
         features["foreign"] = foreign
