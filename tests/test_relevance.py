@@ -12,7 +12,7 @@ import yaml
 
 from tutor.answering import (AnswerContext, ExtractiveBackend, antecedent, follow_discourse, leans_back, own_words,
                               paraphrase_match, quotable, refocus, rematch, restates, select_sentences)
-from tutor.retrieval import ScoredSentence, rank_sentences
+from tutor.retrieval import ScoredSentence, is_follow_up, rank_sentences
 from tutor.text import content_stems
 
 DATA = Path(__file__).parent / "data"
@@ -209,3 +209,53 @@ def test_answers_quote_the_sentences_that_answer(tutor):
     assert sum(recalls) / len(recalls) >= 0.83
     assert sum(complete) / len(complete) >= 0.79
     assert sum(cited_counts) / len(cited_counts) <= 3.4
+
+
+def test_a_what_is_question_puts_the_definition_first(tutor):
+    # Ranked by similarity, a sentence that merely names the term beats the one saying what it is.
+    names = sentence(tutor, "While therapeutic doses can foster", dense=0.70, focus=0.70)
+    defines = sentence(tutor, "This process stimulates neuroplasticity", dense=0.60, focus=0.60)
+    out = follow_discourse([names, defines], "what's neuroplasticity?")
+    assert out[0].sentence.text.startswith("This process stimulates neuroplasticity")
+    assert out[0].score > names.score
+    # Not for a question that asks something else about the term.
+    other = follow_discourse([names, defines], "can heavy use undo neuroplasticity?")
+    assert other[0].sentence.text.startswith("While therapeutic doses")
+
+
+def test_a_definition_given_by_the_next_sentence_is_quoted_with_it(tutor):
+    named = sentence(tutor, "The immediate psychological consequence", dense=0.50, focus=0.50)
+    gloss = sentence(tutor, "This is a sense of detachment", dense=0.40, focus=0.40)
+    elsewhere = sentence(tutor, "This altered state of consciousness", dense=0.62, focus=0.62)
+    out = follow_discourse([elsewhere, named, gloss], "what is dissociation?")
+    assert [s.sentence.text[:20] for s in out[:2]] == [named.sentence.text[:20], gloss.sentence.text[:20]]
+
+
+@pytest.mark.parametrize("question, definition", [
+    ("what's neuroplasticity", "This process stimulates neuroplasticity, the brain’s ability"),
+    ("what is glutamate", "The most abundant of these is glutamate"),
+    ("What are executive functions?", "Prolonged abuse can impact executive functions—"),
+])
+def test_an_answer_to_what_is_quotes_the_definition(tutor, question, definition):
+    reply = tutor.ask(question, uuid.uuid4().hex)
+    assert reply.kind == "answer"
+    assert any(c.text.startswith(definition) for c in reply.citations[:2]), reply.answer
+
+
+@pytest.mark.parametrize("question, follows", [
+    ("what does antagonist mean?", False), ("what is glutamate?", False), ("explain excitotoxicity", False),
+    ("what's the mechanism?", True), ("why?", True), ("is it permanent?", True), ("how long?", True),
+    ("what is it?", True),
+])
+def test_a_bare_term_asked_about_is_a_question_of_its_own(tutor, question, follows):
+    assert is_follow_up(question, tutor.vocabulary) is follows
+
+
+def test_a_new_term_after_an_answer_is_searched_on_its_own(tutor):
+    # Borrowing the last question's words ("bdnf") once filled the answer with sentences about the earlier topic.
+    session = uuid.uuid4().hex
+    tutor.ask("what is BDNF?", session)
+    reply = tutor.ask("what is excitotoxicity?", session)
+    assert reply.standalone_question == "what is excitotoxicity?"
+    assert reply.citations and all("BDNF" not in c.text for c in reply.citations), reply.answer
+    assert reply.citations[0].text.startswith("Excitotoxicity occurs when")

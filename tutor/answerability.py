@@ -325,6 +325,15 @@ def unexpanded(question: str, sentences: Sequence[str]) -> list[str]:
 # "What is serotonin?", "what's a synapse", "define neuroplasticity": the learner asks what a term is.
 _DEFINE = _Q(r"^(?:so |and |ok |okay |but )?(?:what(?:'s| is| are)|whats|define)\s+(?:an? |the )?(.+?)\s*"
              r"(?:,?\s*(?:\band\b.*|\bin (?:plain|simple) \w+|\bexactly|\bactually|\blike))?(?:\s-\s.*)?\s*[?.!]*$")
+
+
+def asked_term(question: str) -> str:
+    """The term a "what is X?" question asks about, as written ("" when the question asks anything else)."""
+    # Quotation marks around the term ("what are the 'molecular events'?") are no part of it.
+    match = _DEFINE.match(re.sub(r"\s+", " ", re.sub(r"\"|(?<![a-z])'|'(?![a-z])", " ", normalize(question))).strip())
+    return match.group(1) if match else ""
+
+
 # A sentence defines a term that is followed by an apposition, a gloss or a copula ("neuroplasticity, the
 # brain's ability …", "synapses (connections …)", "executive functions—the skills …", "X occurs when …").
 _DEFINING = r"\)?(?:\s*,\s*(?:which|who|the|an?|meaning|i\.e\.)\b|\s*\(|\s*[—–:]|\s+-\s|\s+(?:is|are|occurs|refers|means)\b)"
@@ -705,11 +714,10 @@ class Answerability:
         for?"): naming a term ("the serotonin system") does not explain it. Read over the passages' sentences in
         order, so a gloss in the next sentence counts ("… known as dissociation. This is a sense of detachment").
         """
-        # Quotation marks around the term ("what are the 'molecular events'?") are no part of it.
-        match = _DEFINE.match(re.sub(r"\s+", " ", re.sub(r"\"|(?<![a-z])'|'(?![a-z])", " ", normalize(question))).strip())
-        if not match:
+        asked = asked_term(question)
+        if not asked:
             return ""
-        term = [w for w in words(match.group(1).replace("'", " ")) if w not in _SHORTHAND]
+        term = [w for w in words(asked.replace("'", " ")) if w not in _SHORTHAND]
         term = [self.vocabulary.correct(w) for w in term]
         if not 1 <= len(term) <= 4 or any(w in STOPWORDS or not self.vocabulary.known(w) for w in term):
             return ""

@@ -10,8 +10,9 @@ import numpy as np
 from pydantic import BaseModel
 from wordfreq import zipf_frequency
 
+from tutor.answerability import asked_term, defined_in
 from tutor.retrieval import ScoredSentence, Vocabulary
-from tutor.text import content_stems, content_words, normalize, stem
+from tutor.text import STOPWORDS, content_stems, content_words, normalize, stem, words
 from tutor.types import Citation, SentenceSupport
 
 # A sentence opening like this leans on the one before it; quoting it alone would confuse.
@@ -122,6 +123,24 @@ CAUSE_GAP = 0.1
 next is put when the question asks why."""
 
 
+DEFINES_BONUS = 0.1
+"""How far above the best sentence the one that says what a "what is X?" question's term is goes (the material's
+definition, "X, the brain's ability to …", is quoted first and sets the bar for what else is quoted)."""
+
+
+def _definition(term: str, candidates: Sequence[ScoredSentence]) -> list[ScoredSentence]:
+    """The best-ranked sentence that says what `term` is, with the next one when that one says it ("… a state known
+    as dissociation. | This is a sense of detachment …"); [] when none does."""
+    for s in candidates:
+        if defined_in(term, [s.sentence.text]):
+            return [s]
+        following = _successor(s, candidates)
+        if (following is not None and defined_in(term, [s.sentence.text, following.sentence.text])
+                and not defined_in(term, [following.sentence.text])):
+            return [s, following]
+    return []
+
+
 def _successor(s: ScoredSentence, candidates: Sequence[ScoredSentence]) -> ScoredSentence | None:
     """The candidate right after `s` in its section (next in its chunk, or opening the next chunk), if any."""
     last_of_chunk = s.index == len(s.chunk.sentences) - 1
@@ -147,7 +166,8 @@ def follow_discourse(ranked: Sequence[ScoredSentence], question: str) -> list[Sc
     The sentence most like the question often restates what it names rather than answering: for "what
     happens after the compensatory response?" the best match is "… the brain initiates a compensatory
     response." and the answer is the sentence after it; for "what does it mean that X is an antagonist?"
-    the answer is the "This means …" after the match; for "why …?" it is the sentence giving a cause near it.
+    the answer is the "This means …" after the match; for "why …?" it is the sentence giving a cause near it; for
+    "what is X?" the sentence that says what X is goes first (`_definition`).
     """
     unique: dict[tuple[str, int], ScoredSentence] = {}
     for s in ranked:
@@ -158,6 +178,10 @@ def follow_discourse(ranked: Sequence[ScoredSentence], question: str) -> list[Sc
     asked = normalize(question)
     best = candidates[0]
     scores = {id(s): s.score for s in candidates}
+    term = asked_term(question)
+    bare = 1 <= len(words(term)) <= 4 and not any(w in STOPWORDS for w in words(term))  # not "the difference between …"
+    for i, s in enumerate(_definition(term, candidates) if bare else []):
+        scores[id(s)] = max(scores[id(s)], best.score + DEFINES_BONUS - 0.01 * i)
     if _ASKS_AFTER.search(asked) and restates(question, best.sentence.text) >= RESTATES:
         current = best
         # Two steps at most: "… processes like X. | X occurs when … | This process can lead to …"

@@ -131,6 +131,10 @@ _FOLLOW_UP_START = re.compile(
     r"can you elaborate|elaborate|why\??$|how\??$)\b"
 )
 _REFERRING = re.compile(r"\b(it|its|that|this|these|those|they|them|their|there|he|she|the same|such|one)\b")
+# "What is glutamate?", "what does antagonist mean?", "explain excitotoxicity": a bare term asked about names its own
+# topic ("what's the mechanism?" leans on the conversation: "the" points back).
+_ASKS_ABOUT_TERM = re.compile(r"^(?:(?:what(?:'s| is| are)|whats|define|explain|describe|tell me about)\s+(?:an? )?"
+                              r"[\w-]+|what (?:does|do) (?:an? )?[\w-]+ mean)\s*[?.!]*$")
 
 
 def is_follow_up(question: str, vocabulary: Vocabulary) -> bool:
@@ -141,7 +145,7 @@ def is_follow_up(question: str, vocabulary: Vocabulary) -> bool:
         return True
     if _REFERRING.search(q) and len(content) <= 3:
         return True
-    return len(content_words(q)) <= 1 and len(words(q)) <= 6
+    return len(content_words(q)) <= 1 and len(words(q)) <= 6 and not _ASKS_ABOUT_TERM.match(q)
 
 
 def condense(question: str, previous: Sequence[str], vocabulary: Vocabulary) -> str:
