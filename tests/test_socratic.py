@@ -207,3 +207,9 @@ def test_hint_words_are_written_as_the_passage_writes_them(tutor, tutoring):
         passages = " ".join(c.text for c in reply.citations)
         for word in listed.removeprefix("Think about how these fit in: ").rstrip(".").split(", "):
             assert re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", passages), (word, question)
+
+
+def test_a_summary_of_something_that_is_no_section_is_asked_as_a_question(tutor):
+    # It was answered with a summary of the whole material under "I couldn't find …".
+    reply = tutor.ask("summarize the plot of Hamlet", "sum-elsewhere")
+    assert reply.kind == "out_of_scope" and not reply.citations

@@ -137,10 +137,10 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
             text, citations = t.summary(_last_section(t, session_id))
             return _reply(message, session_id, text, citations, ["Quiz me"])
         section = t.lessons().section(scope) if scope and not _WHOLE.match(scope) else None
-        note = f"I couldn’t find “{scope}” in the material, so here is all of it. " if scope and not (
-            section or _WHOLE.match(scope)) else ""
+        if scope and not (section or _WHOLE.match(scope)):
+            return None  # not a section ("summarize the effects on memory", "… the plot of Hamlet"): asked as a question
         text, citations = t.summary(section.title if section else "all")
-        return _reply(message, session_id, note + text, citations, ["Quiz me"])
+        return _reply(message, session_id, text, citations, ["Quiz me"])
     if LESSONS.match(said):
         lines = [f"{s.title}:\n" + "\n".join(f"  • {o.text}" for o in s.objectives) for s in t.lessons().sections]
         return _reply(message, session_id, "What this material teaches:\n\n" + "\n\n".join(lines))
