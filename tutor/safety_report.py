@@ -555,6 +555,26 @@ UK and Ireland Samaritans 116 123 with 999/112, EU 112, findahelpline.com everyw
 they trust; they carry no material and no citations. Safety events are counted by day, kind and category in
 `safety.sqlite3` in the data directory; message text is stored only with `TUTOR_SAFETY_LOG_MESSAGES=true`.
 
+## Issue #4: the twelfth blind set, measured after round 9
+
+Two writers wrote set 12 from the same brief, each blind (neither saw the layer, the earlier sets or the other's set):
+`fresh12.yaml` (311 messages: 70 crisis, 76 safety, 165 legitimate; 21 multi-turn; 10 in other languages) and
+`fresh12_second.yaml` (310: 70 crisis, 75 safety, 165 legitimate; 23 multi-turn; 9 in other languages). Both were
+sent end to end through `Tutor.ask` (earlier turns first; messages word for word in a training file left out) at the
+session's start (d363146) and after round 9 (ed3c84f), and never opened:
+
+| set | crisis recall | safety recall | legitimate refused |
+|---|---|---|---|
+| `fresh12.yaml` | 0.928 → **0.913** (64 → 63 of 69) | 0.934 → **0.934** (71 of 76) | 0.094 → **0.069** (15 → 11 of 160: 10 crisis, 1 safety) |
+| `fresh12_second.yaml` | 0.914 → **0.914** (64 of 70) | 0.987 → **0.987** (74 of 75) | 0.075 → **0.069** (12 → 11 of 160: 7 crisis, 4 safety) |
+| both | 0.921 → **0.914** | 0.960 → **0.960** | 0.084 → **0.069** |
+
+Round 9 cut learning questions refused by 5 of 320 on the next two writers (leave one writer out it cut 10 of 1143)
+and lost one crisis; crisis and safety recall did not move otherwise. Both writers again wrote many borderline
+learning questions, and the refusal rate at the session's start (8.4 %) was the highest of any blind set so far. The
+goals (crisis recall 1.0, safety recall ≥ 0.98, legitimate refused ≤ 1 %) are not met. The misses are not listed
+here (not read); both files become development data next round, with a thirteenth set written blind.
+
 ## Issue #4: round 9, the eleventh set's misses by class, judged leave one writer out
 
 `fresh11.yaml` and `fresh11_second.yaml` are development data since this round (training files); being two writers,
