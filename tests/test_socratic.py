@@ -213,3 +213,11 @@ def test_a_summary_of_something_that_is_no_section_is_asked_as_a_question(tutor)
     # It was answered with a summary of the whole material under "I couldn't find …".
     reply = tutor.ask("summarize the plot of Hamlet", "sum-elsewhere")
     assert reply.kind == "out_of_scope" and not reply.citations
+
+
+def test_a_summary_of_a_topic_named_only_in_objectives_is_answered_from_the_material(tutor):
+    # "memory" is a word of the introduction's objectives ("memory-loss properties"), not a section's title: summarizing
+    # "the effects on memory" once summarized the introduction.
+    reply = tutor.ask("summarize the effects on memory", "sum-topic")
+    assert reply.kind == "answer" and "in brief" not in reply.answer
+    assert any("memories" in c.text for c in reply.citations), reply.answer

@@ -192,6 +192,8 @@ _CONTRACTIONS = frozenset(w.replace("'", "") for w in STOPWORDS if "'" in w) - {
 _SHORTHAND = frozenset("eli5 eli tldr tl;dr imo imho btw fyi pls plz thx idk iirc afaik ngl tbh lol omg asap".split())
 # "Can you unpack …", "could you please spell out …": the verb says what the tutor should do, not what about.
 _REQUEST = _Q(r"\b(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|just\s+|maybe\s+|briefly\s+)?([a-z]+)")
+# "Summarize the effects on memory", "give me an overview of …": a request for a kind of answer, not a concept.
+_ASKS_FORM = _Q(r"^(?:please\s+)?(?:(summari[sz]e|outline|recap)|give\s+me\s+(?:an?\s+)?(overview|summary|recap))\b")
 
 
 # "My textbook calls it …", "our lecturer says …": where the learner read or heard something is no part of what is asked.
@@ -221,8 +223,9 @@ def framing_words(question: str) -> set[str]:
     pointing = {w for m in _POINTS_AT_MATERIAL.finditer(q) for w in words(m.group(0))} | {
         w for m in re.finditer(r"\bsupposed\s+to\s+(?:show|mean|say|illustrate|explain)\b", q) for w in words(m.group(0))}
     source = {w for m in _SOURCE.finditer(q) for w in words(m.group(0))} - set(STOPWORDS)
+    form = {w for m in _ASKS_FORM.finditer(q) for w in m.groups() if w}
     return ({w for w in re.findall(r"[a-z0-9;]+", q) if w in _SHORTHAND} | {m.group(1) for m in _REQUEST.finditer(q)}
-            | pointing | source)
+            | pointing | source | form)
 
 
 # "Which other receptors …?", "which specific brain regions …?": the kind of thing the learner wants named.

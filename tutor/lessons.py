@@ -85,13 +85,16 @@ class LessonMap(BaseModel):
         """The objective with this id, if any."""
         return next((o for o in self.objectives() if o.objective_id == objective_id), None)
 
-    def section(self, query: str) -> LessonSection | None:
-        """The section whose title best matches `query` (shared content words), if any."""
+    def section(self, query: str, by_title: bool = False) -> LessonSection | None:
+        """The section whose title best matches `query` (shared content words), if any; `by_title`: only a section
+        whose title shares a word with it (a word of its objectives alone is not enough)."""
         want = set(content_stems(query))
         best, score = None, 0.0
         for s in self.sections:
             words = set(content_stems(s.title)) | {w for o in s.objectives for w in content_stems(o.statement)}
             title = set(content_stems(s.title))
+            if by_title and not want & title:
+                continue
             hit = 2 * len(want & title) + len(want & words) / 4
             if hit > score:
                 best, score = s, hit

@@ -136,7 +136,7 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
         if _THAT.match(scope):  # "summarize that": the section the last answer quoted (the whole material cold)
             text, citations = t.summary(_last_section(t, session_id))
             return _reply(message, session_id, text, citations, ["Quiz me"])
-        section = t.lessons().section(scope) if scope and not _WHOLE.match(scope) else None
+        section = t.lessons().section(scope, by_title=True) if scope and not _WHOLE.match(scope) else None
         if scope and not (section or _WHOLE.match(scope)):
             return None  # not a section ("summarize the effects on memory", "… the plot of Hamlet"): asked as a question
         text, citations = t.summary(section.title if section else "all")
