@@ -48,7 +48,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from tutor.grounding import ENTITIES, TIME_UNITS, _poles_of, _valence_of_poles, canonical
+from tutor.grounding import ENTITIES, TIME_UNITS, antonym_poles, canonical, valence_of_poles
 from tutor.quiz import ANTONYMS, QuizItem
 from tutor.text import STOPWORDS, content_stems, content_words, normalize, stem, words
 from tutor.types import Citation
@@ -794,7 +794,7 @@ def _whole(w: str) -> set[str]:
 
 def _slot_poles(w: str) -> set[tuple[str, int]]:
     for f in _forms(w):
-        poles = set(_poles_of(f))
+        poles = set(antonym_poles(f))
         if poles:
             return poles
     return set()
@@ -809,7 +809,7 @@ def _worth(w: str) -> set[int]:
             out.add(1)
         if _HARM.fullmatch(f) or _DISRUPT.fullmatch(f) or _APART.fullmatch(f) or _FAILURE.fullmatch(f):
             out.add(-1)
-        sign = _valence_of_poles([(c, s) for c, s in _poles_of(f) if c in _VALUED])
+        sign = valence_of_poles([(c, s) for c, s in antonym_poles(f) if c in _VALUED])
         if sign:
             out.add(sign)
     return out

@@ -632,6 +632,16 @@ def _poles_of(word: str) -> list[tuple[str, int]]:
     return []
 
 
+def antonym_poles(word: str) -> list[tuple[str, int]]:
+    """The antonym poles (concept, +1 or -1) the judge's lexicon gives a word; public for the grader's slot check."""
+    return _poles_of(word)
+
+
+def valence_of_poles(poles: Sequence[tuple[str, int]]) -> int:
+    """Whether poles say a word furthers (+1) or hinders (-1) what it acts on, 0 when neither or both."""
+    return _valence_of_poles(poles)
+
+
 @lru_cache(maxsize=8192)
 def analyse(text: str) -> Analysed:
     """Tokens of one sentence with clause numbers, content flags, antonym poles and negation."""
