@@ -5,6 +5,7 @@ Run by hand from the repository root (not a pytest test):
 
     .venv/bin/python bench/bench_premises.py                                # tests/data/premises.yaml
     .venv/bin/python bench/bench_premises.py tests/data/premises_fresh.yaml
+    .venv/bin/python bench/bench_premises.py tests/data/premises_fresh2.yaml
     .venv/bin/python bench/bench_premises.py --wrong                        # also list every miss
     .venv/bin/python bench/bench_premises.py --stages                       # where each miss is lost
     .venv/bin/python bench/bench_premises.py --half 0                       # every other case (0 or 1)
@@ -14,6 +15,10 @@ Each case is a question with the statement it takes for granted and whether the 
 correction lead (tutor.answering.CORRECTION_LEAD). Wanted: every false premise corrected (or the
 question declined), and no true one. Every case gets its own session; the tutor runs over corpus/
 with a fresh data directory. Nothing is written; the output is Markdown.
+
+Development sets (read and tuned on): premises.yaml, premises_fresh.yaml, premises_fresh2.yaml (blind in
+session 10, development from session 11). The blind set of session 11, premises_fresh3.yaml, is measured
+once by the lead and never read.
 """
 
 from __future__ import annotations
