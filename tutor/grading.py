@@ -20,6 +20,10 @@ and its passage, which is easier than judging an open claim:
    judge paired words of two statements) is a doubt: the
    answer is at most partly right; so is an answer giving "both" sides of a contrast one side's property (or carrying
    it over: "that effect even stronger"), or another relative clause to a named thing than the passages give it.
+   Round 13 proves three more judged contradictions rewordings: a restated contrast whose sides each keep to one side
+   of a passage's contrast, "just" read as "only", and a double negation ("hardly anything … without it"); a denied
+   belonging ("don't feel like yours") is the detachment a key names; a negative prefix in a word's slot ("inability"
+   for "ability") is a known contrast.
 2. Coverage. The key is split into ideas (clauses the question does not give away); each idea scores how
    well the answer says it: its best sentence-embedding cosine to a clause of the answer, the share of its new
    words the answer says (same stem or prefix, or a word within WORD_MATCH by embedding), how nearly it says them
@@ -47,6 +51,7 @@ from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
+from wordfreq import zipf_frequency
 
 from tutor.grounding import ENTITIES, TIME_UNITS, antonym_poles, canonical, valence_of_poles
 from tutor.quiz import ANTONYMS, QuizItem
@@ -57,7 +62,7 @@ GradeLabel = Literal["correct", "partly", "incorrect"]
 Judge = Callable[[str, list[str]], Any]
 Embed = Callable[[list[str]], np.ndarray]
 
-# Calibrated on evals/datasets/learner_answers.yaml and learner_answers_fresh{,2,3,4,5,6,7,8}.yaml
+# Calibrated on evals/datasets/learner_answers.yaml and learner_answers_fresh{,2,3,4,5,6,7,8,9}.yaml
 # (`tutor quiz-eval` reports leave-one-question-out and leave-one-set-out accuracy).
 # An idea's embedding match counts from cosine SAY_FROM (unrelated text on the same topic) to SAY_AT (said).
 SAY_FROM, SAY_AT = 0.4, 0.7
@@ -67,8 +72,8 @@ SAY_FROM, SAY_AT = 0.4, 0.7
 # evals.pedagogy.fit_boundaries), rounded. "Correct" weighs only how much of the key is said (mean idea score and
 # length), both upwards: a judge score there weighed against it (a verbatim fragment is well supported), which made
 # unsupported answers easier to credit; length took its place.
-PARTLY_WEIGHTS = (3.0, 2.3, 2.2, 1.0, 3.1, 0.0, -4.3)  # refit in round 12 (fresh8 joined)
-CORRECT_WEIGHTS = (4.9, 0.0, 0.0, 0.0, 0.0, 5.2, -6.0)
+PARTLY_WEIGHTS = (2.7, 2.4, 2.0, 1.0, 2.9, 0.0, -3.9)  # refit in round 13 (fresh9 joined)
+CORRECT_WEIGHTS = (4.9, 0.0, 0.0, 0.0, 0.0, 5.4, -6.0)
 # Length is the answer's content words the question does not use, up to LENGTH_CAP, as a share of it: a fragment of
 # three words cannot say a key of several ideas however close its words are to one of them ("There's a surge of
 # glutamate"), and at the cap length alone never earns "correct" (its weight stays below the intercept).
@@ -145,6 +150,15 @@ _WITHOUT = re.compile(r"\bwithout\s+", re.I)
 # Words that say a faculty fails ("problems with recalling", "difficulty storing"): a denial of the faculty ("can't
 # recall", "not being able to remember") says the same.
 _FAILURE = re.compile(r"(?:problem|difficult|troubl|unabl|inabilit|struggl)\w*", re.I)
+# Words that say a thing belongs to or is inside someone ("feel like yours", "belong to you", "in your body"): denied,
+# they say the detachment a key names with words of coming apart.
+_BELONGING = re.compile(r"\b(?:yours|belong\w*|(?:your|their|my) own|(?:in|inside|part of) (?:your|their|my) \w+)\b",
+                        re.I)
+# The judge's reason for a restated contrast whose sides it reads as mixed.
+_MIXED_SIDES = "the two sides of a contrast are mixed up"
+# Where a sentence sets two sides against each other ("While A, B", "A, whereas B", "A than B").
+_SIDE_SPLIT = re.compile(r"\b(?:whereas|while|but|unlike|than|rather than|in contrast to|instead of|versus|vs)\b|[;]",
+                         re.I)
 # A contrast the material draws between two things, and an answer that says what holds for "both" of them (not "both
 # X and Y", which lists).
 _SOURCE_CONTRAST = re.compile(r"\b(?:contrast\w*|whereas|unlike|while|rather than|in contrast to)\b", re.I)
@@ -477,7 +491,17 @@ class Grader:
         """
         if self._reworded(reason, sentence, item, passages):
             return None, True
+        if reason == _MIXED_SIDES and _sides_kept(sentence, passages):
+            return None, True  # each side of the answer's contrast keeps to one side of a passage's contrast (round 13)
+        if _judged_just(reason, sentence):
+            # "just for fun", "what you were just told": "just" says "simply" or "a moment ago" as often as "only"; the
+            # judge's exclusive reading is a rewording when the sentence without it is not contradicted (round 13).
+            rest = re.sub(r"\bjust\b", " ", sentence, flags=re.I)
+            return None, self.judge(rest, passages).label != "contradicted"
         m = _JUDGE_OPPOSITE.match(reason)
+        if ((m and m.group(2)) or reason.startswith("negation: the claim denies")) \
+                and self._double_negation_stands(sentence, item, passages):
+            return None, True  # "hardly anything the brain does happens without it" for "nearly all" (round 13)
         if ((m and m.group(2)) or reason.startswith("negation: the claim denies")) \
                 and self._denies_the_disrupted(sentence, item, passages):
             return None, True  # "without the glutamate signals" where the source says the signals "are interrupted"
@@ -534,6 +558,23 @@ class Grader:
                         if content_stems(c) and not any(stem(w) == head for w in words(c)))
         if not content_stems(rest) or rest == sentence:
             return rest != sentence
+        v = self.judge(rest, passages)
+        if v.label != "contradicted":
+            return True
+        reversal, proven = self._aligned(v.reasons[0] if v.reasons else "", rest, item, passages)
+        return reversal is None and proven
+
+    def _double_negation_stands(self, sentence: str, item: QuizItem, passages: list[str]) -> bool:
+        """Whether every clause of the sentence that negates does so twice (a word of "few" and a negation within six
+        words after it: "hardly anything … happens without it"), and the rest of the sentence is not contradicted, or
+        only by a contradiction proven a rewording in turn: a judged negation there says "nearly all"."""
+        clauses = [c.strip() for c in _IDEA.split(sentence) if content_stems(c)]
+        negating = [c for c in clauses if any(_stopped(w) or w in _FEW for w in words(c))]
+        if not negating or not all(_double_negated(words(c)) for c in negating):
+            return False
+        rest = " ".join(c for c in clauses if c not in negating)
+        if not content_stems(rest):
+            return True
         v = self.judge(rest, passages)
         if v.label != "contradicted":
             return True
@@ -630,6 +671,11 @@ class Grader:
             if any(failing(w) and _negated(toks, i) for i, w in enumerate(toks)):
                 return False  # "signals aren't interrupted" denies the disruption itself
             said = _WITHOUT.sub("", _affirm(denial))
+            if _BELONGING.search(said) and any(_APART.fullmatch(w) for idea, _ in disrupted for w in words(idea)):
+                # "your thoughts don't feel like yours", "not really in your body": a denied belonging is the
+                # detachment the key names (round 13).
+                matched += 1
+                continue
             own = {stem(w) for w in words(said) if len(w) > 3 and w not in STOPWORDS}
             near = [idea for idea, stems in disrupted if own & stems]
             if not near and not own & local:
@@ -815,10 +861,22 @@ def _worth(w: str) -> set[int]:
     return out
 
 
+_NEGATIVE_PREFIX = ("in", "un", "dis", "im", "ir", "il", "non")
+
+
+def _negative_form(a: str, p: str) -> bool:
+    """Whether `a` is `p` with a negative prefix ("inability" for "ability", "disconnected" for "connected")."""
+    # "information" is no negation of "formation": the negative form is the rarer word.
+    return len(p) >= 4 and any(a.startswith(x) and stem(a[len(x):].lstrip("-")) == stem(p)
+                               and zipf_frequency(a, "en") < zipf_frequency(p, "en") for x in _NEGATIVE_PREFIX)
+
+
 def _contrast(a: str, p: str) -> str | None:
     """Whether an answer word is a known contrast of a passage word: opposite poles of one concept of the judge's
     antonym lexicon ("lower"/"higher", "long-term"/"short-term", "permanently"/"temporarily"), or one says benefit where
     the other says harm ("stronger"/"fragmented", "break down"/"repair")."""
+    if _negative_form(a, p) or _negative_form(p, a):
+        return "a negative prefix"
     pa, pp = _slot_poles(a), _slot_poles(p)
     for concept, sign in pa:
         if concept not in _NO_SLOT_CONCEPTS and (concept, -sign) in pp and (concept, sign) not in pp:
@@ -1034,6 +1092,60 @@ def _double_negative(toks: Sequence[str], word: str) -> bool:
     happens without it"): together they say "nearly all"."""
     at = _heads(toks, word)
     return bool(at) and words(word)[0] in _FEW and all(any(_stopped(w) for w in toks[i + 1:i + 7]) for i in at)
+
+
+def _double_negated(toks: Sequence[str]) -> bool:
+    """Whether a clause's negation comes twice, as a word of "few" and a negation within six words after it ("hardly
+    anything the brain does happens without it"), and nowhere else."""
+    at = [i for i, w in enumerate(toks) if _stopped(w) or w in _FEW]
+    return len(at) == 2 and toks[at[0]] in _FEW and at[1] - at[0] <= 6 \
+        and bool(_NEGATOR.fullmatch(toks[at[1]]) or toks[at[1]].endswith("n't"))
+
+
+def _judged_just(reason: str, sentence: str) -> bool:
+    """Whether the judge read the answer's "just" as "only" (an antonym of "both", or an exclusive claim) where the
+    answer says no other word of exclusion."""
+    m = _JUDGE_OPPOSITE.match(reason)
+    exclusive = (m and not m.group(2) and m.group(3).lower() == "just") or reason.startswith("exclusive claim")
+    toks = words(sentence)
+    return bool(exclusive) and "just" in toks and not {"only", "solely", "exclusively", "merely"} & set(toks)
+
+
+def _sides(sentence: str) -> list[set[str]]:
+    """The content stems of each side of a contrast in a sentence ("While A, B" splits at its comma)."""
+    text = normalize(sentence)
+    lead = re.match(r"\s*(?:while|whereas|unlike)\b([^,;]+),(.+)", text)
+    parts = [lead.group(1), lead.group(2)] if lead else _SIDE_SPLIT.split(text)
+    return [set(content_stems(p)) for p in parts if content_stems(p)]
+
+
+def _sides_kept(sentence: str, passages: Sequence[str]) -> bool:
+    """Whether some contrast of the passages has two sides such that each side of the answer's contrast uses words of
+    one of them (at most one word of the other, and fewer), the two answer sides taking different ones ("therapeutic
+    doses can foster neuroplasticity, while chronic high-dose overuse may trigger excitotoxicity" keeps the sides of
+    "While therapeutic doses can foster neuroplasticity, chronic overuse may trigger …", where another passage sentence
+    puts "high-dose" on the other side; "chronic overuse can foster neuroplasticity, while therapeutic doses …" does
+    not)."""
+    mine = _sides(sentence)
+    if len(mine) < 2:
+        return False
+    for source in (s for p in passages for s in _sentences(p)):
+        theirs = _sides(source)
+        if len(theirs) != 2:
+            continue
+        own = [theirs[0] - theirs[1], theirs[1] - theirs[0]]
+        took = []
+        for side in mine:
+            hits = [len(side & own[0]), len(side & own[1])]
+            k = int(hits[1] > hits[0])
+            if hits[k] > hits[1 - k] and hits[1 - k] <= 1:
+                took.append(k)
+            elif hits[k]:
+                break
+        else:
+            if sorted(took) == [0, 1]:
+                return True
+    return False
 
 
 def _held_near(toks: Sequence[str], word: str) -> bool:
