@@ -46,7 +46,7 @@ DEV_SETS = ["tests/data/answerability.yaml", "tests/data/answerability_fresh.yam
             "tests/data/answerability_fresh2.yaml", "tests/data/answerability_fresh3.yaml",
             "tests/data/answerability_fresh4.yaml", "tests/data/answerability_fresh5.yaml",
             "tests/data/answerability_fresh6.yaml", "tests/data/answerability_fresh7.yaml",
-            "evals/datasets/golden.yaml", "tests/data/retrieval.yaml"]
+            "tests/data/answerability_fresh8.yaml", "evals/datasets/golden.yaml", "tests/data/retrieval.yaml"]
 CACHE = Path(tempfile.gettempdir()) / "tutor-answerability-records.pkl"
 
 
