@@ -23,15 +23,15 @@ from tutor.text import content_stems
 # joined, 0.778 blind); round 13 lowered it to 0.86 (fresh9 joined, 0.784 blind; 0.868 on the ten sets). The blind set
 # (learner_answers_fresh10.yaml) is never read here.
 MIN_ACCURACY = 0.86
-# Each development set scored with boundaries fitted on the other nine (round 13: measured 0.778–0.952, mean 0.867). Lowered
+# Each development set scored with boundaries fitted on the other nine (round 13: measured 0.785–0.952, mean 0.869). Lowered
 # from 0.80 in round 10 (the fresh6 fold was 0.747), raised in round 11 (fresh6 fold 0.759).
 MIN_SET_OUT_ACCURACY = 0.75
 # The issue's goal is none. Round 9: one of fresh5's (a cause of excitotoxicity its passages do not speak of, "too
 # little glutamate"); round 12: four of fresh8's (of nine when it joined: two halves swapped, cause and effect
 # reversed, "right when ketamine is first taken" for "as its effects fade", another definition of executive functions).
-# Round 13: fresh9 joined the development data with three of its own (of 34); two after the round ("only changes traffic
-# at that one corner and nowhere else", "fixed wiring that can never change").
-KNOWN_CONTRADICTING_MARKED_CORRECT = {"fresh5": 1, "fresh8": 4, "fresh9": 2}
+# Round 13: fresh9 joined the development data with three of its own (of 34); one after the round ("fixed wiring that
+# can never change").
+KNOWN_CONTRADICTING_MARKED_CORRECT = {"fresh5": 1, "fresh8": 4, "fresh9": 1}
 
 
 def test_dataset_passages_are_verbatim_and_cover_every_kind():
@@ -62,8 +62,8 @@ def test_grading_accuracy_on_labelled_answers(measured):
     assert m["by_kind"]["wrong"] >= 0.8 and m["by_kind"]["correct"] >= 0.88 and m["by_kind"]["contradicting"] >= 0.9
     # measured 18 of 388 (round 9: 14 of 239; round 10: 19 of 295, fresh6 joined with 5 of its own, all judged
     # reversals; round 11: 25 of 339 with fresh7 before the round's excuses, 16 after; round 12: fresh8 joined with 2;
-    # round 13: fresh9 joined with 11, 29 of 422; 20 after the round's excuses)
-    assert m["paraphrase_marked_incorrect"] <= 20, misses
+    # round 13: fresh9 joined with 11, 29 of 422; 19 after the round's excuses)
+    assert m["paraphrase_marked_incorrect"] <= 19, misses
 
 
 def test_shipped_boundaries_are_the_fit_and_hold_out_of_sample(measured):
@@ -81,8 +81,8 @@ def test_no_contradicting_or_wrong_answer_of_the_dev_file_is_marked_correct(meas
     cases, _ = measured
     assert not [c.answer for c in cases if c.split == "dev" and c.kind in ("contradicting", "wrong") and c.got == "correct"]
     # measured 7: the five contradicting answers above and two wrong ones (fresh8 joined in round 12 with 1); 10 when
-    # fresh9 joined in round 13 (its three contradicting answers), 9 after the round
-    assert len([c for c in cases if c.kind in ("contradicting", "wrong") and c.got == "correct"]) <= 9
+    # fresh9 joined in round 13 (its three contradicting answers), 8 after the round
+    assert len([c for c in cases if c.kind in ("contradicting", "wrong") and c.got == "correct"]) <= 8
 
 
 @pytest.fixture(scope="module")

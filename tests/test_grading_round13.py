@@ -20,7 +20,7 @@ import pytest
 
 from evals.pedagogy import locate
 from tests.tutoring_fixtures import tutoring  # noqa: F401  (fixture)
-from tutor.grading import _double_negated, _judged_just, _sides_kept, _substituted
+from tutor.grading import _also_valued, _double_negated, _judged_just, _narrowed_scope, _sides_kept, _substituted
 from tutor.quiz import item_from_passage
 from tutor.text import words
 
@@ -34,6 +34,9 @@ _USES = ["The substance is also used in veterinary medicine.",
          "This has led to its use as both a clinical treatment and a recreational substance."]
 _ABUNDANT = "The most abundant of these is glutamate, which plays a role in nearly all brain activities."
 _PLASTICITY = "This process stimulates neuroplasticity, the brain’s ability to form new neural connections."
+_ROADBLOCK = "The action is comparable to a temporary roadblock at a major intersection, altering system-wide traffic patterns."
+_INTERRUPTED = ("When glutamate signals are interrupted, the brain’s ability to integrate sensory inputs with its internal "
+                "sense of self becomes fragmented.")
 
 
 def test_a_contrast_whose_sides_each_keep_to_one_side_of_the_passages_is_not_mixed_up():
@@ -88,3 +91,25 @@ def test_faithful_wordings_the_judge_reads_as_reversals_are_not_marked_incorrect
     item = item_from_passage(question, [locate(tutoring.tutor, p, n) for n, p in enumerate(passages, 1)])
     assert tutoring.grader.grade(item, faithful).label != "incorrect", tutoring.grader.grade(item, faithful).reasons
     assert tutoring.grader.grade(item, reversed_).label == "incorrect", tutoring.grader.grade(item, reversed_).reasons
+
+
+def test_an_effect_kept_to_one_place_where_the_material_says_it_spreads_is_a_reversal():
+    for local in ("It's like a roadblock that only changes traffic at that one corner and nowhere else.",
+                  "The effect stays local, like a roadblock on a side street.",
+                  "It only affects the traffic right around it."):
+        assert _narrowed_scope(local, [_ROADBLOCK]), local
+    for spread in ("Closing one junction doesn't only affect that one spot; traffic all over town changes.",
+                   "It changes traffic across the whole system, not just at that point.",
+                   "Blocking one key point changes traffic patterns everywhere."):
+        assert _narrowed_scope(spread, [_ROADBLOCK]) is None, spread
+    # Only where the passages say the effect spreads.
+    assert _narrowed_scope("The effect stays local.", [_PLASTICITY]) is None
+
+
+def test_a_word_of_breaking_beside_a_judged_opposite_of_fragmented_is_a_rewording():
+    for faithful in ("Integration between incoming senses and the self is broken up when glutamate is blocked.",
+                     "integration of senses with sense of self breaks up"):
+        assert _also_valued(faithful, "integration", "fragmented", [_INTERRUPTED]), faithful
+    for reversed_ in ("Integration between senses and the self is never broken up, it gets stronger.",
+                      "Integration between senses and the self gets stronger when glutamate is blocked."):
+        assert not _also_valued(reversed_, "integration", "fragmented", [_INTERRUPTED]), reversed_

@@ -22,8 +22,10 @@ and its passage, which is easier than judging an open claim:
    it over: "that effect even stronger"), or another relative clause to a named thing than the passages give it.
    Round 13 proves three more judged contradictions rewordings: a restated contrast whose sides each keep to one side
    of a passage's contrast, "just" read as "only", and a double negation ("hardly anything … without it"); a denied
-   belonging ("don't feel like yours") is the detachment a key names; a negative prefix in a word's slot ("inability"
-   for "ability") is a known contrast.
+   belonging ("don't feel like yours") is the detachment a key names; a word of breaking beside a judged opposite of
+   "fragmented" ("integration … is broken up") says it. A negative prefix in a word's slot ("inability" for "ability")
+   is a known contrast, and an effect kept to one place ("stays local", "nowhere else") where the passages say it
+   spreads through the system is a reversal.
 2. Coverage. The key is split into ideas (clauses the question does not give away); each idea scores how
    well the answer says it: its best sentence-embedding cosine to a clause of the answer, the share of its new
    words the answer says (same stem or prefix, or a word within WORD_MATCH by embedding), how nearly it says them
@@ -72,8 +74,8 @@ SAY_FROM, SAY_AT = 0.4, 0.7
 # evals.pedagogy.fit_boundaries), rounded. "Correct" weighs only how much of the key is said (mean idea score and
 # length), both upwards: a judge score there weighed against it (a verbatim fragment is well supported), which made
 # unsupported answers easier to credit; length took its place.
-PARTLY_WEIGHTS = (2.7, 2.4, 2.0, 1.0, 2.9, 0.0, -3.9)  # refit in round 13 (fresh9 joined)
-CORRECT_WEIGHTS = (4.9, 0.0, 0.0, 0.0, 0.0, 5.4, -6.0)
+PARTLY_WEIGHTS = (2.8, 2.4, 2.1, 1.0, 2.8, 0.0, -3.9)  # refit in round 13 (fresh9 joined)
+CORRECT_WEIGHTS = (5.0, 0.0, 0.0, 0.0, 0.0, 5.4, -6.1)
 # Length is the answer's content words the question does not use, up to LENGTH_CAP, as a share of it: a fragment of
 # three words cannot say a key of several ideas however close its words are to one of them ("There's a surge of
 # glutamate"), and at the cap length alone never earns "correct" (its weight stays below the intercept).
@@ -147,6 +149,8 @@ _CONTRAST = re.compile(r"\b(?:whereas|while|but|unlike|however|instead|rather|al
 _DISRUPT = re.compile(r"(?:fragment|disrupt|interrupt|impair|block|prevent|inhibit|suppress|hinder|weaken)\w*", re.I)
 _APART = re.compile(r"(?:detach|disconnect|separat|apart|distort|piece)\w*", re.I)  # words of things coming apart
 _WITHOUT = re.compile(r"\bwithout\s+", re.I)
+# Words of breaking apart a learner puts where the material says "fragmented" ("broken up", "breaks up", "shatters").
+_BREAKING = re.compile(r"(?:brok|break|split|shatter|crumbl|splinter)\w*", re.I)
 # Words that say a faculty fails ("problems with recalling", "difficulty storing"): a denial of the faculty ("can't
 # recall", "not being able to remember") says the same.
 _FAILURE = re.compile(r"(?:problem|difficult|troubl|unabl|inabilit|struggl)\w*", re.I)
@@ -317,7 +321,8 @@ class Grader:
         reversal = reversal or _substituted(answer, passages, item.question) \
             or self._other_image(answer, passages, item.question) \
             or _replaced_entity(answer, passages, item.question) or _swapped_time(answer, passages) \
-            or _denied_change(answer, item.answer) or _valence_reversal(answer, item.answer)
+            or _denied_change(answer, item.answer) or _narrowed_scope(answer, passages) \
+            or _valence_reversal(answer, item.answer)
         said_here = set(content_stems(answer))
         local = set(content_stems(" ".join(passages))) | asked
         foreign = len(said_here - local) / len(said_here) if said_here else 0.0
@@ -1178,6 +1183,28 @@ def _affirm(sentence: str) -> str:
     return re.sub(r"\s+", " ", sentence).strip()
 
 
+# An effect kept to one place ("stays local", "only affects that one intersection", "nowhere else"), and words that say
+# an effect spreads through a whole system ("system-wide", "throughout", "the entire network").
+_LOCAL = re.compile(r"\bnowhere else\b|\b(?:stays?|remains?|staying|is|being|kept) (?:\w+ )?local\b|\blocal(?:ly)? only\b|"
+                    r"\bonly (?:\w+ ){0,4}?(?:that|this|one) (?:one )?(?:spot|point|place|corner|junction|intersection|area|"
+                    r"street|region)\b|\bright (?:around|there)\b", re.I)
+_WHOLE = re.compile(r"system-wide|\bthroughout\b|\bentire\b|\bwhole\b|\ball over\b|\beverywhere\b|\bglobal\b", re.I)
+
+
+def _narrowed_scope(answer: str, passages: Sequence[str]) -> str | None:
+    """An answer that keeps an effect to one place ("only affects that one intersection", "the effect stays local",
+    "nowhere else") where the passages say it spreads through the whole system ("altering system-wide traffic
+    patterns"); a denied restriction ("doesn't only affect that one spot") says the opposite (round 13)."""
+    if not _WHOLE.search(" ".join(passages)):
+        return None
+    text = normalize(answer).replace("’", "'")
+    for m in _LOCAL.finditer(text):
+        clause = re.split(r"[,;:.!?]", text[:m.start()])[-1]
+        if not any(_NEGATOR.fullmatch(w) or w.endswith("n't") for w in words(clause)[-3:]):
+            return f"keeps to one place what the material says spreads: “{m.group(0)}”"
+    return None
+
+
 def _denied_change(answer: str, key: str) -> str | None:
     """An answer that denies any effect or change where the key states one ("stays exactly the same")."""
     m = _NO_CHANGE.search(normalize(answer))
@@ -1197,10 +1224,29 @@ def _valence(text: str) -> set[int]:
     return signs
 
 
+def _breaks_beside(sentence: str, claimed: str, source: str) -> bool:
+    """Whether the source word says something comes apart ("fragmented") and the answer's clause holding the judged
+    word has, not negated, a word of breaking or coming apart and no word of benefit ("integration … is broken up")."""
+    if not words(source) or not (re.fullmatch(r"fragment\w*", words(source)[0]) or _APART.fullmatch(words(source)[0])):
+        return False
+    head = stem(words(claimed)[0]) if words(claimed) else ""
+    for clause in re.split(r"[;:,—–()]|\s-\s|\b(?:but|however|while|whereas|although|though)\b", sentence):
+        toks = words(clause)
+        if head and any(stem(w) == head for w in toks):
+            # A word of benefit beside it ("gets stronger") says the opposite whatever else the clause says.
+            return not any(_worth(w) == {1} for w in toks) and any(
+                (_BREAKING.fullmatch(w) or _APART.fullmatch(w)) and stem(w) != head and not _negated(toks, i)
+                for i, w in enumerate(toks))
+    return False
+
+
 def _also_valued(sentence: str, claimed: str, source: str, passages: Sequence[str] = ()) -> bool:
     """Whether the clause holding the judged opposite also has a word of the source word's benefit or harm (of the
     passage sentence holding the source word, when the word itself has none: "mends broken pathways" against
-    "growth" in "encourages the growth … and helps repair")."""
+    "growth" in "encourages the growth … and helps repair"), or, where the source word says something comes apart, a
+    word of coming apart not negated ("integration … is broken up" against "fragmented"; round 13)."""
+    if _breaks_beside(sentence, claimed, source):
+        return True
     signs = _valence(source)
     if not signs:
         head = stem(words(source)[0]) if words(source) else ""
