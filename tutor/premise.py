@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
-from tutor.grounding import Judge, analyse
+from tutor.grounding import EXCLUSIVES, Analysed, Judge, analyse
 from tutor.retrieval import ScoredSentence
 from tutor.text import content_stems
 
@@ -302,6 +302,10 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
             if together or (_swapped(alone.reasons, sentences)
                             and not any(judge.judge(claim, [s]).label == "supported" for s in sentences)):
                 return Premise(claim=claim, evidence=sentence, reasons=alone.reasons, held=held)
+        # The sentence that says the opposite of a claim's word may rank anywhere (_opposite_side).
+        found = _opposite_side(claim, ranked, sentences[:2], judge, topic, held)
+        if found is not None:
+            return found
         if together:
             continue
         # Stitched support hides a contradiction by the sentence about the claim's own subject too: "excitotoxicity
@@ -323,6 +327,68 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
                 if reason:
                     return Premise(claim=claim, evidence=sentence, reasons=[reason], held=held)
     return None
+
+
+def _opposite_side(claim: str, ranked: Sequence[ScoredSentence], checked: Sequence[str], judge: Judge,
+                   topic: set[str], held: bool) -> Premise | None:
+    """A retrieved sentence that says the opposite of one of the claim's words about the same thing ("temporarily
+    blocks the receptor" for "blocks NMDA receptors permanently", "also used in veterinary medicine" for "only used
+    on animals"), ranked anywhere: the question's words rank sentences by what they share with it, so the one
+    holding the opposite word can sit below the six checked. It rules the claim out when it contradicts it alone
+    for that very word."""
+    claimed = analyse(claim)
+    for sentence in dict.fromkeys(s.sentence.text for s in ranked):
+        if sentence in checked:
+            continue
+        words = _opposed_pair(claimed, analyse(sentence), topic)
+        if words is None:
+            continue
+        alone = judge.judge(claim, [sentence])
+        if (alone.label == "contradicted" and not _restored(claim, alone.reasons) and not _people_do(alone.reasons)
+                and any(r.startswith("antonym") and words[0] in r for r in alone.reasons)):
+            return Premise(claim=claim, evidence=sentence, reasons=alone.reasons, held=held)
+    return None
+
+
+# Words that make a statement one case among others, against a claim's "only" ("also used in …", "both … and …").
+_PLURAL_WORDS = frozenset("also both other others including".split())
+# The judge's antonym concepts whose poles describe what a thing is like, whoever speaks of it: how long it lasts
+# ("permanently"/"temporarily") and how good it is ("sharper"/"distorted", "improve"/"impairments"). The concepts of
+# direction (amount, activation, excitation, growth) are left out: the material blocks one thing and activates
+# another, grows synapses here and loses them there, so their opposite in another sentence is mostly about something
+# else ("the surge *activates* other receptors" against "ketamine *blocks* NMDA receptors").
+_OPPOSED_CONCEPTS = frozenset("duration quality".split())
+# Verbs that pass their direction on to the next one ("helps grow"): they say nothing of their own.
+_PASSING = frozenset("help helps helped helping let lets allow allows allowed enable enables".split())
+# How many tokens either side of a contrasting word the thing it speaks of may stand; "only" and "also" bind to the
+# word next to them ("only used" / "also used", not "just the brain's ability" / "may also be compromised").
+_REACH = 4
+_REACH_EXCLUSIVE = 2
+
+
+def _opposed_pair(claim: Analysed, sentence: Analysed, topic: set[str]) -> tuple[str, str] | None:
+    """The claim's word and the sentence's that stand on opposite sides of one contrast (antonym poles of one concept
+    of the judge's lexicon, or "only" against "also"/"both"), each near a content word the two share (the thing both
+    speak of), or None."""
+    for t in claim.tokens:
+        exclusive = t.text in EXCLUSIVES
+        poles = [(c, s) for c, s in t.poles if c in _OPPOSED_CONCEPTS and t.text not in _PASSING]
+        if not poles and not exclusive:
+            continue
+        reach = _REACH_EXCLUSIVE if exclusive else _REACH
+        near = _near(claim, t.index, topic, reach)
+        for u in sentence.tokens:
+            opposite = (u.text in _PLURAL_WORDS if exclusive
+                        else any((c, -s) in u.poles and (c, s) not in u.poles for c, s in poles))
+            if opposite and near & _near(sentence, u.index, topic, reach):
+                return t.text.replace("_", " "), u.text.replace("_", " ")
+    return None
+
+
+def _near(a: Analysed, i: int, topic: set[str], reach: int) -> set[str]:
+    """Stems of the content words within `reach` tokens of token i (not the word itself, not the material's subject)."""
+    return {w for u in a.tokens[max(0, i - reach): i + reach + 1] if u.index != i and u.content
+            for w in (u.stem, u.canon)} - topic
 
 
 # A sentence that sets two things apart: "While A, B", "A contrasts with B", "unlike B, A", "A, whereas B". `other` is
