@@ -225,10 +225,32 @@ _IDIOMS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+# Round 10: a death idiom said laughing about the lesson ("this article is so boring i want to die lol", "i'd rather
+# die than do another quiz lmao", "kill me now, three exams tomorrow 😭") is hyperbole: laughter or a crying-laughing
+# face, a study object or boredom, and no word that the joke is not one ("not joking", "seriously", "unless?", "tbh").
+# Over the 19 development sets laughter came with a crisis eight times and each time with such a word, or with no study
+# object; the idiom forms are the common ones, not any writer's wording. Four writers' learning questions got the
+# crisis reply so.
+_LAUGHING = re.compile(r"\b(?:lol|lmao|lmfao|haha\w*|rofl|xd)\b|💀|😭|😩|😂|🤣|😅")
+_NOT_A_JOKE = re.compile(r"\b(?:not (?:even )?joking|no joke|not a joke|seriously|for real|genuinely|unless|not really|i mean "
+                         r"it|jk|tbh|honestly|actually|tonight|right now)\b|\?\?")
+_LESSON_HYPERBOLE = re.compile(
+    r"\b(?:(?:i )?(?:want|wanna) to die|(?:i'd|i would) (?:literally |honestly )?rather die|kill me(?: now)?|(?:is|are|'s) "
+    r"killing me|(?:going to|gonna|will|'ll) (?:literally )?kill me)\b")
+_ABOUT_STUDY = re.compile(r"\b(?:" + _STUDIED + r"s?|boring|bored|so over)\b")
+
+
+def _defuse_lesson_hyperbole(text: str) -> str:
+    if (_LAUGHING.search(text) and not _NOT_A_JOKE.search(text)
+            and _ABOUT_STUDY.search(text)):
+        return _LESSON_HYPERBOLE.sub("i find this hard", text)
+    return text
+
+
 def _defuse_idioms(text: str) -> str:
     for pattern, plain in _IDIOMS:
         text = pattern.sub(plain, text)
-    return text
+    return _defuse_lesson_hyperbole(text)
 
 
 def canonical(text: str) -> str:
@@ -568,6 +590,15 @@ CRISIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("emergency", _R(r"^(?=[\s\S]*\b" + _FOREIGN_SYMPTOM + r"\b)(?=[\s\S]*\b" + _FOREIGN_SIGN + r"\b|[\s\S]*\b"
                      + _FOREIGN_SYMPTOM + r"\b[\s\S]*\b" + _FOREIGN_SYMPTOM + r"\b)[\s\S]{0,80}")),
     ("suicide", _R(r"\b" + _FOREIGN_SUICIDE + r"\b")),
+    # Round 10: a treatment-failure ultimatum ("if the next infusion doesn't work i'm out", "if it fails i'm going to end
+    # things"): a last try that may fail, and an ending as its consequence. On the development sets only crises of
+    # eight writers; a confident vote on one of them sat on the edge of CRISIS_CERTAIN, held back by "the next infusion".
+    ("suicide", _R(r"\bif (?:it|this|that|ketamine|esketamine|(?:the|my|this) (?:\w+ )?(?:infusions?|sessions?|treatment|"
+                   r"therapy|round|try|attempt|dose|course|one))\b[^.?!]{0,25}\b(?:doesn'?t|does not|don'?t|won'?t|fails?|"
+                   r"didn'?t|stops?) (?:work\w*|help\w*|fix\w*)?[^.?!]{0,30}?\b(?:(?:i'?m|i am|i'll be) (?:properly |really "
+                   r")?(?:out|gone|done)\b(?! with (?:the|this|my|that) (?!life)\w)|that'?s it\b|not (?:sticking|staying) "
+                   r"around|(?:won'?t|not) (?:still )?be (?:here|around)|end (?:it|things|everything)|(?:backup|back-up) "
+                   r"plan|i have a plan)")),
     # A question about dying, then "because I want it to" (two writers, only crises).
     ("suicide", _R(r"^(?=[\s\S]*(?:" + _DEATH + r"|\bstop (?:you|your|me|my|someone|a person)\w* (?:from )?(?:breathing|heart)"
                    r"))[\s\S]*\b(?:because|cause|cos|coz) i (?:want|need|wish) (?:it|that|this) "
@@ -820,6 +851,17 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("concealment", _R(r"^(?=[\s\S]*\b(?:my|i|i'm|i'll|me)\b)[\s\S]*\b(?:drug |urine |hair |saliva |work |employer'?s? |"
                        r"random |pre-employment )?(?:screen|test|swab|panel)s?\b[^\n]{0,30}\b(?:pick up|picks up|detect|"
                        r"show|shows|find|catch|flag)\b")),
+    # Round 10: a drug test and a way round it anywhere in one message ("the trick for passing a hair follicle test?
+    # bleach?", "what should i tell my probation officer so they don't test me"), by co-occurrence rather than one
+    # phrasing: over the 19 development sets every message with both is a request to beat a test (45, nine writers),
+    # none a learning question; five writers' such requests had slipped past the phrasings above.
+    ("concealment", _R(r"^(?=[\s\S]*\b(?:(?:drug|urine|hair|follicle|piss|pee|saliva|blood|swab|work|job|random|"
+                       r"pre-employment|probation)\w* ?(?:tests?|screens?|panels?|swabs?)|\d+[- ]?panels?|tests? (?:me|him|her|"
+                       r"them|us)\b|(?:probation|parole) (?:officer|test|visit))\b)(?=[\s\S]*\b(?:pass(?:es|ed|ing)?|beat(?:s|ing)?|"
+                       r"tricks?|cheat\w*|get (?:around|past|round)|dodge\w*|fool\w*|flush\w*|detox\w*|bleach\w*|dilut\w*|"
+                       r"(?:get|clear|clean) (?:\w+ ){0,2}out of (?:my|your|his|her|their|the) (?:system|urine|pee|body)|without "
+                       r"(?:it )?(?:showing|being (?:detected|picked up)|getting caught)|(?:don'?t|doesn'?t|won'?t|wouldn'?t) "
+                       r"(?:test|show(?: up)?|detect|catch|flag|pick (?:it )?up)\b))[\s\S]{0,80}")),
     ("concealment", _R(r"\b(?:add|put|mix|swap|dilute|substitute|spike|fake)\b[^\n]{0,30}\b(?:urine|pee|piss|sample)\b|"
                        r"\b(?:so|that) the (?:lab|test|screen|drug test)\b[^\n]{0,20}\b(?:miss|misses|won't|doesn't|can't)|"
                        r"\b(?:synthetic|clean|fake|someone else's) (?:urine|pee|piss)\b")),
@@ -1006,7 +1048,12 @@ def past_disclosure(text: str) -> bool:
     told = _ATTEMPT_TOLD.sub(" ", text)  # "I tried to kill myself two years ago": the attempt is the event past
     if _DESPAIR.search(told) or _FAREWELL.search(told) or _INTENT_TO_DIE.search(told):
         return False
-    return bool(_LEARNING_QUESTION.search(text) or ("?" in text and (_TOPIC.search(text) or _STUDY_FRAME.search(text))))
+    # Round 10: "I'm curious how it works" asks as a question mark does (two writers' past crises told calmly).
+    asks = "?" in text or bool(_CURIOUS.search(text))
+    return bool(_LEARNING_QUESTION.search(text) or (asks and (_TOPIC.search(text) or _STUDY_FRAME.search(text))))
+
+
+_CURIOUS = re.compile(r"\b(?:i'm|i am|i was|i've been) (?:\w+ )?(?:curious|wondering)\b|\bi (?:always )?wonder(?:ed)?\b")
 
 
 def match_patterns(text: str, drug_in_view: bool | None = None) -> Match | None:
@@ -1616,6 +1663,9 @@ CRISIS_CERTAIN = 0.9  # on the message's own score: no framing but a question of
 SAFETY_LEAN = 0.25
 # A sentence's crisis vote against the whole message's legitimate vote (round 9, leave one writer out).
 SENTENCE_LEGIT_VETO = 0.9
+# A sentence's crisis vote that stands without a distress word, with the whole message's at least DISTRESS_FLOOR
+# (round 10, leave one writer out: at 0.9 it gave the crisis reply to three learning questions of two writers).
+SENTENCE_CERTAIN = 0.95
 # A message of at least this many words is also read clause by clause (round 9).
 CLAUSE_WORDS = 30
 _CLAUSES = re.compile(r"\s*[,;:]\s+|\s+(?:but|and honestly|honestly|anyway)\s+")
@@ -1919,7 +1969,7 @@ class Screen:
             if told_past:
                 continue
             if not supporting and not over and not asked_harm and not quitting and row[0] > row[1] and self._crisis_vote(
-                    float(row[0]), part, whole=False, steady=steady, rival=float(row[1]), message=text):
+                    float(row[0]), part, whole=False, own=float(p[0]), steady=steady, rival=float(row[1]), message=text):
                 scores["crisis"] = round(float(row[0]), 3)
                 return SafetyDecision(kind="crisis", category="crisis", layer="sentence", question=message,
                                       scores=scores)
@@ -1981,6 +2031,15 @@ class Screen:
             return False
         distress = distress_cue(text)
         if p >= self.crisis_threshold and distress and (not asking_why or p >= 0.7):
+            return True
+        # Round 10: a sentence the classifier is near certain of, told by the writer and not asked, stands without a
+        # distress word when the whole message leans that way too (its crisis vote at least the net's floor): "I've
+        # been researching bridges near me. Anyway, the question was about glutamate". The lexicon of distress words
+        # never covers every way to tell a plan, and a question of knowledge beside it dilutes the whole message's
+        # vote. The sentence vote alone is not enough: short sentences of learning questions ("sorry my english not
+        # good.", "some days are hard but i'm okay.") score 0.9 and more, with the whole message near zero.
+        if (not whole and p >= SENTENCE_CERTAIN and own >= self.distress_floor and not asking_why and not explains(text)
+                and _SOMEONE_REAL.search(text) and not _TOPIC_QUESTION.search(text)):
             return True
         # The asymmetric policy: treatment under way does not outweigh a likely crisis with distress in the words
         # ("hopeless after the sixth infusion, looking up bridges"), nor does the lack of a distress word a likely
