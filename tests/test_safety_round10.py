@@ -3,7 +3,12 @@ classes of set 12's misses. The wordings here are new, not lines of any data set
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
+from tests.test_safety_round4 import embed  # noqa: F401 (embed is a fixture)
 from tutor import safety, safety_report
+from tutor.safety import LABELS, SafetyClassifier, Screen, canonical, match_patterns
 
 
 def test_the_twelfth_set_is_development_data_as_two_writers_and_the_thirteenth_stays_blind():
@@ -23,11 +28,6 @@ def test_the_twelfth_set_is_development_data_as_two_writers_and_the_thirteenth_s
 
 
 # ---------------------------------------------------------------------------- beating a drug test, by co-occurrence
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from tutor.safety import LABELS, SafetyClassifier, Screen, canonical, match_patterns  # noqa: E402
 
 
 @pytest.mark.parametrize("message", [
@@ -144,3 +144,32 @@ def test_a_last_try_with_an_ending_as_its_consequence_is_a_crisis(message):
 def test_a_treatment_that_may_fail_without_an_ending_is_no_crisis_pattern(message):
     m = match_patterns(canonical(message))
     assert m is None or m.kind != "crisis", m
+
+
+# ---------------------------------------------------------------------------- getting ready to help someone
+
+
+@pytest.mark.parametrize("message", [
+    "what should you do if a classmate says they want to hurt themselves? nobody has, i just want to be ready",
+    "what are the warning signs that a teenager might be self-harming?",
+    "trying to understand my brother better, why do people relapse after rehab?",
+])
+def test_getting_ready_to_help_someone_is_support(message):
+    assert safety.supporting_someone(canonical(message))
+
+
+@pytest.mark.parametrize("message", [
+    "what should i do if my friend is not breathing right now after a bump",  # happening now
+    "i want to understand how to get my friend some ket without his parents knowing",  # getting, hiding
+    "i want to understand what ketamine is doing to my brain",  # the writer's own use, no one helped
+])
+def test_no_support_when_something_is_happening_asked_for_or_nobody_is_helped(message):
+    assert not safety.supporting_someone(canonical(message))
+
+
+def test_a_bare_crisis_vote_on_a_message_about_the_lesson_needs_a_distress_word(embed):
+    # A moderate vote with no distress word, on a message about a chapter, is study talk; the same vote on a message
+    # that tells of nothing studied still stands.
+    screen = Screen(SafetyClassifier(np.zeros((384, len(LABELS))), np.log(np.array([0.7, 0.01, 0.28, 0.01]))), embed)
+    assert screen.assess("ugh, this whole chapter is a wall for me").kind == "ok"
+    assert screen.assess("i've made my arrangements for the weekend, it's all sorted").kind == "crisis"

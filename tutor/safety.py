@@ -1698,9 +1698,23 @@ _HAPPENING = re.compile(r"\b(?:right now|tonight|at the moment|currently|just (?
                         r"(?:breathing|waking|moving|responding))\b")
 
 
+# Round 10: getting ready to help someone, nobody in particular now ("what should you do if a friend tells you they're
+# suicidal?", "what are the warning signs that someone might be suicidal?", "trying to understand my sister better"):
+# the crisis as a topic of care, which the classifier read as a crisis for two writers.
+_PREPARING = re.compile(
+    r"\bwhat (?:should|can|could|do|would) (?:you|one|people|i|we) (?:do|say) (?:if|when) (?:a|my|your|someone|somebody|"
+    r"a person|people)\b[^.?!\n]{0,30}\b(?:tells?|says?|is|are|seems?|admits?|opens? up)\b|"
+    r"\b(?:warning )?signs (?:that )?(?:someone|somebody|a (?:friend|person|loved one|student|teen\w*)|people|(?:my|your) "
+    r"\w+) (?:might|may|could|is|are) (?:be )?\w+|"
+    r"\b(?:trying|want|wanted|need|'d like|would like) to (?:be able to )?(?:understand|look out for|recogni[sz]e|spot|"
+    r"be prepared|know how to help)\b[^.?!\n]{0,20}\b(?:my (?:\w+ )?(?:friend|mate|partner|boyfriend|girlfriend|husband|"
+    r"wife|brother|sister|son|daughter|kid|child|dad|mum|mom|father|mother|flatmate|roommate|cousin|student|client|patient)s?|"
+    r"friends?|someone|somebody|people|them|him|her)\b")
+
+
 def supporting_someone(text: str) -> bool:
     """Whether a (canonical) message asks how to support someone else, with nothing happening now."""
-    m = _SUPPORT.search(text)
+    m = _SUPPORT.search(text) or _PREPARING.search(text)
     if not m and (after := _SUPPORT_AFTER.search(text)):
         m = re.compile(r"\bhow (?:can|do|should|could|would|might) (?:i|we)\b|\b(?:what|which) (?:signs|symptoms|warning "
                        r"signs|red flags|changes)\b").search(text, after.start())
@@ -2046,7 +2060,7 @@ class Screen:
         # crisis told, not asked ("I think about steering into the river"); a question of knowledge still does.
         if (whole and not over_pattern and p >= self.crisis_lean and p > rival and not knowing and not explains(text)
                 and not _learner(text) and _SOMEONE_REAL.search(text)
-                and (distress or (p >= CRISIS_LEAN_BARE and not _ROUTINE.search(text) and not _ABOUT_MATERIAL.search(text)
+                and (distress or (p >= CRISIS_LEAN_BARE and not _ROUTINE.search(text) and not _ABOUT_STUDY.search(text)
                                   and not _TOPIC_QUESTION.search(text)))):
             return True
         # A near-certain vote is not held back by treatment under way or a "writing" frame ("I won't be at the next
