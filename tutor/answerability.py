@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 from wordfreq import top_n_list, zipf_frequency
 
+from tutor.grounding import ENTITIES
 from tutor.retrieval import ScoredSentence, Vocabulary, prefixed
 from tutor.text import QUESTION_WORDS, STOPWORDS, content_words, normalize, stem, words
 from tutor.types import Passage, ReplyKind
@@ -35,6 +36,24 @@ def _names_its_idea(question: str, asked_for: re.Match[str], retrieved: str) -> 
     before, after = question[:asked_for.start()].lower(), question[asked_for.end():].lower()
     return not (re.search(r"\bwhat(?:'s| is| are| would be| counts as)?\s+(?:a |an |the )?$", before)
                 or re.match(r"\s+(?:of|for|is|are|would)\b", after))
+
+
+# "What is dissociation, and how many minutes does it last?": a further question joined to the first.
+_FURTHER = _Q(r"(?:,\s*|\s+)(?:and|but|plus)\s+(?:also\s+)?(?=(?:what|how|which|when|who|whom|whose|why|where|in what|does|do|did|"
+              r"is|are|was|were|can|could|will|would|should|has|have)\b)")
+_OPENS_QUESTION = _Q(r"^(?:so |and |but |ok |okay )?(?:what|what's|whats|how|which|when|who|whom|whose|why|where|does|do|did|"
+                     r"is|are|was|were|can|could|will|would|should|has|have)\b")
+
+
+def main_question(question: str) -> str:
+    """The first of several questions joined in one ("what is X, and when was it found?"), else the whole question.
+
+    Learners ask the main thing first: a passage that answers it is quoted, and the kind of fact a further question
+    asks for (a date, a number) does not decide whether the material answers the message."""
+    further = _FURTHER.search(question)
+    if further and _OPENS_QUESTION.match(question) and len(words(question[:further.start()])) >= 3:
+        return question[:further.start()]
+    return question
 
 
 # A question of a given type can only be answered by a passage holding that type of fact.
@@ -127,6 +146,11 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     (_Q(r"^(?:so |and |but |ok |okay )?where (?:exactly |precisely )?(?:on|inside|within|at) (?:the|a|an|this|that|its) "),
      _Q(r"\b(sites?|pockets?|inside|within|channels?|pores?|parts? of|regions?|areas?|domains?|subunits?|surface|located)\b"),
      "places inside it"),
+    # "What does N-methyl-D-aspartate mean chemically?", "its chemical formula": chemistry is told only by a passage
+    # that speaks of chemicals, molecules or atoms (the material's name for a thing says nothing of its chemistry).
+    (_Q(r"\b(chemically|chemical (?:formula|structure|makeup|composition|class|family)|molecular (?:structure|formula|weight)|"
+        r"(?:structural )?formula|molecule look like)\b"),
+     _Q(r"\b(chemicals?|chemistry|formulas?|atoms?|molecules?|compounds?|proteins?)\b"), "word on its chemistry"),
     (_Q(r"\b(price|cost|costs|how much does .* cost|expensive|cheap|insurance)\b"),
      _Q(r"\b(price|cost|dollars?|euros?|pounds?|\$|€|£)"), "prices"),
 ]
@@ -229,8 +253,11 @@ def framing_words(question: str) -> set[str]:
 
 
 # "Which other receptors …?", "which specific brain regions …?": the kind of thing the learner wants named.
-_ASKS_WHICH = _Q(r"\b(?:which|what)\s+((?:(?:other|specific|particular|exact|kinds? of|types? of|sorts? of)\s+)*)"
-                 r"([a-z'-]+(?:\s+[a-z'-]+){0,2})")
+# "What are the 'other receptors' …?" asks which, too.
+_ASKS_WHICH = _Q(r"\b(?:what(?:'re|\s+are|\s+were)\s+the|which|what)\s+((?:(?:other|specific|particular|exact|kinds? of|types? of|"
+                 r"sorts? of)\s+)*)([a-z'-]+(?:\s+[a-z'-]+){0,2})")
+# "What leads to …", "what causes the …": a verb before "to" or a determiner, not a kind asked to be named.
+_VERB_READING = _Q(r"^[a-z]+s\s+(?:to|the|a|an|this|that|these|those|its|it|them|your|my|our|their|his|her|you|people|someone)\b")
 # "Name a couple of SSRIs", "list some X", "examples of X": as with "which X?", the learner wants names.
 _ASKS_NAMES = _Q(r"\b(?:name|list)\s+(?:a\s+(?:few|couple)(?:\s+of)?|some|any|two|three|several|the)\s+([a-z'-]+(?:\s+[a-z'-]+)?)"
                  r"|\bexamples?\s+of\s+([a-z'-]+(?:\s+[a-z'-]+)?)")
@@ -245,9 +272,13 @@ _VAGUE = frozenset("other certain some various unspecified unnamed".split())
 
 def asked_kind(question: str) -> list[str]:
     """The words (two at most) of the noun phrase a "which X …?" question asks to be named ("brain regions")."""
-    match = _ASKS_WHICH.search(normalize(question))
-    names_asked = _ASKS_NAMES.search(normalize(question))
+    # Quotation marks around the kind ("the 'certain conditions'") are no part of it.
+    text = re.sub(r"[\"‘’“”]|(?<![a-z])'|'(?![a-z])", " ", normalize(question))
+    match = _ASKS_WHICH.search(text)
+    names_asked = _ASKS_NAMES.search(text)
     if not match and not names_asked:
+        return []
+    if match and not match.group(1) and _VERB_READING.match(match.group(2) + text[match.end():]):
         return []
     phrase = []
     for w in words(match.group(2) if match else names_asked.group(1) or names_asked.group(2))[:2]:
@@ -335,6 +366,17 @@ def asked_term(question: str) -> str:
     # Quotation marks around the term ("what are the 'molecular events'?") are no part of it.
     match = _DEFINE.match(re.sub(r"\s+", " ", re.sub(r"\"|(?<![a-z])'|'(?![a-z])", " ", normalize(question))).strip())
     return match.group(1) if match else ""
+
+
+# "What does antagonist mean?", "what is meant by neuroplasticity?": the learner asks what a term means.
+_MEANS = _Q(r"^(?:so |and |ok |okay |but )?(?:what (?:does|do) (?:the (?:word|term) )?(?:an? |the )?(.+?) (?:mean|stand for)|"
+            r"what(?:'s| is) meant by (?:an? |the )?(.+?))(?: exactly| here| in (?:plain|simple) \w+)?\s*[?.!]*$")
+
+
+def meant_term(question: str) -> str:
+    """The term a "what is X?" or "what does X mean?" question asks about, as written, else ""."""
+    match = _MEANS.match(re.sub(r"\s+", " ", normalize(question)).strip())
+    return next((g for g in match.groups() if g), "") if match else asked_term(question)
 
 
 # A sentence defines a term that is followed by an apposition, a gloss or a copula ("neuroplasticity, the
@@ -459,12 +501,31 @@ def context_words(question: str, subject: Collection[str]) -> set[str]:
 _POINTS_AT_MATERIAL = _Q(r"\bhere\s*[?.!]*$|\b(?:in|from|by) (?:the|this|your) (?:text|article|material|passage|reading|"
                          r"lesson|course|chapter|section)\b|\bthe (?:text|article|author|passage) (?:says?|said|mentions?|"
                          r"calls?|means?)\b")
+# "After treatment", "while on it": a time around something.
+_AROUND = _Q(r"\b(?:after|during|before|following|between|while (?:on|taking|having|getting))\s+(?:a |an |the |my |your |this |that |each |every )?"
+             r"([a-z]{4,})")
+_AROUND_BELOW = 5.2
 # A phrase in quotation marks: "how fast is 'rapid'?" quotes the material when its words are the material's.
 _QUOTED = re.compile(r"(?:^|[\s(])['\"‘“]([^'\"‘’“”]{2,40})['\"’”](?=[\s,.?!)]|$)")
 
 
+# Second halves of a hyphenated word that describe rather than name ("dream-like", "brain-wise").
+_COMPOUND_SUFFIXES = frozenset("like wise ish based related style type free level esque shaped sized ish linked".split())
+
 # ("over", "under" and "out" are left out: an overdose is not a kind of dose.)
 _ENGLISH_PREFIXES = frozenset("re un non pre post mis dis co".split())
+
+
+def field_words(forms: Collection[str]) -> set[str]:
+    """Words of the material's field it never uses: the other members of each kind of entity (grounding.ENTITIES:
+    chemicals, receptors, brain regions …) that the material names a member of. "What is GABA?" asks about a
+    chemical of the kind the material discusses (glutamate), however far apart an embedding puts the two."""
+    field: set[str] = set()
+    for members in ENTITIES.values():
+        names_ = [m.split("_") for m in members.split()]
+        if any(all(part in forms for part in name) for name in names_):
+            field |= {part for name in names_ if len(name) == 1 for part in name if part not in forms}
+    return field
 
 
 class Verdict(BaseModel):
@@ -535,6 +596,8 @@ class Answerability:
         # Everyday words ("system", "use") are excluded: they do not make a question on-topic.
         self.subject = {s for s, (df, word) in vocabulary.document_frequency.items()
                         if df / n >= 0.25 and everyday_frequency(word) < 5.2}
+        self.forms = set(vocabulary.words)
+        self.field = field_words(self.forms)
 
     def about_material(self, question: str) -> bool:
         """Whether a question with none of the material's subject words is still about the material.
@@ -550,10 +613,20 @@ class Answerability:
             return True
         if any(any(self.vocabulary.known(w) for w in content_words(m.group(1))) for m in _QUOTED.finditer(q)):
             return True
+        # "Can I drive after treatment?": what one may do around something the material discusses (a word it uses
+        # that is not among the commonest of English, which "after years" or "during the day" use).
+        if any(self.uses_form(m.group(1)) and everyday_frequency(m.group(1)) < _AROUND_BELOW for m in _AROUND.finditer(q)):
+            return True
         for w in content_words(self.vocabulary.repair(q)):
-            if self.vocabulary.known(w) and everyday_frequency(w) < self.rare_below:
+            # A technical term as the material writes it ("aspartate"), not another word of its stem ("derivative"
+            # of "derived"); or another thing of a kind the material names ("GABA", a chemical like glutamate).
+            if (self.uses_form(w) and everyday_frequency(w) < self.rare_below) or w in self.field:
                 return True
         return False
+
+    def uses_form(self, word: str) -> bool:
+        """Whether the material writes this word, in the singular or the plural."""
+        return bool({word, word + "s", word[:-1] if word.endswith("s") else word} & self.forms)
 
     def foreign_concepts(self, question: str, unknown: Sequence[str], evidence: Sequence[str],
                          acronyms: Collection[str] = ()) -> list[str]:
@@ -695,6 +768,21 @@ class Answerability:
                 return [*modifiers, noun]
         return []
 
+    def unnamed_compound(self, question: str) -> str:
+        """A hyphenated term of the learner's that the material never names ("treatment-resistant depression"), else "".
+
+        Hyphenated, a word names a term with its neighbour, however everyday it is alone ("resistant"): the term is
+        unnamed when one of its words is one the material never uses nor comes near. Suffixes ("dream-like",
+        "brain-wise") and participles ("ketamine-induced") describe in the learner's words and are left alone."""
+        for compound in re.findall(r"\b[a-z]+(?:-[a-z]+)+\b", normalize(question)):
+            if any(p in _COMPOUND_SUFFIXES or p.endswith(("ed", "ing", "ly")) for p in compound.split("-")):
+                continue
+            parts = [p for p in compound.split("-") if len(p) >= 3 and p not in STOPWORDS]
+            unspoken = [p for p in parts if not self._spoken_of(p)]
+            if unspoken and (self.embed(unspoken) @ self._content_vectors.T).max(axis=1).min() < self.target_synonym_at:
+                return compound
+        return ""
+
     def never_related(self, question: str, sentences: Sequence[str]) -> list[str]:
         """Two things a question names (as names: "SSRIs", "BDNF") that no sentence names together, else [].
 
@@ -726,6 +814,13 @@ class Answerability:
             return ""
         sentences = [s.text for p in passages for s in p.chunk.sentences]
         return "" if defined_in(" ".join(term), sentences) else " ".join(term)
+
+    def defines(self, term: str, passages: Sequence[Passage]) -> bool:
+        """Whether the passages say what a bare term of one to four corpus words is."""
+        term_words = [self.vocabulary.correct(w) for w in words(term.replace("'", " "))]
+        if not 1 <= len(term_words) <= 4 or any(w in STOPWORDS or not self.vocabulary.known(w) for w in term_words):
+            return False
+        return defined_in(" ".join(term_words), [s.text for p in passages for s in p.chunk.sentences])
 
     def unplaced(self, question: str, sentences: Sequence[str]) -> str:
         """The thing a "where is X?" question asks to locate when the material names it but never says where it is, else "".
@@ -839,9 +934,10 @@ class Answerability:
         texts = [s.sentence.text for s in ranked]
         evidence = " ".join(texts[:3]).lower()
         retrieved = " ".join(texts).lower()
+        main = main_question(q)
         for asks, holds, lacking in ANSWER_TYPES:
-            asked_for = asks.search(q)
-            if asked_for and _names_its_idea(q, asked_for, retrieved):
+            asked_for = asks.search(main)
+            if asked_for and _names_its_idea(main, asked_for, retrieved):
                 continue
             if asked_for and not holds.search(evidence):
                 fired.append(("type", f"it gives no {lacking}"))
@@ -887,9 +983,14 @@ class Answerability:
             span = re.search(rf"\b{re.escape(target[0])}\b.*\b{re.escape(target[-1])}\b", normalize(question))
             named = span.group(0) if span else " ".join(target)
             fired.append(("target", f"it never mentions {_as_asked(normalize(question), named)}"))
+        coined = self.unnamed_compound(question)
+        if coined:
+            fired.append(("compound", f"it never mentions {coined}"))
         framing = framing_words(question) | glossed_terms(question, self.vocabulary.known)
         acronyms = {k: v for k, v in names(f"{question} {standalone}").items() if k not in framing}
-        foreign = self.foreign_concepts(q, [w for w in unknown if w not in framing], texts[:3], acronyms)
+        # Of several joined questions, the first decides (main_question): a further one's concepts do not.
+        further = set(words(q[len(main):])) - set(words(main))
+        foreign = self.foreign_concepts(q, [w for w in unknown if w not in framing and w not in further], texts[:3], acronyms)
         features["foreign"] = foreign
         if foreign:
             # The reason names what the learner just asked about, not words a follow-up borrowed from earlier turns.
@@ -901,7 +1002,9 @@ class Answerability:
         features["coverage_mean"] = round(float(np.mean(coverage)) if coverage else 1.0, 3)
         focus = [s.focus for s in ranked[:3] if s.focus is not None]
         features["best_focus"] = round(max(focus) if focus else best_sentence, 3)
-        if weak and not fired:
+        # Weakly matched but asking what a term of the material means, which a retrieved sentence says: answered
+        # ("what does antagonist mean?" finds "… act as an antagonist … This means it temporarily blocks …").
+        if weak and not fired and not self.defines(meant_term(question), passages):
             fired.append(("weak", ""))
         return False, fired, features
 
