@@ -10,7 +10,7 @@ from tests.chat_fakes import scored
 from tests.conftest import REPO
 from tests.test_premise import corrected
 from tutor.grounding import analyse
-from tutor.premise import _opposed_pair, check_premise
+from tutor.premise import _opposed_pair, check_premise, promote
 
 
 @pytest.mark.parametrize("claim, sentence, pair", [
@@ -66,3 +66,25 @@ def test_a_premise_ruled_out_by_a_lower_ranked_opposite_is_corrected(tutor):
                       uuid.uuid4().hex)
     assert corrected(reply) and any("temporarily" in c.text for c in reply.citations), reply.answer
     assert not corrected(tutor.ask("ketamine only blocks NMDA receptors temporarily, right?", uuid.uuid4().hex))
+
+
+def test_a_word_that_also_gives_a_direction_is_not_read_for_how_good():
+    # "boost" says more of the inhibitory neurons, not better ones: damaged neurons elsewhere are no opposite
+    assert _opposed_pair(analyse("Ketamine boosts the inhibitory neurons to calm the brain down."),
+                         analyse("Excitotoxicity occurs when neurons are damaged or die."), {"ketamin"}) is None
+    # how much there is: "a handful" against "nearly all", about brain functions
+    assert _opposed_pair(analyse("Glutamate only matters for a handful of brain functions."),
+                         analyse("The most abundant of these is glutamate, which plays a role in nearly all brain "
+                                 "activities."), {"ketamin"}) == ("handful", "nearly all")
+
+
+def test_the_opposite_sentence_outside_the_retrieved_passages_is_found_in_the_material_and_quoted(make_tutor):
+    volcanoes = make_tutor(REPO / "tests" / "data" / "tutoring_corpus")
+    ranked = scored(volcanoes, ["Volcanoes are openings", "They form mostly", "Pyroclastic flows are"])
+    question = "why does volcanic ash improve the lungs of people who breathe it?"
+    assert check_premise(question, ranked, volcanoes.judge) is None  # not among the passages
+    premise = check_premise(question, ranked, volcanoes.judge, pool=volcanoes.chunks)
+    assert premise is not None and premise.evidence.startswith("Volcanic ash can collapse"), premise
+    promoted = promote(ranked, premise.evidence, volcanoes.chunks)
+    assert promoted[0].sentence.text == premise.evidence and len(promoted) == len(ranked) + 1
+    assert promote(ranked, premise.evidence) == ranked  # without the material, nothing to take it from

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from tutor.grounding import EXCLUSIVES, Analysed, Judge, analyse
 from tutor.retrieval import ScoredSentence
 from tutor.text import content_stems
+from tutor.types import Chunk
 
 _I = re.IGNORECASE
 _AUX = r"(?:does|do|did|is|are|was|were|can|could|will|would|has|have|had|should|must|might|may)"
@@ -257,9 +258,14 @@ def _swapped(reasons: Sequence[str], sentences: Sequence[str]) -> bool:
     return False
 
 
-def promote(ranked: Sequence[ScoredSentence], text: str) -> list[ScoredSentence]:
-    """`ranked` with the sentence holding `text` moved to the top (tied with the best), so it is quoted."""
+def promote(ranked: Sequence[ScoredSentence], text: str, chunks: Sequence[Chunk] = ()) -> list[ScoredSentence]:
+    """`ranked` with the sentence holding `text` moved to the top (tied with the best), so it is quoted; taken from
+    `chunks` when the ranking lacks it (evidence found outside the retrieved passages, `check_premise`'s `pool`)."""
     found = [s for s in ranked if text and text.strip() in s.sentence.text]
+    if not found and ranked:
+        found = [ScoredSentence(sentence=sentence, chunk=chunk, index=i, dense=0.0, lexical=0.0, score=0.0)
+                 for chunk in chunks for i, sentence in enumerate(chunk.sentences)
+                 if text and text.strip() in sentence.text][:1]
     if not found or not ranked:
         return list(ranked)
     top = found[0].model_copy(update={"score": max(ranked[0].score, found[0].score)})
@@ -267,7 +273,7 @@ def promote(ranked: Sequence[ScoredSentence], text: str) -> list[ScoredSentence]
 
 
 def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge, top: int = 6, *,
-                  subject: str | None = None) -> Premise | None:
+                  subject: str | None = None, pool: Sequence[Chunk] = ()) -> Premise | None:
     """The first premise of the question that the best-ranked sentences contradict, with the one sentence
     that contradicts it on its own (the one to quote), or None. `subject` stands in for a claim's leading
     pronoun ("it", "they"); without one, such claims are not checked.
@@ -275,7 +281,9 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
     Judged against the sentences together first, then alone against the one the claim aligned with, the two
     best-ranked and lower ones that share content words with the claim: a contradiction the judge finds only in
     the combination, or in a sentence the question is not about, is too weak a reason to tell a learner they are
-    wrong, and the quoted sentence has to show the contradiction by itself."""
+    wrong, and the quoted sentence has to show the contradiction by itself. A sentence that says the opposite of one
+    of the claim's words about the same thing counts wherever it ranks, and in `pool` (the material's chunks) when the
+    passages retrieved for the question lack it (_opposite_side)."""
     sentences = list(dict.fromkeys(s.sentence.text for s in ranked[:top]))
     for stated, held in stated_premises(question) if sentences else []:
         # "It works fast" binds "it" to whatever a sentence is about (SSRIs that take weeks): checked only when
@@ -303,7 +311,8 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
                             and not any(judge.judge(claim, [s]).label == "supported" for s in sentences)):
                 return Premise(claim=claim, evidence=sentence, reasons=alone.reasons, held=held)
         # The sentence that says the opposite of a claim's word may rank anywhere (_opposite_side).
-        found = _opposite_side(claim, ranked, sentences[:2], judge, topic, held)
+        everywhere = [s.sentence.text for s in ranked] + [s.text for c in pool for s in c.sentences]
+        found = _opposite_side(claim, everywhere, sentences[:2], judge, topic, held)
         if found is not None:
             return found
         if together:
@@ -329,15 +338,16 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
     return None
 
 
-def _opposite_side(claim: str, ranked: Sequence[ScoredSentence], checked: Sequence[str], judge: Judge,
+def _opposite_side(claim: str, candidates: Sequence[str], checked: Sequence[str], judge: Judge,
                    topic: set[str], held: bool) -> Premise | None:
-    """A retrieved sentence that says the opposite of one of the claim's words about the same thing ("temporarily
-    blocks the receptor" for "blocks NMDA receptors permanently", "also used in veterinary medicine" for "only used
-    on animals"), ranked anywhere: the question's words rank sentences by what they share with it, so the one
-    holding the opposite word can sit below the six checked. It rules the claim out when it contradicts it alone
-    for that very word."""
+    """A sentence that says the opposite of one of the claim's words about the same thing ("temporarily blocks the
+    receptor" for "blocks NMDA receptors permanently", "also used in veterinary medicine" for "only used on
+    animals"), wherever it ranks: the question's words rank sentences by what they share with it, so the one holding
+    the opposite word can sit below the six checked, or outside the passages retrieved ("nearly all brain
+    activities" for "glutamate only matters for a handful of brain functions, so why is blocking it a big deal?").
+    It rules the claim out when it contradicts it alone for that very word."""
     claimed = analyse(claim)
-    for sentence in dict.fromkeys(s.sentence.text for s in ranked):
+    for sentence in dict.fromkeys(candidates):
         if sentence in checked:
             continue
         words = _opposed_pair(claimed, analyse(sentence), topic)
@@ -353,11 +363,13 @@ def _opposite_side(claim: str, ranked: Sequence[ScoredSentence], checked: Sequen
 # Words that make a statement one case among others, against a claim's "only" ("also used in …", "both … and …").
 _PLURAL_WORDS = frozenset("also both other others including".split())
 # The judge's antonym concepts whose poles describe what a thing is like, whoever speaks of it: how long it lasts
-# ("permanently"/"temporarily") and how good it is ("sharper"/"distorted", "improve"/"impairments"). The concepts of
+# ("permanently"/"temporarily"), how good it is ("sharper"/"distorted", "improve"/"impairments") and how much of it
+# there is ("a handful"/"nearly all"). The concepts of
 # direction (amount, activation, excitation, growth) are left out: the material blocks one thing and activates
 # another, grows synapses here and loses them there, so their opposite in another sentence is mostly about something
 # else ("the surge *activates* other receptors" against "ketamine *blocks* NMDA receptors").
-_OPPOSED_CONCEPTS = frozenset("duration quality".split())
+_OPPOSED_CONCEPTS = frozenset("duration quality quantity".split())
+_DIRECTIONS = frozenset("amount activation excitation growth".split())
 # Verbs that pass their direction on to the next one ("helps grow"): they say nothing of their own.
 _PASSING = frozenset("help helps helped helping let lets allow allows allowed enable enables".split())
 # How many tokens either side of a contrasting word the thing it speaks of may stand; "only" and "also" bind to the
@@ -372,7 +384,9 @@ def _opposed_pair(claim: Analysed, sentence: Analysed, topic: set[str]) -> tuple
     speak of), or None."""
     for t in claim.tokens:
         exclusive = t.text in EXCLUSIVES
-        poles = [(c, s) for c, s in t.poles if c in _OPPOSED_CONCEPTS and t.text not in _PASSING]
+        # a word that also gives a direction ("boost", "enhance": more of it) says how much rather than how good
+        directed = any(c in _DIRECTIONS for c, _ in t.poles)
+        poles = [(c, s) for c, s in t.poles if c in _OPPOSED_CONCEPTS and t.text not in _PASSING and not directed]
         if not poles and not exclusive:
             continue
         reach = _REACH_EXCLUSIVE if exclusive else _REACH

@@ -268,7 +268,8 @@ class Tutor:
         # not say "no" to "does it act on GABA receptors?" or "how does it affect dopamine?".
         premise = None
         if verdict.kind != "out_of_scope":  # a first message's "it" is the material's subject; a follow-up's is unknown
-            premise = check_premise(question, ranked, self.judge, subject=None if history else self.subject)
+            premise = check_premise(question, ranked, self.judge, subject=None if history else self.subject,
+                                    pool=self.chunks)
         # A question declined only for words outside its premise, or for the very word the material contradicts
         # ("ketamine is an NMDA agonist, isnt it?"), is corrected too.
         unknown = [w for key in ("foreign", "target") for w in verdict.features.get(key) or []]
@@ -282,7 +283,7 @@ class Tutor:
         if standalone != question and history:
             ranked = prefer_new(ranked, question, {tuple(span) for span in history[-1].cited_spans})
         if premise is not None:
-            ranked = promote(ranked, premise.evidence)
+            ranked = promote(ranked, premise.evidence, self.chunks)
         if verdict.kind != "answer":
             reply = self._declined(verdict, question, standalone, session_id, history)
             yield reply.answer
