@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.test_safety_round4 import embed  # noqa: F401 (embed is a fixture)
+from tests.test_safety_round4 import _fixed, embed  # noqa: F401 (embed is a fixture)
 from tutor import safety, safety_report
 from tutor.safety import LABELS, SafetyClassifier, Screen, canonical, match_patterns
 
@@ -173,3 +173,22 @@ def test_a_bare_crisis_vote_on_a_message_about_the_lesson_needs_a_distress_word(
     screen = Screen(SafetyClassifier(np.zeros((384, len(LABELS))), np.log(np.array([0.7, 0.01, 0.28, 0.01]))), embed)
     assert screen.assess("ugh, this whole chapter is a wall for me").kind == "ok"
     assert screen.assess("i've made my arrangements for the weekend, it's all sorted").kind == "crisis"
+
+
+# ---------------------------------------------------------------------------- intent to die beside a question
+
+
+def test_the_writers_intent_to_die_beside_a_question_of_knowledge_is_a_crisis(embed):
+    message = "how fast does an overdose stop your breathing? i just want it all to be over"
+    text = canonical(message)
+    assert safety._LEARNING_QUESTION.search(text) or safety._TOPIC_QUESTION.search(text)
+    assert match_patterns(text) is None  # no crisis pattern: the intent rule decides
+    decision = Screen(_fixed(0.25, 0.01, 0.73), embed).assess(message)
+    assert decision.kind == "crisis" and decision.layer == "intent"
+    # With no crisis vote anywhere in the message, the words alone do not decide here.
+    assert Screen(_fixed(0.05, 0.01, 0.93), embed).assess(message).kind == "ok"
+
+
+def test_intent_told_as_a_past_crisis_beside_a_question_is_not_intent_now(embed):
+    message = "Years ago I tried to end my life. I'm well now. What does ketamine do to BDNF?"
+    assert Screen(_fixed(0.25, 0.01, 0.73), embed).assess(message).kind == "ok"

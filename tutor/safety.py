@@ -1958,6 +1958,13 @@ class Screen:
         # Round 9: calm after arrangements ("updated my will today ... I feel calm for the first time in ages") is a
         # warning sign, not recovery: goodbye and intent-to-die words outweigh feeling better.
         steady = steady and not (_FAREWELL.search(text) or _INTENT_TO_DIE.search(_ATTEMPT_TOLD.sub(" ", text)))
+        # Round 10: the writer's intent to die in the words ("..., i just want it over with", "so that one day i just
+        # don't wake up") is a crisis beside a question of knowledge too, with a crisis vote of at least the net's floor
+        # in the message or one of its sentences: over the 19 development sets these words, outside a past crisis told
+        # calmly, are in 167 crisis messages and no other.
+        if (not supporting and _writer_is_subject(text) and not past_disclosure(text)
+                and _INTENT_TO_DIE.search(_ATTEMPT_TOLD.sub(" ", text)) and probs[:, 0].max() >= self.distress_floor):
+            return SafetyDecision(kind="crisis", category="crisis", layer="intent", question=message, scores=scores)
         if not supporting and self._crisis_vote(float(p[0]), text, own=float(probs[0][0]), over_pattern=over,
                                                 steady=steady, rival=float(p[1])) and (
                 not over or (p[0] > p[1] and bool(_URGENT_SELF.search(text) or not _TOPIC_QUESTION.search(text)))):
