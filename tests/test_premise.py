@@ -221,7 +221,7 @@ def test_premises_on_the_labelled_set(tutor):
         outcome[(str(case["premise"]).lower(), "corrected" if corrected(reply) else reply.kind)] += 1
     n = Counter(str(c["premise"]).lower() for c in cases)
     assert n["false"] >= 60 and n["true"] >= 50 and n["unknown"] >= 20
-    assert outcome[("false", "corrected")] / n["false"] >= 0.75, outcome  # measured 0.81 (56/69)
+    assert outcome[("false", "corrected")] / n["false"] >= 0.8, outcome  # measured 0.87 (60/69)
     assert outcome[("true", "corrected")] == 0, outcome
     assert outcome[("unknown", "corrected")] <= 1, outcome
 
