@@ -69,6 +69,7 @@ def test_the_term_a_question_asks_the_meaning_of():
     assert meant_term("what is meant by neuroplasticity?") == "neuroplasticity"
     assert meant_term("what is GABA?") == "gaba"
     assert meant_term("what does ketamine do to memory?") == ""
+    assert meant_term("what does 'antagonist' mean in this context?") == "antagonist"
 
 
 def test_a_hyphenated_term_the_material_never_names(tutor):
@@ -98,6 +99,9 @@ def test_a_hyphenated_term_the_material_never_names(tutor):
     ([], "does ketamine help with treatment-resistant depression?", "not_in_material"),
     ([], "what are the other receptors the glutamate surge activates?", "not_in_material"),
     ([], "What leads to the release of neurotrophic factors?", "answer"),
+    # The gloss right after a best sentence is evidence too ("… an antagonist … This means it temporarily blocks …").
+    ([], "Is ketamine's block on the NMDA receptor permanent?", "answer"),
+    ([], "Are the memory problems from chronic ketamine use permanent?", "not_in_material"),
 ])
 def test_round9_verdicts(tutor, history, question, kind):
     reply = ask_case(tutor, history, question)

@@ -370,18 +370,22 @@ def asked_term(question: str) -> str:
 
 # "What does antagonist mean?", "what is meant by neuroplasticity?": the learner asks what a term means.
 _MEANS = _Q(r"^(?:so |and |ok |okay |but )?(?:what (?:does|do) (?:the (?:word|term) )?(?:an? |the )?(.+?) (?:mean|stand for)|"
-            r"what(?:'s| is) meant by (?:an? |the )?(.+?))(?: exactly| here| in (?:plain|simple) \w+)?\s*[?.!]*$")
+            r"what(?:'s| is) meant by (?:an? |the )?(.+?))(?: exactly| here| in (?:plain|simple) \w+| in (?:this|that|the) "
+            r"(?:context|case|text|article|sentence|passage))?\s*[?.!]*$")
 
 
 def meant_term(question: str) -> str:
     """The term a "what is X?" or "what does X mean?" question asks about, as written, else ""."""
-    match = _MEANS.match(re.sub(r"\s+", " ", normalize(question)).strip())
+    # Quotation marks around the term ("what does 'antagonist' mean?") are no part of it.
+    match = _MEANS.match(re.sub(r"\s+", " ", re.sub(r"\"|(?<![a-z])'|'(?![a-z])", " ", normalize(question))).strip())
     return next((g for g in match.groups() if g), "") if match else asked_term(question)
 
 
 # A sentence defines a term that is followed by an apposition, a gloss or a copula ("neuroplasticity, the
 # brain's ability …", "synapses (connections …)", "executive functions—the skills …", "X occurs when …").
 _DEFINING = r"\)?(?:\s*,\s*(?:which|who|the|an?|meaning|i\.e\.)\b|\s*\(|\s*[—–:]|\s+-\s|\s+(?:is|are|occurs|refers|means)\b)"
+# A sentence that goes on about its predecessor's point ("This means …", "This process …").
+_GLOSS_OPENING = _Q(r"^(?:this|that|these|those|such|it)\b")
 # A sentence that says what its predecessor's term means ("… an antagonist. This means it blocks …").
 _GLOSS_NEXT = _Q(r"^(?:this|that|which|in other words)\b\W*(?:is|means|refers)\b")
 
@@ -932,7 +936,11 @@ class Answerability:
             q = clause.group("rest") if clause else q
             unknown = [w for w in unknown if w not in occasion]
         texts = [s.sentence.text for s in ranked]
-        evidence = " ".join(texts[:3]).lower()
+        # A best sentence's gloss is part of what it says ("… an antagonist at these receptors. This means it
+        # temporarily blocks the receptor …").
+        glosses = [s.chunk.sentences[s.index + 1].text for s in ranked[:3] if s.index + 1 < len(s.chunk.sentences)
+                   and _GLOSS_OPENING.match(s.chunk.sentences[s.index + 1].text)]
+        evidence = " ".join(texts[:3] + glosses).lower()
         retrieved = " ".join(texts).lower()
         main = main_question(q)
         for asks, holds, lacking in ANSWER_TYPES:
