@@ -10,7 +10,7 @@ from tests.chat_fakes import scored
 from tests.conftest import REPO
 from tests.test_premise import corrected
 from tutor.grounding import analyse
-from tutor.premise import _opposed_pair, check_premise, promote
+from tutor.premise import _another_event, _opposed_pair, check_premise, promote
 
 
 @pytest.mark.parametrize("claim, sentence, pair", [
@@ -88,3 +88,24 @@ def test_the_opposite_sentence_outside_the_retrieved_passages_is_found_in_the_ma
     promoted = promote(ranked, premise.evidence, volcanoes.chunks)
     assert promoted[0].sentence.text == premise.evidence and len(promoted) == len(ranked) + 1
     assert promote(ranked, premise.evidence) == ranked  # without the material, nothing to take it from
+
+
+RECENT = ("In recent years, ketamine has attracted attention from the mental health community for its potential "
+          "applications in treating certain conditions.")
+
+
+def test_a_time_that_dates_another_event_is_no_contradiction():
+    reasons = ["antonym: claim says “1960s”, source says “recent”"]
+    # synthesized then, attention now: two events, neither rules the other out
+    assert _another_event("Ketamine was first synthesized in the 1960s.", RECENT, reasons, {"ketamin"})
+    # the same event dated otherwise is still ruled out
+    assert not _another_event("Ketamine attracted attention from the mental health community back in the 1960s.",
+                              RECENT, reasons, {"ketamin"})
+    # only times: other antonyms are left to the judge
+    assert not _another_event("Ketamine blocks NMDA receptors permanently.", "This means it temporarily blocks the "
+                              "receptor.", ["antonym: claim says “permanently”, source says “temporarily”"], {"ketamin"})
+
+
+def test_a_date_of_another_event_is_not_corrected(tutor):
+    reply = tutor.ask("ketamine was invented in the 1960s, wasn't it?", uuid.uuid4().hex)
+    assert not corrected(reply), reply.answer

@@ -243,6 +243,25 @@ def _restored(claim: str, reasons: Sequence[str]) -> bool:
     return any(re.search(rf"\b{_RESTORING}\s+(?:\w+\s+)?{re.escape(w)}", claim, _I) for w in words)
 
 
+_ANTONYM = re.compile(r"antonym: claim says [“\"](?:not )?([^”\"]+)[”\"], source says [“\"]([^”\"]+)[”\"]")
+
+
+def _another_event(claim: str, sentence: str, reasons: Sequence[str], topic: set[str]) -> bool:
+    """Whether the only contradiction is a time that dates another event: "first synthesized in the 1960s" against
+    "in recent years, ketamine has attracted attention" dates two different things, so neither rules the other out.
+    A word of recency contradicts only a sentence that shares a content word with the claim besides the times and
+    the material's subject (the event both date: "attracted attention … back in the 1960s")."""
+    pairs = [m.groups() for r in reasons if (m := _ANTONYM.match(r))]
+    if not pairs or len(pairs) < len(reasons):
+        return False
+    recency = {t.text.replace("_", " ") for t in analyse(claim).tokens if any(c == "recency" for c, _ in t.poles)}
+    if not all(mine in recency for mine, _ in pairs):
+        return False
+    times = {w for pair in pairs for part in pair for w in content_stems(part)}
+    shared = set(content_stems(claim)) & set(content_stems(sentence))
+    return not shared - times - topic - {"year", "time"}
+
+
 def _people_do(reasons: Sequence[str]) -> bool:
     """Whether the only contradiction found is people in general in a role the sentence gives to something else."""
     return bool(reasons) and all(_ROLE_OF_PEOPLE.match(r) for r in reasons)
@@ -300,7 +319,8 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
         shared = [s for s in sentences[2:] if len((set(content_stems(claim)) & set(content_stems(s))) - topic) >= OVERLAP]
         for sentence in aligned + [s for s in sentences[:2] + (shared if together else []) if s not in aligned]:
             alone = judge.judge(claim, [sentence])
-            if alone.label != "contradicted" or _restored(claim, alone.reasons) or _people_do(alone.reasons):
+            if (alone.label != "contradicted" or _restored(claim, alone.reasons) or _people_do(alone.reasons)
+                    or _another_event(claim, sentence, alone.reasons, topic)):
                 continue
             # Together, the sentences can hide what the question is about: the judge stitches support from one
             # sentence's subject and another's entity ("serotonin" from the SSRI sentence for "dissociation comes
@@ -326,6 +346,7 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
                 continue
             alone = judge.judge(claim, [sentence])
             if (alone.label == "contradicted" and not _restored(claim, alone.reasons) and not _people_do(alone.reasons)
+                    and not _another_event(claim, sentence, alone.reasons, topic)
                     and (not _SWAPPED.match(alone.reasons[0]) or _swapped(alone.reasons, sentences))):
                 # (a swap only when no sentence names both entities: "one of these [factors] is BDNF")
                 return Premise(claim=claim, evidence=sentence, reasons=alone.reasons, held=held)
