@@ -12,6 +12,7 @@ from tutor import smalltalk
     ("what can you teach me?", "capabilities"), ("Where do I start", "capabilities"), ("/help", "capabilities"),
     ("what are the main topics?", "capabilities"), ("What topics are covered?", "capabilities"),
     ("what does the article cover", "capabilities"), ("table of contents", "capabilities"),
+    ("what's this material about?", "capabilities"), ("whats this all about", "capabilities"),
     ("i'm so confused right now", "struggling"), ("none of this makes sense to me", "struggling"),
     ("this is hard", "struggling"), ("i need a break", "pause"), ("I'm tired, let's stop for today", "pause"),
     ("ok I'm back", "resume"), ("let's continue", "resume"),

@@ -221,3 +221,33 @@ def test_a_summary_of_a_topic_named_only_in_objectives_is_answered_from_the_mate
     reply = tutor.ask("summarize the effects on memory", "sum-topic")
     assert reply.kind == "answer" and "in brief" not in reply.answer
     assert any("memories" in c.text for c in reply.citations), reply.answer
+
+
+def test_not_knowing_or_skipping_politely_moves_the_quiz_on(tutor, tutoring):
+    # "next question please" mid-quiz once got the crisis reply: the classifier read it as despair.
+    s = sid()
+    tutor.ask("/quiz", s)
+    for turn, said in enumerate(("next question please", "i don't know", "no idea, sorry"), start=2):
+        reply = tutor.ask(said, s)
+        assert reply.kind == "answer" and reply.answer.startswith("✗"), said
+        assert reply.citations and exact(tutor, reply) and f"Question {turn} of" in reply.answer, said
+    assert "Quiz stopped" in tutor.ask("stop quiz", s).answer
+    again = tutor.ask("stop quiz", s)  # nothing left to stop: said so, not declined as a question
+    assert again.kind == "out_of_scope" and "no quiz running" in again.answer
+
+
+def test_not_knowing_in_a_socratic_round_gets_a_hint(tutor, tutoring):
+    s = sid()
+    tutor.ask("/socratic on", s)
+    tutor.ask("Why can ketamine increase activity in some brain regions?", s)
+    hint = tutor.ask("idk", s)
+    assert hint.answer.startswith("Hint") and not hint.citations
+
+
+def test_dont_know_is_a_bare_command_only_while_something_waits():
+    from tutor.socratic import fixed_command
+
+    for said in ("i don't know", "no idea", "next question please", "skip please", "dunno."):
+        assert fixed_command(said, pending=True) and not fixed_command(said, pending=False), said
+    for said in ("i don't know why it blocks NMDA", "i don't know anymore", "no idea why i keep going"):
+        assert not fixed_command(said, pending=True), said

@@ -32,7 +32,13 @@ REVEAL = re.compile(r"^\s*(?:/answer|/reveal|(?:please\s+)?show(?:\s+me)?(?:\s+t
                     r"(?:(?:ok(?:ay)?|please|just|can you|could you)[\s,]+)*(?:tell me|give me the answer|"
                     r"tell me the answer)(?:\s+(?:please|already))?|what(?:['’]?s| is) the (?:right |correct )?answer\??|"
                     r"(?:i\s+)?give up|skip(?:\s+(?:it|this|this one|(?:this\s+)?question))?|pass|"
-                    r"next(?:\s+(?:one|question))?)" + _END, re.I)
+                    r"next(?:\s+(?:one|question))?)(?:\s*,?\s*(?:please|pls|plz))?" + _END, re.I)
+# "I don't know" for an answer: in a quiz the answer is shown and the next question follows; in a Socratic round it
+# asks for a hint first. Only the whole message counts ("i don't know why it blocks NMDA" is an answer or a question).
+DONT_KNOW = re.compile(r"^\s*(?:(?:i\s+)?(?:(?:really|honestly|just)\s+)?(?:don['’]?t|do not|dont)\s+know"
+                       r"(?:\s+(?:this|that|this one|that one|the answer))?|idk|dunno|(?:i\s+)?(?:have\s+)?no (?:idea|clue)|"
+                       r"(?:i['’]?m\s+)?not sure|(?:i\s+)?can['’]?t remember|i forgot)"
+                       r"(?:\s*,?\s*(?:sorry|lol|haha))?\s*[.!?]*\s*$", re.I)
 HINT = re.compile(r"^\s*(?:/hint|(?:another|a|one more|more)\s+hints?|hint|give me (?:another |a )?hint)" + _END, re.I)
 STOP = re.compile(r"^\s*(?:/stop|(?:stop|end|quit|exit)(?:\s+the)?\s+quiz)" + _END, re.I)
 PROGRESS = re.compile(r"^\s*(?:/progress|/next|(?:(?:show|see|check|view)(?:\s+me)?\s+)?(?:my\s+)?progress(?:\s+so far)?|"
@@ -84,7 +90,8 @@ def fixed_command(message: str, pending: bool, after_crisis: bool = False) -> bo
     if (SOCRATIC.match(message) or LESSONS.match(message) or PROGRESS.match(message) or (quiz and not quiz["scope"])
             or (summary and not summary["scope"])):
         return True
-    return pending and bool(STOP.match(message) or HINT.match(message) or REVEAL.match(message))
+    return pending and bool(STOP.match(message) or HINT.match(message) or REVEAL.match(message)
+                            or DONT_KNOW.match(message))
 
 
 # "Quiz me on that": the topic is what the last answer quoted.
@@ -154,7 +161,7 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
             return _reply(message, session_id, "Quiz stopped. Say “quiz me” to start another.", suggestions=["Quiz me"])
         if asks_new_question(said) and not REVEAL.match(said):
             return None  # a question in the middle of a quiz is answered; the quiz waits
-        result = t.answer(pending["quiz_id"], None, "" if REVEAL.match(said) else said)
+        result = t.answer(pending["quiz_id"], None, "" if REVEAL.match(said) or DONT_KNOW.match(said) else said)
         quiz, _ = t.quiz(pending["quiz_id"])
         text, cites = _feedback(result.grade)
         if result.finished:
@@ -169,7 +176,8 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
         text += "\n\n" + item_text(nxt, result.answered + 1, len(quiz.items))
         return _reply(message, session_id, text, cites, _choices(nxt))
     if pending and pending.get("type") == "socratic":
-        if HINT.match(said) or asks_simpler(said):  # "I don't get it" mid-round wants a hint, not a grade
+        # "I don't get it" or "no idea" mid-round wants a hint, not a grade
+        if HINT.match(said) or asks_simpler(said) or DONT_KNOW.match(said):
             return _next_hint(t, message, session_id, pending)
         if REVEAL.match(said):
             t.set_pending(session_id, None)
@@ -178,6 +186,9 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
         if not asks_new_question(said):
             return _grade_attempt(t, message, session_id, pending)
         t.set_pending(session_id, None)  # a new question: leave the old one
+    if not pending and STOP.match(said):
+        return _reply(message, session_id, "There’s no quiz running right now. Say “quiz me” to start one.",
+                      suggestions=["Quiz me"], kind="out_of_scope")
     if not pending and REVEAL.match(said):  # "just tell me" after the answer was shown, or before any question
         return _reply(message, session_id, "There’s no question waiting for an answer right now. Ask me something "
                       "about the material, or say “quiz me” to test yourself.", suggestions=["Quiz me"],
