@@ -251,3 +251,19 @@ def test_dont_know_is_a_bare_command_only_while_something_waits():
         assert fixed_command(said, pending=True) and not fixed_command(said, pending=False), said
     for said in ("i don't know why it blocks NMDA", "i don't know anymore", "no idea why i keep going"):
         assert not fixed_command(said, pending=True), said
+
+
+def test_a_partly_right_attempt_is_pointed_at_the_passages_it_left_out(tutor):
+    from tutor.socratic import _left_out
+    from tutor.text import content_stems
+
+    reply = tutor.ask("Why can ketamine increase activity in some brain regions?", sid())
+    assert len(reply.citations) >= 2
+    last = reply.citations[-1]
+    others = {w for c in reply.citations[:-1] for w in content_stems(c.text)}
+    only_last = [w for w in last.text.split() if set(content_stems(w)) and not set(content_stems(w)) & others]
+    assert only_last  # a word the last passage alone says
+    assert _left_out(reply, only_last[:1]) == f" What your answer leaves out is in [{last.marker}] below."
+    everywhere = [w for c in reply.citations for w in c.text.split()[:50] if set(content_stems(w))]
+    assert "Compare it with the passages below" in _left_out(reply, everywhere)
+    assert _left_out(reply, ["xylophone"]) == ""

@@ -372,14 +372,28 @@ def _next_hint(t: "Tutoring", message: str, session_id: str, pending: dict) -> T
     return _reply(message, session_id, f"Hint {shown + 1}: {tips[shown]}", suggestions=[*more, "Show me the answer"])
 
 
+def _left_out(reply: TutorReply, missing: list[str]) -> str:
+    """Where the quoted answer says what a partly right attempt left out ("… is in [4] and [5] below").
+
+    Pointing at the passages teaches more than a list of their words ("medication's, underlie"), which reads as
+    a bag of keywords and is no sentence of the material."""
+    wanted = {stem(w) for p in missing for w in content_stems(p)} | {stem(p.lower()) for p in missing}
+    markers = [f"[{c.marker}]" for c in reply.citations if wanted & set(content_stems(c.text))]
+    if not markers:
+        return ""
+    if len(markers) == len(reply.citations):
+        return " Compare it with the passages below: your answer says part of what they say."
+    where = markers[0] if len(markers) == 1 else ", ".join(markers[:-1]) + " and " + markers[-1]
+    return f" What your answer leaves out is in {where} below."
+
+
 def _grade_attempt(t: "Tutoring", message: str, session_id: str, pending: dict) -> TutorReply:
     t.set_pending(session_id, None)
     reply = TutorReply.model_validate(pending["reply"])
     item = item_from_passage(pending["question"], with_context(reply.citations, t.tutor.chunks))
     grade = t.grader.grade(item, message)
     label = {"correct": "✓ That’s right.", "partly": "◐ Partly right.", "incorrect": "✗ Not quite."}[grade.label]
-    missing = (f" The material also mentions {', '.join(_as_written(reply.answer, grade.missing))}."
-               if grade.label == "partly" and grade.missing else "")
+    missing = _left_out(reply, grade.missing) if grade.label == "partly" else ""
     text = f"{label}{missing}\n\n{reply.answer}"
     return reply.model_copy(update={"answer": text, "session_id": session_id, "question": message,
                                     "backend": "tutoring", "suggestions": reply.suggestions})
