@@ -242,6 +242,14 @@ def test_an_answer_to_what_is_quotes_the_definition(tutor, question, definition)
     assert any(c.text.startswith(definition) for c in reply.citations[:2]), reply.answer
 
 
+@pytest.mark.parametrize("question", ["ok, what does NMDA stand for?", "what's BDNF short for", "full name of BDNF?"])
+def test_an_abbreviation_asked_about_is_spelled_out_first(tutor, question):
+    reply = tutor.ask(question, uuid.uuid4().hex)
+    short = "NMDA" if "NMDA" in question else "BDNF"
+    # The sentence that spells it out leads its paragraph's quote, which leads the answer.
+    assert reply.kind == "answer" and any(f"({short})" in c.text for c in reply.citations[:2]), reply.answer
+
+
 @pytest.mark.parametrize("question, follows", [
     ("what does antagonist mean?", False), ("what is glutamate?", False), ("explain excitotoxicity", False),
     ("what's the mechanism?", True), ("why?", True), ("is it permanent?", True), ("how long?", True),

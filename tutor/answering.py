@@ -141,6 +141,23 @@ def _definition(term: str, candidates: Sequence[ScoredSentence]) -> list[ScoredS
     return []
 
 
+# "What does NMDA stand for?", "what's BDNF short for?", "full name of BDNF": an abbreviation to spell out.
+_STANDS_FOR = re.compile(r"\b(?:what(?: does| do| is|'s)|whats)\s+(?:an? |the )?([A-Za-z][\w-]{1,12})\s+(?:stand(?:s)? for|short for"
+                         r"|an? (?:acronym|abbreviation) (?:for|of))|\bfull (?:name|form) (?:of|for) (?:an? |the )?"
+                         r"([A-Za-z][\w-]{1,12})\b|\b([A-Za-z][\w-]{1,12})['’]s full (?:name|form)\b", re.I)
+
+
+def _expansion(question: str, candidates: Sequence[ScoredSentence]) -> list[ScoredSentence]:
+    """The best-ranked sentence that spells out the abbreviation the question asks about ("… the
+    N-methyl-D-aspartate (NMDA) receptor …" for "what does NMDA stand for?"); [] for any other question."""
+    asked = _STANDS_FOR.search(question.replace("’", "'"))
+    if asked is None:
+        return []
+    short = next(g for g in asked.groups() if g)
+    spelled = re.compile(rf"\w[\w\s-]*\(\s*{re.escape(short)}\s*\)", re.I)
+    return next(([s] for s in candidates if spelled.search(s.sentence.text)), [])
+
+
 def _successor(s: ScoredSentence, candidates: Sequence[ScoredSentence]) -> ScoredSentence | None:
     """The candidate right after `s` in its section (next in its chunk, or opening the next chunk), if any."""
     last_of_chunk = s.index == len(s.chunk.sentences) - 1
@@ -182,6 +199,8 @@ def follow_discourse(ranked: Sequence[ScoredSentence], question: str) -> list[Sc
     bare = 1 <= len(words(term)) <= 4 and not any(w in STOPWORDS for w in words(term))  # not "the difference between …"
     for i, s in enumerate(_definition(term, candidates) if bare else []):
         scores[id(s)] = max(scores[id(s)], best.score + DEFINES_BONUS - 0.01 * i)
+    for s in _expansion(question, candidates):
+        scores[id(s)] = max(scores[id(s)], best.score + DEFINES_BONUS)
     if _ASKS_AFTER.search(asked) and restates(question, best.sentence.text) >= RESTATES:
         current = best
         # Two steps at most: "… processes like X. | X occurs when … | This process can lead to …"
