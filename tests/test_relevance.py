@@ -252,6 +252,7 @@ def test_an_abbreviation_asked_about_is_spelled_out_first(tutor, question):
 
 @pytest.mark.parametrize("question, follows", [
     ("what does antagonist mean?", False), ("what is glutamate?", False), ("explain excitotoxicity", False),
+    ("what does glutamate do", False), ("how does BDNF work?", False), ("what does it do?", True),
     ("what's the mechanism?", True), ("why?", True), ("is it permanent?", True), ("how long?", True),
     ("what is it?", True),
 ])

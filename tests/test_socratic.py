@@ -234,6 +234,8 @@ def test_not_knowing_or_skipping_politely_moves_the_quiz_on(tutor, tutoring):
     assert "Quiz stopped" in tutor.ask("stop quiz", s).answer
     again = tutor.ask("stop quiz", s)  # nothing left to stop: said so, not declined as a question
     assert again.kind == "out_of_scope" and "no quiz running" in again.answer
+    idle = tutor.ask("next question please", s)
+    assert idle.kind == "out_of_scope" and "quiz me" in idle.answer
 
 
 def test_not_knowing_in_a_socratic_round_gets_a_hint(tutor, tutoring):
@@ -247,8 +249,10 @@ def test_not_knowing_in_a_socratic_round_gets_a_hint(tutor, tutoring):
 def test_dont_know_is_a_bare_command_only_while_something_waits():
     from tutor.socratic import fixed_command
 
-    for said in ("i don't know", "no idea", "next question please", "skip please", "dunno."):
+    for said in ("i don't know", "no idea", "dunno.", "i give up"):
         assert fixed_command(said, pending=True) and not fixed_command(said, pending=False), said
+    for said in ("next question please", "skip please", "pass"):  # nothing of the learner's, quiz or not
+        assert fixed_command(said, pending=True) and fixed_command(said, pending=False), said
     for said in ("i don't know why it blocks NMDA", "i don't know anymore", "no idea why i keep going"):
         assert not fixed_command(said, pending=True), said
 

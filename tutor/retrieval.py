@@ -131,10 +131,11 @@ _FOLLOW_UP_START = re.compile(
     r"can you elaborate|elaborate|why\??$|how\??$)\b"
 )
 _REFERRING = re.compile(r"\b(it|its|that|this|these|those|they|them|their|there|he|she|the same|such|one)\b")
-# "What is glutamate?", "what does antagonist mean?", "explain excitotoxicity": a bare term asked about names its own
-# topic ("what's the mechanism?" leans on the conversation: "the" points back).
+# "What is glutamate?", "what does antagonist mean?", "what does glutamate do?", "explain excitotoxicity": a bare term
+# asked about names its own topic ("what's the mechanism?" leans on the conversation: "the" points back).
 _ASKS_ABOUT_TERM = re.compile(r"^(?:(?:what(?:'s| is| are)|whats|define|explain|describe|tell me about)\s+(?:an? )?"
-                              r"[\w-]+|what (?:does|do) (?:an? )?[\w-]+ mean)\s*[?.!]*$")
+                              r"[\w-]+(?: (?:used )?for)?|what (?:does|do) (?:an? )?[\w-]+ (?:mean|do|stand for)"
+                              r"|how (?:does|do) (?:an? )?[\w-]+ work)\s*[?.!]*$")
 
 
 def is_follow_up(question: str, vocabulary: Vocabulary) -> bool:

@@ -28,11 +28,13 @@ _END = r"\s*[.!]*\s*$"
 QUIZ = re.compile(r"^\s*(?:/quiz|(?:please\s+)?(?:quiz|test)\s+me|give me a quiz)(?:\s+(?:on|about)?\s*(?P<scope>[^?]+?))?"
                   r"\s*[.!?]*\s*$", re.I)
 SOCRATIC = re.compile(r"^\s*(?:/socratic\s+|(?:turn\s+)?socratic(?:\s+mode)?\s+)(?P<state>on|off)" + _END, re.I)
+_SKIP = r"skip(?:\s+(?:it|this|this one|(?:this\s+)?question))?|pass|next(?:\s+(?:one|question))?"
+# "Next question please" names nothing of the learner's: with or without a quiz, it is a command.
+SKIP = re.compile(rf"^\s*(?:{_SKIP})(?:\s*,?\s*(?:please|pls|plz))?" + _END, re.I)
 REVEAL = re.compile(r"^\s*(?:/answer|/reveal|(?:please\s+)?show(?:\s+me)?(?:\s+the)?\s+answer|reveal(?:\s+the\s+answer)?|"
                     r"(?:(?:ok(?:ay)?|please|just|can you|could you)[\s,]+)*(?:tell me|give me the answer|"
                     r"tell me the answer)(?:\s+(?:please|already))?|what(?:['’]?s| is) the (?:right |correct )?answer\??|"
-                    r"(?:i\s+)?give up|skip(?:\s+(?:it|this|this one|(?:this\s+)?question))?|pass|"
-                    r"next(?:\s+(?:one|question))?)(?:\s*,?\s*(?:please|pls|plz))?" + _END, re.I)
+                    rf"(?:i\s+)?give up|{_SKIP})(?:\s*,?\s*(?:please|pls|plz))?" + _END, re.I)
 # "I don't know" for an answer: in a quiz the answer is shown and the next question follows; in a Socratic round it
 # asks for a hint first. Only the whole message counts ("i don't know why it blocks NMDA" is an answer or a question).
 DONT_KNOW = re.compile(r"^\s*(?:(?:i\s+)?(?:(?:really|honestly|just)\s+)?(?:don['’]?t|do not|dont)\s+know"
@@ -85,6 +87,8 @@ def fixed_command(message: str, pending: bool, after_crisis: bool = False) -> bo
     message = strip_openers(message)
     if RETRY.match(message):
         return not after_crisis
+    if SKIP.match(message):
+        return True
     quiz = QUIZ.match(message)
     summary = SUMMARY.match(message)
     if (SOCRATIC.match(message) or LESSONS.match(message) or PROGRESS.match(message) or (quiz and not quiz["scope"])
