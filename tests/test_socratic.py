@@ -271,3 +271,12 @@ def test_a_partly_right_attempt_is_pointed_at_the_passages_it_left_out(tutor):
     everywhere = [w for c in reply.citations for w in c.text.split()[:50] if set(content_stems(w))]
     assert "Compare it with the passages below" in _left_out(reply, everywhere)
     assert _left_out(reply, ["xylophone"]) == ""
+
+
+def test_progress_counts_the_answers_given_before_anything_is_mastered(tutor, tutoring):
+    s = sid()
+    assert "None practised yet" in tutor.ask("my progress", s).answer
+    tutor.ask("/quiz", s)
+    tutor.ask("i don't know", s)
+    progress = tutor.ask("how am I doing?", s)
+    assert progress.kind == "answer" and "Practised 1 so far, with 0 of 1 answers right." in progress.answer

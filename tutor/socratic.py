@@ -286,7 +286,13 @@ def _start_quiz(t: "Tutoring", message: str, session_id: str, scope: str) -> Tut
 def progress_text(t: "Tutoring", learner: str) -> str:
     """Mastery summary and what to study next."""
     p = t.progress(learner)
-    lines = [f"Mastered {p.mastered} of {p.total} objectives."]
+    practised = [o for o in p.objectives if o.attempts]
+    right = sum(o.correct for o in practised)
+    tried = sum(o.attempts for o in practised)
+    # Words for counts of answers too: mastery moves slowly, and "0 of 18" alone hides the answers already given.
+    lines = [f"Mastered {p.mastered} of {p.total} objectives."
+             + (f" Practised {len(practised)} so far, with {right} of {tried} answers right." if practised else
+                " None practised yet: say “quiz me” to start.")]
     if p.next:
         lines.append("Study next:")
         lines.extend(f"  • {o.text} ({o.section}; {mastery_word(o.p_known, o.attempts)})" for o in p.next)
