@@ -406,6 +406,7 @@ def test_split_sentences_keeps_markers_with_their_sentence():
 @pytest.mark.parametrize(("sentence", "framing"), [
     ("Here is what the material says, from “Ketamine’s Primary Brain Target”:", True),
     ("The material covers this in “Introduction” and “Brain Alterations from Prolonged Use”:", True),
+    ("The material covers this in “Introduction”, “Ketamine’s Primary Brain Target” and “Brain Alterations”:", True),
     ("Ketamine blocks NMDA receptors.", False),
     ("In short, glutamate surges as ketamine fades.", False),
 ])

@@ -374,7 +374,8 @@ def best_first(chosen: Sequence[ScoredSentence]) -> list[ScoredSentence]:
 
 def _lead_in(selected: Sequence[ScoredSentence], correcting: bool = False) -> str:
     sections = list(dict.fromkeys(s.chunk.section for s in selected))
-    named = " and ".join(f"“{t}”" for t in sections[:3])
+    quoted = [f"“{t}”" for t in sections[:3]]
+    named = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
     if correcting:
         return f"{CORRECTION_LEAD}, in {named}:"
     if len(sections) == 1:
