@@ -242,6 +242,13 @@ def test_an_answer_to_what_is_quotes_the_definition(tutor, question, definition)
     assert any(c.text.startswith(definition) for c in reply.citations[:2]), reply.answer
 
 
+def test_a_sentence_that_glosses_one_word_of_a_longer_term_is_no_definition(tutor):
+    # "… disruption of the glutamate system is a state known as dissociation. | This is …" once led the answer.
+    reply = tutor.ask("what's the glutamate surge?", uuid.uuid4().hex)
+    assert reply.kind == "answer" and "surge" in reply.citations[0].text, reply.answer
+    assert not any("dissociation" in c.text for c in reply.citations), reply.answer
+
+
 @pytest.mark.parametrize("question", ["ok, what does NMDA stand for?", "what's BDNF short for", "full name of BDNF?"])
 def test_an_abbreviation_asked_about_is_spelled_out_first(tutor, question):
     reply = tutor.ask(question, uuid.uuid4().hex)

@@ -130,8 +130,14 @@ definition, "X, the brain's ability to …", is quoted first and sets the bar fo
 
 def _definition(term: str, candidates: Sequence[ScoredSentence]) -> list[ScoredSentence]:
     """The best-ranked sentence that says what `term` is, with the next one when that one says it ("… a state known
-    as dissociation. | This is a sense of detachment …"); [] when none does."""
+    as dissociation. | This is a sense of detachment …"); [] when none does.
+
+    The sentence must name every word of the term: "what's the glutamate surge?" is not answered by "… disruption
+    of the glutamate system is a state known as dissociation. | This is …", which glosses something else."""
+    named = set(content_stems(term))
     for s in candidates:
+        if not named <= set(content_stems(s.sentence.text)):
+            continue
         if defined_in(term, [s.sentence.text]):
             return [s]
         following = _successor(s, candidates)
