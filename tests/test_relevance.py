@@ -234,6 +234,7 @@ def test_a_definition_given_by_the_next_sentence_is_quoted_with_it(tutor):
 @pytest.mark.parametrize("question, definition", [
     ("what's neuroplasticity", "This process stimulates neuroplasticity, the brain’s ability"),
     ("what is glutamate", "The most abundant of these is glutamate"),
+    ("wait, what's glutamate again?", "The most abundant of these is glutamate"),
     ("What are executive functions?", "Prolonged abuse can impact executive functions—"),
 ])
 def test_an_answer_to_what_is_quotes_the_definition(tutor, question, definition):
@@ -260,6 +261,7 @@ def test_an_abbreviation_asked_about_is_spelled_out_first(tutor, question):
 @pytest.mark.parametrize("question, follows", [
     ("what does antagonist mean?", False), ("what is glutamate?", False), ("explain excitotoxicity", False),
     ("what does glutamate do", False), ("how does BDNF work?", False), ("what does it do?", True),
+    ("wait, what's glutamate again?", False),
     ("what's the mechanism?", True), ("why?", True), ("is it permanent?", True), ("how long?", True),
     ("what is it?", True),
 ])

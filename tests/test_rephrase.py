@@ -13,7 +13,8 @@ from tutor.quiz import terms_in
 @pytest.mark.parametrize("message", [
     "Can you explain that in simpler words?", "explain it more simply please", "i don't get it", "simpler",
     "could you say that another way?", "that's too complicated", "ok, can you rephrase that", "ELI5",
-    "explain that like i'm five", "sorry i still dont understand that",
+    "explain that like i'm five", "sorry i still dont understand that", "huh?", "i don't understand",
+    "what do you mean?",
 ])
 def test_requests_for_plainer_words_are_recognised(message):
     assert rephrase.asks_simpler(message) and not rephrase.asks_example(message)
@@ -30,6 +31,7 @@ def test_requests_for_an_example_are_recognised(message):
 @pytest.mark.parametrize("message", [
     "explain NMDA receptors more simply", "give me an example of a drug that blocks NMDA", "what does that mean?",
     "is dissociation simpler than a k-hole?", "for example, does it affect memory?", "",
+    "i don't understand why it blocks NMDA",
 ])
 def test_a_question_of_its_own_is_not_a_rephrase_request(message):
     assert not rephrase.asks_simpler(message) and not rephrase.asks_example(message)

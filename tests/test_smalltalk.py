@@ -13,6 +13,7 @@ from tutor import smalltalk
     ("what are the main topics?", "capabilities"), ("What topics are covered?", "capabilities"),
     ("what does the article cover", "capabilities"), ("table of contents", "capabilities"),
     ("what's this material about?", "capabilities"), ("whats this all about", "capabilities"),
+    ("thank you so much, this really helped!", "thanks"), ("thanks, that makes sense now", "thanks"),
     ("i'm so confused right now", "struggling"), ("none of this makes sense to me", "struggling"),
     ("this is hard", "struggling"), ("i need a break", "pause"), ("I'm tired, let's stop for today", "pause"),
     ("ok I'm back", "resume"), ("let's continue", "resume"),

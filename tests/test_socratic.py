@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from tests.tutoring_fixtures import tutoring, volcano_tutor  # noqa: F401  (fixtures)
 
 
@@ -280,3 +282,28 @@ def test_progress_counts_the_answers_given_before_anything_is_mastered(tutor, tu
     tutor.ask("i don't know", s)
     progress = tutor.ask("how am I doing?", s)
     assert progress.kind == "answer" and "Practised 1 so far, with 0 of 1 answers right." in progress.answer
+
+
+@pytest.mark.parametrize("said, scope", [
+    ("ok can you quiz me on that", "that"), ("can you quiz me on BDNF please", "BDNF"), ("quiz me please", None),
+    ("let's do a quiz", None), ("i want a quiz on dissociation", "dissociation"),
+])
+def test_a_quiz_asked_for_politely_is_a_quiz(said, scope):
+    from tutor.smalltalk import strip_openers
+    from tutor.socratic import QUIZ
+
+    match = QUIZ.match(strip_openers(said))
+    assert match is not None and match["scope"] == scope, said
+
+
+def test_repeat_that_repeats_the_last_answer_with_its_citations(tutor, tutoring):
+    s = sid()
+    assert tutor.ask("can you repeat that?", s).kind == "out_of_scope"  # nothing said yet
+    first = tutor.ask("What does ketamine do at NMDA receptors?", s)
+    again = tutor.ask("can you repeat that?", s)
+    assert again.kind == "answer" and again.answer == first.answer
+    assert [(c.source, c.start, c.end) for c in again.citations] == [(c.source, c.start, c.end) for c in first.citations]
+    assert exact(tutor, again)
+    tutor.ask("/quiz", s)
+    question = tutor.ask("say that again", s)  # mid-quiz: the waiting question again, not graded
+    assert "Question 1 of" in question.answer and question.answer[0] not in "✓◐✗"

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from wordfreq import zipf_frequency
 
 from tutor.answerability import asked_term, defined_in
-from tutor.retrieval import ScoredSentence, Vocabulary
+from tutor.retrieval import ScoredSentence, Vocabulary, plain_question
 from tutor.text import STOPWORDS, content_stems, content_words, normalize, stem, words
 from tutor.types import Citation, SentenceSupport
 
@@ -201,7 +201,7 @@ def follow_discourse(ranked: Sequence[ScoredSentence], question: str) -> list[Sc
     asked = normalize(question)
     best = candidates[0]
     scores = {id(s): s.score for s in candidates}
-    term = asked_term(question)
+    term = asked_term(plain_question(question))  # "wait, what's glutamate again?" asks what glutamate is
     bare = 1 <= len(words(term)) <= 4 and not any(w in STOPWORDS for w in words(term))  # not "the difference between …"
     for i, s in enumerate(_definition(term, candidates) if bare else []):
         scores[id(s)] = max(scores[id(s)], best.score + DEFINES_BONUS - 0.01 * i)

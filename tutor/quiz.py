@@ -393,7 +393,7 @@ def _multiple_choice(unit: _Unit, pool, vectors, topic, judge: Judge, rejected: 
         rejected["no_distractors"] += 1
         return None
     options = sorted([answer, *distractors], key=lambda o: _stable(text, o))
-    lead = f"{unit.context[0].text} " if unit.context else ""
+    lead = f"(Context: {unit.context[0].text}) " if unit.context else ""  # as true/false items show it
     question = f"Which term completes the statement? {lead}“{text[:start]}{BLANK}{text[end:]}”"
     return QuizItem(item_id="mc-" + _stable(unit.source, str(unit.sentence.start), answer), kind="multiple_choice",
                     section=unit.section, question=question, options=options, answer=answer, key=text,

@@ -30,7 +30,8 @@ SIMPLER = re.compile(
     r"other|different) (?:words|terms|english|language)|(?:in )?another way|differently|like i'?m (?:\d+|five|a kid|a child))"
     rf"|(?:(?:can|could|would) you\s+)?(?:simplify|rephrase|reword)\s+{_IT}"
     r"|(?:that'?s|it'?s|this is) (?:too )?(?:complicated|confusing|too technical|over my head)"
-    r"|i (?:still )?(?:don'?t|do not|didn'?t|did not) (?:understand|get) (?:that|it|this)"
+    r"|i (?:still )?(?:don'?t|do not|didn'?t|did not) (?:understand|get)(?: (?:that|it|this|what you mean))?"
+    r"|huh+|what do you mean|(?:i'?m )?(?:still )?(?:confused|lost) by (?:that|this|it)"
     r"|eli5|in (?:simpler|plain|plainer|simple) (?:words|terms|english)|simpler|more simply"
     rf"|what does that mean in (?:plain|simple|normal) (?:words|terms|english)){_ENDING}",
     re.I)

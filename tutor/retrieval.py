@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 from wordfreq import zipf_frequency
 
+from tutor.smalltalk import strip_openers
 from tutor.text import STOPWORDS, content_stems, content_words, normalize, stem, words
 from tutor.types import Chunk, Passage, Sentence
 
@@ -140,7 +141,7 @@ _ASKS_ABOUT_TERM = re.compile(r"^(?:(?:what(?:'s| is| are)|whats|define|explain|
 
 def is_follow_up(question: str, vocabulary: Vocabulary) -> bool:
     """Whether a question leans on the conversation (pronouns, connectives, or almost no content)."""
-    q = normalize(question)
+    q = normalize(plain_question(question))  # "wait, what's glutamate again?" asks about glutamate
     content = [w for w in content_words(q) if vocabulary.known(w) or vocabulary.correct(w) != w]
     if _FOLLOW_UP_START.search(q):
         return True
@@ -149,12 +150,22 @@ def is_follow_up(question: str, vocabulary: Vocabulary) -> bool:
     return len(content_words(q)) <= 1 and len(words(q)) <= 6 and not _ASKS_ABOUT_TERM.match(q)
 
 
+_AGAIN = re.compile(r"\s+again(?=\s*[?.!]*\s*$)", re.I)
+
+
+def plain_question(question: str) -> str:
+    """The question without the opener and the closing "again" a learner wraps it in ("wait, what's glutamate
+    again?" searches for "what's glutamate?"), which only dilute the search."""
+    return _AGAIN.sub("", strip_openers(question)).strip()
+
+
 def condense(question: str, previous: Sequence[str], vocabulary: Vocabulary) -> str:
     """A standalone query: a follow-up gets the content words of the earlier questions appended.
 
     Deterministic stand-in for a model that rewrites the question; the generative backends may
     replace it. The most recent earlier question comes first, since it is most likely referred to.
     """
+    question = plain_question(question)
     if not previous or not is_follow_up(question, vocabulary):
         return question
     seen = {stem(w) for w in content_words(question)}

@@ -24,7 +24,9 @@ _PATTERNS: dict[SmallTalk, re.Pattern[str]] = {
     "thanks": re.compile(
         r"(?:(?:ok(?:ay)?|great|cool|nice|perfect|awesome|got it|that helps|that helped|makes sense)\s*,?\s*)?"
         r"(?:thanks+|thank you|thank u|thx|ty|tysm|cheers|much appreciated)"
-        r"(?:\s+(?:so much|a lot|very much|a bunch|again|for (?:the|your) (?:help|explanation|answer)))*" + _ADDRESS),
+        r"(?:\s+(?:so much|a lot|very much|a bunch|again|for (?:the|your) (?:help|explanation|answer)))*" + _ADDRESS
+        + r"(?:\s*[,.!]*\s*(?:(?:this|that|it|you)(?: (?:really|so|very|super|have))? (?:helped|helps|was (?:very |really |"
+        r"super |so )?(?:helpful|useful|clear)|makes? (?:so much |a lot of )?sense(?: now)?)(?: a lot)?))?"),
     "farewell": re.compile(r"(?:(?:ok(?:ay)?|thanks|thank you)\s*,?\s*)?(?:bye+|goodbye|good bye|see (?:you|ya)(?: later)?"
                            r"|cya|later|good ?night|that'?s all(?: for (?:now|today))?|i'?m done(?: for (?:now|today))?)"
                            + _ADDRESS),
@@ -60,6 +62,7 @@ _EDGE = re.compile(r"^[\s\W_]+|[\s\W_]+$")
 # quiz me on dissociation"): a greeting, an acknowledgement, thanks or a filler, each followed by a pause.
 _OPENERS = re.compile(
     r"^(?:(?:hi+|hey+|hello+|hiya|howdy|yo|good (?:morning|afternoon|evening)|ok(?:ay)?|k|alright|all right|cool|"
+    r"wait|sorry|actually|hold on|"
     r"great|nice|awesome|perfect|sure|yes|yeah|yep|got it|i see|makes sense|thanks+|thank you|thank u|thx|ty|cheers|"
     rf"um+|uh+|hmm+|so|well|oh)(?:\s+(?:{_ADDRESSEE}|so much|a lot))?"
     r"(?:\s*[,.!:;…]+\s*|\s+))+", re.I)

@@ -25,8 +25,11 @@ if TYPE_CHECKING:
     from tutor.tutoring import Tutoring
 
 _END = r"\s*[.!]*\s*$"
-QUIZ = re.compile(r"^\s*(?:/quiz|(?:please\s+)?(?:quiz|test)\s+me|give me a quiz)(?:\s+(?:on|about)?\s*(?P<scope>[^?]+?))?"
-                  r"\s*[.!?]*\s*$", re.I)
+QUIZ = re.compile(r"^\s*(?:/quiz|(?:(?:can|could|would|will) you\s+)?(?:please\s+)?(?:quiz|test)\s+me|give me a quiz"
+                  r"|(?:i (?:want|wanna|would like|['’]d like)|let['’]?s (?:do|have|try)|(?:can|could|may) i (?:have|take|get|do))"
+                  r" (?:a|another) quiz)"
+                  r"(?:\s+(?:on|about)?\s*(?!(?:please|pls)\b)(?P<scope>[^?]+?))?(?:\s*,?\s*(?:please|pls))?\s*[.!?]*\s*$",
+                  re.I)
 SOCRATIC = re.compile(r"^\s*(?:/socratic\s+|(?:turn\s+)?socratic(?:\s+mode)?\s+)(?P<state>on|off)" + _END, re.I)
 _SKIP = r"skip(?:\s+(?:it|this|this one|(?:this\s+)?question))?|pass|next(?:\s+(?:one|question))?"
 # "Next question please" names nothing of the learner's: with or without a quiz, it is a command.
@@ -55,6 +58,10 @@ RETRY = re.compile(r"^\s*(?:(?:can|could|may) (?:i|we) |let me |let['’]?s |i (
                    r"(?:(?:try|do|take|redo|retake)(?: (?:it|that|this|the quiz|this quiz|the question|this question|"
                    r"a quiz))? again|again|retry|redo(?: the quiz| this quiz| it)?|retake(?: the quiz| this quiz| it)?|"
                    r"one more (?:time|go|try|round))(?: please)?\s*[.!?]*\s*$", re.I)
+# "Can you repeat that?": the last answer again, as it was.
+REPEAT = re.compile(r"^\s*(?:(?:can|could|would) you\s+)?(?:please\s+)?(?:repeat(?: (?:that|it|this|the (?:last )?answer|"
+                    r"yourself|what you (?:just )?said))?|say (?:that|it) again|come again)(?:\s*,?\s*(?:please|pls))?"
+                    r"\s*[.!?]*\s*$", re.I)
 LESSONS = re.compile(r"^\s*(?:/lessons|(?:show\s+)?(?:the\s+)?lesson map)" + _END, re.I)
 SUMMARY = re.compile(r"^\s*(?:/summary|(?:can you |could you |please )?(?:summari[sz]e|sum up)(?: (?:it|this|everything))?"
                      r"|(?:give me |i want |can i (?:have|get) )?(?:a |an )?(?:summary|overview|recap)"
@@ -87,7 +94,7 @@ def fixed_command(message: str, pending: bool, after_crisis: bool = False) -> bo
     message = strip_openers(message)
     if RETRY.match(message):
         return not after_crisis
-    if SKIP.match(message):
+    if SKIP.match(message) or REPEAT.match(message):
         return True
     quiz = QUIZ.match(message)
     summary = SUMMARY.match(message)
@@ -157,8 +164,10 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
         return _reply(message, session_id, "What this material teaches:\n\n" + "\n\n".join(lines))
     if PROGRESS.match(said):
         return _reply(message, session_id, progress_text(t, session_id), suggestions=["Quiz me"])
-    if RETRY.match(said):
+    if RETRY.match(said) or (pending and REPEAT.match(said)):  # mid-quiz, "repeat that" wants the question again
         return _retry(t, message, session_id, pending)
+    if REPEAT.match(said):
+        return _repeat(t, message, session_id)
     if pending and pending.get("type") == "quiz":
         if STOP.match(said):
             t.set_pending(session_id, None)
@@ -204,6 +213,21 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
     if t.socratic(session_id):
         return _socratic_turn(t, message, session_id)
     return None
+
+
+def _repeat(t: "Tutoring", message: str, session_id: str) -> TutorReply | None:
+    """The session's last answer again, with its citations; None (asked as usual) when it cannot be rebuilt."""
+    from tutor.lessons import sentence_citation
+
+    last = (t.tutor.sessions.history(session_id, 1) or [None])[-1]
+    if last is None or last.reply_kind != "answer" or not last.cited_spans:
+        return _reply(message, session_id, "There’s nothing to repeat yet. Ask me something about the material, or "
+                      "say “quiz me” to test yourself.", suggestions=["Quiz me"], kind="out_of_scope")
+    quoted = cited_sentences(last.cited_spans, t.tutor.chunks)
+    if len(quoted) != len(last.cited_spans):  # cited passages, not sentences (a generative answer): ask it again
+        return None
+    citations = [sentence_citation(chunk, sentence, marker=n) for n, (chunk, sentence) in enumerate(quoted, 1)]
+    return _reply(message, session_id, last.answer, citations, standalone=last.standalone_question)
 
 
 def _retry(t: "Tutoring", message: str, session_id: str, pending: dict | None) -> TutorReply:
