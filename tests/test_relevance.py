@@ -277,3 +277,12 @@ def test_a_new_term_after_an_answer_is_searched_on_its_own(tutor):
     assert reply.standalone_question == "what is excitotoxicity?"
     assert reply.citations and all("BDNF" not in c.text for c in reply.citations), reply.answer
     assert reply.citations[0].text.startswith("Excitotoxicity occurs when")
+
+
+def test_a_follow_up_without_a_pronoun_is_read_with_the_conversation(tutor):
+    # Off the material on its own, "can the damage be reversed if you stop?" picks up "damaged" from the answer
+    # just given: the material does not say, which is not the same as off-topic.
+    session = uuid.uuid4().hex
+    assert tutor.ask("What is excitotoxicity?", session).kind == "answer"
+    assert tutor.ask("can the damage be reversed if you stop?", session).kind == "not_in_material"
+    assert tutor.ask("what's the capital of France?", session).kind == "out_of_scope"

@@ -159,14 +159,14 @@ def plain_question(question: str) -> str:
     return _AGAIN.sub("", strip_openers(question)).strip()
 
 
-def condense(question: str, previous: Sequence[str], vocabulary: Vocabulary) -> str:
+def condense(question: str, previous: Sequence[str], vocabulary: Vocabulary, force: bool = False) -> str:
     """A standalone query: a follow-up gets the content words of the earlier questions appended.
 
     Deterministic stand-in for a model that rewrites the question; the generative backends may
     replace it. The most recent earlier question comes first, since it is most likely referred to.
     """
     question = plain_question(question)
-    if not previous or not is_follow_up(question, vocabulary):
+    if not previous or not (force or is_follow_up(question, vocabulary)):
         return question
     seen = {stem(w) for w in content_words(question)}
     context: list[str] = []

@@ -26,8 +26,8 @@ from tutor.errors import IndexMissing, InvalidQuestion
 from tutor.grounding import Judge, topic_of
 from tutor.index import IngestReport, VectorStore, ingest, plan_ingest
 from tutor.premise import check_premise, promote
-from tutor.retrieval import (LexicalIndex, Vocabulary, condense, fuse, prefer_new, rank_sentences,
-                             without_common_words)
+from tutor.retrieval import (LexicalIndex, ScoredSentence, Vocabulary, condense, fuse, plain_question, prefer_new,
+                             rank_sentences, without_common_words)
 from tutor.safety import SafetyDecision, SafetyGuard
 from tutor.sessions import SessionStore
 from tutor.suggestions import pick_suggestions, suggestion_pool
@@ -249,15 +249,20 @@ class Tutor:
         previous = [t.standalone_question or t.question for t in history if t.reply_kind not in ("safety", "crisis")
                     and (t.standalone_question or t.reply_kind != "answer")]
         standalone = condense(question, previous, self.vocabulary)
+        condensed = standalone != plain_question(question)  # a follow-up, read with the earlier questions
         rewrite = getattr(composer, "condense", None)
-        if standalone != question and rewrite is not None and self.settings.condense_with_model:
+        if condensed and rewrite is not None and self.settings.condense_with_model:
             standalone = rewrite(question, previous) or standalone  # the rule-based result stays the fallback
-        passages, query_vectors, focus_vectors = self._search(standalone, question)
-        terms = set(content_stems(self.vocabulary.repair(standalone)))
-        # What the question asks beyond the material's subject chooses the quoted sentences (answering.py).
-        ranked = rank_sentences(passages, query_vectors, self._sentence_vectors(passages), terms, self.lexical.idf,
-                                focus_vectors)
-        verdict = self.answerability.judge(question, standalone, passages, ranked)
+        ranked, verdict = self._judge(question, standalone)
+        if (verdict.kind == "out_of_scope" and not condensed and previous and history[-1].reply_kind == "answer"
+                and set(content_stems(plain_question(question))) & set(content_stems(history[-1].answer))):
+            # "can the damage be reversed if you stop?" after an answer on excitotoxicity ("… neurons are damaged …")
+            # leans on the conversation with no pronoun: off the material alone, it picks up a word it was just told.
+            # Read with the earlier questions it is judged again, and that reading stands unless it is off-topic too.
+            leaning = condense(question, previous, self.vocabulary, force=True)
+            ranked_leaning, verdict_leaning = self._judge(question, leaning)
+            if verdict_leaning.kind != "out_of_scope":
+                standalone, ranked, verdict, condensed = leaning, ranked_leaning, verdict_leaning, True
         if verdict.kind == "out_of_scope" and self.guard.names_topic(standalone):
             # Slang the material never uses ("k-hole", "special K") still names its subject: the honest
             # reply is that the material does not cover it, not that the question is off-topic.
@@ -280,7 +285,7 @@ class Tutor:
             premise = None
         # What the learner was just shown counts less only in choosing what to quote: whether the material answers
         # a follow-up about the very sentence just quoted ("is that permanent?") is judged on the ranking itself.
-        if standalone != question and history:
+        if condensed and history:
             ranked = prefer_new(ranked, question, {tuple(span) for span in history[-1].cited_spans})
         if premise is not None:
             ranked = promote(ranked, premise.evidence, self.chunks)
@@ -314,6 +319,15 @@ class Tutor:
             reply = reply.model_copy(update={"corrected_premise": premise.claim})
         self._remember(session_id, reply)
         yield reply
+
+    def _judge(self, question: str, standalone: str) -> tuple[list[ScoredSentence], Verdict]:
+        """The sentences found for the standalone question, ranked, and whether the material answers it."""
+        passages, query_vectors, focus_vectors = self._search(standalone, question)
+        terms = set(content_stems(self.vocabulary.repair(standalone)))
+        # What the question asks beyond the material's subject chooses the quoted sentences (answering.py).
+        ranked = rank_sentences(passages, query_vectors, self._sentence_vectors(passages), terms, self.lexical.idf,
+                                focus_vectors)
+        return ranked, self.answerability.judge(question, standalone, passages, ranked)
 
     def validate(self, question: str) -> str:
         """The question with control characters removed; raises InvalidQuestion if unusable."""
