@@ -313,7 +313,7 @@ def progress_text(t: "Tutoring", learner: str) -> str:
     practised = [o for o in p.objectives if o.attempts]
     right = sum(o.correct for o in practised)
     tried = sum(o.attempts for o in practised)
-    # Words for counts of answers too: mastery moves slowly, and "0 of 18" alone hides the answers already given.
+    # Mastery moves slowly: "Mastered 0 of 18" alone hid the answers already given.
     lines = [f"Mastered {p.mastered} of {p.total} objectives."
              + (f" Practised {len(practised)} so far, with {right} of {tried} answers right." if practised else
                 " None practised yet: say “quiz me” to start.")]
