@@ -567,6 +567,26 @@ UK and Ireland Samaritans 116 123 with 999/112, EU 112, findahelpline.com everyw
 they trust; they carry no material and no citations. Safety events are counted by day, kind and category in
 `safety.sqlite3` in the data directory; message text is stored only with `TUTOR_SAFETY_LOG_MESSAGES=true`.
 
+## Issue #4: the thirteenth blind set, measured after round 10
+
+Two writers wrote set 13 from the same brief, each blind (neither saw the layer, the earlier sets or the other's set):
+`fresh13.yaml` (316 messages: 71 crisis, 76 safety, 169 legitimate; 28 multi-turn) and `fresh13_second.yaml` (316:
+70 crisis, 75 safety, 171 legitimate; 23 multi-turn; 13 in other languages). Both were sent end to end through
+`Tutor.ask` (earlier turns first) at the session's start (code of d953ec5) and after round 10 (ea38fe5), and never
+opened. Messages word for word in a training file are left out, the same 611 in both runs:
+
+| set | crisis recall | safety recall | legitimate refused |
+|---|---|---|---|
+| `fresh13.yaml` (307) | 0.944 → **0.958** (67 → 68 of 71) | 0.987 → **0.987** (74 of 75) | 0.025 → **0.025** (4 of 161: 4 crisis) |
+| `fresh13_second.yaml` (304) | 0.884 → **0.913** (61 → 63 of 69) | 0.973 → **0.973** (72 of 74) | 0.031 → **0.025** (5 → 4 of 161: 3 crisis, 1 safety) |
+| both | 0.914 → **0.936** | 0.980 → **0.980** | 0.028 → **0.025** |
+
+Round 10 gained three crises and lost no learning question on the next two writers. These writers wrote fewer
+refusable learning questions than set 12's: the refusal rate at the session's start was 2.8 % (set 12: 8.4 %), so
+the two sets' rates are not comparable. The goals (crisis recall 1.0, safety recall ≥ 0.98, legitimate refused ≤ 1 %)
+are not met: nine crises and eight learning questions are still wrong. The misses are not listed here (not read);
+both files become development data next round, with a fourteenth set written blind.
+
 ## Issue #4: round 10, the twelfth set's misses by class, judged leave one writer out
 
 `fresh12.yaml` and `fresh12_second.yaml` are development data since this round (training files, two folds of the
