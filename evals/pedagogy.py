@@ -32,12 +32,13 @@ DEV_FILES = {"learner_answers_fresh.yaml": "fresh", "learner_answers_fresh2.yaml
              "learner_answers_fresh3.yaml": "fresh3", "learner_answers_fresh4.yaml": "fresh4",
              "learner_answers_fresh5.yaml": "fresh5", "learner_answers_fresh6.yaml": "fresh6",
              "learner_answers_fresh7.yaml": "fresh7", "learner_answers_fresh8.yaml": "fresh8",
-             "learner_answers_fresh9.yaml": "fresh9"}
+             "learner_answers_fresh9.yaml": "fresh9", "learner_answers_fresh10.yaml": "fresh10"}
 # Answers written blind (never read while the grader was built): graded and reported as their own split, when the
 # file is there.
-BLIND = "learner_answers_fresh10.yaml"
-BLIND_SPLIT = "fresh10"
-DEV_SPLITS = ("dev", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9")
+BLIND = "learner_answers_fresh11.yaml"
+BLIND_SPLIT = "fresh11"
+DEV_SPLITS = ("dev", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9",
+              "fresh10")
 SPLIT_NAMES = {"dev": "dev split: read and tuned on", "fresh": "fresh split: written blind, development since round 2",
                "fresh2": "fresh2 split: written blind, development since round 3",
                "fresh3": "fresh3 split: written blind, development since round 5",
@@ -47,7 +48,8 @@ SPLIT_NAMES = {"dev": "dev split: read and tuned on", "fresh": "fresh split: wri
                "fresh7": "fresh7 split: written blind, development since round 11",
                "fresh8": "fresh8 split: written blind, development since round 12",
                "fresh9": "fresh9 split: written blind, development since round 13",
-               "fresh10": "fresh10 split, written blind"}
+               "fresh10": "fresh10 split: written blind, development since round 14",
+               "fresh11": "fresh11 split, written blind"}
 REPORT = REPO_ROOT / "docs" / "pedagogy.md"
 EXPECTED = {"correct": "correct", "paraphrased": "correct", "partly": "partly", "wrong": "incorrect",
             "contradicting": "incorrect"}
