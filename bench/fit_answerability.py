@@ -6,6 +6,7 @@ Run by hand from the repository root (not a pytest test):
     .venv/bin/python bench/fit_answerability.py record          # ask every case once, keep what judge saw
     .venv/bin/python bench/fit_answerability.py fit             # LOSO of the rules and of the fitted decision
     .venv/bin/python bench/fit_answerability.py candidates      # LOSO of each round-6 candidate signal as a rule
+    .venv/bin/python bench/fit_answerability.py verdicts [--wrong] [--json F]  # the current rules on the recorded cases
 
 `record` runs the full pipeline once per case and stores each last turn's judge arguments (question,
 standalone, passages, ranked sentences) in a pickle under the system temp directory, so `fit` can recompute
@@ -37,7 +38,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 import numpy as np  # noqa: E402
 
-from bench_answerability import cached_embed, load_cases, record  # noqa: E402
+from bench_answerability import cached_embed, load_cases, record, rejudge, right  # noqa: E402
 from tutor.premise import premises_of  # noqa: E402
 from tutor.service import Tutor  # noqa: E402
 
@@ -46,22 +47,25 @@ DEV_SETS = ["tests/data/answerability.yaml", "tests/data/answerability_fresh.yam
             "tests/data/answerability_fresh2.yaml", "tests/data/answerability_fresh3.yaml",
             "tests/data/answerability_fresh4.yaml", "tests/data/answerability_fresh5.yaml",
             "tests/data/answerability_fresh6.yaml", "tests/data/answerability_fresh7.yaml",
-            "tests/data/answerability_fresh8.yaml", "evals/datasets/golden.yaml", "tests/data/retrieval.yaml"]
+            "tests/data/answerability_fresh8.yaml", "tests/data/answerability_fresh9.yaml",
+            "evals/datasets/golden.yaml", "tests/data/retrieval.yaml"]
 CACHE = Path(tempfile.gettempdir()) / "tutor-answerability-records.pkl"
 
 
-def do_record(cache: Path) -> None:
-    """Ask every development case once and pickle what the verdict of its last turn was computed from."""
+def do_record(cache: Path, paths: list[str]) -> None:
+    """Ask every case of the sets once and pickle what the verdict of its last turn was computed from.
+
+    The cache is rewritten after each set, so the first sets can be read while the others are still asked."""
     with tempfile.TemporaryDirectory(prefix="fit-answerability-") as tmp:
         tutor = Tutor.load(corpus_dir=REPO / "corpus", data_dir=Path(tmp) / "data")
         try:
             records = {}
-            for path in DEV_SETS:
+            for path in paths:
                 records[path] = record(tutor, load_cases(REPO / path))
+                cache.write_bytes(pickle.dumps(records))
                 print(f"{path}: {len(records[path])} cases", flush=True)
         finally:
             tutor.close()
-    cache.write_bytes(pickle.dumps(records))
     print(f"wrote {cache}")
 
 
@@ -249,13 +253,61 @@ def candidates(records: dict[str, list[dict]]) -> None:
                 print(f"  {held}: t={best:.3f} answer {before[1]:.3f} -> {after[1]:.3f}, nim {before[2]:.3f} -> {after[2]:.3f}")
 
 
+def verdicts(records: dict[str, list[dict]], show_wrong: bool, dump: Path | None) -> None:
+    """Re-judge every recorded case with the current code: per set kind accuracy (a safety refusal of a
+    not_in_material question right), recall per kind, pooled, and optionally each miss with the rules that fired."""
+    import json  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory(prefix="fit-answerability-") as tmp:
+        tutor = Tutor.load(corpus_dir=REPO / "corpus", data_dir=Path(tmp) / "data")
+        try:
+            tutor.answerability.embed = cached_embed(tutor)
+            reasons = {path: [tutor.answerability.judge(*r["call"]["args"]) if r["call"] else None for r in recs]
+                       for path, recs in records.items()}
+        finally:
+            tutor.close()
+    # As bench_answerability.rejudge and Tutor.stream: a question off the subject that names its topic is declined.
+    results = {path: [{**r, "got": r["got"] if v is None else "not_in_material"
+                       if v.kind == "out_of_scope" and r["call"]["names_topic"] else v.kind}
+                      for r, v in zip(recs, reasons[path], strict=True)] for path, recs in records.items()}
+
+    def recall(rows: list[dict], kind: str) -> str:
+        cases = [r for r in rows if r["kind"] == kind]
+        return f"{sum(right(kind, r['got']) for r in cases) / len(cases):.3f}" if cases else "–"
+
+    print("| set | cases | accuracy | answer | not_in_material | out_of_scope |\n|---|---|---|---|---|---|")
+    pooled = []
+    for path, rows in results.items():
+        pooled += rows
+        print(f"| {path} | {len(rows)} | {sum(right(r['kind'], r['got']) for r in rows) / len(rows):.3f} | "
+              f"{recall(rows, 'answer')} | {recall(rows, 'not_in_material')} | {recall(rows, 'out_of_scope')} |")
+    print(f"| pooled | {len(pooled)} | {sum(right(r['kind'], r['got']) for r in pooled) / len(pooled):.3f} | "
+          f"{recall(pooled, 'answer')} | {recall(pooled, 'not_in_material')} | {recall(pooled, 'out_of_scope')} |")
+    out = []
+    for path, rows in results.items():
+        for r, verdict in zip(rows, reasons[path], strict=True):
+            row = {"set": path, "id": r["id"], "question": r["turns"][-1], "kind": r["kind"], "got": r["got"],
+                   "reason": verdict.reason if verdict else "", "rules": verdict.features.get("rules", []) if verdict else []}
+            out.append(row)
+            if show_wrong and not right(r["kind"], r["got"]):
+                print(f"- {path} `{r['id']}` {r['turns'][-1]!r}: expected {r['kind']}, got {r['got']}"
+                      + (f" ({row['reason']}; rules {row['rules']})" if row["reason"] else ""))
+    if dump:
+        dump.write_text(json.dumps(out, indent=1))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["record", "fit", "candidates"])
+    parser.add_argument("command", choices=["record", "fit", "candidates", "verdicts"])
     parser.add_argument("--cache", type=Path, default=CACHE)
+    parser.add_argument("--sets", nargs="+", default=DEV_SETS, help="record: these sets, in this order")
+    parser.add_argument("--wrong", action="store_true", help="verdicts: list every miss with its reason")
+    parser.add_argument("--json", type=Path, help="verdicts: write every case's verdict and reason to this file")
     args = parser.parse_args()
     if args.command == "record":
-        do_record(args.cache)
+        do_record(args.cache, args.sets)
+    elif args.command == "verdicts":
+        verdicts(pickle.loads(args.cache.read_bytes()), args.wrong, args.json)
     elif args.command == "candidates":
         candidates(pickle.loads(args.cache.read_bytes()))
     else:
