@@ -144,6 +144,10 @@ _HEDGE = re.compile(r"\b(?:i\s+(?:think|believe|guess|reckon|suppose|remember)|i
 # Examples of a kind are not rivals of it ("neurotrophic factors, like BDNF").
 _EXAMPLE = re.compile(r"\b(?:like|such as|e\.?g\.?|including|for example|for instance)\s+((?:\S+\s*){1,3})", re.I)
 _PREVENT = re.compile(r"\b(?:prevent|stop|block|keep|inhibit|suppress)\w*", re.I)
+# A clause that restricts ("only shows up after …", "never changes") or prevents ("which ketamine blocks") makes a claim
+# of its own: below the backing floor it keeps the answer from "correct" (round 14); other weakly backed clauses are
+# the learner's images and rewordings ("the jam spreads out", "are slow to kick in").
+_STRONG_CLAIM = re.compile(r"\b(?:only|solely|exclusively|always|never|no longer)\b|" + _PREVENT.pattern, re.I)
 _CONTRAST = re.compile(r"\b(?:whereas|while|but|unlike|however|instead|rather|although|though|versus|vs|than)\b", re.I)
 # Words that say a process is disrupted.
 _DISRUPT = re.compile(r"(?:fragment|disrupt|interrupt|impair|block|prevent|inhibit|suppress|hinder|weaken)\w*", re.I)
@@ -400,7 +404,9 @@ class Grader:
         ("…, which comes from ketamine flooding the brain with serotonin") has one clause nothing vouches for; a
         clause that names a rival of an entity the passages name (another chemical, region or drug), or a specific
         thing (a chemical, receptor, region, factor, organ, cell) that neither passages nor question name, backs
-        nothing unless it is an example or sits in a contrast. (Judged on its own, out of its sentence, a
+        nothing unless it is an example or sits in a contrast. A clause backed above 0 but below ACCOUNTED_FLOOR counts
+        at the floor unless it restricts or prevents (_STRONG_CLAIM): "the jam spreads out" is the learner's image,
+        "only shows up after the drug has worn off" a claim (round 14). (Judged on its own, out of its sentence, a
         clause's contradictions are too noisy to use.)
         """
         clauses = _claims(answer)
@@ -438,6 +444,8 @@ class Grader:
             if value < ACCOUNTED_FLOOR and not _mispaired(clause, passages) and self._true_elsewhere(clause):
                 detail += 1  # true detail from another part of the material: neither backs nor lowers the answer
                 continue
+            if 0.0 < value < ACCOUNTED_FLOOR and not _STRONG_CLAIM.search(clause):
+                value = ACCOUNTED_FLOOR  # weakly backed, no rival named, nothing restricted or prevented: own words
             if value < worst:
                 worst, unbacked = value, clause
         if detail and detail == len(clauses):
