@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
-from tutor.grounding import EXCLUSIVES, Analysed, Judge, analyse
+from tutor.grounding import BACKWARD_CAUSE, EXCLUSIVES, FORWARD_CAUSE, Analysed, Judge, Token, analyse
 from tutor.retrieval import ScoredSentence
 from tutor.text import content_stems
 from tutor.types import Chunk
@@ -262,6 +262,112 @@ def _another_event(claim: str, sentence: str, reasons: Sequence[str], topic: set
     return not shared - times - topic - {"year", "time"}
 
 
+# The judge's antonym concepts of how long something lasts ("permanently"/"temporarily") and how long use goes on
+# ("a single"/"long-term", "repeated"): such a word says so of one thing, and its opposite in a sentence rules a claim
+# out only when it is said of the same thing ("temporarily blocks" for "blocks … permanently", not "the temporary
+# interruption" for "damage the brain permanently").
+_LASTING = frozenset("duration span".split())
+# Verbs that only link a thing to what is said of it ("the damage *is* permanent", "perception *stays* normal").
+_LINKING = frozenset("is are was were be been being become becomes became stay stays stayed remain remains remained "
+                     "seem seems seemed feel feels felt get gets got make makes made keep keeps kept can could may might "
+                     "will would very so too quite really also still more less".split())
+# Words that start another clause: what an attribute goes before ends there.
+_CLAUSE_WORDS = frozenset("which who that while whereas but and or".split())
+# Words between a number word and what it counts ("a single *cycle of* …", "a handful *of* …").
+_OF = frozenset("of the a an".split())
+
+
+def described(a: Analysed, i: int, topic: set[str]) -> tuple[set[str], bool]:
+    """What the modifier at token i says something of, as stems and synonym groups, and whether it goes before it
+    (an attribute, "the temporary *interruption*", "a single *dose*") rather than being said of it: the verb an adverb
+    goes with ("temporarily *blocks*", "*damage* the brain permanently") or, after a linking verb, the words before it
+    ("the *damage* is permanent"). Empty when none is found in its clause; the material's subject is left out."""
+    tokens, t = a.tokens, a.tokens[i]
+    if t.text.endswith("ly") or t.text in ("forever", "for_good", "for_ever", "indefinitely"):
+        verbs = [u for u in tokens if u.clause == t.clause and u.index != i and abs(u.index - i) <= 4 and u.content
+                 and not u.text.endswith("ly") and (u.poles or u.canon.startswith("syn:")) and u.text not in _LINKING
+                 and not (u.index > 0 and tokens[u.index - 1].text in _OF)]
+        verb = min(verbs, key=lambda u: (abs(u.index - i), u.index < i), default=None)
+        if verb is None:
+            return set(), False
+        # with what it is done to, the words right after it ("damage *the brain* permanently")
+        done_to = []
+        for u in tokens[verb.index + 1:]:
+            if u.clause != t.clause or u.index == i or len(done_to) == 2 or not (u.content or u.text in _OF):
+                break
+            if u.content:
+                done_to.append(u)
+        return {w for u in (verb, *done_to) for w in (u.stem, u.canon)} - topic, False
+    after: list[Token] = []
+    for u in tokens[i + 1:]:
+        if not after and u.text == "," and u.index == i + 1:
+            continue  # stacked attributes: "long-term, high-dose use"
+        if not (u.content or (u.text in _OF and not after)) or u.text in _CLAUSE_WORDS or u.text.endswith("ly"):
+            break
+        if u.content:
+            after.append(u)
+    if after:
+        return {w for u in after for w in (u.stem, u.canon)} - topic, True
+    before: list[Token] = []
+    for u in reversed(tokens[:i]):
+        if u.clause != t.clause or len(before) == 2:
+            break
+        if u.text in _LINKING or u.text.endswith("ly") or u.text in _OF or u.text in ("your", "their", "its"):
+            continue
+        if not u.content:
+            break
+        before.append(u)
+    return {w for u in before for w in (u.stem, u.canon)} - topic, False
+
+
+def _about_another_thing(claim: str, sentence: str, reasons: Sequence[str], topic: set[str]) -> bool:
+    """Whether the only contradiction is a word of how long something lasts said of another thing than the claim's
+    word ("the *temporary* interruption of the brain's communication network" against "ketamine damages the brain
+    *permanently*": the material never says the damage is temporary), or of the same kind of thing in another case
+    ("*long-term*, high-dose use has markedly different consequences" against "a *single* dose disconnects people from
+    reality": the sentence says nothing of what a single dose does, so the claim must share something else with it).
+    Every word of the sentence on the other side counts, not only the one the judge named."""
+    pairs = [m.groups() for r in reasons if (m := _ANTONYM.match(r))]
+    if not pairs or len(pairs) < len(reasons):
+        return False
+    claimed, said = analyse(claim), analyse(sentence)
+    claim_words, sentence_words = set(content_stems(claim)), set(content_stems(sentence))
+    for mine, theirs in pairs:
+        tokens = [t for t in claimed.tokens if t.text.replace("_", " ") == mine]
+        poles = [(c, s) for t in tokens for c, s in t.poles if c in _LASTING]
+        if not poles:
+            return False  # another kind of opposite: left to the judge
+        for t in tokens:
+            thing, attribute = described(claimed, t.index, topic)
+            for u in said.tokens:
+                if not any((c, -s) in u.poles for c, s in poles):
+                    continue
+                other, _ = described(said, u.index, topic)
+                if not thing or not other:
+                    return False  # what either speaks of is not told: left to the judge
+                # The same thing ("blocks" and "shuts down" are one act), or another one in the same place of a
+                # sentence that says the same around it ("the trip comes from permanent damage to brain circuits"
+                # against "stems from the temporary interruption of the brain's network"). An attribute of the same
+                # thing needs the rest too: "a single dose" and "long-term, high-dose use" are two cases.
+                same = bool(thing & other) or bool(_acts(claimed, thing) & _acts(said, other))
+                rest = (claim_words - thing - set(content_stems(mine)) - topic) & \
+                    (sentence_words - other - set(content_stems(theirs)) - topic) | _causes(claimed) & _causes(said)
+                if (same and not attribute) or rest:
+                    return False
+    return True
+
+
+def _causes(a: Analysed) -> set[str]:
+    """Which way a sentence says something comes about: "caused by", "stems from", "comes from" all say where from."""
+    return {side for u in a.tokens for side, words in (("from", BACKWARD_CAUSE), ("to", FORWARD_CAUSE)) if u.text in words}
+
+
+def _acts(a: Analysed, words: set[str]) -> set[tuple[str, int]]:
+    """The antonym poles (concept, side) of the words of `a` that are in `words`: two verbs with one ("blocks",
+    "shuts down") name the same act."""
+    return {p for u in a.tokens if u.stem in words or u.canon in words for p in u.poles}
+
+
 def _people_do(reasons: Sequence[str]) -> bool:
     """Whether the only contradiction found is people in general in a role the sentence gives to something else."""
     return bool(reasons) and all(_ROLE_OF_PEOPLE.match(r) for r in reasons)
@@ -320,7 +426,8 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
         for sentence in aligned + [s for s in sentences[:2] + (shared if together else []) if s not in aligned]:
             alone = judge.judge(claim, [sentence])
             if (alone.label != "contradicted" or _restored(claim, alone.reasons) or _people_do(alone.reasons)
-                    or _another_event(claim, sentence, alone.reasons, topic)):
+                    or _another_event(claim, sentence, alone.reasons, topic)
+                    or _about_another_thing(claim, sentence, alone.reasons, topic)):
                 continue
             # Together, the sentences can hide what the question is about: the judge stitches support from one
             # sentence's subject and another's entity ("serotonin" from the SSRI sentence for "dissociation comes
@@ -347,6 +454,7 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
             alone = judge.judge(claim, [sentence])
             if (alone.label == "contradicted" and not _restored(claim, alone.reasons) and not _people_do(alone.reasons)
                     and not _another_event(claim, sentence, alone.reasons, topic)
+                    and not _about_another_thing(claim, sentence, alone.reasons, topic)
                     and (not _SWAPPED.match(alone.reasons[0]) or _swapped(alone.reasons, sentences))):
                 # (a swap only when no sentence names both entities: "one of these [factors] is BDNF")
                 return Premise(claim=claim, evidence=sentence, reasons=alone.reasons, held=held)
@@ -376,7 +484,8 @@ def _opposite_side(claim: str, candidates: Sequence[str], checked: Sequence[str]
             continue
         alone = judge.judge(claim, [sentence])
         if (alone.label == "contradicted" and not _restored(claim, alone.reasons) and not _people_do(alone.reasons)
-                and any(r.startswith("antonym") and words[0] in r for r in alone.reasons)):
+                and any(r.startswith("antonym") and words[0] in r for r in alone.reasons)
+                and not _about_another_thing(claim, sentence, alone.reasons, topic)):
             return Premise(claim=claim, evidence=sentence, reasons=alone.reasons, held=held)
     return None
 
