@@ -1,4 +1,5 @@
-"""Premise round 5: a word of how long something lasts contradicts a claim only when said of the same thing."""
+"""Premise round 5: a word of how long something lasts contradicts a claim only when said of the same thing; a
+demonstrative points back at the message, not at the material's subject."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 
 from tests.test_premise import corrected
 from tutor.grounding import analyse
-from tutor.premise import _about_another_thing, described
+from tutor.premise import _about_another_thing, _with_subject, described
 
 TOPIC = {"ketamin"}
 BLOCKS = ("This means it temporarily blocks the receptor, preventing glutamate from activating it and disrupting the "
@@ -81,3 +82,17 @@ def test_asking_whether_the_damage_is_permanent_is_not_corrected(tutor):
     reply = tutor.ask("Since ketamine blocks NMDA receptors permanently, wouldn't one dose change your brain for good?",
                       uuid.uuid4().hex)
     assert corrected(reply) and any("temporarily" in c.text for c in reply.citations), reply.answer
+
+
+def test_a_demonstrative_points_back_at_the_message_not_at_the_material_subject():
+    # "that same region" is the prefrontal cortex the question has just named, not ketamine
+    assert _with_subject("That same region involved in both ketamine's benefits and its harms.", "ketamine") is None
+    assert _with_subject("That lead to dissociation.", "ketamine") is None
+    assert _with_subject("It blocks NMDA receptors.", "ketamine") == "Ketamine blocks NMDA receptors."
+    assert _with_subject("It blocks NMDA receptors.", None) is None
+
+
+def test_a_question_about_what_it_has_just_named_is_not_corrected(tutor):
+    reply = tutor.ask("Given that executive functions are handled by the prefrontal cortex, why is that same region "
+                      "involved in both ketamine's benefits and its harms?", uuid.uuid4().hex)
+    assert not corrected(reply), reply.answer

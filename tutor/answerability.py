@@ -39,7 +39,7 @@ def _names_its_idea(question: str, asked_for: re.Match[str], retrieved: str) -> 
 
 
 # "What is dissociation, and how many minutes does it last?": a further question joined to the first.
-_FURTHER = _Q(r"(?:,\s*|\s+)(?:and|but|plus)\s+(?:also\s+)?(?=(?:what|how|which|when|who|whom|whose|why|where|in what|does|do|did|"
+_FURTHER = _Q(r"(?:,\s*|\s+)(?:and|but|plus)\s+(?:(?:also|btw|by the way|then|so|one more thing|another thing|oh)\W*\s+)?(?=(?:what|how|which|when|who|whom|whose|why|where|in what|does|do|did|"
               r"is|are|was|were|can|could|will|would|should|has|have)\b)")
 _OPENS_QUESTION = _Q(r"^(?:so |and |but |ok |okay )?(?:what|what's|whats|how|which|when|who|whom|whose|why|where|does|do|did|"
                      r"is|are|was|were|can|could|will|would|should|has|have)\b")
@@ -64,9 +64,9 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
         r"what (?:dose|amount|quantity) (?:of|for|should|would|is|do|to)|what dose (?!the|it|this|that|ketamine)\w+|"
         + _QUANTITY_ADJ + r"(?:doses?|amounts?|quantity))\b"),
      _Q(r"\d|\b" + _COUNT + r"\b"), "amounts or numbers"),
-    # "How much of what the brain does …?" asks for a share, which "nearly all" gives.
-    # ("In what part of the brain …?" asks where.)
-    (_Q(r"\b(how much of|what share of|(?<!in )(?<!on )(?<!at )(?<!from )what part of)\b"),
+    # "How much of what the brain does …?" asks for a share, which "nearly all" gives. ("What part of the brain …?"
+    # asks which part, read by the other rules.)
+    (_Q(r"\b(how much of|what (?:share|proportion|fraction|percentage) of)\b"),
      _Q(r"\d|\b" + _COUNT + r"\b|\b(?:nearly|almost|virtually) all\b|\bthe majority\b"), "amounts or numbers"),
     (_Q(r"\b(how long|after how|how many (?:seconds|minutes|hours|days|weeks|months|years))\b"),
      _Q(r"\b(?:" + _NUMBER_WORD + r"|several|few|many) " + _UNITS + r"\b"), "durations"),
@@ -114,12 +114,25 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
         r"(?:studies|research|trials?) (?:show|shows|showed|prove|proved|found|find)|who (?:studied|researched))\b"),
      _Q(r"\b(stud(?:y|ies|ied)|trials?|research\w*|experiments?|evidence|published|journal)\b"), "studies or trials"),
     # Whether an effect lasts or goes away needs a passage that says how long it lasts.
-    (_Q(r"\b(go(?:es)? away|reversible|irreversible|revers(?:e|ed|ing) (?:it|them|the|this|that)|recover\w*|"
-        r"(?:is|are|was|were|be)\b[^.?!]{0,60}\bpermanent|(?:grow|grows|grew|come|comes|came) back|regrows?|"
+    (_Q(r"\b(go(?:es)? away|reversible|irreversible|revers(?:e|ed|ing) (?:it|them|the|this|that)|(?:be|been|being|get|gets|got) reversed|recover\w*|"
+        r"(?:is|are|was|were|be)\b[^.?!]{0,60}\bpermanent|(?:grow|grows|grew|come|comes|came) back(?! to\b)|regrows?|"
         r"regenerates?|"
         r"heal|heals|healed|undo|undone|bounce back|back to normal)\b"),
      _Q(r"\b(revers\w*|irreversib\w*|recover\w*|permanent\w*|temporar\w*|heal\w*|persist\w*|lasting|lasts?|"
         r"go(?:es)? away|back to normal)\b"), "word on whether it lasts"),
+    # "Can ketamine kill you?", "can you die from it?", "is it deadly?": whether it can kill a person is told only by a
+    # passage on deaths, fatality or overdose ("neurons … die" is about cells, and "kill brain cells" asks about them).
+    (_Q(r"\b(kill(?:s|ed|ing)? (?:you|me|us|people|someone|somebody|anyone|a person|humans?|users?|patients?)\b|"
+        r"(?:you|i|we|people|someone|somebody|anyone|a person|users?|patients?) (?:\w+ )?(?:die|dies|died|dying)\b|"
+        r"deadly|fatal|lethal|overdos\w*)"),
+     _Q(r"\b(fatal\w*|lethal\w*|deadly|deaths?|mortality|overdos\w*|life-threatening|"
+        r"(?:people|users|patients|persons?) (?:\w+ )?(?:die|died|dying))\b"), "word on whether it can kill"),
+    # "Does everyone who takes it feel that?": whether an effect holds for all is told only by a passage on who does.
+    (_Q(r"^(?:so |and |but )?(?:does|do|did|will|would|is|are|can)\b[^?.!]*\b(everyone|everybody|every (?:person|user|"
+        r"patient|individual)|all (?:people|users|patients|individuals))\b"),
+     _Q(r"\b(everyone|everybody|all (?:people|users|patients|individuals)|some (?:people|users|patients|individuals)|"
+        r"not everyone|vary|varies|variation|differ(?:s|ences?)? (?:between|among|from person))\b"),
+     "word on whether it holds for everyone"),
     # Why a name was given is told only by a passage that says so (what it stands for may be, "(NMDA)").
     (_Q(r"\b(why\b[^?.!]*\bnamed|why\b[^?.!]*\bcalled (?:that|this|so)|why\b[^?.!]*\bcall (?:it|them|\w+) (?:a|an|the)|"
         r"name (?:come|comes|came|derive|derives) from|"
@@ -270,8 +283,13 @@ _ASKS_WHICH_NOUN = _Q(r"\b(?:which|what\s+(?:other|specific|particular|kinds? of
 _VAGUE = frozenset("other certain some various unspecified unnamed".split())
 
 
+# The verb that follows a wh-phrase in a question ("which X is …", "which X does …").
+_INVERTED_VERBS = frozenset("is are was were do does did has have".split())
+
+
 def asked_kind(question: str) -> list[str]:
-    """The words (two at most) of the noun phrase a "which X …?" question asks to be named ("brain regions")."""
+    """The words (two, or three before the question's verb) of the noun phrase a "which X …?" question asks to be named
+    ("brain regions")."""
     # Quotation marks around the kind ("the 'certain conditions'") are no part of it.
     text = re.sub(r"[\"‘’“”]|(?<![a-z])'|'(?![a-z])", " ", normalize(question))
     match = _ASKS_WHICH.search(text)
@@ -280,8 +298,12 @@ def asked_kind(question: str) -> list[str]:
         return []
     if match and not match.group(1) and _VERB_READING.match(match.group(2) + text[match.end():]):
         return []
+    asked = words(match.group(2) + text[match.end():] if match else names_asked.group(1) or names_asked.group(2))
+    # "Which other mental health conditions is ketamine used for?": a third word is the head when the question's verb
+    # follows it; else two words at most ("which brain regions become …", not "which brain regions become").
+    length = 3 if len(asked) > 3 and asked[3] in _INVERTED_VERBS else 2
     phrase = []
-    for w in words(match.group(2) if match else names_asked.group(1) or names_asked.group(2))[:2]:
+    for w in asked[:length]:
         if w in STOPWORDS or w in QUESTION_WORDS:
             break
         phrase.append(w)
@@ -384,6 +406,8 @@ def meant_term(question: str) -> str:
 # A sentence defines a term that is followed by an apposition, a gloss or a copula ("neuroplasticity, the
 # brain's ability …", "synapses (connections …)", "executive functions—the skills …", "X occurs when …").
 _DEFINING = r"\)?(?:\s*,\s*(?:which|who|the|an?|meaning|i\.e\.)\b|\s*\(|\s*[—–:]|\s+-\s|\s+(?:is|are|occurs|refers|means)\b)"
+# A thing named as what something relies on or uses to do a thing ("relies on neurotransmitters to transmit …").
+_USED_FOR = r"\b(?:rel(?:y|ies|ied|ying)\s+on|depends?\s+on|uses?|using|needs?|employs?)\s+(?:the\s+|its\s+|their\s+|an?\s+)?"
 # A sentence that goes on about its predecessor's point ("This means …", "This process …").
 _GLOSS_OPENING = _Q(r"^(?:this|that|these|those|such|it)\b")
 # A sentence that says what its predecessor's term means ("… an antagonist. This means it blocks …").
@@ -406,6 +430,9 @@ def defined_in(term: str, sentences: Sequence[str]) -> bool:
             mention = rf"\b{re.escape(w.rstrip('s'))}s?\b"
             if re.search(mention + _DEFINING, text) or (re.search(mention, text) and _GLOSS_NEXT.search(following)):
                 return True
+            # What a thing is for says what it is ("the network relies on neurotransmitters to transmit signals").
+            if re.search(_USED_FOR + mention + r"\s+to\s+[a-z]{3,}", text):
+                return True
             if re.search(rf"\b(?:known as|called|named)\s+(?:an? |the )?{mention}\s*[.,]?$", text) and following:
                 return True
     return False
@@ -425,6 +452,15 @@ _COMPARED = [
 ]
 
 
+# "What does ketamine do to heart rate?", "how does it affect sleep?", "its effect on mood": what it acts on.
+_ACTED_ON = [
+    _Q(r"^(?:so |and |but |ok |okay )?what (?:does|do|did|can|could|will|would|might) (?:\S+\s+){1,3}?do to (.+)$"),
+    _Q(r"^(?:so |and |but |ok |okay )?how (?:does|do|did|can|could|will|would|might) (?:\S+\s+){1,3}?"
+       r"(?:affect|impact|influence|alter) (.+)$"),
+    _Q(r"\b(?:effects?|impacts?|influence) (?:does \S+ (?:have|has) |(?:of|from) \S+(?: \S+)? )?on (.+)$"),
+]
+
+
 # "Compare it to me like I'm 12": a pronoun after "compare … to" is whom the comparison is for, not a side of it.
 _AUDIENCE = _Q(r"^(?:me|us|you|him|her|them|someone|somebody)\b")
 
@@ -438,6 +474,9 @@ def focus_parts(question: str) -> list[str]:
         parts.append(match.group(1) or _PARTICIPLE.sub("", match.group(2)))
     for found in _EXAMPLE.finditer(question):
         parts.append(found.group(1) or found.group(2))
+    acted_on = next((m for m in (p.search(question) for p in _ACTED_ON) if m), None)
+    if acted_on:
+        parts.append(acted_on.group(1))
     for pattern in _COMPARED:
         for found in pattern.finditer(question):
             parts += [side for side in found.groups() if side and not _AUDIENCE.match(side)]
@@ -509,6 +548,10 @@ _POINTS_AT_MATERIAL = _Q(r"\bhere\s*[?.!]*$|\b(?:in|from|by) (?:the|this|your) (
 _AROUND = _Q(r"\b(?:after|during|before|following|between|while (?:on|taking|having|getting))\s+(?:a |an |the |my |your |this |that |each |every )?"
              r"([a-z]{4,})")
 _AROUND_BELOW = 5.2
+# "Speaking of fertilizer, how often should I fertilize my plants?": an opener that takes up a word of the material to
+# turn to something else; whether the question is about the material is read from what follows it.
+_SEGUE = _Q(r"^(?:so |and |oh |ok |okay )?(?:speaking of|talking (?:of|about)|on the (?:topic|subject) of|"
+            r"(?:while|since) we(?:'re| are) (?:on|talking about)|that reminds me of)\b[^,;:?!]*[,;:]\s*(?=\S)")
 # A phrase in quotation marks: "how fast is 'rapid'?" quotes the material when its words are the material's.
 _QUOTED = re.compile(r"(?:^|[\s(])['\"‘“]([^'\"‘’“”]{2,40})['\"’”](?=[\s,.?!)]|$)")
 
@@ -555,6 +598,15 @@ def everyday_frequency(word: str) -> float:
 @lru_cache(maxsize=1)
 def _everyday_words() -> list[str]:
     return [w for w in top_n_list("en", 30000) if w.isalpha() and len(w) > 3]
+
+
+# From this Zipf frequency an English word is common enough that a non-word a letter away from it is its misspelling.
+_COMMON_AT = 4.0
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> list[str]:
+    return [w for w in _everyday_words() if zipf_frequency(w, "en") >= _COMMON_AT]
 
 
 def _sound(word: str) -> str:
@@ -610,7 +662,7 @@ class Answerability:
         everyday English), quotes the material's words ("how fast is 'rapid'?") or points at the
         material ("what's the role of GABA here?"). Such a question is declined as not in the material, never as
         off-topic, however weakly retrieval matches it."""
-        q = normalize(question)
+        q = _SEGUE.sub("", normalize(question))
         # "Here" points at the material when the question names something ("the role of GABA here", not "the weather
         # like here").
         if _POINTS_AT_MATERIAL.search(q) and (names(question) or any(self.vocabulary.known(w) for w in content_words(q))):
@@ -627,6 +679,32 @@ class Answerability:
             if (self.uses_form(w) and everyday_frequency(w) < self.rare_below) or w in self.field:
                 return True
         return False
+
+    def respell(self, text: str) -> str:
+        """Text with misspelt common words spelt right ("whats the diffrence between …"), so the rules that read a
+        question's wording see it. Only a non-word that is no corpus word's misspelling nor a prefixed form of one is
+        respelt, and only into a common English word: a technical term never becomes another."""
+        def right(match: re.Match[str]) -> str:
+            word = match.group(0)
+            lower = word.lower()
+            frequency = zipf_frequency(lower, "en")
+            if len(lower) < 5 or not lower.isalpha() or word.isupper() or frequency >= 2.5 \
+                    or self.vocabulary.known(lower) or self._prefixed(lower):
+                return word
+            found = process.extractOne(lower, _common_words(), scorer=fuzz.ratio, score_cutoff=88)
+            # A corpus word at least as close is what the learner meant ("recepter"), as the material's repair reads it.
+            corpus = self.vocabulary.correct(lower)
+            if not found or zipf_frequency(found[0], "en") < frequency + 2.0 \
+                    or (corpus != lower and fuzz.ratio(lower, corpus) >= found[1]):
+                return word
+            return found[0]
+        return re.sub(r"[A-Za-z]+", right, text)
+
+    def written_form(self, word: str) -> str:
+        """The word as the material writes it, singular or plural ("ssri" → "ssris"), else the word itself."""
+        if self.vocabulary.known(word):
+            return word
+        return next((f for f in (word + "s", word + "es", word[:-1]) if f in self.forms and f), word)
 
     def uses_form(self, word: str) -> bool:
         """Whether the material writes this word, in the singular or the plural."""
@@ -911,6 +989,7 @@ class Answerability:
     def assess(self, question: str, standalone: str, passages: Sequence[Passage],
                ranked: Sequence[ScoredSentence]) -> tuple[bool, list[tuple[str, str]], dict]:
         """(off the material's subject, the decline rules that fire as (name, reason), the signals)."""
+        question, standalone = self.respell(question), self.respell(standalone)
         q = normalize(standalone)
         top = ranked[0] if ranked else None
         best_dense = max((p.dense for p in passages), default=0.0)
@@ -963,6 +1042,8 @@ class Answerability:
         if missing:
             fired.append(("abbreviation", f"it never spells out {', '.join(missing)}"))
         asked = asked_kind(question)
+        # "Which SSRI …": the kind as the material writes it ("SSRIs"), whose stem differs.
+        asked = asked[:-1] + [self.written_form(asked[-1])] if asked else asked
         if asked and not self.vocabulary.known(asked[-1]):
             asked = self._kind_in_material(asked, question)
             if not asked:

@@ -64,6 +64,9 @@ _ABOUT_ITSELF = re.compile(r"^(?:this|that|it|so)\b\W*(?:is|was|'s)?\W*(?:not )?
 _EXCLUSIVE = re.compile(r"\b(?:most|main|mainly|primary|primarily|only|sole|solely|chief|chiefly|principal|"
                         r"exclusive|exclusively|largest|biggest|single)\b", _I)
 _PRONOUN_SUBJECT = re.compile(r"^(?:it|they|this|that|these|those|he|she)\b", _I)
+# "Since S, how does *that* lead to …?", "why is *that same region* …": a demonstrative points back at what the message
+# (or the conversation) has just said, never at the material's subject.
+_POINTS_BACK = re.compile(r"^(?:this|that|these|those)\b", _I)
 _DENIAL = "It is not true that "
 _SWAPPED = re.compile(r"swapped entity: claim names (\S+), source names (\S+)")
 # "Why do people use it at parties?": what people in general do is not ruled out by a sentence that makes the
@@ -222,7 +225,7 @@ def _with_subject(claim: str, subject: str | None) -> str | None:
     pronoun = _PRONOUN_SUBJECT.match(statement)
     if pronoun is None:
         return claim
-    if subject is None:
+    if subject is None or _POINTS_BACK.match(statement):
         return None
     statement = subject + statement[pronoun.end():]
     return denial + statement if denial else statement[:1].upper() + statement[1:]
