@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from tests.test_answers import ask_case
-from tutor.answerability import ANSWER_TYPES, asked_kind, defined_in, focus_parts, main_question
+from tutor.answerability import (ANSWER_TYPES, asked_kind, defined_in, focus_parts, foreign_phrases, main_question,
+                                 thing_named)
 
 
 def _lacking(question: str, evidence: str) -> str:
@@ -82,6 +83,39 @@ def test_what_a_question_says_something_acts_on(question, part):
     assert part in focus_parts(question)
 
 
+@pytest.mark.parametrize("question,phrase,target,named", [
+    ("What does ketamine do to heart rate and blood pressure?", "heart rate and blood pressure",
+     ["heart", "rate", "blood", "pressure"], "heart rate and blood pressure"),
+    # Cut to the noun phrase that ends it, as the learner wrote it.
+    ("is ketamine being studied for PTSD or OCD too?", "studied for ptsd or ocd", ["studied", "ptsd", "ocd"], "PTSD or OCD"),
+    ("is ketamine hard on the liver or kidneys?", "hard on the liver or kidneys", ["hard", "liver", "kidneys"],
+     "liver or kidneys"),
+    ("how does ketamine compare to laughing gas (nitrous oxide)?", "laughing gas (nitrous oxide",
+     ["laughing", "gas", "nitrous", "oxide"], "laughing gas (nitrous oxide)"),
+    # A clause or a verb with its particle names no thing.
+    ("can the damage be reversed if you stop?", "reversed if you stop", ["reversed", "stop"], ""),
+    ("Can ketamine make you feel sick or throw up?", "sick or throw", ["sick", "throw"], ""),
+    ("is dissociation the first thing that happens or does it come later?", "first thing that happens or does it come later",
+     ["first", "happens", "come", "later"], ""),
+])
+def test_a_declined_target_is_named_as_a_thing_or_not_at_all(question, phrase, target, named):
+    assert thing_named(question, phrase, target) == named
+
+
+@pytest.mark.parametrize("question,foreign,named", [
+    ("what's GABA and how does it relate to the inhibitory neurons ketamine affects?", ["GABA", "relate"], "GABA"),
+    ("is that the same thing as dissociative identity disorder?", ["identity", "disorder"], "identity disorder"),
+    ("what is esketamine / spravato", ["esketamine", "spravato"], "esketamine, spravato"),
+    ("What role does mTOR play in ketamine's antidepressant effect?", ["mTOR"], "mTOR"),
+    ("What is a k-hole?", ["hole"], "k-hole"),
+    # Verbs are no things: the yes/no question's verb, one before its particle.
+    ("Does ketamine mimic glutamate?", ["mimic"], ""),
+    ("What does the glutamate surge switch on?", ["switch"], ""),
+])
+def test_words_the_material_never_uses_are_named_as_things(question, foreign, named):
+    assert foreign_phrases(question, foreign) == named
+
+
 def test_misspelt_common_words_are_spelt_right(tutor):
     respell = tutor.answerability.respell
     assert respell("whats the diffrence between ketamine and pcp") == "whats the difference between ketamine and pcp"
@@ -118,3 +152,13 @@ def test_the_kind_as_the_material_writes_it(tutor):
 def test_round10_verdicts(tutor, history, question, kind):
     reply = ask_case(tutor, history, question)
     assert reply.kind == kind, reply.answer
+
+
+@pytest.mark.parametrize("question,reason", [
+    ("can ketamine kill you?", "(it gives no word on whether it can kill)"),
+    ("whats the diffrence between ketamine and pcp", "(it never mentions pcp)"),
+    ("Can ketamine make you feel sick or throw up?", "(it does not go into that)"),
+])
+def test_the_decline_names_a_thing_or_says_so_plainly(tutor, question, reason):
+    reply = ask_case(tutor, [], question)
+    assert reply.kind == "not_in_material" and reason in reply.answer, reply.answer

@@ -204,7 +204,10 @@ def names(text: str) -> dict[str, str]:
 _EFFECT_VERBS = (r"affects?|causes?|raises?|lowers?|increases?|decreases?|reduces?|damages?|harms?|hurts?|helps?|"
                  r"treats?|improves?|worsens?|impairs?|triggers?|makes?|leads? to|gives?|induces?|prevents?|cures?")
 # "Can you give me an overview?" asks the tutor for something, not what something does.
-_EFFECT = _Q(r"^(?:so |and |but |also )?(?:does|do|did|can|could|will|would|might|may)\s+(?!you\b|u\b)(?:\w+[-' ]?){1,3}?\s*"
+# ("Can the damage be reversed?": a verb's form after a determiner is a noun.)
+_EFFECT = _Q(r"^(?:so |and |but |also )?(?:does|do|did|can|could|will|would|might|may)\s+(?!you\b|u\b)"
+             r"(?!(?:the|a|an|this|that|these|those|my|your|his|her|its|their|our)\s+(?:" + _EFFECT_VERBS + r")\b)"
+             r"(?:\w+[-' ]?){1,3}?\s*"
              r"(?:" + _EFFECT_VERBS + r")\s+(.+)$|^(?:is|are|was|were)\s+(?:it|they|this|that|\w+)\s+(.+)$")
 # "Can ketamine stop your heart?": any verb after the material's subject (or a pronoun for it) has a target too.
 _ACTS = _Q(r"^(?:so |and |but |also )?(?:does|do|did|can|could|will|would|might|may)\s+(?P<subject>[a-z'-]+)\s+"
@@ -1047,9 +1050,9 @@ class Answerability:
         if asked and not self.vocabulary.known(asked[-1]):
             asked = self._kind_in_material(asked, question)
             if not asked:
-                fired.append(("which", f"it never says which {asked_kind(question)[-1]}"))
+                fired.append(("which", f"it never says which {_as_written(question, asked_kind(question)[-1])}"))
         if asked and self.vocabulary.known(asked[-1]) and vaguely_named(asked, texts[:3]):
-            fired.append(("which", f"it does not say which {' '.join(asked)}"))
+            fired.append(("which", f"it does not say which {_as_written(question, ' '.join(asked_kind(question)))}"))
         if nothing_new_named(question, standalone, texts[:3]):
             fired.append(("others", "it names no others"))
         unrelated = self.never_related(question, [s.text for p in passages for s in p.chunk.sentences])
@@ -1070,8 +1073,8 @@ class Answerability:
             features["target"] = target
             # Named as the learner wrote it, from its first unknown word to its last ("blood pressure or heart rate").
             span = re.search(rf"\b{re.escape(target[0])}\b.*\b{re.escape(target[-1])}\b", normalize(question))
-            named = span.group(0) if span else " ".join(target)
-            fired.append(("target", f"it never mentions {_as_asked(normalize(question), named)}"))
+            named = thing_named(question, span.group(0) if span else " ".join(target), target)
+            fired.append(("target", f"it never mentions {named}" if named else _SAYS_NOTHING))
         coined = self.unnamed_compound(question)
         if coined:
             fired.append(("compound", f"it never mentions {coined}"))
@@ -1084,8 +1087,8 @@ class Answerability:
         if foreign:
             # The reason names what the learner just asked about, not words a follow-up borrowed from earlier turns.
             own = [w for w in foreign if re.search(rf"\b{re.escape(w)}", normalize(question))] or foreign
-            foreign_named = ", ".join(_as_asked(question, acronyms.get(w, w)) for w in own)
-            fired.append(("foreign", f"it never mentions {foreign_named}"))
+            foreign_named = foreign_phrases(question, [acronyms.get(w, w) for w in own])
+            fired.append(("foreign", f"it never mentions {foreign_named}" if foreign_named else _SAYS_NOTHING))
         coverage = self.coverage(question, texts[:3])
         features["coverage_min"] = round(min(coverage, default=1.0), 3)
         features["coverage_mean"] = round(float(np.mean(coverage)) if coverage else 1.0, 3)
@@ -1113,6 +1116,76 @@ class Answerability:
         if fired:
             return Verdict(kind="not_in_material", reason=fired[0][1], features=features)
         return Verdict(kind="answer", features=features)
+
+
+# The reason given when the words a question is declined for name no thing ("… be reversed if you stop").
+_SAYS_NOTHING = "it does not go into that"
+# Words after which a noun phrase begins ("studied for PTSD", "hard on the liver", "a psychedelic like LSD").
+_NOUN_FOLLOWS = frozenset("for on to in with like as about from of into at by the a an".split())
+_JOINING = frozenset("and or of".split())
+
+
+def thing_named(question: str, phrase: str, target: Sequence[str]) -> str:
+    """The phrase, as the question writes it, when it reads as the name of a thing ("heart rate and blood pressure",
+    "PTSD or OCD"), else "".
+
+    A phrase with a clause or a participle in it is cut to the noun phrase that ends it, when a preposition, article or
+    "like" opens that ("studied for PTSD or OCD" → "PTSD or OCD"); a phrase whose last word takes a particle ("sick or
+    throw up") or is left with a clause ("reversed if you stop") names nothing."""
+    tokens = words(phrase)
+    after = re.search(rf"\b{re.escape(phrase)}\s+(\w+)", normalize(question))
+    if not tokens or (after and after.group(1) in ("up", "out", "off", "down", "away", "over", "back")):
+        return ""
+    breaks = [i for i, w in enumerate(tokens) if (w in STOPWORDS and w not in _JOINING) or w.endswith(("ed", "ly"))]
+    if breaks:
+        cut = breaks[-1]
+        if tokens[cut] not in _NOUN_FOLLOWS or cut + 1 >= len(tokens) or tokens[cut + 1] not in target:
+            return ""
+        tokens = tokens[cut + 1:]
+    if len(tokens) > 5 or tokens[-1] in _JOINING:
+        return ""
+    # As the learner wrote it ("PTSD", "Alzheimer's"), with a parenthesis closed.
+    named = _as_asked(question, _as_written(question, " ".join(tokens)))
+    return named + ")" if named.count("(") > named.count(")") else named
+
+
+# A verb after an auxiliary and a pronoun ("how does it relate …"), or before its particle ("switch on", "relate to").
+_VERB_AFTER = _Q(r"\b(?:does|do|did|can|could|will|would|might|may) (?:it|they|you|i|we|he|she) $")
+_AFTER_VERB = frozenset("to on up off out".split())
+
+
+def foreign_phrases(question: str, foreign: Sequence[str]) -> str:
+    """The words the material never uses, named as things: neighbours in the question joined ("identity disorder"),
+    verbs left out ("how does it relate …", "does ketamine mimic …", "switch on"); "" when nothing is left."""
+    tokens = words(normalize(question))
+    acts = _ACTS.match(normalize(question).rstrip(" ?!."))
+    verb = acts.group("verb") if acts and acts.group("subject") not in _PERSONS | STOPWORDS else ""
+    at = {}
+    for w in foreign:
+        i = next((j for j, t in enumerate(tokens) if t == w.lower()), None)
+        if i is None:
+            at[w] = None
+            continue
+        verb_like = (tokens[i] == verb or bool(_VERB_AFTER.search(" ".join(tokens[:i]) + " "))
+                     or (i + 1 < len(tokens) and tokens[i + 1] in _AFTER_VERB))
+        if not verb_like:
+            at[w] = i
+    phrases: list[list[str]] = []
+    last = None
+    for w, i in sorted(at.items(), key=lambda item: (item[1] is None, item[1] or 0)):
+        if i is not None and last is not None and i == last + 1 and phrases and re.search(
+                rf"\b{re.escape(phrases[-1][-1].lower())}\s+{re.escape(w.lower())}\b", normalize(question)):
+            phrases[-1].append(w)
+        else:
+            phrases.append([w])
+        last = i
+    return ", ".join(_as_asked(question, " ".join(p)) for p in phrases)
+
+
+def _as_written(question: str, phrase: str) -> str:
+    """A phrase of lower-cased words as the question writes it ("SSRI" for "ssri"), else as it is."""
+    found = re.search(r"\b" + r"\W+".join(map(re.escape, words(phrase))) + r"\b", question, re.IGNORECASE)
+    return found.group(0) if found else phrase
 
 
 def _as_asked(question: str, word: str) -> str:
