@@ -19,6 +19,7 @@ import binascii
 import codecs
 import hashlib
 import re
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timezone
@@ -88,7 +89,8 @@ _SLANG: list[tuple[re.Pattern[str], re.Pattern[str] | None]] = [
     (re.compile(r"\bsuper[- ]?k\b"), None),
     (re.compile(r"\bcat (?:valium|tranq\w*)\b"), None),
     (re.compile(r"\bhorse (?:tranq\w*|trank\w*|tranquil\w*|sedative|anesthetic)\b"), None),
-    (re.compile(r"\b(?:ket|kets|keta|ketta|kety|ketty|ketalar|ketaset|ketanest|ketamina|ketamin|ketamines|kwet)\b"), None),
+    (re.compile(r"\b(?:ket|kets|keta|ketta|kety|ketty|ketalar|ketaset|ketanest|ketamina|ketamin|ketamines|kwet|"
+                r"cetamina|ketaminy|ketaminu|ketaminie|кетамин\w*)\b"), None),
     # A bare "k" as a word: not the letter of k-means or k-pop, not "ok", not an abbreviation of thousand.
     (re.compile(r"(?<![\w.-])(?<!special )(?<!vitamin )(?<!super )(?<!special-)(?<!vitamin-)k(?![\w-]|\.\w)"),
      re.compile(r"\b(?:the|letter|a) k (?:in|stands?|for|is for)\b|^k\W*$|^k,? (?:thanks|thx|cool|bye)")),
@@ -236,7 +238,10 @@ _NOT_A_JOKE = re.compile(r"\b(?:not (?:even )?joking|no joke|not a joke|seriousl
                          r"it|jk|tbh|honestly|actually|tonight|right now)\b|\?\?")
 _LESSON_HYPERBOLE = re.compile(
     r"\b(?:(?:i )?(?:want|wanna) to die|(?:i'd|i would) (?:literally |honestly )?rather die|kill me(?: now)?|(?:is|are|'s) "
-    r"killing me|(?:going to|gonna|will|'ll) (?:literally )?kill me)\b")
+    r"killing me|(?:going to|gonna|will|'ll) (?:literally )?kill me|"
+    # Round 11: "if i fail this quiz i'm going to die lol", "my brain is dead after this shift lol" (two writers).
+    r"(?:i'm |i am )?(?:going to|gonna|will|'ll) (?:literally )?die|(?:i )?(?:feel|felt) like dying|(?:is|'s|feels) "
+    r"(?:literally |actually |completely |so )?dead)\b")
 _ABOUT_STUDY = re.compile(r"\b(?:" + _STUDIED + r"s?|boring|bored|so over)\b")
 
 
@@ -328,6 +333,13 @@ _FOREIGN_SYMPTOM = (
     # strangely), and general words in Russian, Turkish, Polish, Indonesian, Tagalog, Vietnamese, Hindi/Urdu in Latin
     # script and Arabic (scripts without spaces are in `_FOREIGN_CJK_SYMPTOM`).
     r"coracao (?:ta |esta |todo )?(?:dispar\w*|aceler\w*|a mil)|nao consigo respirar|"
+    # Round 11: breathing hard or barely, a racing heart, in the six (a writer's "mein Herz rast und ich kann kaum atmen").
+    r"(?:kann|konnen|kannst) (?:kaum|nicht|fast nicht) (?:mehr )?atmen|atmet (?:\w+ ){1,3}(?:kaum|nicht mehr)|herz (?:rast|"
+    r"hammert|schlagt (?:wie verruckt|viel zu schnell))|no puedo respirar|me cuesta respirar|(?:el )?corazon (?:me )?(?:late|"
+    r"va) (?:muy |demasiado |super )?(?:rapido|fuerte|a mil)|je n'arrive (?:pas|plus) a respirer|(?:mon )?coeur (?:bat )?"
+    r"(?:tres |trop |super )?(?:vite|fort|a cent a l'heure|a toute vitesse)|non riesco (?:piu )?a respirare|(?:il )?cuore "
+    r"(?:mi )?(?:batte )?(?:fortissimo|a mille|troppo veloce)|ik kan (?:bijna )?niet (?:meer )?ademen|hart (?:gaat als een "
+    r"gek|bonkt|racet)|не могу дышать|сердце (?:колотится|бьется)|nie moge oddychac|serce (?:wali|bije jak szalone)|"
     r"reageert (?:nergens|op niets) (?:meer )?(?:op)?|ademt (?:heel |erg |zo |een beetje )?(?:raar|vreemd|zwaar|moeilijk)|"
     r"respire (?:bizarrement|bizarre|tres mal|a peine)|atmet (?:komisch|komisch|seltsam|ganz flach)|"
     r"не дышит|не просыпается|без сознания|посинел\w*|судорог\w*|передоз\w*|"
@@ -339,7 +351,10 @@ _FOREIGN_SYMPTOM = (
     r"saa?ns nahi?n? (?:le|aa) (?:raha|rahi)|hosh (?:nahi?n?|mein nahi)|behosh|(?:uth|jaag) nahi?n? (?:raha|rahi)|"
     r"لا يتنفس|لا تتنفس|لا يستيقظ|لا تستيقظ|فاقد الوعي|فاقدة الوعي|فقد الوعي|جرعة زائدة)")
 _FOREIGN_SIGN = (
-    r"(?:ayuda|que hago|que (?:debo|puedo) hacer|ambulancia|emergencias|socorro|o que (?:eu )?faco|au secours|aidez|que "
+    # Round 11: having just taken far too much, a sign beside a symptom.
+    r"(?:(?:viel )?zu viel (?:\w+ ){0,2}genommen|tome (?:demasiad[oa]|mucho mas)|tomei (?:demais|muito mais)|j'ai pris (?:beaucoup )?"
+    r"trop|ho preso troppo|(?:veel )?te veel (?:\w+ ){0,2}genomen|слишком много|za duzo (?:\w+ )?wzial\w*|"
+    r"ayuda|que hago|que (?:debo|puedo) hacer|ambulancia|emergencias|socorro|o que (?:eu )?faco|au secours|aidez|que "
     r"faire|qu'est-ce que je fais|les urgences|hilfe|was soll ich tun|was mache ich|notarzt|krankenwagen|aiuto|cosa faccio|"
     r"che faccio|ambulanza|wat moet ik doen|amig[oa]|novi[oa]|herman[oa]|hij[oa]|pareja|namorad[oa]|irmao|irma|"
     r"mon (?:ami|copain|frere|fils)|ma (?:copine|soeur|fille)|mon amie|freund\w*|kumpel|bruder|schwester|amic[oa]|"
@@ -353,7 +368,15 @@ _FOREIGN_SIGN = (
     r"madad|bachao|kya karu|kya karoon|kya karun|dost|bhai|behen|"
     r"ساعدوني|ساعدني|ماذا افعل|اسعاف|صديقي|صديقتي|اخي|اختي)")
 _FOREIGN_SUICIDE = (
-    r"(?:quiero (?:morir\w*|matarme|suicidarme|desaparecer)|me quiero (?:morir|matar)|suicidarme|no quiero (?:seguir )?vivir|"
+    r"(?:quiero (?:morir\w*|matarme|suicidarme|desaparecer)|me quiero (?:morir|matar)|suicidarme|no quiero (?:seguir )?viv\w+|"
+    # Round 11: taking one's life, ending it all, the family better off without me, wanting everything to stop, in the six.
+    r"quitarme la vida|acabar con (?:mi vida|todo)|(?:estarian|estaria|estaran) mejor sin mi|tirar a (?:minha )?(?:propria )?vida|"
+    r"acabar com (?:a minha vida|tudo)|(?:ficariam|ficaria|estariam) melhor sem mim|nao quero (?:mais )?continuar (?:a viver|"
+    r"vivendo)|mettre fin a (?:mes jours|ma vie)|(?:serai(?:en)?t|seront|serait) mieux sans moi|je veux que tout s'arrete|"
+    r"me (?:donner|foutre) la mort|mir das leben (?:zu )?nehmen|(?:waren|ware) (?:besser|glucklicher) (?:dran )?ohne mich|"
+    r"ich will nicht mehr\W*$|will, dass alles aufhort|non voglio piu vivere|(?:starebbero|sarebbero) meglio senza di me|"
+    r"farla finita|een eind aan (?:mijn leven )?maken|(?:zijn|waren) beter af zonder mij|"
+    r"не хочу (?:больше )?жить|лучше без меня|(?:byloby|bedzie) im lepiej beze mnie|odebrac sobie zycie|"
     r"quero (?:morrer|me matar|sumir)|me matar|nao quero (?:mais )?viver|je veux (?:mourir|en finir|me tuer)|me suicider|"
     r"ich will (?:sterben|nicht mehr leben)|mich umbringen|will nicht mehr leben|voglio (?:morire|uccidermi|farla finita)|"
     r"uccidermi|togliermi la vita|ik wil (?:dood|niet meer leven)|zelfmoord|mezelf van kant|"
@@ -372,6 +395,16 @@ _FOREIGN_SUICIDE = (
     r"marna chah?t[ai]|mar jana chah?t[ai]|khud ?kushi|aatm?hatya|atmahatya|jee?na nahi?n? chah?t[ai]|"
     r"zinda nahi?n? rehna|"
     r"اريد ان اموت|ابي اموت|بدي موت|اقتل نفسي|انتحار|انتحر|لا اريد ان اعيش)")
+
+
+def _fold_accents(pattern: str) -> str:
+    """A pattern's letters folded the way `normalize` folds a message's (й -> и, ê -> e); regex syntax is ASCII, untouched."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", pattern) if not unicodedata.combining(ch))
+
+
+# Round 11: the six languages' words were matched unfolded, so words with a letter `normalize` changes ("покончить с
+# собой", "جرعة زائدة") never matched a message.
+_FOREIGN_SYMPTOM, _FOREIGN_SIGN, _FOREIGN_SUICIDE = map(_fold_accents, (_FOREIGN_SYMPTOM, _FOREIGN_SIGN, _FOREIGN_SUICIDE))
 # Scripts written without spaces (Chinese, Japanese, Korean): matched without word boundaries, in the same folded form
 # as the message (Korean syllables decompose under `normalize`).
 _FOREIGN_CJK_SUICIDE = "|".join(re.escape(normalize(w)) for w in (
@@ -692,7 +725,15 @@ SAFETY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                   r"(?:like )?(?:half a|a quarter of a|a small|a tiny|one|a single|a) (?:line|bump|key|rail|point)\b")),
     ("dosing", _R(r"\bwhat (?:should|would|do) (?:i|he|she|we|they|my \w+) (?:take|use)\b" + _ANY + r"{0,40}\b(?:and how|"
                   r"first time|ketamine|tonight|weekend|party)")),
-    ("dosing", _R(r"\b(?:cuant[oa]s?|cuanta|wie ?viel|combien|quanto|quanta)\b" + _ANY + r"{0,40}\b(?:ketamine|k-hole|keta)")),
+    ("dosing", _R(r"\b(?:cuant[oa]s?|cuanta|wie ?viel|combien|quanto|quanta|hoeveel|ile|сколько)\b(?! (?:de )?(?:tiempo|tempo|"
+                  r"temps|zeit|lange|tijd|czasu|времени|dura|duran|dure|dauert))" + _ANY +
+                  r"{0,40}\b(?:ketamine|k-hole|keta)")),
+    # Round 11: hiding use and a drug test got round, in the six languages and Polish (the English patterns cannot read them).
+    ("concealment", _R(r"\b(?:escond\w*|ocult\w*|cacher|dissimuler|verstecken|verheimlichen|nascondere|verbergen|ukryc|"
+                       r"скрыть|спрятать)\b" + _ANY + r"{0,40}\bketamine\b|\bketamine\b" + _ANY + r"{0,40}\b(?:aus (?:meinem|dem) "
+                       r"(?:urin|blut|korper|system) (?:raus|bekommen)|(?:pasar|passar|passer|bestehen|superare) (?:el |o |le |den |il )?"
+                       r"(?:test|examen|exame|drogentest|controle|control))\b|\b(?:wie|como|comment|come|hoe) [^.?!\n]{0,40}\bketamine\b"
+                       r"[^.?!\n]{0,30}\b(?:raus|loswerden|eliminar|eliminer|sbarazzarmi|kwijt)\b")),
     # ------------------------------------------------------------------ obtaining
     ("obtaining", _R(r"\b(?:where|how) (?:can|could|do|would|should|to|might|does|did) (?:i|we|you|one|someone|he|she|"
                      r"people|a person|my \w+|they)? ?(?:usually |normally |typically |even |actually |ever |best )?(?:buy|purchase|order|score|cop|obtain|source|acquire|steal|nick|"
@@ -970,7 +1011,7 @@ _DRUGISH = re.compile(r"\b(?:ketamine|esketamine|k-hole|bumps?|lines?|keys?|rail
                       r"\b(?:first[- ]?timers?|beginners?|newbies?|noobs?|novices?|someone new)\b[^.?!,]{0,25}\b(?:start|begin|"
                       r"take|try|use|do|have)(?: with| on| first)?\s*[?.!]*\s*$")
 # An overdose last year is history, not an emergency now.
-_PAST = re.compile(r"\b(?:last (?:year|month|week|weekend|summer|winter|spring|autumn|fall|term|semester|time)|years? ago|months? ago|weeks? ago|(?<!at )once|in the past|"
+_PAST = re.compile(r"\b(?:last (?:year|month|week|weekend|summer|winter|spring|autumn|fall|term|semester|time)|years? ago|(?:back )?in (?:19|20)\d\d|months? ago|weeks? ago|(?<!at )once|in the past|"
                    r"used to|when i was|survived|recovered|back then|as a teen\w*|died|passed away|lost (?:a|my) \w+|"
                    r"i was given|(?:i|they) (?:had|got|gave me) (?:ketamine|it|some) (?:for|in|at|after|when|during)|when i "
                    r"(?:broke|had|was in)|after my (?:operation|surgery|accident))\b")
@@ -1053,7 +1094,30 @@ def past_disclosure(text: str) -> bool:
     return bool(_LEARNING_QUESTION.search(text) or (asks and (_TOPIC.search(text) or _STUDY_FRAME.search(text))))
 
 
-_CURIOUS = re.compile(r"\b(?:i'm|i am|i was|i've been) (?:\w+ )?(?:curious|wondering)\b|\bi (?:always )?wonder(?:ed)?\b")
+# Round 11: death words said of someone in general in a question ("why does the k-hole feel like dying to some people?",
+# "does ketamine help people who feel like they want to die?"): a question whose clause, up to the words, has a third
+# person or a thing as its subject and no word of the writer. Two writers' learning questions got the crisis reply so.
+_QUESTION_OPENER = re.compile(r"^(?:\W*(?:so|and|but|ok|okay|also|wait)\W+)?(?:why|how|does|do|did|is|are|can|could|would|"
+                              r"will|what|when|which|who)\b")
+_THIRD_PERSON = re.compile(r"\b(?:people|someone|somebody|anyone|they|he|she|patients|users|others)\b")
+# "Does the k-hole feel like dying?": what something feels like, asked of a thing or someone else.
+_FEELS_LIKE_ASKED = re.compile(r"\b(?:does|do|did|would|will|can|could|might) (?!i |you |we )(?:[\w'-]+ ){1,3}$")
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'll|i'd|im|me|my|mine|myself|we|we're|us|our)\b")
+_WRITER_AS_SUBJECT = re.compile(r"\b(?:i|i'm|i've|i'll|i'd|im|me|myself)\b")  # anywhere: "does anyone else? because i do"
+
+
+def said_of_others(text: str, at: int) -> bool:
+    """Whether the words at `at` of a (canonical) message are asked about someone in general, not the writer."""
+    start = max(text.rfind(c, 0, at) for c in ".?!\n") + 1
+    end = min([i for i in (text.find(c, at) for c in ".?!\n") if i >= 0] or [len(text)])
+    clause, before = text[start:end], text[start:at]
+    feels = text.startswith("feel", at) and bool(_FEELS_LIKE_ASKED.search(before))
+    return (bool(_QUESTION_OPENER.search(clause.strip())) and bool(_THIRD_PERSON.search(before) or feels)
+            and not _FIRST_PERSON.search(clause) and not _WRITER_AS_SUBJECT.search(text))
+
+
+_CURIOUS = re.compile(r"\b(?:i'm|i am|i was|i've been) (?:\w+ )?(?:curious|wondering)\b|\bi (?:always )?wonder(?:ed)?\b|"
+                      r"\b(?:just|only|purely|mostly) (?:curious|wondering)\b")  # round 11: "just curious how it worked"
 
 
 def match_patterns(text: str, drug_in_view: bool | None = None) -> Match | None:
@@ -1065,7 +1129,8 @@ def match_patterns(text: str, drug_in_view: bool | None = None) -> Match | None:
     describing = describes_people(text)
     for category, pattern in CRISIS_PATTERNS:
         m = pattern.search(text)
-        if m and not ((past or describing) and category == "emergency") and not past_disclosure(text):
+        if m and not ((past or describing) and category == "emergency") and not past_disclosure(text) and not (
+                category == "suicide" and said_of_others(text, m.start())):
             return Match(kind="crisis", category=category, text=m.group(0))
     # "Why do people snort it rather than swallow it?", "what does 'tusi' mean?" ask for an explanation.
     explaining = explains(text) and not _PERSONAL.search(_LEARNER_FRAME.sub(" ", _STUDY_FRAME.sub(" ", text)))
@@ -1359,7 +1424,7 @@ def train_classifier(examples: Sequence[Example], embed: Embed, **fit_options: A
 # Every labelled development set trains the classifier. Sets written blind (fresh14.yaml and later) are
 # not listed here: they are only ever measured, by `tutor safety-report`. fresh4.yaml to fresh13_second.yaml were
 # measured blind once each and are development data since (sets 11, 12 and 13 are two writers each);
-# train_round4.yaml to train_round6.yaml hold messages written for rounds 4 to 6.
+# train_round4.yaml to train_round6.yaml and train_round11.yaml hold messages written for those rounds.
 TRAINING_FILES = ("train.yaml", "heldout.yaml", "fresh_legit.yaml", "fresh_harmful.yaml", "fresh2.yaml", "fresh3.yaml",
                   "fresh4.yaml", "fresh5.yaml", "fresh6.yaml", "train_round4.yaml", "fresh7.yaml", "train_round5.yaml",
                   "fresh8.yaml", "train_round6.yaml", "fresh9.yaml", "fresh10.yaml", "fresh11.yaml",
@@ -1400,7 +1465,7 @@ def load_classifier(embed: Embed, model_name: str, cache_dir: Path,
 
 # ============================================================================ multi-turn context
 
-_TOPIC = re.compile(r"\b(?:ketamine|esketamine|k-hole|nmda|glutamate|bdnf|brain|neuron\w*|receptors?|dissociat\w*|"
+_TOPIC = re.compile(r"\b(?:ketamine|esketamine|k-hole|nmda|glutamate|bdnf|brain|neur\w*|receptors?|dissociat\w*|"
                     r"neuroplasticity|synapses?|prefrontal|excitotoxicity|anesthe\w*|antidepressant\w*|ssris?|"
                     r"depression|serotonin|memory|hallucinat\w*|bumps?|lines?|trip|high)\b")
 _REFERS_BACK = re.compile(r"^(?:and|but|so|ok|okay|then|cool|great|got it|fine|right|thanks|wait|because|cause|yeah|"
@@ -1742,9 +1807,9 @@ _ROUTINE = re.compile(
 
 # A question about the material inside a longer message: "... anyway, what's an NMDA antagonist?".
 _LEARNING_QUESTION = re.compile(
-    r"(?:^|[.?!,;]\s*|\b(?:anyway|but|so|ok|okay|also|and)\s*,?\s*)(?:what(?:'s| is| are| does| do| did)|why|how (?:does|do|is|"
+    r"(?:^|[.?!,;]\s*|\b(?:anyway|but|so|ok|okay|also|and)\s*,?\s*)(?:what(?:'s| is| are| does| do| did| was| were)|why|how (?:does|do|is|"
     r"are|did|long|come)|explain|can you explain|could you explain|is it true)\b[^.?!]{0,60}\b(?:ketamine|nmda|glutamate|"
-    r"bdnf|receptors?|brain|neurons?|synap\w*|dissociat\w*|antagonist|anaesthe\w*|anesthe\w*|depression|k-hole|"
+    r"bdnf|receptors?|brain|neur\w*|synap\w*|dissociat\w*|antagonist|anaesthe\w*|anesthe\w*|depression|k-hole|"
     r"prefrontal|plasticity|cortex|memory|bladder|dopamine|serotonin|"
     # ... or about the material itself ("what's the main takeaway of the last section").
     r"section|article|chapter|takeaway|material|reading)\b")
@@ -1807,7 +1872,13 @@ _INTENT_TO_DIE = re.compile(
     r"kill(?:ing)? my ?self|(?:want|wanna|going|ready|deserve) to die|(?:don'?t|do not|won'?t) (?:want to )?(?:live|be alive|"
     r"be here)\b|(?:won'?t|don'?t think i'?ll|not going to|never going to) (?:see|make it to|live to see|be around for) "
     r"(?:\d+|next|another|christmas|my birthday|the end|new year)|sleep forever|be gone for good|stop my heart|"
-    r"my last (?:night|day|goodbye|message|words)|when i do it)")
+    r"my last (?:night|day|goodbye|message|words)|when i do it|"
+    # Round 11: not existing or never waking as something appealing ("imagine just not existing. that'd be so nice", "drift
+    # off and never wake up, would it be peaceful?"): on the development sets two writers' crises and nothing else.
+    r"(?:not|never|stop|stopped|no longer) (?:existing|exist|being alive|be alive|being here|be here|waking up|wake up)\b"
+    r"[^\n]{0,40}\b(?:nice|peaceful|bliss\w*|relief|lovely|appealing|tempting|heaven)|\b(?:nice|peaceful|bliss\w*|a relief|"
+    r"lovely|appealing|tempting)\b[^\n]{0,30}\b(?:to )?(?:just )?(?:not|never|stop) (?:exist|existing|be here|being here|wake "
+    r"up|waking up))")
 # Goodbyes and arrangements, the warning signs a writer tells without despair: giving things away, finding homes for
 # pets, a will, tying up loose ends, not being back.
 _FAREWELL = re.compile(
