@@ -328,36 +328,39 @@ def _about_another_thing(claim: str, sentence: str, reasons: Sequence[str], topi
     word ("the *temporary* interruption of the brain's communication network" against "ketamine damages the brain
     *permanently*": the material never says the damage is temporary), or of the same kind of thing in another case
     ("*long-term*, high-dose use has markedly different consequences" against "a *single* dose disconnects people from
-    reality": the sentence says nothing of what a single dose does, so the claim must share something else with it).
-    Every word of the sentence on the other side counts, not only the one the judge named."""
+    reality": the sentence says nothing of what a single dose does). Every word of the sentence on the other side
+    counts, not only the one the judge named."""
     pairs = [m.groups() for r in reasons if (m := _ANTONYM.match(r))]
     if not pairs or len(pairs) < len(reasons):
         return False
     claimed, said = analyse(claim), analyse(sentence)
-    claim_words, sentence_words = set(content_stems(claim)), set(content_stems(sentence))
-    for mine, theirs in pairs:
+    for mine, _ in pairs:
         tokens = [t for t in claimed.tokens if t.text.replace("_", " ") == mine]
         poles = [(c, s) for t in tokens for c, s in t.poles if c in _LASTING]
         if not poles:
             return False  # another kind of opposite: left to the judge
         for t in tokens:
-            thing, attribute = described(claimed, t.index, topic)
             for u in said.tokens:
-                if not any((c, -s) in u.poles for c, s in poles):
-                    continue
-                other, _ = described(said, u.index, topic)
-                if not thing or not other:
-                    return False  # what either speaks of is not told: left to the judge
-                # The same thing ("blocks" and "shuts down" are one act), or another one in the same place of a
-                # sentence that says the same around it ("the trip comes from permanent damage to brain circuits"
-                # against "stems from the temporary interruption of the brain's network"). An attribute of the same
-                # thing needs the rest too: "a single dose" and "long-term, high-dose use" are two cases.
-                same = bool(thing & other) or bool(_acts(claimed, thing) & _acts(said, other))
-                rest = (claim_words - thing - set(content_stems(mine)) - topic) & \
-                    (sentence_words - other - set(content_stems(theirs)) - topic) | _causes(claimed) & _causes(said)
-                if (same and not attribute) or rest:
-                    return False
+                if (any((c, -s) in u.poles for c, s in poles)
+                        and _said_of_the_same(claimed, t, said, u, topic) is not False):
+                    return False  # the same (or not told: left to the judge)
     return True
+
+
+def _said_of_the_same(claimed: Analysed, t: Token, said: Analysed, u: Token, topic: set[str]) -> bool | None:
+    """Whether the claim's word t and the sentence's word u are said of the same thing (None when what either speaks
+    of is not told): the same thing ("blocks" and "shuts down" are one act), or another one in the same place of a
+    sentence that says the same around it ("the trip comes from permanent damage to brain circuits" against "stems from
+    the temporary interruption of the brain's network"). An attribute needs the latter: "a single dose" and
+    "long-term, high-dose use" are two cases of one thing."""
+    thing, attribute = described(claimed, t.index, topic)
+    other, _ = described(said, u.index, topic)
+    if not thing or not other:
+        return None
+    same = bool(thing & other) or bool(_acts(claimed, thing) & _acts(said, other))
+    rest = (set(content_stems(claimed.text)) - thing - set(content_stems(t.text.replace("_", " "))) - topic) & \
+        (set(content_stems(said.text)) - other - set(content_stems(u.text.replace("_", " "))) - topic)
+    return (same and not attribute) or bool(rest | _causes(claimed) & _causes(said))
 
 
 def _causes(a: Analysed) -> set[str]:
