@@ -9,7 +9,7 @@ import pytest
 
 from tests.test_answers import ask_case
 from tutor.answerability import (ANSWER_TYPES, asked_kind, defined_in, focus_parts, foreign_phrases, main_question,
-                                 thing_named)
+                                 thing_named, without_segue)
 
 
 def _lacking(question: str, evidence: str) -> str:
@@ -125,6 +125,11 @@ def test_misspelt_common_words_are_spelt_right(tutor):
     assert respell("what is GABA") == "what is GABA"
 
 
+def test_a_segue_opener_is_read_past():
+    assert without_segue("speaking of fertilizer, how often should I water my plants?") == "how often should i water my plants?"
+    assert without_segue("What does fertilizer mean here?") == "What does fertilizer mean here?"
+
+
 def test_a_segue_opener_does_not_make_a_question_about_the_material(tutor):
     about = tutor.answerability.about_material
     assert not about("speaking of fertilizer, how often should I fertilize my tomato plants?")
@@ -148,6 +153,8 @@ def test_the_kind_as_the_material_writes_it(tutor):
     ([], "Besides depression, which other mental health conditions is ketamine used to treat?", "not_in_material"),
     ([], "Which SSRI is most commonly prescribed?", "not_in_material"),
     ([], "speaking of fertilizer, how often should I water my tomato plants?", "out_of_scope"),
+    # Nor does it pick up a word of the answer just given ("… functions like a fertilizer for brain cells").
+    (["What is BDNF?"], "speaking of fertilizer, how often should I fertilize my tomato plants?", "out_of_scope"),
 ])
 def test_round10_verdicts(tutor, history, question, kind):
     reply = ask_case(tutor, history, question)

@@ -39,7 +39,8 @@ def _names_its_idea(question: str, asked_for: re.Match[str], retrieved: str) -> 
 
 
 # "What is dissociation, and how many minutes does it last?": a further question joined to the first.
-_FURTHER = _Q(r"(?:,\s*|\s+)(?:and|but|plus)\s+(?:(?:also|btw|by the way|then|so|one more thing|another thing|oh)\W*\s+)?(?=(?:what|how|which|when|who|whom|whose|why|where|in what|does|do|did|"
+_FURTHER = _Q(r"(?:,\s*|\s+)(?:and|but|plus)\s+(?:(?:also|btw|by the way|then|so|one more thing|another thing|oh)\W*\s+)?"
+              r"(?=(?:what|how|which|when|who|whom|whose|why|where|in what|does|do|did|"
               r"is|are|was|were|can|could|will|would|should|has|have)\b)")
 _OPENS_QUESTION = _Q(r"^(?:so |and |but |ok |okay )?(?:what|what's|whats|how|which|when|who|whom|whose|why|where|does|do|did|"
                      r"is|are|was|were|can|could|will|would|should|has|have)\b")
@@ -555,6 +556,11 @@ _AROUND_BELOW = 5.2
 # turn to something else; whether the question is about the material is read from what follows it.
 _SEGUE = _Q(r"^(?:so |and |oh |ok |okay )?(?:speaking of|talking (?:of|about)|on the (?:topic|subject) of|"
             r"(?:while|since) we(?:'re| are) (?:on|talking about)|that reminds me of)\b[^,;:?!]*[,;:]\s*(?=\S)")
+
+
+def without_segue(question: str) -> str:
+    """The question after a segue opener ("speaking of fertilizer, how often …" → "how often …"), else as it is."""
+    return _SEGUE.sub("", normalize(question)) if _SEGUE.match(normalize(question)) else question
 # A phrase in quotation marks: "how fast is 'rapid'?" quotes the material when its words are the material's.
 _QUOTED = re.compile(r"(?:^|[\s(])['\"‘“]([^'\"‘’“”]{2,40})['\"’”](?=[\s,.?!)]|$)")
 
@@ -665,7 +671,7 @@ class Answerability:
         everyday English), quotes the material's words ("how fast is 'rapid'?") or points at the
         material ("what's the role of GABA here?"). Such a question is declined as not in the material, never as
         off-topic, however weakly retrieval matches it."""
-        q = _SEGUE.sub("", normalize(question))
+        q = normalize(without_segue(question))
         # "Here" points at the material when the question names something ("the role of GABA here", not "the weather
         # like here").
         if _POINTS_AT_MATERIAL.search(q) and (names(question) or any(self.vocabulary.known(w) for w in content_words(q))):

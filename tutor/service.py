@@ -16,7 +16,7 @@ import numpy as np
 from tutor import smalltalk
 from tutor.adapters.embeddings import load_embeddings
 from tutor.adapters.vectorstore import ChromaStore, sentence_id
-from tutor.answerability import Answerability, Verdict
+from tutor.answerability import Answerability, Verdict, without_segue
 from tutor.answering import AnswerContext, Backend, Composition, own_words, paraphrase_match
 from tutor.backends import create_backend
 from tutor.chunking import chunk_document
@@ -254,7 +254,9 @@ class Tutor:
         if condensed and rewrite is not None and self.settings.condense_with_model:
             standalone = rewrite(question, previous) or standalone  # the rule-based result stays the fallback
         ranked, verdict = self._judge(question, standalone)
+        # (A segue, "speaking of fertilizer, …", takes up a word only to turn away from it.)
         if (verdict.kind == "out_of_scope" and not condensed and previous and history[-1].reply_kind == "answer"
+                and without_segue(question) == question
                 and set(content_stems(plain_question(question))) & set(content_stems(history[-1].answer))):
             # "can the damage be reversed if you stop?" after an answer on excitotoxicity ("… neurons are damaged …")
             # leans on the conversation with no pronoun: off the material alone, it picks up a word it was just told.
