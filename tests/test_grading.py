@@ -21,10 +21,11 @@ from tutor.text import content_stems
 # Round 9 lowered it from 0.89 (fresh5 joined), round 10 from 0.88: fresh6 (written blind, 0.753 at the end of round 9)
 # joined the development data; round 11 raised it to 0.87 (fresh7 joined, 0.805 blind); round 12 kept it (fresh8
 # joined, 0.778 blind); round 13 lowered it to 0.86 (fresh9 joined, 0.784 blind; 0.868 on the ten sets); round 14 kept
-# it (fresh10 joined, 0.784 blind; 0.864 on the eleven sets). The blind set (learner_answers_fresh11.yaml) is never read
+# it (fresh10 joined, 0.784 blind; 0.864 on the eleven sets, 0.869 after the round). The blind set (learner_answers_fresh11.yaml) is never read
 # here.
 MIN_ACCURACY = 0.86
-# Each development set scored with boundaries fitted on the other nine (round 13: measured 0.785–0.952, mean 0.869). Lowered
+# Each development set scored with boundaries fitted on the others (round 13: measured 0.785–0.952, mean 0.869; round
+# 14, eleven sets: 0.791–0.949, mean 0.862). Lowered
 # from 0.80 in round 10 (the fresh6 fold was 0.747), raised in round 11 (fresh6 fold 0.759).
 MIN_SET_OUT_ACCURACY = 0.75
 # The issue's goal is none. Round 9: one of fresh5's (a cause of excitotoxicity its passages do not speak of, "too
@@ -65,8 +66,8 @@ def test_grading_accuracy_on_labelled_answers(measured):
     # measured 18 of 388 (round 9: 14 of 239; round 10: 19 of 295, fresh6 joined with 5 of its own, all judged
     # reversals; round 11: 25 of 339 with fresh7 before the round's excuses, 16 after; round 12: fresh8 joined with 2;
     # round 13: fresh9 joined with 11, 29 of 422; 19 after the round's excuses; round 14: fresh10 joined with 9, 28 of
-    # 456)
-    assert m["paraphrase_marked_incorrect"] <= 28, misses
+    # 456; 24 after the round's weakly backed images and the refit)
+    assert m["paraphrase_marked_incorrect"] <= 24, misses
 
 
 def test_shipped_boundaries_are_the_fit_and_hold_out_of_sample(measured):
@@ -322,7 +323,9 @@ def test_a_clause_restating_the_question_needs_no_backing(tutoring):
     answer = "As for what the comparison suggests about its effects, traffic patterns change everywhere."
     restated, _ = tutoring.grader._accounted(answer, [passage], question)
     elsewhere, clause = tutoring.grader._accounted(answer, [passage], "What is it?")
-    assert restated >= ACCOUNTED_FLOOR > elsewhere and "comparison" in clause
+    # Without the question it is backed by nothing the passages say; since round 14 a weakly backed clause that
+    # restricts or prevents nothing counts at the floor (the learner's own words), no higher.
+    assert restated > ACCOUNTED_FLOOR and elsewhere == pytest.approx(ACCOUNTED_FLOOR) and "comparison" in clause
 
 
 def test_correct_weighs_only_what_is_said_and_length_alone_never_earns_it():
@@ -403,10 +406,11 @@ def test_a_clause_saying_that_something_comes_apart_restates_fragmented(tutoring
               "falls apart and perception shifts.")
     backed, _ = tutoring.grader._accounted(answer, _TIME_SPACE, question)
     assert backed >= ACCOUNTED_FLOOR
-    # Elsewhere, where nothing in the passages comes apart, the same clause still needs its own backing.
+    # Elsewhere, where nothing in the passages comes apart, the same clause is backed by nothing; it restricts or
+    # prevents nothing either, so since round 14 it counts at the floor as the learner's own image, no higher.
     elsewhere, clause = tutoring.grader._accounted("BDNF helps synapses grow, and the picture falls apart.", [_BDNF],
                                                    "What does BDNF do?")
-    assert elsewhere < ACCOUNTED_FLOOR and "apart" in clause
+    assert elsewhere == pytest.approx(ACCOUNTED_FLOOR) and "apart" in clause
 
 
 _SURGE = ["As ketamine’s effects fade, a subsequent surge in glutamate release occurs.",

@@ -6,7 +6,7 @@ import pytest
 
 from evals.pedagogy import locate
 from tests.tutoring_fixtures import tutoring  # noqa: F401  (fixture)
-from tutor.grading import ACCOUNTED_FLOOR, _STRONG_CLAIM
+from tutor.grading import ACCOUNTED_FLOOR, _STRONG_CLAIM, _opposes_a_pole
 from tutor.quiz import item_from_passage
 
 _MEMORY = ("Chronic exposure can lead to cognitive impairments, such as problems with recalling past events and forming "
@@ -48,3 +48,24 @@ def test_strong_claims_are_restrictions_and_preventions():
     assert _STRONG_CLAIM.search("only shows up after the drug has worn off")
     assert _STRONG_CLAIM.search("which ketamine blocks") and _STRONG_CLAIM.search("it can never change")
     assert not _STRONG_CLAIM.search("the jam spreads out") and not _STRONG_CLAIM.search("are slow to kick in")
+
+
+_ROADBLOCK = ("The action is comparable to a temporary roadblock at a major intersection, altering system-wide traffic "
+              "patterns.")
+
+
+def test_a_weakly_backed_clause_at_the_other_pole_of_a_passage_word_is_a_claim():
+    assert _opposes_a_pole("the block is permanent", [_ROADBLOCK])
+    assert not _opposes_a_pole("the jam spreads out", [_ROADBLOCK])
+    assert not _opposes_a_pole("the block is only for a while", [_ROADBLOCK])
+
+
+
+def test_an_answer_at_the_other_pole_of_a_passage_word_gets_no_benefit_of_the_doubt_for_its_images(tutoring, tutor):
+    # "permanent" against "temporary" beside an image of the learner's own ("like a dam across a river"): the image is
+    # not raised to the floor, so the answer is not credited however long it is.
+    item = item_from_passage("What does the roadblock comparison show about ketamine's action?",
+                             [locate(tutor, _ROADBLOCK)])
+    grade, ev = tutoring.grader.grade_with_evidence(
+        item, "It shows that the block is permanent, like a dam across a river, which changes the flow everywhere.")
+    assert ev.accounted < ACCOUNTED_FLOOR and grade.label != "correct"

@@ -64,7 +64,7 @@ GradeLabel = Literal["correct", "partly", "incorrect"]
 Judge = Callable[[str, list[str]], Any]
 Embed = Callable[[list[str]], np.ndarray]
 
-# Calibrated on evals/datasets/learner_answers.yaml and learner_answers_fresh{,2,3,4,5,6,7,8,9}.yaml
+# Calibrated on evals/datasets/learner_answers.yaml and learner_answers_fresh{,2,3,4,5,6,7,8,9,10}.yaml
 # (`tutor quiz-eval` reports leave-one-question-out and leave-one-set-out accuracy).
 # An idea's embedding match counts from cosine SAY_FROM (unrelated text on the same topic) to SAY_AT (said).
 SAY_FROM, SAY_AT = 0.4, 0.7
@@ -74,8 +74,8 @@ SAY_FROM, SAY_AT = 0.4, 0.7
 # evals.pedagogy.fit_boundaries), rounded. "Correct" weighs only how much of the key is said (mean idea score and
 # length), both upwards: a judge score there weighed against it (a verbatim fragment is well supported), which made
 # unsupported answers easier to credit; length took its place.
-PARTLY_WEIGHTS = (2.8, 2.4, 2.1, 1.0, 2.8, 0.0, -3.9)  # refit in round 13 (fresh9 joined)
-CORRECT_WEIGHTS = (5.0, 0.0, 0.0, 0.0, 0.0, 5.4, -6.1)
+PARTLY_WEIGHTS = (2.8, 2.2, 2.0, 1.4, 3.1, 0.0, -4.1)  # refit in round 14 (fresh10 joined)
+CORRECT_WEIGHTS = (4.9, 0.0, 0.0, 0.0, 0.0, 5.6, -6.1)
 # Length is the answer's content words the question does not use, up to LENGTH_CAP, as a share of it: a fragment of
 # three words cannot say a key of several ideas however close its words are to one of them ("There's a surge of
 # glutamate"), and at the cap length alone never earns "correct" (its weight stays below the intercept).
@@ -405,8 +405,9 @@ class Grader:
         clause that names a rival of an entity the passages name (another chemical, region or drug), or a specific
         thing (a chemical, receptor, region, factor, organ, cell) that neither passages nor question name, backs
         nothing unless it is an example or sits in a contrast. A clause backed above 0 but below ACCOUNTED_FLOOR counts
-        at the floor unless it restricts or prevents (_STRONG_CLAIM): "the jam spreads out" is the learner's image,
-        "only shows up after the drug has worn off" a claim (round 14). (Judged on its own, out of its sentence, a
+        at the floor unless it restricts or prevents (_STRONG_CLAIM) or the answer holds the opposite pole of a passage
+        word (_opposes_a_pole): "the jam spreads out" is the learner's image, "only shows up after the drug has worn
+        off" a claim, and "the block is permanent, like a dam across a river" no faithful image (round 14). (Judged on its own, out of its sentence, a
         clause's contradictions are too noisy to use.)
         """
         clauses = _claims(answer)
@@ -426,6 +427,9 @@ class Grader:
         examples = {e for e, _ in _entities(" ".join(m.group(1) for m in _EXAMPLE.finditer(answer)))}
         fragmented = any(re.match(r"fragment|disrupt", w) or _APART.fullmatch(w) for w in words(" ".join(passages)))
         worst, unbacked, detail = 1.0, "", 0
+        # An answer that says the opposite pole of a passage word anywhere ("the block is permanent") gets no benefit of
+        # the doubt for its images ("like a dam across a river"): they may be what carries the reversal.
+        reverses_a_pole = _opposes_a_pole(answer, passages)
         raw, raw_unbacked = 1.0, ""  # counting true detail too: for an answer made of nothing else
         for clause, sim in zip(clauses, sims):
             rivals = {(e, kind) for e, kind in _entities(clause) if e not in given and e not in examples
@@ -444,8 +448,8 @@ class Grader:
             if value < ACCOUNTED_FLOOR and not _mispaired(clause, passages) and self._true_elsewhere(clause):
                 detail += 1  # true detail from another part of the material: neither backs nor lowers the answer
                 continue
-            if 0.0 < value < ACCOUNTED_FLOOR and not _STRONG_CLAIM.search(clause):
-                value = ACCOUNTED_FLOOR  # weakly backed, no rival named, nothing restricted or prevented: own words
+            if 0.0 < value < ACCOUNTED_FLOOR and not _STRONG_CLAIM.search(clause) and not reverses_a_pole:
+                value = ACCOUNTED_FLOOR  # weakly backed, no rival named, nothing restricted, prevented or reversed
             if value < worst:
                 worst, unbacked = value, clause
         if detail and detail == len(clauses):
@@ -898,6 +902,14 @@ def _contrast(a: str, p: str) -> str | None:
     if len(wa) == 1 and len(wp) == 1 and wa != wp:
         return "benefit and harm"
     return None
+
+
+def _opposes_a_pole(clause: str, passages: Sequence[str]) -> bool:
+    """Whether a word of the clause stands at the opposite pole of a concept of the judge's antonym lexicon from a word
+    of the passages ("the block is permanent" against "a temporary roadblock"): a claim, not an image (round 14)."""
+    theirs = {pole for w in _compounds(" ".join(passages)) for pole in _slot_poles(w)}
+    return any(concept not in _NO_SLOT_CONCEPTS and (concept, -sign) in theirs and (concept, sign) not in theirs
+               for w in _compounds(clause) for concept, sign in _slot_poles(w))
 
 
 def _known_contrast(reason: str, sentence: str, passages: Sequence[str], question: str) -> str | None:
