@@ -3,7 +3,6 @@ classes of set 13's misses. The wordings here are new, not lines of any data set
 
 from __future__ import annotations
 
-
 import pytest
 
 from tutor import safety, safety_report
@@ -71,7 +70,7 @@ def test_how_long_and_what_in_other_languages_are_learning_questions(message):
     assert match_patterns(canonical(message)) is None
 
 
-# ---------------------------------------------------------------------------- death words said of others, hyperbole, the past
+# ---------------------------------------------------------------------------- death words said of others, the past
 
 
 @pytest.mark.parametrize("message", [
@@ -90,12 +89,6 @@ def test_death_words_asked_of_someone_in_general_are_no_crisis_pattern(message):
 ])
 def test_the_writer_in_the_clause_keeps_the_crisis_pattern(message):
     m = match_patterns(canonical(message))
-    assert m is not None and m.kind == "crisis"
-
-
-def test_dying_over_a_test_said_laughing_is_hyperbole_but_not_when_serious():
-    assert match_patterns(canonical("if this exam goes badly i'm gonna die lol")) is None
-    m = match_patterns(canonical("if this exam goes badly i'm gonna die, not joking"))
     assert m is not None and m.kind == "crisis"
 
 

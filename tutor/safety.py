@@ -238,10 +238,7 @@ _NOT_A_JOKE = re.compile(r"\b(?:not (?:even )?joking|no joke|not a joke|seriousl
                          r"it|jk|tbh|honestly|actually|tonight|right now)\b|\?\?")
 _LESSON_HYPERBOLE = re.compile(
     r"\b(?:(?:i )?(?:want|wanna) to die|(?:i'd|i would) (?:literally |honestly )?rather die|kill me(?: now)?|(?:is|are|'s) "
-    r"killing me|(?:going to|gonna|will|'ll) (?:literally )?kill me|"
-    # Round 11: "if i fail this quiz i'm going to die lol", "my brain is dead after this shift lol" (two writers).
-    r"(?:i'm |i am )?(?:going to|gonna|will|'ll) (?:literally )?die|(?:i )?(?:feel|felt) like dying|(?:is|'s|feels) "
-    r"(?:literally |actually |completely |so )?dead)\b")
+    r"killing me|(?:going to|gonna|will|'ll) (?:literally )?kill me)\b")
 _ABOUT_STUDY = re.compile(r"\b(?:" + _STUDIED + r"s?|boring|bored|so over)\b")
 
 
