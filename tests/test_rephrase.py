@@ -14,7 +14,8 @@ from tutor.quiz import terms_in
     "Can you explain that in simpler words?", "explain it more simply please", "i don't get it", "simpler",
     "could you say that another way?", "that's too complicated", "ok, can you rephrase that", "ELI5",
     "explain that like i'm five", "sorry i still dont understand that", "huh?", "i don't understand",
-    "what do you mean?",
+    "what do you mean?", "explain it again but simpler", "explain that again, but simpler please",
+    "can you make it simpler", "break it down for me", "what?", "pardon?", "sorry?",
 ])
 def test_requests_for_plainer_words_are_recognised(message):
     assert rephrase.asks_simpler(message) and not rephrase.asks_example(message)
@@ -22,7 +23,7 @@ def test_requests_for_plainer_words_are_recognised(message):
 
 @pytest.mark.parametrize("message", [
     "give me an example", "can you give me an example of that?", "example?", "like what?", "is there an analogy?",
-    "for example?",
+    "for example?", "what's an example of that", "what would be an example?",
 ])
 def test_requests_for_an_example_are_recognised(message):
     assert rephrase.asks_example(message) and not rephrase.asks_simpler(message)
@@ -31,7 +32,8 @@ def test_requests_for_an_example_are_recognised(message):
 @pytest.mark.parametrize("message", [
     "explain NMDA receptors more simply", "give me an example of a drug that blocks NMDA", "what does that mean?",
     "is dissociation simpler than a k-hole?", "for example, does it affect memory?", "",
-    "i don't understand why it blocks NMDA",
+    "i don't understand why it blocks NMDA", "what is an example of an NMDA antagonist?", "explain it again",
+    "explain why it blocks NMDA more simply", "what", "sorry", "what is it?",
 ])
 def test_a_question_of_its_own_is_not_a_rephrase_request(message):
     assert not rephrase.asks_simpler(message) and not rephrase.asks_example(message)

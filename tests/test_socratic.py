@@ -75,7 +75,7 @@ def test_skipping_a_quiz_question_shows_its_answer_and_moves_on(tutor, tutoring)
     s = sid()
     tutor.ask("/quiz", s)
     skipped = tutor.ask("next question", s)
-    assert skipped.answer.startswith("✗") and skipped.citations and exact(tutor, skipped)
+    assert skipped.answer.startswith("Skipped.") and skipped.citations and exact(tutor, skipped)
     assert "couldn’t tell which option" not in skipped.answer  # a skip, not an answer it failed to read
     assert "Question 2 of" in skipped.answer
 
@@ -172,6 +172,21 @@ def test_summarize_quotes_each_sections_key_sentences(tutor, tutoring):
         assert not c.text.startswith(("This", "These", "By suppressing these"))  # each makes sense on its own
 
 
+@pytest.mark.parametrize("asked", ["give me the key points", "what are the main ideas here?",
+                                   "what's the main thing i should take away from this article?", "tl;dr please"])
+def test_asking_for_the_main_points_is_a_summary(tutor, tutoring, asked):
+    # "give me the key points" was declined as off-topic; the main points of the material are its summary.
+    reply = tutor.ask(asked, sid())
+    assert reply.kind == "answer" and reply.backend == "tutoring" and exact(tutor, reply), asked
+    assert len({c.section for c in reply.citations}) == len({c.section for c in tutor.chunks}), asked
+
+
+@pytest.mark.parametrize("asked", ["what's the main thing ketamine does?", "what are the key facts about BDNF?"])
+def test_main_points_of_a_topic_are_asked_as_a_question(tutor, tutoring, asked):
+    reply = tutor.ask(asked, sid())
+    assert reply.backend != "tutoring" and "in brief" not in reply.answer, asked
+
+
 def test_summarize_one_section(tutor, tutoring, volcano_tutor):
     reply = tutor.ask("give me an overview of the dissociation section", sid())
     assert {c.section for c in reply.citations} == {"The Dissociative State Explained"} and exact(tutor, reply)
@@ -231,13 +246,27 @@ def test_not_knowing_or_skipping_politely_moves_the_quiz_on(tutor, tutoring):
     tutor.ask("/quiz", s)
     for turn, said in enumerate(("next question please", "i don't know", "no idea, sorry"), start=2):
         reply = tutor.ask(said, s)
-        assert reply.kind == "answer" and reply.answer.startswith("✗"), said
+        # No answer was given, so none is marked wrong: the answer is shown as skipped.
+        assert reply.kind == "answer" and reply.answer.startswith("Skipped.") and "✗" not in reply.answer, said
         assert reply.citations and exact(tutor, reply) and f"Question {turn} of" in reply.answer, said
+    assert tutor.ask("NMDA", s).answer.startswith(("✓", "◐", "✗"))  # an attempt is still marked
     assert "Quiz stopped" in tutor.ask("stop quiz", s).answer
     again = tutor.ask("stop quiz", s)  # nothing left to stop: said so, not declined as a question
     assert again.kind == "out_of_scope" and "no quiz running" in again.answer
     idle = tutor.ask("next question please", s)
     assert idle.kind == "out_of_scope" and "quiz me" in idle.answer
+
+
+def test_not_understanding_a_quiz_question_shows_it_again(tutor, tutoring):
+    # "what?" mid-quiz was declined as an off-topic question, and "huh?" was graded as a wrong answer.
+    s = sid()
+    first = tutor.ask("/quiz", s)
+    for said in ("what?", "huh?", "i don't understand"):
+        again = tutor.ask(said, s)
+        assert again.kind == "answer" and "Question 1 of" in again.answer and again.answer[0] not in "✓◐✗", said
+        assert first.answer.split("Question 1 of", 1)[1] in again.answer, said
+    assert "Question 2 of" in tutor.ask("skip", s).answer  # nothing was graded meanwhile
+    tutor.ask("stop quiz", s)
 
 
 def test_not_knowing_in_a_socratic_round_gets_a_hint(tutor, tutoring):
@@ -304,6 +333,7 @@ def test_repeat_that_repeats_the_last_answer_with_its_citations(tutor, tutoring)
     assert again.kind == "answer" and again.answer == first.answer
     assert [(c.source, c.start, c.end) for c in again.citations] == [(c.source, c.start, c.end) for c in first.citations]
     assert exact(tutor, again)
+    assert tutor.ask("explain it again", s).answer == first.answer
     tutor.ask("/quiz", s)
     question = tutor.ask("say that again", s)  # mid-quiz: the waiting question again, not graded
     assert "Question 1 of" in question.answer and question.answer[0] not in "✓◐✗"

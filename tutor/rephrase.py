@@ -26,12 +26,16 @@ _IT = r"(?:that|it|this|the (?:answer|last (?:one|answer|bit)))"
 SIMPLER = re.compile(
     r"^\s*(?:(?:ok(?:ay)?|sorry|hmm+|um+|so|but|wait)[,.!]?\s+)*(?:"
     rf"(?:(?:can|could|would) you\s+|please\s+)?(?:explain|say|put|describe|rephrase|word)\s+{_IT}\s+"
-    r"(?:(?:more\s+)?(?:simply|plainly|clearly)|in (?:simpler|simple|plain|plainer|easier|everyday|normal|layman'?s?|"
+    r"(?:again\s*)?(?:,?\s*(?:but|and)\s+)?(?:(?:make it|in a)\s+)?"
+    r"(?:(?:more\s+)?(?:simply|plainly|clearly)|simpler(?: way)?|easier"
+    r"|in (?:simpler|simple|plain|plainer|easier|everyday|normal|layman'?s?|"
     r"other|different) (?:words|terms|english|language)|(?:in )?another way|differently|like i'?m (?:\d+|five|a kid|a child))"
-    rf"|(?:(?:can|could|would) you\s+)?(?:simplify|rephrase|reword)\s+{_IT}"
+    rf"|(?:(?:can|could|would) you\s+)?(?:simplify|rephrase|reword|break down|dumb down)\s+{_IT}"
+    rf"|(?:(?:can|could|would) you\s+)?(?:make|break|dumb)\s+{_IT}\s+(?:simpler|easier|clearer|down)"
     r"|(?:that'?s|it'?s|this is) (?:too )?(?:complicated|confusing|too technical|over my head)"
     r"|i (?:still )?(?:don'?t|do not|didn'?t|did not) (?:understand|get)(?: (?:that|it|this|what you mean))?"
-    r"|huh+|what do you mean|(?:i'?m )?(?:still )?(?:confused|lost) by (?:that|this|it)"
+    r"|huh+|what(?=\s*\?)|pardon(?: me)?|sorry(?=\s*\?)|what do you mean"
+    r"|(?:i'?m )?(?:still )?(?:confused|lost) by (?:that|this|it)"
     r"|eli5|in (?:simpler|plain|plainer|simple) (?:words|terms|english)|simpler|more simply"
     rf"|what does that mean in (?:plain|simple|normal) (?:words|terms|english)){_ENDING}",
     re.I)
@@ -39,6 +43,7 @@ EXAMPLE = re.compile(
     r"^\s*(?:(?:ok(?:ay)?|so|and|but)[,.!]?\s+)*(?:"
     r"(?:(?:can|could) you\s+)?(?:give|show) (?:me\s+)?(?:an?|some|one) (?:example|illustration|analogy)s?"
     rf"(?: of {_IT})?|(?:is there|are there|got) (?:an?|any) (?:examples?|analog(?:y|ies))(?: of {_IT})?"
+    rf"|what(?:'s| is| would be| could be) (?:an?|one) (?:example|analogy)(?: of {_IT})?"
     rf"|(?:for )?(?:example|e\.?g\.?)|like what|such as|an example){_ENDING}",
     re.I)
 # Where the material offers an image or an example of what a sentence says.

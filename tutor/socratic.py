@@ -60,14 +60,21 @@ RETRY = re.compile(r"^\s*(?:(?:can|could|may) (?:i|we) |let me |let['’]?s |i (
                    r"one more (?:time|go|try|round))(?: please)?\s*[.!?]*\s*$", re.I)
 # "Can you repeat that?": the last answer again, as it was.
 REPEAT = re.compile(r"^\s*(?:(?:can|could|would) you\s+)?(?:please\s+)?(?:repeat(?: (?:that|it|this|the (?:last )?answer|"
-                    r"yourself|what you (?:just )?said))?|say (?:that|it) again|come again)(?:\s*,?\s*(?:please|pls))?"
-                    r"\s*[.!?]*\s*$", re.I)
+                    r"yourself|what you (?:just )?said))?|(?:say|explain) (?:that|it|this) again|come again)"
+                    r"(?:\s*,?\s*(?:please|pls))?\s*[.!?]*\s*$", re.I)
 LESSONS = re.compile(r"^\s*(?:/lessons|(?:show\s+)?(?:the\s+)?lesson map)" + _END, re.I)
 SUMMARY = re.compile(r"^\s*(?:/summary|(?:can you |could you |please )?(?:summari[sz]e|sum up)(?: (?:it|this|everything))?"
-                     r"|(?:give me |i want |can i (?:have|get) )?(?:a |an )?(?:summary|overview|recap)"
-                     r"|(?:what are )?the (?:key|main) (?:points|ideas|takeaways)|tl;? ?dr)"
-                     r"(?:\s+(?:of|on|about|for)?\s*(?:the |this )?(?P<scope>[^?.!]+?))?(?:\s+(?:please|for me))?\s*[.!?]*\s*$",
-                     re.I)
+                     r"|(?:give me |i want |can i (?:have|get) )?(?:a |an )?(?:summary|overview|recap)|tl;? ?dr)"
+                     r"(?:\s+(?:of|on|about|for)?\s*(?:the |this )?(?!(?:please|pls|for me)\b)(?P<scope>[^?.!]+?))?"
+                     r"(?:\s+(?:please|for me))?\s*[.!?]*\s*$", re.I)
+# "Give me the key points", "what's the main thing to take away from this article?": a summary too. Its scope must
+# follow "of"/"in"/"from" ("the main thing ketamine does" asks about ketamine, not for a section's summary).
+MAIN_POINTS = re.compile(r"^\s*(?:(?:what|which)(?:\s+(?:are|were|is|was)|['’]re|['’]?s)\s+"
+                         r"|(?:give|tell|show) me |list )?the (?:key|main|big|biggest|most important|central) (?:points?|ideas?|takeaways?|things?|"
+                         r"messages?|lessons?|facts?)(?: (?:i|we) (?:should|need to|have to) (?:know|remember|learn|"
+                         r"take away|get))?(?: to (?:know|remember|take away))?"
+                         r"(?:\s+(?:of|in|from|about|on)\s+(?:the |this )?(?P<scope>[^?.!]+?)|\s+here)?"
+                         r"(?:\s+(?:please|for me))?\s*[.!?]*\s*$", re.I)
 _WHOLE = re.compile(r"^(?:all|everything|it|me|article|material|text|course|reading|lesson|whole (?:thing|article|"
                     r"material|text))$", re.I)
 # A message ending in "?" during a quiz or a Socratic round is a new question only when it is phrased as one; a
@@ -97,12 +104,12 @@ def fixed_command(message: str, pending: bool, after_crisis: bool = False) -> bo
     if SKIP.match(message) or REPEAT.match(message):
         return True
     quiz = QUIZ.match(message)
-    summary = SUMMARY.match(message)
+    summary = SUMMARY.match(message) or MAIN_POINTS.match(message)
     if (SOCRATIC.match(message) or LESSONS.match(message) or PROGRESS.match(message) or (quiz and not quiz["scope"])
             or (summary and not summary["scope"])):
         return True
     return pending and bool(STOP.match(message) or HINT.match(message) or REVEAL.match(message)
-                            or DONT_KNOW.match(message))
+                            or DONT_KNOW.match(message) or asks_simpler(message))
 
 
 # "Quiz me on that": the topic is what the last answer quoted.
@@ -148,7 +155,7 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
     if m:
         scope = (m.group("scope") or "").strip()
         return _start_quiz(t, message, session_id, _last_section(t, session_id) if _THAT.match(scope) else scope)
-    m = SUMMARY.match(said)
+    m = SUMMARY.match(said) or MAIN_POINTS.match(said)
     if m:
         scope = (m.group("scope") or "").strip()
         if _THAT.match(scope):  # "summarize that": the section the last answer quoted (the whole material cold)
@@ -172,6 +179,8 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
         if STOP.match(said):
             t.set_pending(session_id, None)
             return _reply(message, session_id, "Quiz stopped. Say “quiz me” to start another.", suggestions=["Quiz me"])
+        if asks_simpler(said):  # "huh?", "what?", "i don't understand": the question again, not an answer to grade
+            return _retry(t, message, session_id, pending)
         if asks_new_question(said) and not REVEAL.match(said):
             return None  # a question in the middle of a quiz is answered; the quiz waits
         result = t.answer(pending["quiz_id"], None, "" if REVEAL.match(said) or DONT_KNOW.match(said) else said)
@@ -282,6 +291,8 @@ def _feedback(grade) -> tuple[str, list]:
     from tutor.tutoring import cited
 
     label = {"correct": "✓ Correct.", "partly": "◐ Partly right.", "incorrect": "✗ Not quite."}[grade.label]
+    if "no attempt" in grade.reasons:  # a skip or "I don't know" is no wrong answer to mark
+        label = "Skipped."
     body = grade.feedback
     for lead in ("Correct — ", "Not quite — ", "Partly right. "):
         if body.startswith(lead):
