@@ -16,7 +16,8 @@ from tutor import smalltalk
     ("thank you so much, this really helped!", "thanks"), ("thanks, that makes sense now", "thanks"),
     ("i'm so confused right now", "struggling"), ("none of this makes sense to me", "struggling"),
     ("this is hard", "struggling"), ("i need a break", "pause"), ("I'm tired, let's stop for today", "pause"),
-    ("ok I'm back", "resume"), ("let's continue", "resume"),
+    ("ok I'm back", "resume"), ("let's continue", "resume"), ("thanks. can we go back to the lesson?", "resume"),
+    ("back to the lesson please", "resume"), ("can we continue with the lesson?", "resume"),
 ])
 def test_small_talk_is_recognised(message, kind):
     assert smalltalk.classify(message) == kind
@@ -27,6 +28,7 @@ def test_small_talk_is_recognised(message, kind):
     "how does this work in the brain?", "hey can you help me with my chemistry homework", "",
     "what are the main effects of ketamine?", "what does ketamine do to the brain?",
     "this is hard, i want to die", "i'm lost in life", "i need a break from ketamine",
+    "can we go back to the part about bdnf?", "i want to go back to using",
 ])
 def test_a_message_that_says_more_is_not_small_talk(message):
     assert smalltalk.classify(message) is None
@@ -95,3 +97,16 @@ def test_a_command_after_an_opener_is_still_a_command(tutor):
     assert tutor.tutoring.pending("st-cmd")
     tutor.ask("ok, stop quiz", "st-cmd")
     assert not tutor.tutoring.pending("st-cmd")
+
+
+def test_coming_back_to_the_lesson_after_a_crisis_reply_is_met_gently(tutor):
+    # "thanks. can we go back to the lesson?" right after a crisis reply got the off-topic refusal.
+    session = "after-crisis"
+    crisis = tutor.ask("i've been feeling really low and i'm thinking about ending it", session)
+    assert crisis.kind == "crisis"
+    back = tutor.ask("thanks. can we go back to the lesson?", session)
+    assert back.kind == "out_of_scope" and not back.citations
+    assert back.answer.startswith(smalltalk.AFTER_CRISIS) and "outside what I can teach" not in back.answer
+    assert tutor.ask("what is BDNF?", session).kind == "answer"  # and the lesson goes on
+    elsewhere = tutor.ask("thanks. can we go back to the lesson?", "no-crisis")
+    assert elsewhere.answer.startswith("Welcome back")  # the gentle words only follow a crisis reply

@@ -391,13 +391,16 @@ class Tutor:
         # The safety net: a message declined anyway that carries the writer's despair gets the crisis reply
         # (a lower bar than the input screen's, which costs no teaching here).
         net = self.guard.check_decline(question, history)
-        return (self.guard.reply(net, session_id, question) if net is not None
-                else self._decline(verdict, question, standalone, session_id))
+        if net is not None:
+            return self.guard.reply(net, session_id, question)
+        after_crisis = bool(history) and history[-1].reply_kind == "crisis"
+        return self._decline(verdict, question, standalone, session_id, after_crisis)
 
-    def _decline(self, verdict: Verdict, question: str, standalone: str, session_id: str) -> TutorReply:
+    def _decline(self, verdict: Verdict, question: str, standalone: str, session_id: str,
+                 after_crisis: bool = False) -> TutorReply:
         suggestions = [s.question for s in self.suggestion_pool[:3]]
         talk = smalltalk.classify(question) if verdict.kind == "out_of_scope" else None
-        text = (smalltalk.reply(talk, self.covered_topics(), suggestions) if talk is not None
+        text = (smalltalk.reply(talk, self.covered_topics(), suggestions, after_crisis) if talk is not None
                 else self.decline_text(verdict.kind, verdict.reason))
         return TutorReply(kind=verdict.kind, answer=text, citations=[], session_id=session_id, question=question,
                           standalone_question=standalone, suggestions=suggestions)

@@ -55,7 +55,11 @@ _PATTERNS: dict[SmallTalk, re.Pattern[str]] = {
         r"|(?:let'?s |can we |i'?ll |i'?m going to |gonna )?(?:take a break|stop (?:here|for (?:now|today|tonight))"
         r"|pause|call it a (?:day|night)|continue (?:later|tomorrow)|pick (?:this|it) up (?:later|tomorrow)))"),
     "resume": re.compile(r"(?:ok(?:ay)?\s*,?\s*)?(?:i'?m back|back again|let'?s (?:continue|keep going|go on|carry on|"
-                         r"resume)|where (?:were we|did we (?:leave|stop)(?: off)?)|continue|keep going)"),
+                         r"resume)|where (?:were we|did we (?:leave|stop)(?: off)?)|continue|keep going"
+                         r"|(?:(?:can|could) we |let'?s |i (?:want|wanna|would like|'?d like) to )?(?:(?:go|get|come) )?back to "
+                         rf"(?:the |my |our )?(?:{_MATERIAL}|learning|studying|topic|questions?)(?: now)?"
+                         r"|(?:can|could) we (?:continue|keep going|go on|carry on)(?: (?:with )?(?:the |my )?"
+                         rf"(?:{_MATERIAL}|learning|studying))?)" + _POLITE),
 }
 _EDGE = re.compile(r"^[\s\W_]+|[\s\W_]+$")
 # Words a learner opens a message with before saying what they want ("hi! what can you teach me?", "ok thanks,
@@ -92,9 +96,18 @@ def classify(message: str) -> SmallTalk | None:
     return None
 
 
-def reply(kind: SmallTalk, topics: str, suggestions: Sequence[str] = ()) -> str:
-    """What the tutor says back: who it is, what the material covers, and something to ask next."""
+AFTER_CRISIS = ("The people and lines above are there whenever you need them, and it’s okay to reach out more than "
+                "once.")
+"""Said first when thanks, a greeting or a return to the lesson follows a crisis reply: the lesson can wait."""
+
+
+def reply(kind: SmallTalk, topics: str, suggestions: Sequence[str] = (), after_crisis: bool = False) -> str:
+    """What the tutor says back: who it is, what the material covers, and something to ask next.
+
+    Right after a crisis reply, thanks or a return to the lesson is met gently first (`AFTER_CRISIS`)."""
     example = f" For example: “{suggestions[0]}”" if suggestions else ""
+    if after_crisis and kind in ("thanks", "resume", "greeting"):
+        return (f"{AFTER_CRISIS} Whenever you’re ready, we can go on: ask me anything about {topics}.{example}")
     if kind == "greeting":
         return (f"Hi! I’m your tutor for this course. I answer only from the course material and show the passages "
                 f"I rely on. It covers: {topics}.{example} You can also say “quiz me” to test yourself.")
