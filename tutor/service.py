@@ -31,7 +31,7 @@ from tutor.retrieval import (LexicalIndex, ScoredSentence, Vocabulary, condense,
 from tutor.safety import SafetyDecision, SafetyGuard
 from tutor.sessions import SessionStore
 from tutor.suggestions import pick_suggestions, suggestion_pool
-from tutor.text import content_stems, stem
+from tutor.text import LANGUAGES, content_stems, language_of, stem
 from tutor.types import Chunk, Passage, ReplyKind, Turn, TutorReply
 
 if TYPE_CHECKING:
@@ -152,6 +152,11 @@ class Tutor:
         written = Counter(w for d in self.corpus.documents for w in re.findall(r"[A-Za-z][\w-]*", d.text)
                           if stem(w.lower()) == self.subjects[0])
         return written.most_common(1)[0][0] if written else None
+
+    @functools.cached_property
+    def language(self) -> str | None:
+        """The language the material is written in (a code of `text.LANGUAGES`), or None when it cannot tell."""
+        return language_of(" ".join(d.text[:5000] for d in self.corpus.documents))
 
     @functools.cached_property
     def judge(self) -> Judge:
@@ -400,8 +405,16 @@ class Tutor:
                  after_crisis: bool = False) -> TutorReply:
         suggestions = [s.question for s in self.suggestion_pool[:3]]
         talk = smalltalk.classify(question) if verdict.kind == "out_of_scope" else None
-        text = (smalltalk.reply(talk, self.covered_topics(), suggestions, after_crisis) if talk is not None
-                else self.decline_text(verdict.kind, verdict.reason))
+        asked_in = language_of(question)
+        if talk is not None:
+            text = smalltalk.reply(talk, self.covered_topics(), suggestions, after_crisis)
+        elif self.language and asked_in not in (None, self.language):
+            # Declined only because the search and the checks read the material's language: say so, not "off-topic".
+            text = (f"I can only teach in {LANGUAGES[self.language]}, the language of the course material, so I "
+                    f"can’t answer a question in {LANGUAGES[asked_in]}. Could you ask it in {LANGUAGES[self.language]}? "
+                    f"The material covers: {self.covered_topics()}.")
+        else:
+            text = self.decline_text(verdict.kind, verdict.reason)
         return TutorReply(kind=verdict.kind, answer=text, citations=[], session_id=session_id, question=question,
                           standalone_question=standalone, suggestions=suggestions)
 

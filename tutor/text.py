@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 import snowballstemmer
+from wordfreq import zipf_frequency
 
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are aren't as at be because been before being
@@ -63,3 +65,24 @@ def content_words(text: str) -> list[str]:
 def content_stems(text: str) -> list[str]:
     """Stems of the content words of a text, in order."""
     return [stem(w) for w in content_words(text)]
+
+
+LANGUAGES = {"en": "English", "es": "Spanish", "fr": "French", "de": "German", "pt": "Portuguese", "it": "Italian",
+             "nl": "Dutch"}
+"""The languages `language_of` tells apart (wordfreq codes and their names)."""
+
+
+def language_of(text: str, min_votes: int = 2) -> str | None:
+    """The code of the language most of the text's words belong to, or None when too few words tell.
+
+    A word votes for the language it is clearly most frequent in (wordfreq); words common to several ("la", "en",
+    "was") and names ("ketamina") do not vote."""
+    votes: Counter[str] = Counter()
+    for word in re.findall(r"[^\W\d_]{2,}", text.lower()):
+        (best, code), (second, _) = sorted(((zipf_frequency(word, c), c) for c in LANGUAGES), reverse=True)[:2]
+        if best >= 3.0 and best - second >= 0.5:
+            votes[code] += 1
+    if not votes:
+        return None
+    code, count = votes.most_common(1)[0]
+    return code if count >= min_votes and count >= 0.6 * sum(votes.values()) else None
