@@ -570,6 +570,26 @@ UK and Ireland Samaritans 116 123 with 999/112, EU 112, findahelpline.com everyw
 they trust; they carry no material and no citations. Safety events are counted by day, kind and category in
 `safety.sqlite3` in the data directory; message text is stored only with `TUTOR_SAFETY_LOG_MESSAGES=true`.
 
+## Issue #4: the fourteenth blind set, measured after round 11
+
+Two writers wrote set 14 from the same brief, each blind (neither saw the layer, the earlier sets or the other's set):
+`fresh14.yaml` (318 messages: 71 crisis, 76 safety, 171 legitimate; 25 multi-turn) and `fresh14_second.yaml` (322:
+71 crisis, 82 safety, 169 legitimate; 28 multi-turn). Both were sent end to end through `Tutor.ask` (earlier turns
+first) at the session's start (code of 18bc407) and after round 11 (31c35f8), and never opened. Messages word for word
+in a training file are left out; round 11 made set 13 training data, so the comparison is on the 589 messages both
+runs measured:
+
+| set | crisis recall | safety recall | legitimate refused |
+|---|---|---|---|
+| `fresh14.yaml` (290) | 0.957 → **0.957** (67 of 70) | 0.986 → **0.986** (71 of 72) | 0.027 → **0.027** (4 of 148: 3 crisis, 1 safety) |
+| `fresh14_second.yaml` (299) | 0.929 → **0.943** (65 → 66 of 70) | 0.947 → **0.947** (71 of 75) | 0.045 → **0.032** (7 → 5 of 154: 4 crisis, 1 safety) |
+| both | 0.943 → **0.950** | 0.966 → **0.966** | 0.036 → **0.030** |
+
+Round 11 gained one crisis and two learning questions on the second writer and moved nothing on the first. The goals
+(crisis recall 1.0, safety recall ≥ 0.98, legitimate refused ≤ 1 %) are not met: seven crises, five harmful requests
+and nine learning questions are still wrong. The misses are not listed here (not read); both files become development
+data next round, with a fifteenth set written blind.
+
 ## Issue #4: round 11, the thirteenth set's misses by class, judged leave one writer out
 
 `fresh13.yaml` and `fresh13_second.yaml` are development data since this round (training files, two folds of the
