@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from tutor.config import REPO_ROOT
-from tutor.grading import ACCOUNTED_FLOOR, PARTLY_FLOOR
+from tutor.grading import ACCOUNTED_FLOOR
 
 BEST = 1  # the column of Evidence.features with the best idea score
 JUDGE = 2  # the column with the judge's lowest sentence score
@@ -163,7 +163,7 @@ def _label(case: GradedCase, partly: np.ndarray, correct: np.ndarray) -> str:
     x = np.array(case.features)
     if x @ correct >= 0 and not case.doubt and x[ACCOUNTED] >= ACCOUNTED_FLOOR:
         return "correct"
-    return "partly" if x @ partly >= 0 and x[1] >= PARTLY_FLOOR else "incorrect"
+    return "partly" if x @ partly >= 0 else "incorrect"
 
 
 def cross_validate(cases: list[GradedCase]) -> float:

@@ -80,7 +80,9 @@ CORRECT_WEIGHTS = (4.9, 0.0, 0.0, 0.0, 0.0, 5.6, -6.1)
 # three words cannot say a key of several ideas however close its words are to one of them ("There's a surge of
 # glutamate"), and at the cap length alone never earns "correct" (its weight stays below the intercept).
 LENGTH_CAP = 8
-PARTLY_FLOOR = 0.2  # and partial credit needs one idea said at least this well, however true the answer is
+# Round 15 removed the floor partial credit needed besides its boundary (one idea scored >= 0.2): the best idea score is
+# weighed by the boundary already, and without the floor leave-one-set-out gains on five writers and loses on none
+# ("Dream-like." for "often described as dream-like or can involve hallucinatory experiences" is partly right).
 # "Correct" also needs every clause of the answer backed at least this well (judge score or closest cosine to a
 # passage clause): an answer that adds its own cause, time, place or entity to a faithful core is at most partly
 # right. Chosen by leave-one-set-out accuracy and contradicting answers credited (docs/pedagogy.md).
@@ -1345,7 +1347,7 @@ def decide(ev: Evidence) -> GradeLabel:
     x = ev.features
     if float(np.dot(CORRECT_WEIGHTS, x)) >= 0 and not ev.doubt and ev.accounted >= ACCOUNTED_FLOOR:
         return "correct"
-    if float(np.dot(PARTLY_WEIGHTS, x)) >= 0 and ev.best >= PARTLY_FLOOR:
+    if float(np.dot(PARTLY_WEIGHTS, x)) >= 0:
         return "partly"
     return "incorrect"
 
