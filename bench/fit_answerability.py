@@ -7,6 +7,7 @@ Run by hand from the repository root (not a pytest test):
     .venv/bin/python bench/fit_answerability.py fit             # LOSO of the rules and of the fitted decision
     .venv/bin/python bench/fit_answerability.py candidates      # LOSO of each round-6 candidate signal as a rule
     .venv/bin/python bench/fit_answerability.py verdicts [--wrong] [--json F]  # the current rules on the recorded cases
+                                                 # (misses and items of VALIDATION_SETS are never printed)
 
 `record` runs the full pipeline once per case and stores each last turn's judge arguments (question,
 standalone, passages, ranked sentences) in a pickle under the system temp directory, so `fit` can recompute
@@ -48,7 +49,10 @@ DEV_SETS = ["tests/data/answerability.yaml", "tests/data/answerability_fresh.yam
             "tests/data/answerability_fresh4.yaml", "tests/data/answerability_fresh5.yaml",
             "tests/data/answerability_fresh6.yaml", "tests/data/answerability_fresh7.yaml",
             "tests/data/answerability_fresh8.yaml", "tests/data/answerability_fresh9.yaml",
-            "evals/datasets/golden.yaml", "tests/data/retrieval.yaml"]
+            "tests/data/answerability_fresh10.yaml", "evals/datasets/golden.yaml", "tests/data/retrieval.yaml"]
+# The validation set: last round's blind set, measured (counts) before and after every change but never read.
+# `verdicts --wrong` and `--json` leave its cases out; it stands in for the next writer nobody has read.
+VALIDATION_SETS = ["tests/data/answerability_fresh10.yaml"]
 CACHE = Path(tempfile.gettempdir()) / "tutor-answerability-records.pkl"
 
 
@@ -285,6 +289,8 @@ def verdicts(records: dict[str, list[dict]], show_wrong: bool, dump: Path | None
           f"{recall(pooled, 'answer')} | {recall(pooled, 'not_in_material')} | {recall(pooled, 'out_of_scope')} |")
     out = []
     for path, rows in results.items():
+        if path in VALIDATION_SETS:  # counted above; its items and misses stay unread
+            continue
         for r, verdict in zip(rows, reasons[path], strict=True):
             row = {"set": path, "id": r["id"], "question": r["turns"][-1], "kind": r["kind"], "got": r["got"],
                    "reason": verdict.reason if verdict else "", "rules": verdict.features.get("rules", []) if verdict else []}
