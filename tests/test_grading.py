@@ -415,7 +415,9 @@ def test_another_role_for_a_named_thing_or_one_side_carried_over_is_never_correc
     assert grader.grade_with_evidence(item, carried)[1].doubt
 
 
-def test_a_clause_saying_that_something_comes_apart_restates_fragmented(tutoring):
+def test_a_clause_saying_that_something_comes_apart_is_backed_at_least_at_the_floor(tutoring):
+    # Round 15 removed the rule that backed it where a passage says "fragmented": round 14's floor for the learner's own
+    # weakly backed images gives the same backing (no answer of the twelve sets changed).
     question = "Why does interrupting glutamate signals change a person's perception?"
     answer = ("The brain can't properly combine what the senses report with its own sense of self, so the picture "
               "falls apart and perception shifts.")

@@ -427,7 +427,6 @@ class Grader:
                     for c in clauses if c in sentence}
         # Examples are read from the whole answer: the clause split cuts "such as" off the example it introduces.
         examples = {e for e, _ in _entities(" ".join(m.group(1) for m in _EXAMPLE.finditer(answer)))}
-        fragmented = any(re.match(r"fragment|disrupt", w) or _APART.fullmatch(w) for w in words(" ".join(passages)))
         worst, unbacked, detail = 1.0, "", 0
         # An answer that says the opposite pole of a passage word anywhere ("the block is permanent") gets no benefit of
         # the doubt for its images ("like a dam across a river"): they may be what carries the reversal.
@@ -441,9 +440,9 @@ class Grader:
             if (rivals and clause not in contrast) or _mispaired(clause, passages):
                 value = 0.0
             else:
+                # Round 15 removed "a clause saying something comes apart is backed where a passage says fragmented": the
+                # floor for weakly backed images below subsumes it (no answer of the twelve sets changed without it).
                 value = max(float(self.judge(clause, passages).score), float(sim))
-                if value < ACCOUNTED_FLOOR and fragmented and _comes_apart(clause):
-                    value = ACCOUNTED_FLOOR  # "the picture falls apart" restates a passage that says it is fragmented
             if value < raw:
                 raw, raw_unbacked = value, clause
             # A pair the passages make otherwise is never excused: the judge, reading one sentence, can miss the swap.
@@ -1085,13 +1084,6 @@ def _frames(text: str) -> list[tuple[str, str, str]]:
         if thing:
             out.append((stem(toks[i]), toks[i + 1], " ".join(thing)))
     return out
-
-
-def _comes_apart(clause: str) -> bool:
-    """Whether a clause says, not negated, that something comes apart ("the stitching comes apart", "breaks into
-    pieces")."""
-    toks = words(clause)
-    return any(_APART.fullmatch(w) and not _negated(toks, i) for i, w in enumerate(toks))
 
 
 def _held_back(toks: Sequence[str], word: str) -> bool:
