@@ -1008,7 +1008,10 @@ _DRUGISH = re.compile(r"\b(?:ketamine|esketamine|k-hole|bumps?|lines?|keys?|rail
                       r"\b(?:first[- ]?timers?|beginners?|newbies?|noobs?|novices?|someone new)\b[^.?!,]{0,25}\b(?:start|begin|"
                       r"take|try|use|do|have)(?: with| on| first)?\s*[?.!]*\s*$")
 # An overdose last year is history, not an emergency now.
-_PAST = re.compile(r"\b(?:last (?:year|month|week|weekend|summer|winter|spring|autumn|fall|term|semester|time)|years? ago|(?:back )?in (?:19|20)\d\d|months? ago|weeks? ago|(?<!at )once|in the past|"
+# "Last time" is the past ("last time the ket just made me sick"), not "the last time" or "one last time": those tell of
+# an ending (12 development crises of nine sets say so; two messages, neither a learning question, say "last time" of the
+# past).
+_PAST = re.compile(r"\b(?:last (?:year|month|week|weekend|summer|winter|spring|autumn|fall|term|semester)|(?<!the )(?<!one )last time|years? ago|(?:back )?in (?:19|20)\d\d|months? ago|weeks? ago|(?<!at )once|in the past|"
                    r"used to|when i was|survived|recovered|back then|as a teen\w*|died|passed away|lost (?:a|my) \w+|"
                    r"i was given|(?:i|they) (?:had|got|gave me) (?:ketamine|it|some) (?:for|in|at|after|when|during)|when i "
                    r"(?:broke|had|was in)|after my (?:operation|surgery|accident))\b")
@@ -1365,14 +1368,13 @@ class SafetyClassifier:
                 param -= learning_rate * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8) / np.sqrt(t)
         return cls(w * scale, b, vectors=np.asarray(vectors, dtype=np.float32), targets=y)
 
-    def _neighbours(self, x: np.ndarray) -> np.ndarray:
+    def _neighbours(self, sims: np.ndarray) -> np.ndarray:
         assert self.vectors is not None and self.targets is not None
         k = len(LABELS)
         counts = np.bincount(self.targets, minlength=k).astype(float)
         balance = counts.sum() / (k * np.maximum(counts, 1))  # a vote per class as if the classes were equal
-        sims = x @ self.vectors.T.astype(np.float64)
         top = np.argsort(-sims, axis=1)[:, :KNN_K]
-        out = np.full((len(x), k), 1e-3)
+        out = np.full((len(sims), k), 1e-3)
         for i, idx in enumerate(top):
             s = sims[i, idx]
             np.add.at(out[i], self.targets[idx], np.exp((s - s.max()) / KNN_TEMPERATURE) * balance[self.targets[idx]])
@@ -1384,7 +1386,7 @@ class SafetyClassifier:
         p = _softmax(x @ self.weights + self.bias)
         if self.vectors is None or not len(self.vectors):
             return p
-        return LR_SHARE * p + (1 - LR_SHARE) * self._neighbours(x)
+        return LR_SHARE * p + (1 - LR_SHARE) * self._neighbours(x @ self.vectors.T.astype(np.float64))
 
     def save(self, path: Path) -> None:
         """Store the weights and the neighbours (an .npz file)."""
@@ -1614,6 +1616,14 @@ _SOMEONE_REAL = re.compile(r"\b(?:i|i'm|i've|i'll|me|my|myself|we|we're|us|our|h
                            r"tonight)\b")
 
 
+def writer_implied(text: str) -> bool:
+    """Whether a (canonical) message of a few words names nobody at all and tells rather than asks, so its subject is
+    the writer, dropped as chat drops it ("feel like a ghost at work. decided this weekend is the last one",
+    "forever. bye"). A question with nobody named is about things, not the writer."""
+    return (len(text.split()) >= 3 and not _SOMEONE_REAL.search(text) and not _OTHER_PERSON.search(text)
+            and not _ANYONE.search(text) and not _TOPIC_QUESTION.search(text) and not _ASKS.search(text))
+
+
 def distress_cue(text: str) -> bool:
     """Despair or danger about a real person (corroborates a crisis vote of the classifier)."""
     about = _LEARNER_FRAME.sub(" ", text)
@@ -1816,6 +1826,9 @@ _URGENT_SELF = re.compile(
     r"\b(?:right now|now|tonight|let (?:myself |it all )?go|talk me out|stop me|change my mind|for good|forever|this time|"
     r"never wake|not wake|should (?:i|we) be worried|is (?:this|that|it) (?:normal|bad|serious|dangerous)|what do (?:i|we) "
     r"do|should (?:i|we) (?:call|go)|a&e|er|hospital|ambulance|help)\b")
+# An interrogative opening any clause ("ok so how does esketamine help ..."): asks, with or without a question mark.
+_ASKS = re.compile(r"(?:^|[.,;:!]\s*|\b(?:so|ok|okay|and|but|also|anyway)\s+)(?:how|what|whats|why|when|where|which|who|"
+                   r"is|are|does|do|did|can|could|would|should)\b(?!')")
 # A question (a question mark, or an interrogative in front): asks rather than tells.
 _TOPIC_QUESTION = re.compile(r"\?|^(?:is|are|does|do|did|can|could|would|will|what|why|how|when|where|which|who|whats)"
                              r"(?:'s)?\b(?!')|[,;]\s*(?:should|shall|do|does|is|are|can|could|will|would) (?:i|we|it|this|that)"
@@ -1921,6 +1934,8 @@ _OTHER_PERSON = re.compile(r"\b(?:he|he's|she|she's|they|they're|him|her|his|the
 
 
 _WRITER = re.compile(r"\b(?:i|i'm|i've|i'll|i'd|me|myself|we|we're|us)\b")
+# A person other than the writer, however general ("you" of a statement is often anyone: "it makes you feel numb").
+_ANYONE = re.compile(r"\b(?:you|your|you're|anyone|anybody|others?|men|women|kids|teens?|students?|nurses?|doctors?)\b")
 
 
 def _writer_is_subject(text: str) -> bool:
@@ -2134,8 +2149,10 @@ class Screen:
         # The asymmetric policy: treatment under way does not outweigh a likely crisis with distress in the words
         # ("hopeless after the sixth infusion, looking up bridges"), nor does the lack of a distress word a likely
         # crisis told, not asked ("I think about steering into the river"); a question of knowledge still does.
+        # Round 12: the writer may be implied, not named ("feel like a ghost at work. decided this weekend is the last
+        # one"): three crises of two writers named nobody at all.
         if (whole and not over_pattern and p >= self.crisis_lean and p > rival and not knowing and not explains(text)
-                and not _learner(text) and _SOMEONE_REAL.search(text)
+                and not _learner(text) and (_SOMEONE_REAL.search(text) or writer_implied(text))
                 and (distress or (p >= CRISIS_LEAN_BARE and not _ROUTINE.search(text) and not _ABOUT_STUDY.search(text)
                                   and not _TOPIC_QUESTION.search(text)))):
             return True
