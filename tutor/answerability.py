@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 from wordfreq import top_n_list, zipf_frequency
 
 from tutor.grounding import ENTITIES
-from tutor.retrieval import ScoredSentence, Vocabulary, prefixed
+from tutor.retrieval import ScoredSentence, Vocabulary, plain_question, prefixed
 from tutor.text import QUESTION_WORDS, STOPWORDS, content_words, normalize, stem, words
 from tutor.types import Passage, ReplyKind
 
@@ -544,6 +544,21 @@ def context_words(question: str, subject: Collection[str]) -> set[str]:
     return ({w for w in words(match.group("who"))} | beside) - asked - set(STOPWORDS)
 
 
+# "Where in the brain?", "where does it act most in the brain?": the learner asks for a place within a space they name
+# (a bare "where does glutamate act?" is answered by what it acts on; "where does X come from?" asks for a source).
+_ASKS_PLACE = _Q(r"^(?:so |and |but |ok |okay |then )?where\b(?![^?.!]*\b(?:comes?|came|coming|stems?|originates?) from\b)"
+                 r"[^?.!]*\bin (?:the|your|our|a|my) [a-z]+")
+# A sentence that names a place: a region or site, or where a thing is found or strongest ("prominent in brain regions
+# like the prefrontal cortex", "located in …").
+STATES_PLACE = _Q(r"\b(?:regions?|areas?|sites?|locations?|zones?|lobes?|located|situated)\b|"
+                  r"\b(?:prominent|concentrated|found|strongest|strong|abundant|active) in\b")
+
+
+def asks_place(question: str) -> bool:
+    """Whether a question asks where in a space it names something is or happens ("where in the brain?")."""
+    return bool(_ASKS_PLACE.match(normalize(question).strip()))
+
+
 # "What's the role of GABA here?", "how does the text explain …": the learner points at the material itself.
 _POINTS_AT_MATERIAL = _Q(r"\bhere\s*[?.!]*$|\b(?:in|from|by) (?:the|this|your) (?:text|article|material|passage|reading|"
                          r"lesson|course|chapter|section)\b|\bthe (?:text|article|author|passage) (?:says?|said|mentions?|"
@@ -556,6 +571,12 @@ _AROUND_BELOW = 5.2
 # turn to something else; whether the question is about the material is read from what follows it.
 _SEGUE = _Q(r"^(?:so |and |oh |ok |okay )?(?:speaking of|talking (?:of|about)|on the (?:topic|subject) of|"
             r"(?:while|since) we(?:'re| are) (?:on|talking about)|that reminds me of)\b[^,;:?!]*[,;:]\s*(?=\S)")
+
+
+# Words by which a follow-up points back at what was said ("why does *that* happen?", "is there a cure for *it*?").
+_POINTS_BACK = _Q(r"\b(?:it|its|that|this|these|those|they|them|their|there|he|she|the same|such|one)\b")
+# Closing particles of a reply ("… last though?"), no concept of their own.
+_DISCOURSE = frozenset("though tho anyway".split())
 
 
 def without_segue(question: str) -> str:
@@ -633,7 +654,8 @@ class Answerability:
                  min_topic: float = 0.30, rare_below: float = 3.9,
                  synonym_at: float = 0.45, everyday_at: float = 4.8, loose_synonym_at: float = 0.6,
                  ablation_gain: float = 0.06, domain_at: float = 0.22, close_synonym_at: float = 0.65,
-                 domain_ablation: float = -0.01, domain_core: float = 0.35, target_synonym_at: float = 0.6):
+                 domain_ablation: float = -0.01, domain_core: float = 0.35, target_synonym_at: float = 0.6,
+                 follow_up_synonym_at: float = 0.5):
         self.vocabulary = vocabulary
         self.embed = embed
         self.vocabulary_vectors = vocabulary_vectors
@@ -655,6 +677,7 @@ class Answerability:
         self.domain_ablation = domain_ablation
         self.domain_core = domain_core
         self.target_synonym_at = target_synonym_at
+        self.follow_up_synonym_at = follow_up_synonym_at
         self.sounds = [_sound(w) for w in vocabulary.words if len(w) >= 4]
         n = vocabulary.n_texts
         # The material's subject: stems used in many passages ("ketamine", "brain", "glutamate").
@@ -688,6 +711,25 @@ class Answerability:
             if (self.uses_form(w) and everyday_frequency(w) < self.rare_below) or w in self.field:
                 return True
         return False
+
+    def off_in_conversation(self, question: str, standalone: str) -> bool:
+        """Whether a follow-up is off the material though the earlier turns lend it the subject's words.
+
+        "thanks! and what's the weather going to be like tomorrow?" opens like a follow-up, so its standalone form
+        carries "dissociation" from the question before; what the learner asks names nothing the material speaks of:
+        no word of theirs is a corpus word (or its variant, misspelling or compound) or near one, and nothing points
+        back at what was said ("why does *that* happen?"). The material's field and quoted words keep it on topic."""
+        if normalize(standalone).strip() == normalize(plain_question(question)).strip():
+            return False  # not read with the conversation
+        q = normalize(without_segue(self.respell(question)))
+        if _POINTS_BACK.search(q) or self.about_material(question):
+            return False
+        framing = framing_words(question)
+        own = [w for w in content_words(self.vocabulary.repair(q)) if w not in _SHORTHAND and w not in _CONTRACTIONS
+               and w not in _DISCOURSE and w not in framing]
+        if not own or any(self._spoken_of(w) for w in own):
+            return False
+        return float((self.embed(own) @ self._content_vectors.T).max()) < self.follow_up_synonym_at
 
     def respell(self, text: str) -> str:
         """Text with misspelt common words spelt right ("whats the diffrence between …"), so the rules that read a
@@ -1015,6 +1057,8 @@ class Answerability:
         # declined for a reason below, and is declined anyway (nothing retrieved speaks to it).
         weak = not on_subject and max(best_dense, best_sentence) < self.min_topic
         if weak and not self.about_material(question):
+            return True, [], features
+        if self.off_in_conversation(question, standalone):
             return True, [], features
         fired: list[tuple[str, str]] = []
         # Where the learner met the subject is no part of what is asked ("my therapist suggested ketamine infusions, …").

@@ -10,7 +10,7 @@ import numpy as np
 from pydantic import BaseModel
 from wordfreq import zipf_frequency
 
-from tutor.answerability import asked_term, defined_in
+from tutor.answerability import STATES_PLACE, asked_term, asks_place, defined_in
 from tutor.retrieval import ScoredSentence, Vocabulary, plain_question
 from tutor.text import STOPWORDS, content_stems, content_words, normalize, stem, words
 from tutor.types import Citation, SentenceSupport
@@ -123,6 +123,12 @@ CAUSE_GAP = 0.1
 next is put when the question asks why."""
 
 
+PLACE_BONUS = 0.02
+"""How far above the best sentence the first sentence near it that names a place goes when the question asks where
+("where in the brain?" after "what does BDNF do?": "… prominent in brain regions like the prefrontal cortex", not the
+BDNF sentences again)."""
+
+
 DEFINES_BONUS = 0.1
 """How far above the best sentence the one that says what a "what is X?" question's term is goes (the material's
 definition, "X, the brain's ability to …", is quoted first and sets the bar for what else is quoted)."""
@@ -227,6 +233,13 @@ def follow_discourse(ranked: Sequence[ScoredSentence], question: str) -> list[Sc
                     and s.sentence.paragraph - best.sentence.paragraph in (0, 1))
             if s is not best and near and _STATES_CAUSE.search(s.sentence.text):
                 scores[id(s)] = max(scores[id(s)], best.score - CAUSE_GAP)
+    if asks_place(asked) and not STATES_PLACE.search(best.sentence.text):
+        place = next((s for s in candidates if s.sentence.source == best.sentence.source
+                      and s.chunk.section == best.chunk.section
+                      and s.sentence.paragraph - best.sentence.paragraph in (0, 1)
+                      and STATES_PLACE.search(s.sentence.text)), None)
+        if place is not None:
+            scores[id(place)] = max(scores[id(place)], best.score + PLACE_BONUS)
     rescored = [s if scores[id(s)] == s.score else s.model_copy(update={"score": scores[id(s)]}) for s in candidates]
     return sorted(rescored, key=lambda s: -s.score)
 

@@ -139,11 +139,15 @@ _ASKS_ABOUT_TERM = re.compile(r"^(?:(?:what(?:'s| is| are)|whats|define|explain|
                               r"|how (?:does|do) (?:an? )?[\w-]+ work)\s*[?.!]*$")
 
 
+# "How long does the relief last though?": a closing "though" answers what was just said.
+_FOLLOW_UP_END = re.compile(r"\b(?:though|tho)\W*$")
+
+
 def is_follow_up(question: str, vocabulary: Vocabulary) -> bool:
     """Whether a question leans on the conversation (pronouns, connectives, or almost no content)."""
     q = normalize(plain_question(question))  # "wait, what's glutamate again?" asks about glutamate
     content = [w for w in content_words(q) if vocabulary.known(w) or vocabulary.correct(w) != w]
-    if _FOLLOW_UP_START.search(q):
+    if _FOLLOW_UP_START.search(q) or _FOLLOW_UP_END.search(q):
         return True
     if _REFERRING.search(q) and len(content) <= 3:
         return True
