@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from tests.test_answers import ask_case
-from tutor.answerability import STATES_PLACE, asks_place
+from tutor.answerability import STATES_PLACE, asks_place, vaguely_named
 from tutor.retrieval import is_follow_up
 
 
@@ -71,3 +71,23 @@ def test_where_in_the_brain_quotes_the_sentence_naming_the_region(tutor):
     reply = tutor.ask("where in the brain?", session)
     assert reply.kind == "answer"
     assert any("prominent in brain regions like the prefrontal cortex" in c.text for c in reply.citations), reply.answer
+
+
+@pytest.mark.parametrize("kind,sentence,vague", [
+    # Written whole as a bare plural: there are such things, not which.
+    (["molecular", "events"], "This glutamate burst is thought to trigger molecular events that underlie its properties.",
+     True),
+    # Members follow, or it is one thing with an article: named.
+    (["brain", "regions"], "This effect is prominent in brain regions like the prefrontal cortex.", False),
+    (["nmda", "receptor"], "A primary one is the N-methyl-D-aspartate (NMDA) receptor, which is involved in learning.",
+     False),
+    # A one-word kind is left to the other readings ("receptors on neurons").
+    (["receptors"], "Glutamate interacts with receptors on neurons.", False),
+])
+def test_a_kind_named_only_as_a_class_is_named_vaguely(kind, sentence, vague):
+    assert vaguely_named(kind, [sentence]) is vague
+
+
+def test_which_molecular_events_is_declined(tutor):
+    reply = ask_case(tutor, [], "step by step, what molecular events does the glutamate burst set off?")
+    assert reply.kind == "not_in_material" and "molecular events" in reply.answer, reply.answer

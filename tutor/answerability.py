@@ -329,8 +329,27 @@ def vaguely_named(kind: Sequence[str], sentences: Sequence[str]) -> bool:
             # "antidepressants, like SSRIs, which …" gives the kind as a bare example of another; "impairments, such
             # as problems with recalling …" says what the members are.
             example = re.search(rf"\b(?:like|such as|including)\s+{re.escape(tokens[at[0]])}\s*[,;.)]", normalize(sentence))
-            return example is not None or all(any(t in _VAGUE for t in tokens[max(0, i - 3):i]) for i in at)
+            return example is not None or all(any(t in _VAGUE for t in tokens[max(0, i - 3):i]) or _as_a_class(kind, tokens, i)
+                                              for i in at)
     return False
+
+
+# What a kind named as a class is followed by when the sentence goes on to name its members ("regions like …").
+_MEMBERS_FOLLOW = frozenset("like such including namely especially".split())
+
+
+def _as_a_class(kind: Sequence[str], tokens: Sequence[str], at: int) -> bool:
+    """Whether the kind (two words or more) is written whole as a bare plural ("trigger molecular events that …"), with
+    no article, possessive or number before it and no members after it: the sentence says there are such things,
+    not which."""
+    start = at - len(kind) + 1
+    if len(kind) < 2 or start < 0 or [stem(t) for t in tokens[start:at + 1]] != [stem(k) for k in kind]:
+        return False
+    if not tokens[at].endswith("s") or (start > 0 and (tokens[start - 1] in STOPWORDS and tokens[start - 1] not in
+                                                        ("to", "of", "in", "on", "for", "with", "from", "into")
+                                                        or tokens[start - 1].isdigit())):
+        return False
+    return not (at + 1 < len(tokens) and tokens[at + 1] in _MEMBERS_FOLLOW)
 
 
 # "What other neurotrophic factors besides that one?": the learner wants one not named yet.
