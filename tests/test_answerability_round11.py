@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from tests.test_answers import ask_case
-from tutor.answerability import STATES_PLACE, asks_place, vaguely_named
+from tutor.answerability import ANSWER_TYPES, STATES_PLACE, asks_place, vaguely_named
 from tutor.retrieval import is_follow_up
 
 
@@ -91,3 +91,20 @@ def test_a_kind_named_only_as_a_class_is_named_vaguely(kind, sentence, vague):
 def test_which_molecular_events_is_declined(tutor):
     reply = ask_case(tutor, [], "step by step, what molecular events does the glutamate burst set off?")
     assert reply.kind == "not_in_material" and "molecular events" in reply.answer, reply.answer
+
+
+@pytest.mark.parametrize("question,evidence,lacking", [
+    ("why do vets pick ketamine over other anesthetics?", "The substance is also used in veterinary medicine.",
+     "comparisons with others of its kind"),
+    ("Why do vets use ketamine instead of other anesthetics?", "Ketamine is a medication used for anesthesia.",
+     "comparisons with others of its kind"),
+    ("why does ketamine work faster than other antidepressants?",
+     "This mechanism contrasts with traditional antidepressants, like SSRIs.", ""),
+])
+def test_a_comparison_with_others_of_its_kind_needs_a_passage_that_compares(question, evidence, lacking):
+    found = ""
+    for asks, holds, named in ANSWER_TYPES:
+        if asks.search(question) and not holds.search(evidence):
+            found = named
+            break
+    assert found == lacking

@@ -155,6 +155,12 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     (_Q(r"\b(safer|safest|riskier|riskiest|(?:more|less) (?:dangerous|harmful|risky|toxic|addictive)|"
         r"(?:fewer|more|less) (?:side effects|risks|harms?))\b"),
      _Q(r"\b(safe\w*|risk\w*|danger\w*|harm\w*|side effects?|adverse|toxic\w*)\b"), "comparisons of safety"),
+    # "Why do vets pick it over other anesthetics?": a comparison with the others of a kind is told only by a passage that
+    # compares ("contrasts with traditional antidepressants", "unlike", "faster than").
+    (_Q(r"\b(?:over|instead of|rather than|compared (?:to|with)|unlike|than|versus|vs\.?) (?:the |all |any |most )?other\b"),
+     _Q(r"\b(?:contrasts?|contrasting|unlike|compared (?:to|with)|comparison|whereas|in contrast|differs? from|instead of|"
+        r"rather than|(?:more|less|better|worse|faster|slower|safer|stronger|weaker)\s+(?:\w+\s+)?than)\b"),
+     "comparisons with others of its kind"),
     # "Where exactly on the receptor does it bind?": a place on or inside a thing needs a passage naming such a place
     # ("where in the brain …?" asks for regions, which the other rules read).
     (_Q(r"^(?:so |and |but |ok |okay )?where (?:exactly |precisely )?(?:on|inside|within|at) (?:the|a|an|this|that|its) "),
