@@ -1328,6 +1328,26 @@ KNN_TEMPERATURE = 0.05
 LR_SHARE = 0.6
 
 
+# Round 12: how far a vote is trusted, by how close the message comes to any training message (cosine similarity of
+# the nearest). Far from everything, both parts extrapolate: the regression's default for unfamiliar short text is
+# "crisis" ("my bad" 1.00) and the neighbour vote is as sure of a neighbour at 0.4 as of one at 0.9. Such a vote is
+# drawn toward "no idea" (every label equally likely) in proportion to how unfamiliar the message is. Leave one writer
+# out: 0.35/0.5/0.7 gave two learning questions of one writer and one of a validation writer their answer back and lost
+# nothing; a wider ramp (0.4 to 0.6) lost three crises of three writers whose sentences are far from every training
+# message, and 0.35 to 0.55 at 0.6 a harmful request.
+FAMILIAR_LOW = 0.35  # nearest training message this close or farther: the vote keeps UNFAMILIAR_TRUST of its weight
+FAMILIAR_HIGH = 0.5  # this close or closer: the vote is trusted whole
+UNFAMILIAR_TRUST = 0.7
+
+
+def familiarity_trust(nearest: np.ndarray) -> np.ndarray:
+    """How much of the classifier's vote to keep, from the similarity of each message's nearest training message."""
+    if FAMILIAR_HIGH <= FAMILIAR_LOW:
+        return np.ones_like(nearest)
+    ramp = np.clip((nearest - FAMILIAR_LOW) / (FAMILIAR_HIGH - FAMILIAR_LOW), 0.0, 1.0)
+    return UNFAMILIAR_TRUST + (1.0 - UNFAMILIAR_TRUST) * ramp
+
+
 class SafetyClassifier:
     """Logistic regression on sentence embeddings blended with a nearest-neighbour vote (numpy only).
 
@@ -1386,7 +1406,10 @@ class SafetyClassifier:
         p = _softmax(x @ self.weights + self.bias)
         if self.vectors is None or not len(self.vectors):
             return p
-        return LR_SHARE * p + (1 - LR_SHARE) * self._neighbours(x @ self.vectors.T.astype(np.float64))
+        sims = x @ self.vectors.T.astype(np.float64)
+        blend = LR_SHARE * p + (1 - LR_SHARE) * self._neighbours(sims)
+        trust = familiarity_trust(sims.max(axis=1))[:, None]
+        return trust * blend + (1 - trust) / len(LABELS)
 
     def save(self, path: Path) -> None:
         """Store the weights and the neighbours (an .npz file)."""
@@ -2095,7 +2118,10 @@ class Screen:
             if q[1] >= self.safety_threshold and q[1] > q[2] and q[1] > q[0] and not explains(inner):
                 return SafetyDecision(kind="safety", category="unsafe_use", layer="classifier", question=message,
                                       scores=scores)
-        if p[1] >= self.safety_threshold and named and action_cue(text, seen if follow_up else ""):
+        # Round 12: a safety vote behind the off-topic vote ("can you give me a line for my dating profile": "line" names
+        # the drug for `named`) is an everyday request, not a harmful one.
+        if (p[1] >= self.safety_threshold and p[1] >= p[LABELS.index("off_topic")] and named
+                and action_cue(text, seen if follow_up else "")):
             return SafetyDecision(kind="safety", category="unsafe_use", layer=layer, question=message, scores=scores)
         # The asymmetric policy for harmful requests: the writer (or their group) about to use, with a moderate safety
         # vote ahead of the crisis vote, is refused; asking what or why still is not ("should I ..." is not "why do ...").
