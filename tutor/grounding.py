@@ -1690,6 +1690,16 @@ def _about_rival(a: Analysed, u: Token, mine: set[str], kinds: set[str]) -> bool
     return nearest.stem not in mine and _ENTITY_KIND[nearest.stem] in kinds
 
 
+def is_entity(t: Token) -> bool:
+    """Whether a token names a thing of one of the judge's kinds (a chemical, receptor, region, drug, factor …)."""
+    return t.stem in _ENTITY_KIND
+
+
+def entity_kind(stem_: str) -> str | None:
+    """The kind of thing a word stem names ("ketamin" → "drug", "glutam" → "chemical"), or None."""
+    return _ENTITY_KIND.get(stem_)
+
+
 def _infinitive(a: Analysed, t: Token) -> bool:
     """Whether a word is governed by "to" ("the ability to integrate"): a capacity, not an assertion."""
     return t.index > 0 and a.tokens[t.index - 1].text == "to"

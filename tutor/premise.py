@@ -15,7 +15,8 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
-from tutor.grounding import BACKWARD_CAUSE, EXCLUSIVES, FORWARD_CAUSE, Analysed, Judge, Token, analyse
+from tutor.grounding import (BACKWARD_CAUSE, EXCLUSIVES, FORWARD_CAUSE, Analysed, Judge, Token, analyse, entity_kind,
+                             is_entity)
 from tutor.retrieval import ScoredSentence
 from tutor.text import content_stems
 from tutor.types import Chunk
@@ -374,6 +375,32 @@ def _acts(a: Analysed, words: set[str]) -> set[tuple[str, int]]:
     return {p for u in a.tokens if u.stem in words or u.canon in words for p in u.poles}
 
 
+# "SSRIs take weeks to work *when* ketamine acts quickly": when/while may set two things' statements side by side
+# (a comparison) or say when something happens ("hallucinations … fade *when* the dose goes up").
+_WHEN = re.compile(r"\s*,?\s+\b(?:when|while|whilst|whereas)\b\s+", _I)
+
+
+def clauses_of(claim: str) -> list[str]:
+    """The two statements a claim joins with when/while/whereas when each names a thing of one kind of its own (SSRIs
+    and ketamine: a comparison, not a time), each of at least three words; else the claim itself."""
+    parts = [p.strip(" ,.") for p in _WHEN.split(claim)]
+    if len(parts) != 2 or any(len(p.split()) < 3 for p in parts):
+        return [claim]
+    named = [{t.stem for t in analyse(p).tokens if is_entity(t)} for p in parts]
+    if not (named[0] and named[1]) or named[0] & named[1] \
+            or not {entity_kind(e) for e in named[0]} & {entity_kind(e) for e in named[1]}:
+        return [claim]
+    return [p[:1].upper() + p[1:] + "." for p in parts]
+
+
+def _across_clauses(claim: str, sentence: str, judge: Judge) -> bool:
+    """Whether a sentence contradicts a claim only by pairing words of two of the statements it joins ("SSRIs take
+    weeks to work when ketamine acts quickly" against "SSRIs, which … take several weeks": "quickly" is said of
+    ketamine, the weeks of the SSRIs). Each statement is judged alone; one of them must be contradicted too."""
+    parts = clauses_of(claim)
+    return len(parts) > 1 and all(judge.judge(p, [sentence]).label != "contradicted" for p in parts)
+
+
 def _people_do(reasons: Sequence[str]) -> bool:
     """Whether the only contradiction found is people in general in a role the sentence gives to something else."""
     return bool(reasons) and all(_ROLE_OF_PEOPLE.match(r) for r in reasons)
@@ -433,7 +460,8 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
             alone = judge.judge(claim, [sentence])
             if (alone.label != "contradicted" or _restored(claim, alone.reasons) or _people_do(alone.reasons)
                     or _another_event(claim, sentence, alone.reasons, topic)
-                    or _about_another_thing(claim, sentence, alone.reasons, topic)):
+                    or _about_another_thing(claim, sentence, alone.reasons, topic)
+                    or _across_clauses(claim, sentence, judge)):
                 continue
             # Together, the sentences can hide what the question is about: the judge stitches support from one
             # sentence's subject and another's entity ("serotonin" from the SSRI sentence for "dissociation comes
@@ -461,6 +489,7 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
             if (alone.label == "contradicted" and not _restored(claim, alone.reasons) and not _people_do(alone.reasons)
                     and not _another_event(claim, sentence, alone.reasons, topic)
                     and not _about_another_thing(claim, sentence, alone.reasons, topic)
+                    and not _across_clauses(claim, sentence, judge)
                     and (not _SWAPPED.match(alone.reasons[0]) or _swapped(alone.reasons, sentences))):
                 # (a swap only when no sentence names both entities: "one of these [factors] is BDNF")
                 return Premise(claim=claim, evidence=sentence, reasons=alone.reasons, held=held)
