@@ -1,6 +1,7 @@
 """Premise round 6: a claim that sets two things' statements side by side with when/while ("SSRIs take weeks to work
 when ketamine acts quickly") is ruled out only when one of its statements is, not by pairing a word of one with a
-sentence about the other."""
+sentence about the other; what a sentence says of the default state ("normally dampen") rules out only a claim about
+the default."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import pytest
 
 from tests.test_premise import corrected
 from tutor.grounding import Judge
-from tutor.premise import _across_clauses, clauses_of
+from tutor.premise import _across_clauses, _default_state, clauses_of
 
+DAMPEN = "Many neurons affected by this are inhibitory, meaning they normally dampen brain activity."
 SSRIS = ("This mechanism contrasts with traditional antidepressants, like SSRIs, which act on the serotonin system and "
          "take several weeks to produce a therapeutic effect.")
 
@@ -53,4 +55,24 @@ def test_the_comparison_found_by_hand_is_not_corrected(tutor):
 
 def test_its_false_twin_still_is(tutor):
     reply = tutor.ask("Since ketamine takes weeks to work while SSRIs act quickly, why use ketamine?", uuid.uuid4().hex)
+    assert corrected(reply), reply.answer
+
+
+def test_the_default_state_rules_out_only_a_claim_about_the_default():
+    more = ["antonym: claim says “more”, source says “dampen”"]
+    assert _default_state("Blocking them make the brain more active.", DAMPEN, more)
+    assert _default_state("Activity go up.", DAMPEN, ["antonym: claim says “up”, source says “dampen”"])
+    # the claim speaks of the default too: ruled out
+    assert not _default_state("Inhibitory neurons normally boost brain activity.", DAMPEN,
+                              ["antonym: claim says “boost”, source says “dampen”"])
+    # a word of the sentence not said of the default: left to the judge
+    assert not _default_state("Most of the neurons ketamine affects excitatory ones.", DAMPEN,
+                              ["antonym: claim says “excitatory”, source says “inhibitory”"])
+
+
+def test_what_happens_under_the_drug_is_not_corrected_by_the_default(tutor):
+    reply = tutor.ask("Given that most of the neurons affected are the ones that calm the brain, why does activity go "
+                      "up?", uuid.uuid4().hex)
+    assert not corrected(reply), reply.answer
+    reply = tutor.ask("Inhibitory neurons normally boost brain activity, right?", uuid.uuid4().hex)
     assert corrected(reply), reply.answer

@@ -401,6 +401,27 @@ def _across_clauses(claim: str, sentence: str, judge: Judge) -> bool:
     return len(parts) > 1 and all(judge.judge(p, [sentence]).label != "contradicted" for p in parts)
 
 
+# Words that say what something does when nothing acts on it ("they *normally* dampen brain activity").
+_DEFAULT = frozenset("normally usually ordinarily typically generally naturally".split())
+
+
+def _default_state(claim: str, sentence: str, reasons: Sequence[str]) -> bool:
+    """Whether the only contradiction is a word the sentence says of the default state ("inhibitory, meaning they
+    *normally dampen* brain activity") against a claim about what happens otherwise ("blocking them make the brain more
+    active"): a claim that speaks of the default too ("inhibitory neurons normally boost brain activity") is still
+    ruled out."""
+    pairs = [m.groups() for r in reasons if (m := _ANTONYM.match(r))]
+    if not pairs or len(pairs) < len(reasons) or _DEFAULT & {t.text for t in analyse(claim).tokens}:
+        return False
+    tokens = analyse(sentence).tokens
+    for _, theirs in pairs:
+        at = [t for t in tokens if t.text.replace("_", " ") == theirs]
+        if not at or not all(any(u.text in _DEFAULT and u.clause == t.clause for u in tokens[max(0, t.index - 2): t.index])
+                             for t in at):
+            return False
+    return True
+
+
 def _people_do(reasons: Sequence[str]) -> bool:
     """Whether the only contradiction found is people in general in a role the sentence gives to something else."""
     return bool(reasons) and all(_ROLE_OF_PEOPLE.match(r) for r in reasons)
@@ -461,7 +482,7 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
             if (alone.label != "contradicted" or _restored(claim, alone.reasons) or _people_do(alone.reasons)
                     or _another_event(claim, sentence, alone.reasons, topic)
                     or _about_another_thing(claim, sentence, alone.reasons, topic)
-                    or _across_clauses(claim, sentence, judge)):
+                    or _across_clauses(claim, sentence, judge) or _default_state(claim, sentence, alone.reasons)):
                 continue
             # Together, the sentences can hide what the question is about: the judge stitches support from one
             # sentence's subject and another's entity ("serotonin" from the SSRI sentence for "dissociation comes
@@ -490,6 +511,7 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
                     and not _another_event(claim, sentence, alone.reasons, topic)
                     and not _about_another_thing(claim, sentence, alone.reasons, topic)
                     and not _across_clauses(claim, sentence, judge)
+                    and not _default_state(claim, sentence, alone.reasons)
                     and (not _SWAPPED.match(alone.reasons[0]) or _swapped(alone.reasons, sentences))):
                 # (a swap only when no sentence names both entities: "one of these [factors] is BDNF")
                 return Premise(claim=claim, evidence=sentence, reasons=alone.reasons, held=held)
