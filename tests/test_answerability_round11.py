@@ -46,6 +46,8 @@ def test_a_closing_though_makes_a_follow_up(tutor):
     ("why does that happen though", "why does that happen though (dissociative state)", False),
     ("what about the amygdala?", "what about the amygdala? (ketamine memory)", False),
     ("which animals?", "which animals? (ketamine veterinary medicine)", False),
+    # A rare word may name a concept of the field: declined as not in the material, not called off-topic.
+    ("what happens to your bladder?", "what happens to your bladder? (addictive)", False),
     # Not read with the conversation: the topic rules decide as for a first message.
     ("what's the weather like tomorrow?", "what's the weather like tomorrow?", False),
 ])
@@ -81,6 +83,8 @@ def test_where_in_the_brain_quotes_the_sentence_naming_the_region(tutor):
     (["brain", "regions"], "This effect is prominent in brain regions like the prefrontal cortex.", False),
     (["nmda", "receptor"], "A primary one is the N-methyl-D-aspartate (NMDA) receptor, which is involved in learning.",
      False),
+    # A name before it names one of the kind.
+    (["lava", "flows"], "Pahoehoe lava flows are smooth.", False),
     # A one-word kind is left to the other readings ("receptors on neurons").
     (["receptors"], "Glutamate interacts with receptors on neurons.", False),
 ])

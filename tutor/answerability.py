@@ -335,7 +335,7 @@ def vaguely_named(kind: Sequence[str], sentences: Sequence[str]) -> bool:
             # "antidepressants, like SSRIs, which …" gives the kind as a bare example of another; "impairments, such
             # as problems with recalling …" says what the members are.
             example = re.search(rf"\b(?:like|such as|including)\s+{re.escape(tokens[at[0]])}\s*[,;.)]", normalize(sentence))
-            return example is not None or all(any(t in _VAGUE for t in tokens[max(0, i - 3):i]) or _as_a_class(kind, tokens, i)
+            return example is not None or all(any(t in _VAGUE for t in tokens[max(0, i - 3):i]) or _as_a_class(kind, tokens, i, sentence)
                                               for i in at)
     return False
 
@@ -344,12 +344,15 @@ def vaguely_named(kind: Sequence[str], sentences: Sequence[str]) -> bool:
 _MEMBERS_FOLLOW = frozenset("like such including namely especially".split())
 
 
-def _as_a_class(kind: Sequence[str], tokens: Sequence[str], at: int) -> bool:
+def _as_a_class(kind: Sequence[str], tokens: Sequence[str], at: int, sentence: str) -> bool:
     """Whether the kind (two words or more) is written whole as a bare plural ("trigger molecular events that …"), with
-    no article, possessive or number before it and no members after it: the sentence says there are such things,
-    not which."""
+    no article, possessive, number or name before it ("Pahoehoe lava flows" names one) and no members after it: the
+    sentence says there are such things, not which."""
     start = at - len(kind) + 1
     if len(kind) < 2 or start < 0 or [stem(t) for t in tokens[start:at + 1]] != [stem(k) for k in kind]:
+        return False
+    before = re.search(rf"\b{re.escape(tokens[start - 1])}\b", sentence, re.IGNORECASE) if start > 0 else None
+    if before is not None and before.group(0)[0].isupper():
         return False
     if not tokens[at].endswith("s") or (start > 0 and (tokens[start - 1] in STOPWORDS and tokens[start - 1] not in
                                                         ("to", "of", "in", "on", "for", "with", "from", "into")
@@ -752,7 +755,9 @@ class Answerability:
         framing = framing_words(question)
         own = [w for w in content_words(self.vocabulary.repair(q)) if w not in _SHORTHAND and w not in _CONTRACTIONS
                and w not in _DISCOURSE and w not in framing]
-        if not own or any(self._spoken_of(w) for w in own):
+        # A rare word ("what happens to your bladder?" after "is it addictive?") may name a concept of the field the
+        # material does not cover: declined as not in the material, not called off-topic.
+        if not own or any(self._spoken_of(w) or everyday_frequency(w) < self.rare_below for w in own):
             return False
         return float((self.embed(own) @ self._content_vectors.T).max()) < self.follow_up_synonym_at
 
