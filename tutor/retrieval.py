@@ -154,6 +154,11 @@ def is_follow_up(question: str, vocabulary: Vocabulary) -> bool:
     return len(content_words(q)) <= 1 and len(words(q)) <= 6 and not _ASKS_ABOUT_TERM.match(q)
 
 
+def refers_back(question: str) -> bool:
+    """Whether a question has a word pointing back at the conversation ("it", "that", "those")."""
+    return bool(_REFERRING.search(normalize(question)))
+
+
 _AGAIN = re.compile(r"\s+again(?=\s*[?.!]*\s*$)", re.I)
 
 
@@ -172,10 +177,15 @@ def condense(question: str, previous: Sequence[str], vocabulary: Vocabulary, for
     question = plain_question(question)
     if not previous or not (force or is_follow_up(question, vocabulary)):
         return question
+    # "and memory?" after "what about the bladder?" puts memory in the bladder's place: without a word pointing
+    # back, an earlier word the material never mentions was that earlier question's own topic, not context.
+    leans_back = refers_back(question)
     seen = {stem(w) for w in content_words(question)}
     context: list[str] = []
     for earlier in reversed(previous):
         for w in content_words(earlier):
+            if not leans_back and not vocabulary.known(w) and vocabulary.correct(w) == w:
+                continue
             if stem(w) not in seen:
                 seen.add(stem(w))
                 context.append(w)

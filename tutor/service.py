@@ -27,7 +27,7 @@ from tutor.grounding import Judge, topic_of
 from tutor.index import IngestReport, VectorStore, ingest, plan_ingest
 from tutor.premise import check_premise, promote
 from tutor.retrieval import (LexicalIndex, ScoredSentence, Vocabulary, condense, fuse, plain_question, prefer_new,
-                             rank_sentences, without_common_words)
+                             rank_sentences, refers_back, without_common_words)
 from tutor.safety import SafetyDecision, SafetyGuard
 from tutor.sessions import SessionStore
 from tutor.suggestions import pick_suggestions, suggestion_pool
@@ -270,7 +270,10 @@ class Tutor:
             ranked_leaning, verdict_leaning = self._judge(question, leaning)
             if verdict_leaning.kind != "out_of_scope":
                 standalone, ranked, verdict, condensed = leaning, ranked_leaning, verdict_leaning, True
-        if verdict.kind == "out_of_scope" and self.guard.names_topic(standalone):
+        # A follow-up pointing back at an earlier question that named the drug ("how long does it last?" after "what
+        # is a k-hole?") stays on its topic.
+        on_topic_thread = condensed and refers_back(question) and self.guard.names_topic(previous[-1])
+        if verdict.kind == "out_of_scope" and (self.guard.names_topic(standalone) or on_topic_thread):
             # Slang the material never uses ("k-hole", "special K") still names its subject: the honest
             # reply is that the material does not cover it, not that the question is off-topic.
             verdict = verdict.model_copy(update={"kind": "not_in_material", "reason": ""})
