@@ -156,6 +156,7 @@ def test_what_counts_as_a_new_question_or_a_bare_command():
                   "It blocks the NMDA receptor"):
         assert not asks_new_question(guess), guess
     assert fixed_command("my progress", pending=False) and fixed_command("/quiz", pending=False)
+    assert fixed_command("sum it up for me", pending=False)  # the whole material is no word of the learner's own
     assert fixed_command("another hint", pending=True) and not fixed_command("another hint", pending=False)
     assert not fixed_command("quiz me on dissociation", pending=False)  # the topic is the learner's words
     assert not fixed_command("show me the answer: how many milligrams?", pending=True)
@@ -173,7 +174,9 @@ def test_summarize_quotes_each_sections_key_sentences(tutor, tutoring):
 
 
 @pytest.mark.parametrize("asked", ["give me the key points", "what are the main ideas here?",
-                                   "what's the main thing i should take away from this article?", "tl;dr please"])
+                                   "what's the main thing i should take away from this article?", "tl;dr please",
+                                   "what's the takeaway", "what's the gist?", "sum it up for me",
+                                   "what should i remember from this article?"])
 def test_asking_for_the_main_points_is_a_summary(tutor, tutoring, asked):
     # "give me the key points" was declined as off-topic; the main points of the material are its summary.
     reply = tutor.ask(asked, sid())
@@ -181,7 +184,8 @@ def test_asking_for_the_main_points_is_a_summary(tutor, tutoring, asked):
     assert len({c.section for c in reply.citations}) == len({c.section for c in tutor.chunks}), asked
 
 
-@pytest.mark.parametrize("asked", ["what's the main thing ketamine does?", "what are the key facts about BDNF?"])
+@pytest.mark.parametrize("asked", ["what's the main thing ketamine does?", "what are the key facts about BDNF?",
+                                   "what should i remember about BDNF?"])
 def test_main_points_of_a_topic_are_asked_as_a_question(tutor, tutoring, asked):
     reply = tutor.ask(asked, sid())
     assert reply.backend != "tutoring" and "in brief" not in reply.answer, asked
@@ -337,3 +341,25 @@ def test_repeat_that_repeats_the_last_answer_with_its_citations(tutor, tutoring)
     tutor.ask("/quiz", s)
     question = tutor.ask("say that again", s)  # mid-quiz: the waiting question again, not graded
     assert "Question 1 of" in question.answer and question.answer[0] not in "✓◐✗"
+
+
+@pytest.mark.parametrize("said", ["stop", "i'm done", "ok stop please", "that's enough"])
+def test_a_bare_stop_ends_a_waiting_quiz_or_round(tutor, tutoring, said):
+    # "stop" mid-quiz was graded "✗ Not quite" as the answer to the question.
+    s = sid()
+    tutor.ask("/quiz", s)
+    stopped = tutor.ask(said, s)
+    assert "Quiz stopped" in stopped.answer and "✗" not in stopped.answer, said
+    assert tutor.ask("what is BDNF?", s).citations  # the next message is a question again, not an answer
+    tutor.ask("/socratic on", s)
+    tutor.ask("What does ketamine do at NMDA receptors?", s)
+    left = tutor.ask(said, s)
+    assert "✗" not in left.answer and not left.citations and "quiz me" in left.answer, said
+    assert tutor.ask("what is BDNF?", s).kind == "answer"
+
+
+def test_stop_is_screened_when_nothing_waits(tutor, tutoring):
+    from tutor.socratic import fixed_command
+
+    assert fixed_command("stop", pending=True) and not fixed_command("stop", pending=False)
+    assert not fixed_command("i want to stop", pending=True)  # the learner's own words: the screen reads them

@@ -46,6 +46,10 @@ DONT_KNOW = re.compile(r"^\s*(?:(?:i\s+)?(?:(?:really|honestly|just)\s+)?(?:don[
                        r"(?:\s*,?\s*(?:sorry|lol|haha))?\s*[.!?]*\s*$", re.I)
 HINT = re.compile(r"^\s*(?:/hint|(?:another|a|one more|more)\s+hints?|hint|give me (?:another |a )?hint)" + _END, re.I)
 STOP = re.compile(r"^\s*(?:/stop|(?:stop|end|quit|exit)(?:\s+the)?\s+quiz)" + _END, re.I)
+# While a quiz question or a Socratic round waits, a bare "stop" or "i'm done" ends it: it was graded as an answer.
+STOP_WAITING = re.compile(r"^\s*(?:(?:ok(?:ay)?|please)[\s,]+)?(?:stop(?: (?:it|this|now|here|the questions|asking))?|quit|"
+                          r"exit|end(?: it| this)?|enough|that['’]?s enough|(?:i['’]?m |i am |we['’]?re )?done|no more|"
+                          r"let['’]?s stop|(?:can|could) we stop)(?:\s*,?\s*(?:please|pls|thanks|thank you))?" + _END, re.I)
 PROGRESS = re.compile(r"^\s*(?:/progress|/next|(?:(?:show|see|check|view)(?:\s+me)?\s+)?(?:my\s+)?progress(?:\s+so far)?|"
                       r"(?:what(?:['’]?s| is)|how(?:['’]?s| is))\s+my\s+(?:progress|mastery)(?:\s+so far)?|"
                       r"how(?:['’]m| am) i doing(?:\s+so far)?|how did i do(?:\s+(?:on|in) (?:the|that|this) quiz)?|"
@@ -63,16 +67,19 @@ REPEAT = re.compile(r"^\s*(?:(?:can|could|would) you\s+)?(?:please\s+)?(?:repeat
                     r"yourself|what you (?:just )?said))?|(?:say|explain) (?:that|it|this) again|come again)"
                     r"(?:\s*,?\s*(?:please|pls))?\s*[.!?]*\s*$", re.I)
 LESSONS = re.compile(r"^\s*(?:/lessons|(?:show\s+)?(?:the\s+)?lesson map)" + _END, re.I)
-SUMMARY = re.compile(r"^\s*(?:/summary|(?:can you |could you |please )?(?:summari[sz]e|sum up)(?: (?:it|this|everything))?"
+SUMMARY = re.compile(r"^\s*(?:/summary|(?:can you |could you |please )?(?:summari[sz]e|sum up|sum (?:it|this|everything) up)"
+                     r"(?: (?:it|this|everything))?"
                      r"|(?:give me |i want |can i (?:have|get) )?(?:a |an )?(?:summary|overview|recap)|tl;? ?dr)"
                      r"(?:\s+(?:of|on|about|for)?\s*(?:the |this )?(?!(?:please|pls|for me)\b)(?P<scope>[^?.!]+?))?"
                      r"(?:\s+(?:please|for me))?\s*[.!?]*\s*$", re.I)
 # "Give me the key points", "what's the main thing to take away from this article?": a summary too. Its scope must
 # follow "of"/"in"/"from" ("the main thing ketamine does" asks about ketamine, not for a section's summary).
-MAIN_POINTS = re.compile(r"^\s*(?:(?:what|which)(?:\s+(?:are|were|is|was)|['’]re|['’]?s)\s+"
-                         r"|(?:give|tell|show) me |list )?the (?:key|main|big|biggest|most important|central) (?:points?|ideas?|takeaways?|things?|"
-                         r"messages?|lessons?|facts?)(?: (?:i|we) (?:should|need to|have to) (?:know|remember|learn|"
-                         r"take away|get))?(?: to (?:know|remember|take away))?"
+MAIN_POINTS = re.compile(r"^\s*(?:(?:(?:what|which)(?:\s+(?:are|were|is|was)|['’]re|['’]?s)\s+|(?:give|tell|show) me |list )?"
+                         r"the (?:(?:key|main|big|biggest|most important|central) (?:points?|ideas?|takeaways?|things?|"
+                         r"messages?|lessons?|facts?)|takeaways?|gist|bottom line|big picture)"
+                         r"(?: (?:i|we) (?:should|need to|have to) (?:know|remember|learn|take away|get))?"
+                         r"(?: to (?:know|remember|take away))?"
+                         r"|what (?:should|do|must) (?:i|we) (?:need to |have to )?(?:remember|take away)(?: most)?)"
                          r"(?:\s+(?:of|in|from|about|on)\s+(?:the |this )?(?P<scope>[^?.!]+?)|\s+here)?"
                          r"(?:\s+(?:please|for me))?\s*[.!?]*\s*$", re.I)
 _WHOLE = re.compile(r"^(?:all|everything|it|me|article|material|text|course|reading|lesson|whole (?:thing|article|"
@@ -106,9 +113,9 @@ def fixed_command(message: str, pending: bool, after_crisis: bool = False) -> bo
     quiz = QUIZ.match(message)
     summary = SUMMARY.match(message) or MAIN_POINTS.match(message)
     if (SOCRATIC.match(message) or LESSONS.match(message) or PROGRESS.match(message) or (quiz and not quiz["scope"])
-            or (summary and not summary["scope"])):
+            or (summary and (not summary["scope"] or _WHOLE.match(summary["scope"].strip())))):
         return True
-    return pending and bool(STOP.match(message) or HINT.match(message) or REVEAL.match(message)
+    return pending and bool(STOP.match(message) or STOP_WAITING.match(message) or HINT.match(message) or REVEAL.match(message)
                             or DONT_KNOW.match(message) or asks_simpler(message))
 
 
@@ -176,7 +183,7 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
     if REPEAT.match(said):
         return _repeat(t, message, session_id)
     if pending and pending.get("type") == "quiz":
-        if STOP.match(said):
+        if STOP.match(said) or STOP_WAITING.match(said):
             t.set_pending(session_id, None)
             return _reply(message, session_id, "Quiz stopped. Say “quiz me” to start another.", suggestions=["Quiz me"])
         if asks_simpler(said):  # "huh?", "what?", "i don't understand": the question again, not an answer to grade
@@ -201,6 +208,10 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
         # "I don't get it" or "no idea" mid-round wants a hint, not a grade
         if HINT.match(said) or asks_simpler(said) or DONT_KNOW.match(said):
             return _next_hint(t, message, session_id, pending)
+        if STOP.match(said) or STOP_WAITING.match(said):
+            t.set_pending(session_id, None)
+            return _reply(message, session_id, "OK, we’ll leave that one. Ask me anything about the material, or say "
+                          "“quiz me” to test yourself.", suggestions=["Quiz me"])
         if REVEAL.match(said):
             t.set_pending(session_id, None)
             reply = TutorReply.model_validate(pending["reply"])
