@@ -1,4 +1,4 @@
-"""A question in another language than the material's: told so, not called off-topic or unanswered."""
+"""A question in another language than the material's, or in chat spellings: told so, or read as meant."""
 
 from __future__ import annotations
 
@@ -32,3 +32,13 @@ def test_a_question_in_another_language_is_asked_to_come_in_the_materials(tutor)
 
 def test_a_crisis_in_another_language_still_gets_the_crisis_reply(tutor):
     assert tutor.ask("quiero morir, ya no puedo más").kind == "crisis"
+
+
+@pytest.mark.parametrize("asked, quoted", [("wats glutamate", "most abundant"), ("whats bdnf", "fertilizer")])
+def test_a_question_word_spelt_as_in_chat_asks_the_same(tutor, asked, quoted):
+    # "wats" counted as content, and its meaningless similarity chose the quotes: glutamate's definition was left out.
+    from tutor.text import content_words
+
+    assert content_words(asked) == content_words(asked.replace("wats", "what's").replace("whats", "what's"))
+    reply = tutor.ask(asked)
+    assert reply.kind == "answer" and any(quoted in c.text for c in reply.citations), reply.answer

@@ -28,7 +28,9 @@ STOPWORDS = frozenset(
 # Words that ask rather than inform; they carry no content to look up.
 QUESTION_WORDS = frozenset(
     "what which who whom whose when where why how does do did is are was were can could should would "
-    "happen happens happened mean means meant work works role exactly actually".split()
+    "happen happens happened mean means meant work works role exactly actually "
+    # chat spellings ("wats glutamate"): as content they steered the choice of quotes
+    "whats wats wat wut hows whys wheres whos whens".split()
 )
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
