@@ -83,6 +83,20 @@ def test_an_example_is_one_the_material_gives(tutor):
     assert all(re.search(r"such as|for example|for instance|like|comparable|as though", c.text) for c in reply.citations)
 
 
+def test_a_declined_question_in_between_leaves_the_answer_before_it_to_work_on(tutor):
+    # "give me an example" after "what's the opposite?" (declined) was told to ask about the material first.
+    session = uuid.uuid4().hex
+    tutor.ask("what does long-term use do to memory?", session)
+    assert tutor.ask("what about the bladder?", session).kind == "not_in_material"
+    reply = tutor.ask("can you give me an example of that?", session)
+    assert reply.kind == "answer" and reply.citations
+    _grounded(tutor, reply)
+    crisis = uuid.uuid4().hex
+    tutor.ask("what does long-term use do to memory?", crisis)
+    assert tutor.ask("i want to kill myself", crisis).kind == "crisis"
+    assert not tutor.ask("can you give me an example of that?", crisis).citations  # a crisis reply ends the thread
+
+
 def test_without_an_answer_before_it_the_request_is_not_answered_from_nowhere(tutor):
     reply = tutor.ask("Can you explain that in simpler words?", uuid.uuid4().hex)
     assert reply.kind == "out_of_scope" and not reply.citations

@@ -124,9 +124,16 @@ _THAT = re.compile(r"^(?:that|this|it|these|those|th(?:is|at|ese) (?:topic|secti
 
 
 def _last_quoted(t: "Tutoring", session_id: str) -> list:
-    """The (chunk, sentence) pairs the session's last reply quoted, if that reply was an answer."""
-    last = (t.tutor.sessions.history(session_id, 1) or [None])[-1]
-    return cited_sentences(last.cited_spans, t.tutor.chunks) if last and last.reply_kind == "answer" else []
+    """The (chunk, sentence) pairs the session's last answer quoted.
+
+    A question declined since ("what's the opposite?") is passed over: "give me an example" after it still means the
+    answer before. A crisis or safety reply since ends the thread."""
+    for turn in reversed(t.tutor.sessions.history(session_id, 4)):
+        if turn.reply_kind == "answer":
+            return cited_sentences(turn.cited_spans, t.tutor.chunks)
+        if turn.reply_kind in ("crisis", "safety"):
+            break
+    return []
 
 
 def _last_section(t: "Tutoring", session_id: str) -> str:
