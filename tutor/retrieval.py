@@ -22,6 +22,15 @@ RRF_K = 60  # the constant from Cormack et al.; damps the influence of any singl
 REAL_WORD_ZIPF = 3.0
 
 
+# "SSRIs", "MAOIs": the plural of an acronym, which the stemmer keeps whole when its only vowel ends it ("ssris").
+_ACRONYM_PLURAL = re.compile(r"\b([A-Z][A-Z0-9]+)s\b")
+
+
+def lexical_stems(text: str) -> list[str]:
+    """The stems lexical matching compares: content stems, an acronym's plural read as the acronym."""
+    return content_stems(_ACRONYM_PLURAL.sub(r"\1", text))
+
+
 def prefixed(word: str, base: str) -> bool:
     """Whether a word is another word with letters put in front of it ("esketamine" of "ketamine")."""
     return len(base) >= 5 and len(word) - len(base) >= 2 and word.endswith(base)
@@ -68,7 +77,7 @@ class Vocabulary:
 
     def repair(self, text: str) -> str:
         """Text with misspelt words replaced by corpus words (for lexical matching only)."""
-        return " ".join(self.correct(w) for w in words(text))
+        return " ".join(self.correct(w) for w in words(_ACRONYM_PLURAL.sub(r"\1", text)))
 
 
 class LexicalIndex:
@@ -78,7 +87,7 @@ class LexicalIndex:
         self.chunks = list(chunks)
         self.vocabulary = vocabulary
         self.k1, self.b = k1, b
-        self.docs = [Counter(content_stems(c.text)) for c in self.chunks]
+        self.docs = [Counter(lexical_stems(c.text)) for c in self.chunks]
         self.lengths = [sum(d.values()) for d in self.docs]
         self.avg_length = (sum(self.lengths) / len(self.lengths)) if self.lengths else 1.0
         df = Counter(t for d in self.docs for t in d)
@@ -177,20 +186,21 @@ def condense(question: str, previous: Sequence[str], vocabulary: Vocabulary, for
     question = plain_question(question)
     if not previous or not (force or is_follow_up(question, vocabulary)):
         return question
-    # "and memory?" after "what about the bladder?" puts memory in the bladder's place: without a word pointing
-    # back, an earlier word the material never mentions was that earlier question's own topic, not context.
-    leans_back = refers_back(question)
     seen = {stem(w) for w in content_words(question)}
     context: list[str] = []
     for earlier in reversed(previous):
         for w in content_words(earlier):
-            if not leans_back and not vocabulary.known(w) and vocabulary.correct(w) == w:
-                continue
             if stem(w) not in seen:
                 seen.add(stem(w))
                 context.append(w)
         if len(context) >= 6:
             break
+    # "and memory?" after "what about the bladder? (risks long term use)" puts memory in the bladder's place: with no
+    # word pointing back, an earlier word the material never mentions was that question's own topic, not context —
+    # unless it is all the context there is.
+    known = [w for w in context if vocabulary.known(w) or vocabulary.correct(w) != w]
+    if known and not refers_back(question):
+        context = known
     return f"{question.strip()} ({' '.join(context)})" if context else question
 
 
@@ -229,7 +239,7 @@ def rank_sentences(
                 continue
             dense = max(float(np.dot(q, vec)) for q in query_vectors)
             focus = max(float(np.dot(q, vec)) for q in focus_vectors) if len(focus_vectors) else None
-            terms = set(content_stems(sentence.text))
+            terms = set(lexical_stems(sentence.text))
             lexical = sum(idf.get(t, 1.0) for t in query_terms & terms) / total_idf
             # Dense similarity leads; shared rare terms and a well-ranked passage break ties.
             score = dense + 0.25 * lexical + 0.02 * (len(passages) - rank) / len(passages)

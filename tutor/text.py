@@ -34,8 +34,6 @@ QUESTION_WORDS = frozenset(
 )
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
-# "SSRIs", "MAOIs": the plural of an acronym, which the stemmer keeps whole when its only vowel ends it.
-_ACRONYM_PLURAL = re.compile(r"\b([A-Z][A-Z0-9]+)s\b")
 _stemmer = snowballstemmer.stemmer("english")
 
 
@@ -50,7 +48,7 @@ def normalize(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-case word tokens (apostrophes kept inside words)."""
-    return [w.replace("’", "'") for w in _WORD.findall(normalize(_ACRONYM_PLURAL.sub(r"\1", text)))]
+    return [w.replace("’", "'") for w in _WORD.findall(normalize(text))]
 
 
 @lru_cache(maxsize=65536)
