@@ -115,8 +115,8 @@ def fixed_command(message: str, pending: bool, after_crisis: bool = False) -> bo
     if (SOCRATIC.match(message) or LESSONS.match(message) or PROGRESS.match(message) or (quiz and not quiz["scope"])
             or (summary and (not summary["scope"] or _WHOLE.match(summary["scope"].strip())))):
         return True
-    return pending and bool(STOP.match(message) or STOP_WAITING.match(message) or HINT.match(message) or REVEAL.match(message)
-                            or DONT_KNOW.match(message) or asks_simpler(message))
+    return pending and bool(STOP.match(message) or STOP_WAITING.match(message) or HINT.match(message)
+                            or REVEAL.match(message) or DONT_KNOW.match(message) or asks_simpler(message))
 
 
 # "Quiz me on that": the topic is what the last answer quoted.
