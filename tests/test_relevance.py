@@ -286,3 +286,21 @@ def test_a_follow_up_without_a_pronoun_is_read_with_the_conversation(tutor):
     assert tutor.ask("What is excitotoxicity?", session).kind == "answer"
     assert tutor.ask("can the damage be reversed if you stop?", session).kind == "not_in_material"
     assert tutor.ask("what's the capital of France?", session).kind == "out_of_scope"
+
+
+@pytest.mark.parametrize("question", ["is ketamine safe?", "is ketamine harmful?", "how dangerous is ketamine?"])
+def test_whether_it_is_safe_asks_what_comes_of_it(tutor, question):
+    # "is ketamine safe?" quoted the introduction after the long-term-use sentence, not the harm that sentence leads to.
+    reply = tutor.ask(question)
+    assert reply.kind == "answer"
+    assert any(c.text.startswith("Chronic exposure can lead to cognitive impairments") for c in reply.citations), \
+        reply.answer
+
+
+def test_a_sentence_restating_a_quoted_one_in_plainer_words_is_quoted_with_it(tutor):
+    # "what does ketamine do to NMDA receptors?" quoted "… an antagonist at these NMDA receptors." without the
+    # "This means it temporarily blocks the receptor …" that says what that is: it shares few of the question's words.
+    reply = tutor.ask("what does ketamine do to NMDA receptors?")
+    texts = [c.text for c in reply.citations]
+    antagonist = next(i for i, t in enumerate(texts) if "antagonist at these NMDA receptors" in t)
+    assert texts[antagonist + 1].startswith("This means it temporarily blocks the receptor"), reply.answer

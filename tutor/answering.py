@@ -22,6 +22,13 @@ _ANAPHORIC_OPENING = re.compile(
 )
 
 
+# A sentence that says the one before it again in plainer words ("… an antagonist at these NMDA receptors. This means
+# it temporarily blocks the receptor …"): quoted with that one whatever its own score, which shares few of the
+# question's words.
+_GLOSS_OPENING = re.compile(r"^(?:(?:This|That) (?:means|is to say)|In other words|That is,|Put (?:simply|another way)|"
+                            r"Simply put|In plain terms|In short)\b")
+
+
 # A demonstrative inside a sentence's first words leans back too ("By suppressing these cells, …").
 _LEANING_WORD = re.compile(r"\b(this|these|those|such)\b", re.IGNORECASE)
 LEANING_REACH = 6
@@ -92,10 +99,11 @@ def refocus(ranked: Sequence[ScoredSentence], weight: float = FOCUS_WEIGHT) -> l
 # What a question asks for beyond the thing it names: what comes of it, what brings it about, what it means.
 # ("What does X do?" is left out: it is as often answered by the sentence naming X, and quoting what follows
 # X makes a follow-up about that sentence look already answered — tutor.retrieval.prefer_new.)
-# The risks, dangers or side effects of X are what comes of it too, in other words ("what are the risks of …?").
+# The risks, dangers or side effects of X are what comes of it too, in other words ("what are the risks of …?"), and
+# so is whether X is safe or can hurt ("is ketamine safe?").
 _ASKS_AFTER = re.compile(r"\b(after|afterwards?|next|then|follows?|following|subsequently|leads?|led|results?|"
                          r"resulting|consequences?|outcomes?|triggers?|brings? about|risks?|dangers?|hazards?|"
-                         r"downsides?|side[- ]effects?|"
+                         r"downsides?|side[- ]effects?|safe|unsafe|safety|dangerous|harmful|harms?|hurts?|"
                          r"what happens (?:when|once|if|to))\b")
 _ASKS_CAUSE = re.compile(r"\b(why|causes?|caused|reasons?|how come|stems?|due to|because|what makes)\b")
 _ASKS_MEANING = re.compile(r"\b(means?|meaning|in what sense|what (?:is|are)|what's|define|definition|like)\b")
@@ -107,7 +115,7 @@ _ASKING_STEMS = frozenset(stem(w) for w in (
     "after afterwards next then follow follows following subsequently lead leads led result results resulting "
     "consequence consequences outcome outcomes trigger triggers bring about happen cause causes caused reason "
     "reasons stem stems due because make makes mean means meaning sense define definition like risk risks danger "
-    "dangers hazard hazards downside downsides").split())
+    "dangers hazard hazards downside downsides safe unsafe safety dangerous harmful harm harms hurt hurts").split())
 
 RESTATES = 0.6
 """A sentence holding this share of the question's own content words (its asking words aside) restates what the
@@ -366,7 +374,8 @@ def select_sentences(ranked: Sequence[ScoredSentence], limit: int, margin: float
             current = previous
         following = neighbour(s, +1)
         if (following is not None and following not in chosen and leans_back(following.sentence.text)
-                and following.score >= best - 2.5 * margin and len(chosen) < limit + 1):
+                and (following.score >= best - 2.5 * margin or _GLOSS_OPENING.match(following.sentence.text))
+                and len(chosen) < limit + 1):
             chosen.append(following)
     return best_first(chosen)
 
