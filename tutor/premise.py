@@ -198,6 +198,10 @@ def _premise_of_sentence(sentence: str) -> tuple[str | None, bool]:
     if m:  # "why doesn't it X?" takes for granted that it does not
         return _clean(_declarative(m.group("aux"), m.group("rest"), keep_negation=True)), True
     m = _YES_NO.match(text)
+    if m and re.search(r"\bor\b", m.group("rest"), _I) and re.fullmatch(_AUX, m.group("aux"), _I):
+        # "Is it an agonist or an antagonist?", "… for good, or only for a while?" asks which: it takes neither for
+        # granted, and "Not quite" would tell the learner they were wrong about a choice they offered.
+        return None, False
     if m:  # "isn't it X?" expects that it is; "is it X?" asks
         return (_clean(_declarative(m.group("aux"), m.group("rest"), keep_negation=False)),
                 re.fullmatch(_NEG_AUX, m.group("aux"), _I) is not None)
