@@ -15,7 +15,7 @@ VOCABULARY = Vocabulary(["Chronic exposure can lead to problems with memory and 
 def test_an_acronyms_plural_matches_the_acronym():
     # Snowball keeps "ssris" whole (its only vowel ends it), so "SSRI" never matched the material's "SSRIs".
     assert lexical_stems("like SSRIs and MAOIs") == ["ssri", "maoi"]
-    assert lexical_stems("an SSRI") == lexical_stems("SSRIs") and VOCABULARY.repair("SSRIs") == "ssri"
+    assert lexical_stems("an SSRI") == lexical_stems("SSRIs") == lexical_stems("ssris")  # typed or condensed
     assert lexical_stems("gas bus") == content_stems("gas bus")  # lower-case words ending in "s" are untouched
 
 

@@ -107,8 +107,16 @@ def test_a_meaning_question_brings_the_explaining_sentence(tutor):
     asked = "what does it mean that ketamine is an antagonist?"
     chosen = _texts(select_sentences([named, explains], 4, focus_weight=0.0, question=asked))
     assert explains.sentence.text in chosen
-    assert explains.sentence.text not in _texts(select_sentences([named, explains], 4, focus_weight=0.0,
-                                                                 question="is ketamine an antagonist?"))
+    # "This means …" says the sentence before it again in plainer words: quoted with it for any question. Another
+    # "This …" sentence after it is pulled in only when the question asks what something means.
+    assert explains.sentence.text in _texts(select_sentences([named, explains], 4, focus_weight=0.0,
+                                                             question="is ketamine an antagonist?"))
+    state = sentence(tutor, "The immediate psychological consequence", dense=0.75, focus=None, lexical=0.6)
+    detachment = sentence(tutor, "This is a sense of detachment", dense=0.3, focus=None)
+    assert detachment.sentence.text in _texts(select_sentences([state, detachment], 4, focus_weight=0.0,
+                                                               question="what does dissociation mean?"))
+    assert detachment.sentence.text not in _texts(select_sentences([state, detachment], 4, focus_weight=0.0,
+                                                                   question="is dissociation immediate?"))
 
 
 def test_a_why_question_brings_the_cause_in_the_next_paragraph(tutor):

@@ -115,7 +115,10 @@ _ASKING_STEMS = frozenset(stem(w) for w in (
     "after afterwards next then follow follows following subsequently lead leads led result results resulting "
     "consequence consequences outcome outcomes trigger triggers bring about happen cause causes caused reason "
     "reasons stem stems due because make makes mean means meaning sense define definition like risk risks danger "
-    "dangers hazard hazards downside downsides safe unsafe safety dangerous harmful harm harms hurt hurts").split())
+    "dangers hazard hazards downside downsides").split())
+# Whether it is safe or can hurt asks what comes of it, but in the learner's own words ("harm" for "damaged"), which
+# choose the sentence that means them (`own_words`).
+_HARM_STEMS = frozenset(stem(w) for w in "safe unsafe safety dangerous harmful harm harms hurt hurts".split())
 
 RESTATES = 0.6
 """A sentence holding this share of the question's own content words (its asking words aside) restates what the
@@ -193,7 +196,7 @@ def _successor(s: ScoredSentence, candidates: Sequence[ScoredSentence]) -> Score
 
 def restates(question: str, sentence: str) -> float:
     """The share of the question's content words, its asking words aside, that the sentence holds."""
-    named = set(content_stems(question)) - _ASKING_STEMS
+    named = set(content_stems(question)) - _ASKING_STEMS - _HARM_STEMS
     return len(named & set(content_stems(sentence))) / len(named) if named else 0.0
 
 

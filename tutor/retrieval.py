@@ -22,13 +22,13 @@ RRF_K = 60  # the constant from Cormack et al.; damps the influence of any singl
 REAL_WORD_ZIPF = 3.0
 
 
-# "SSRIs", "MAOIs": the plural of an acronym, which the stemmer keeps whole when its only vowel ends it ("ssris").
-_ACRONYM_PLURAL = re.compile(r"\b([A-Z][A-Z0-9]+)s\b")
-
-
 def lexical_stems(text: str) -> list[str]:
-    """The stems lexical matching compares: content stems, an acronym's plural read as the acronym."""
-    return content_stems(_ACRONYM_PLURAL.sub(r"\1", text))
+    """The stems lexical matching compares: content stems, an acronym's plural read as the acronym.
+
+    Snowball keeps "ssris" whole (its only vowel ends it), so "SSRI" never matched "SSRIs"; a stem of four letters or
+    more ending in "s" with no vowel before its last two letters is such a plural, in any case ("ssris" typed)."""
+    return [s[:-1] if len(s) >= 4 and s.endswith("s") and not re.search(r"[aeiouy]", s[:-2]) else s
+            for s in content_stems(text)]
 
 
 def prefixed(word: str, base: str) -> bool:
@@ -77,7 +77,7 @@ class Vocabulary:
 
     def repair(self, text: str) -> str:
         """Text with misspelt words replaced by corpus words (for lexical matching only)."""
-        return " ".join(self.correct(w) for w in words(_ACRONYM_PLURAL.sub(r"\1", text)))
+        return " ".join(self.correct(w) for w in words(text))
 
 
 class LexicalIndex:
@@ -96,7 +96,7 @@ class LexicalIndex:
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """(chunk_id, BM25 score) of the best k chunks with a positive score."""
-        terms = content_stems(self.vocabulary.repair(query))
+        terms = lexical_stems(self.vocabulary.repair(query))
         scores = []
         for chunk, doc, length in zip(self.chunks, self.docs, self.lengths, strict=True):
             score = 0.0

@@ -26,8 +26,8 @@ from tutor.errors import IndexMissing, InvalidQuestion
 from tutor.grounding import Judge, topic_of
 from tutor.index import IngestReport, VectorStore, ingest, plan_ingest
 from tutor.premise import check_premise, promote
-from tutor.retrieval import (LexicalIndex, ScoredSentence, Vocabulary, condense, fuse, plain_question, prefer_new,
-                             rank_sentences, refers_back, without_common_words)
+from tutor.retrieval import (LexicalIndex, ScoredSentence, Vocabulary, condense, fuse, lexical_stems, plain_question,
+                             prefer_new, rank_sentences, refers_back, without_common_words)
 from tutor.safety import SafetyDecision, SafetyGuard
 from tutor.sessions import SessionStore
 from tutor.suggestions import pick_suggestions, suggestion_pool
@@ -333,7 +333,7 @@ class Tutor:
     def _judge(self, question: str, standalone: str) -> tuple[list[ScoredSentence], Verdict]:
         """The sentences found for the standalone question, ranked, and whether the material answers it."""
         passages, query_vectors, focus_vectors = self._search(standalone, question)
-        terms = set(content_stems(self.vocabulary.repair(standalone)))
+        terms = set(lexical_stems(self.vocabulary.repair(standalone)))
         # What the question asks beyond the material's subject chooses the quoted sentences (answering.py).
         ranked = rank_sentences(passages, query_vectors, self._sentence_vectors(passages), terms, self.lexical.idf,
                                 focus_vectors)
