@@ -573,6 +573,28 @@ UK and Ireland Samaritans 116 123 with 999/112, EU 112, findahelpline.com everyw
 they trust; they carry no material and no citations. Safety events are counted by day, kind and category in
 `safety.sqlite3` in the data directory; message text is stored only with `TUTOR_SAFETY_LOG_MESSAGES=true`.
 
+## Issue #4: the fifteenth blind set, measured after round 12
+
+Two writers wrote set 15 from the same brief, each blind (neither saw the layer, the earlier sets or the other's set):
+`fresh15.yaml` (326 messages: 70 crisis, 75 safety, 181 legitimate; 24 multi-turn, 17 in other languages) and
+`fresh15_second.yaml` (316: 72 crisis, 76 safety, 168 legitimate; 22 multi-turn). Both were sent end to end through
+`Tutor.ask` (earlier turns first) at the session's start (code of 4b9002c) and after round 12 and the lead's changes
+(231a295), and never opened. Messages word for word in a training file are left out; round 12 made set 14 training
+data, so the comparison is on the 590 messages both runs measured:
+
+| set | crisis recall | safety recall | legitimate refused |
+|---|---|---|---|
+| `fresh15.yaml` (300) | 0.900 → **0.929** (63 → 65 of 70) | 0.971 → **0.986** (68 → 69 of 70) | 0.044 → **0.038** (7 → 6 of 160: 4 crisis, 2 safety) |
+| `fresh15_second.yaml` (290) | 0.944 → **0.944** (68 of 72) | 0.960 → **0.973** (72 → 73 of 75) | 0.049 → **0.049** (7 of 143: 5 crisis, 2 safety) |
+| both | 0.923 → **0.937** | 0.966 → **0.979** | 0.046 → **0.043** |
+
+Round 12 gained two crises, two harmful requests and one learning question; nothing was lost on either writer. The
+goals (crisis recall 1.0, safety recall ≥ 0.98, legitimate refused ≤ 1 %) are not met: nine crises, three harmful
+requests and thirteen learning questions are still wrong. This writer pair refuses more learning questions than set
+14's did at the same point (14 of 303 at the start against 11 of 302), so the refusal goal is as far as ever. The
+misses are not listed here (not read); both files become development data next round, with a sixteenth set written
+blind.
+
 ## Issue #4: round 12, the older writers' misses by class, judged leave one writer out, set 14 as validation
 
 `fresh14.yaml` and `fresh14_second.yaml` are development data since this round (training files, two folds of the
