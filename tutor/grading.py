@@ -64,7 +64,7 @@ GradeLabel = Literal["correct", "partly", "incorrect"]
 Judge = Callable[[str, list[str]], Any]
 Embed = Callable[[list[str]], np.ndarray]
 
-# Calibrated on evals/datasets/learner_answers.yaml and learner_answers_fresh{,2,3,4,5,6,7,8,9,10,11}.yaml
+# Calibrated on evals/datasets/learner_answers.yaml and learner_answers_fresh{,2,3,4,5,6,7,8,9,10,11,12}.yaml
 # (`tutor quiz-eval` reports leave-one-question-out and leave-one-set-out accuracy).
 # An idea's embedding match counts from cosine SAY_FROM (unrelated text on the same topic) to SAY_AT (said).
 SAY_FROM, SAY_AT = 0.4, 0.7
@@ -74,8 +74,8 @@ SAY_FROM, SAY_AT = 0.4, 0.7
 # evals.pedagogy.fit_boundaries), rounded. "Correct" weighs only how much of the key is said (mean idea score and
 # length), both upwards: a judge score there weighed against it (a verbatim fragment is well supported), which made
 # unsupported answers easier to credit; length took its place.
-PARTLY_WEIGHTS = (2.6, 2.3, 2.1, 1.7, 3.1, 0.0, -4.2)  # refit in round 15 (fresh11 joined)
-CORRECT_WEIGHTS = (4.7, 0.0, 0.0, 0.0, 0.0, 5.6, -5.9)
+PARTLY_WEIGHTS = (2.6, 2.2, 2.0, 1.8, 3.0, 0.0, -4.1)  # refit in round 16 (fresh12 joined)
+CORRECT_WEIGHTS = (4.6, 0.0, 0.0, 0.0, 0.0, 5.7, -5.9)
 # Length is the answer's content words the question does not use, up to LENGTH_CAP, as a share of it: a fragment of
 # three words cannot say a key of several ideas however close its words are to one of them ("There's a surge of
 # glutamate"), and at the cap length alone never earns "correct" (its weight stays below the intercept).
