@@ -361,6 +361,21 @@ def _as_a_class(kind: Sequence[str], tokens: Sequence[str], at: int, sentence: s
     return not (at + 1 < len(tokens) and tokens[at + 1] in _MEMBERS_FOLLOW)
 
 
+# Single-word members of the kinds of thing the claim judge knows (grounding.ENTITIES: "glutamate", "NMDA", "BDNF").
+_MEMBERS = frozenset(stem(w) for members in ENTITIES.values() for w in members.split() if "_" not in w)
+
+
+# A question that opens by asking for a kind ("which neurotransmitter …", "what animals …").
+_OPENS_WHICH = _Q(r"^(?:so |and |but |ok |okay |then )?(?:which|what)\s+(?!(?:is|are|was|were|do|does|did)\b)[a-z]")
+
+
+def names_a_member(kind: Sequence[str], sentence: str) -> bool:
+    """Whether a sentence speaks of the kind asked for or names a thing that could be one of it: the kind's head word,
+    a member of an entity kind ("glutamate"), or a name written in capitals ("BDNF")."""
+    stems = {stem(w) for w in words(sentence)}
+    return stem(kind[-1]) in stems or bool(stems & _MEMBERS) or bool(names(sentence))
+
+
 # "What other neurotrophic factors besides that one?": the learner wants one not named yet.
 _OTHER = _Q(r"\b(?:what|which) (?:other|else)\b|\b(?:besides|apart from|other than|except)\b")
 
@@ -602,7 +617,11 @@ _SEGUE = _Q(r"^(?:so |and |oh |ok |okay )?(?:speaking of|talking (?:of|about)|on
 
 
 # Words by which a follow-up points back at what was said ("why does *that* happen?", "is there a cure for *it*?").
-_POINTS_BACK = _Q(r"\b(?:it|its|that|this|these|those|they|them|their|there|he|she|the same|such|one)\b")
+# A relational noun with nothing after it that says of what ("what's *the opposite*?", "and *the reason*?") points back
+# too: it is the opposite of what was just said.
+_POINTS_BACK = _Q(r"\b(?:it|its|that|this|these|those|they|them|their|there|he|she|the same|such|one)\b|"
+                  r"\bthe (?:opposite|reverse|contrary|converse|antonym|counterpart|alternative|difference|reason|cause)\b"
+                  r"(?!\s+(?:of|between|to|for|from|with)\b)")
 # Closing particles of a reply ("… last though?"), no concept of their own.
 _DISCOURSE = frozenset("though tho anyway".split())
 
@@ -683,7 +702,7 @@ class Answerability:
                  synonym_at: float = 0.45, everyday_at: float = 4.8, loose_synonym_at: float = 0.6,
                  ablation_gain: float = 0.06, domain_at: float = 0.22, close_synonym_at: float = 0.65,
                  domain_ablation: float = -0.01, domain_core: float = 0.35, target_synonym_at: float = 0.6,
-                 follow_up_synonym_at: float = 0.5):
+                 follow_up_synonym_at: float = 0.5, specific_below: float = 4.0):
         self.vocabulary = vocabulary
         self.embed = embed
         self.vocabulary_vectors = vocabulary_vectors
@@ -706,6 +725,7 @@ class Answerability:
         self.domain_core = domain_core
         self.target_synonym_at = target_synonym_at
         self.follow_up_synonym_at = follow_up_synonym_at
+        self.specific_below = specific_below
         self.sounds = [_sound(w) for w in vocabulary.words if len(w) >= 4]
         n = vocabulary.n_texts
         # The material's subject: stems used in many passages ("ketamine", "brain", "glutamate").
@@ -761,7 +781,20 @@ class Answerability:
             return False
         return float((self.embed(own) @ self._content_vectors.T).max()) < self.follow_up_synonym_at
 
+    def leans_on_material(self, question: str, standalone: str) -> bool:
+        """Whether a message that points back ("what's the opposite?", "ok and after that?") takes its topic from
+        the conversation: it names nothing of its own, or the earlier turns lend it a word of the material
+        ("antagonist"). Such a message is never off-topic, however weakly what it points at is matched; what it asks
+        is declined when the material does not say it."""
+        q = normalize(without_segue(question))
+        if not _POINTS_BACK.search(q):
+            return False
+        own = [w for w in content_words(q) if w not in _SHORTHAND and w not in _CONTRACTIONS and w not in _DISCOURSE]
+        lent = normalize(standalone).strip() != normalize(plain_question(question)).strip()
+        return not own or (lent and self.about_material(standalone))
+
     def respell(self, text: str) -> str:
+
         """Text with misspelt common words spelt right ("whats the diffrence between …"), so the rules that read a
         question's wording see it. Only a non-word that is no corpus word's misspelling nor a prefixed form of one is
         respelt, and only into a common English word: a technical term never becomes another."""
@@ -946,6 +979,27 @@ class Answerability:
                 return compound
         return ""
 
+    def unrelated_kind(self, kind: Sequence[str], question: str, sentences: Sequence[str]) -> str:
+        """The word that qualifies a "which X …?" question when no sentence naming an X speaks of it, else "".
+
+        "Which neurotransmitter do the inhibitory neurons use?" asks for a member of a kind the material names
+        ("glutamate") related to a concept it discusses ("inhibitory"); only a sentence that does both can answer it.
+        The qualifier is the question's most specific word the material uses (rarest in everyday English), beyond
+        the kind, the material's subject and the framing; words it never uses are the foreign-concept test's."""
+        if not _OPENS_WHICH.match(normalize(question)):  # "what's the difference between what X and Y do" asks no kind
+            return ""
+        framing = framing_words(question)
+        asked = {stem(w) for w in kind}
+        qualifiers = [w for w in dict.fromkeys(content_words(self.vocabulary.repair(normalize(question))))
+                      if stem(w) not in asked and stem(w) not in self.subject and w not in _TARGET_FILLER
+                      and w not in _JUDGEMENTS and w not in _CONTRACTIONS and w not in _SHORTHAND and w not in framing
+                      and self.vocabulary.known(w) and everyday_frequency(w) < self.specific_below]
+        if not qualifiers:
+            return ""
+        key = min(qualifiers, key=everyday_frequency)
+        naming = [s for s in sentences if names_a_member(kind, s)]
+        return "" if any(stem(key) in {stem(w) for w in words(s)} for s in naming) else key
+
     def never_related(self, question: str, sentences: Sequence[str]) -> list[str]:
         """Two things a question names (as names: "SSRIs", "BDNF") that no sentence names together, else [].
 
@@ -1086,7 +1140,7 @@ class Answerability:
         # Off the subject and weakly matched: off-topic, unless it is about the material all the same; then it may be
         # declined for a reason below, and is declined anyway (nothing retrieved speaks to it).
         weak = not on_subject and max(best_dense, best_sentence) < self.min_topic
-        if weak and not self.about_material(question):
+        if weak and not self.about_material(question) and not self.leans_on_material(question, standalone):
             return True, [], features
         if self.off_in_conversation(question, standalone):
             return True, [], features
@@ -1133,6 +1187,8 @@ class Answerability:
                 fired.append(("which", f"it never says which {_as_written(question, asked_kind(question)[-1])}"))
         if asked and self.vocabulary.known(asked[-1]) and vaguely_named(asked, texts[:3]):
             fired.append(("which", f"it does not say which {_as_written(question, ' '.join(asked_kind(question)))}"))
+        elif asked and self.vocabulary.known(asked[-1]) and self.unrelated_kind(asked, question, texts[:3]):
+            fired.append(("which", f"it never says which {_as_written(question, ' '.join(asked_kind(question)))}"))
         if nothing_new_named(question, standalone, texts[:3]):
             fired.append(("others", "it names no others"))
         unrelated = self.never_related(question, [s.text for p in passages for s in p.chunk.sentences])

@@ -1,0 +1,74 @@
+"""Answerability round 12: a "which X …?" question qualified by a concept of the material needs a sentence that names an
+X and speaks of that concept, and a message that points back ("what's the opposite?", "ok and after that?") takes its
+topic from the conversation, so it is declined, never called off-topic."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.test_answers import ask_case
+from tutor.answerability import names_a_member
+
+SENTENCES = [
+    "Many neurons affected by this are inhibitory, meaning they normally dampen brain activity.",
+    "The brain’s communication network relies on neurotransmitters to transmit signals between neurons.",
+    "The most abundant of these is glutamate, which plays a role in nearly all brain activities.",
+]
+
+
+@pytest.mark.parametrize("kind,sentence,names", [
+    (["neurotransmitter"], SENTENCES[1], True),  # the kind's own word
+    (["neurotransmitter"], SENTENCES[2], True),  # a member of an entity kind
+    (["factor"], "One of these is Brain-Derived Neurotrophic Factor (BDNF), a fertilizer for brain cells.", True),
+    (["neurotransmitter"], SENTENCES[0], False),
+])
+def test_a_sentence_names_a_member_of_the_kind(kind, sentence, names):
+    assert names_a_member(kind, sentence) is names
+
+
+@pytest.mark.parametrize("question,unrelated", [
+    # No sentence naming a neurotransmitter speaks of inhibitory neurons.
+    ("which neurotransmitter do the inhibitory neurons use?", "inhibitory"),
+    ("What neurotransmitter do the inhibitory neurons that ketamine suppresses use?", "inhibitory"),
+    # "The most abundant of these is glutamate": the member and the qualifier in one sentence.
+    ("Which neurotransmitter is the most abundant one in the brain?", ""),
+    # Not a question asking for a kind.
+    ("whats the difference between what neurotransmitters and inhibitory neurons do", ""),
+])
+def test_which_kind_needs_a_sentence_relating_it_to_the_qualifier(tutor, question, unrelated):
+    assert tutor.answerability.unrelated_kind(["neurotransmitter"], question, SENTENCES) == unrelated
+
+
+@pytest.mark.parametrize("history,question,kind", [
+    ([], "which neurotransmitter do the inhibitory neurons use?", "not_in_material"),
+    ([], "Which neurotransmitter is the most abundant one in the brain?", "answer"),
+    (["which neurotransmitter system do SSRIs act on?"], "what about ketamine?", "answer"),
+    # The material never says what the opposite of an antagonist is; the question is about its term all the same.
+    (["what is an antagonist?"], "what's the opposite?", "not_in_material"),
+    (["what is an antagonist?"], "what's the opposite of that?", "not_in_material"),
+    (["what is dissociation?"], "and after that?", "answer"),
+    # Own words that name another topic stay off-topic.
+    (["what is an antagonist?"], "what's the capital of France?", "out_of_scope"),
+    (["what is dissociation?"], "what's the weather like tomorrow?", "out_of_scope"),
+])
+def test_round12_verdicts(tutor, history, question, kind):
+    reply = ask_case(tutor, history, question)
+    assert reply.kind == kind, reply.answer
+
+
+def test_after_the_study_next_list_a_bare_follow_up_is_not_off_topic(tutor):
+    session = uuid.uuid4().hex
+    tutor.ask("what should i study next?", session)
+    reply = tutor.ask("ok and after that?", session)
+    assert reply.kind == "not_in_material", reply.answer
+
+
+def test_leaning_on_the_material_needs_a_pointer(tutor):
+    leans = tutor.answerability.leans_on_material
+    assert leans("what's the opposite?", "what's the opposite? (antagonist)")
+    assert leans("ok and after that?", "and after that?")  # nothing of its own: the conversation is its topic
+    assert not leans("what's the capital of France?", "what's the capital of France?")
+    assert not leans("what's the opposite of love?", "what's the opposite of love? (antagonist)")  # a topic of its own
+    assert not leans("is it going to rain there?", "is it going to rain there? (tomorrow weather)")  # lent nothing of it
