@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tutor import safety, safety_report
-from tutor.safety import canonical
+from tests.test_safety_round4 import _fixed, embed  # noqa: F401 (embed is a fixture)
+from tutor.safety import Screen, canonical
 
 
 def test_the_fifteenth_set_is_development_data_as_two_writers_and_the_sixteenth_stays_blind():
@@ -49,3 +50,33 @@ def test_sentences_of_a_learner_leave_out_only_the_ones_about_anyone():
     assert "breathing" not in kept and "module" in kept
     personal = canonical("what happens to someone's breathing if they overdo it? i want to know for me")
     assert safety.said_of_someone_real(personal) == personal
+
+
+# ---------------------------------------------------------------------------- a vote behind learning needs grave words
+
+
+@pytest.mark.parametrize("message", [
+    "my eyes are burning from all this reading, can you make it shorter",
+    "my head hurts from these diagrams lol, slower please",
+])
+def test_a_lexicon_word_is_not_grave(message):
+    text = canonical(message)
+    assert safety.distress_cue(text) and not safety.grave_cue(text)
+
+
+@pytest.mark.parametrize("message", [
+    "i can't do this anymore",
+    "my mate isn't breathing right now",
+    "gave my guitar away today, won't need it much longer",
+])
+def test_despair_danger_now_and_goodbyes_are_grave(message):
+    assert safety.grave_cue(canonical(message))
+
+
+def test_a_crisis_vote_behind_learning_needs_grave_words(embed):
+    behind = Screen(_fixed(0.35, 0.02, 0.6), embed)
+    assert behind.assess("my eyes are burning from all this reading, can you make it shorter").kind == "ok"
+    assert behind.assess("i can't do this anymore, my eyes are burning").kind == "crisis"
+    # Ahead of learning, a word of the broad lexicon still corroborates the vote.
+    ahead = Screen(_fixed(0.55, 0.02, 0.4), embed)
+    assert ahead.assess("my eyes are burning and my chest hurts after that bump").kind == "crisis"

@@ -1666,6 +1666,11 @@ def said_of_someone_real(text: str) -> str:
     return " ".join(s for s in sentences if _SOMEONE_REAL.search(s) or not _GENERIC_PERSON.search(s))
 
 
+def grave_cue(text: str) -> bool:
+    """The strong part of the distress words: despair, a goodbye, the intent to die or danger happening now."""
+    return bool(_DESPAIR.search(text) or _FAREWELL.search(text) or _INTENT_TO_DIE.search(text) or _HAPPENING.search(text))
+
+
 def distress_cue(text: str) -> bool:
     """Despair or danger about a real person (corroborates a crisis vote of the classifier)."""
     about = _LEARNER_FRAME.sub(" ", text)
@@ -2095,7 +2100,8 @@ class Screen:
                 and _INTENT_TO_DIE.search(_ATTEMPT_TOLD.sub(" ", text)) and probs[:, 0].max() >= self.distress_floor):
             return SafetyDecision(kind="crisis", category="crisis", layer="intent", question=message, scores=scores)
         if not supporting and self._crisis_vote(float(p[0]), text, own=float(probs[0][0]), over_pattern=over,
-                                                steady=steady, rival=float(p[1])) and (
+                                                steady=steady, rival=float(p[1]),
+                                                learning=float(p[LABELS.index("legitimate")])) and (
                 not over or (p[0] > p[1] and bool(_URGENT_SELF.search(text) or not _TOPIC_QUESTION.search(text)))):
             return SafetyDecision(kind="crisis", category="crisis", layer=layer, question=message, scores=scores)
         # "how much would that take" after "I don't want to be here anymore": the distress is in the earlier turn.
@@ -2162,7 +2168,7 @@ class Screen:
         return SafetyDecision(kind="ok", question=message, scores=scores)
 
     def _crisis_vote(self, p: float, text: str, whole: bool = True, own: float = 0.0, over_pattern: bool = False,
-                     steady: bool = False, rival: float = 1.0, message: str = "") -> bool:
+                     steady: bool = False, rival: float = 1.0, message: str = "", learning: float = 0.0) -> bool:
         """The classifier's crisis probability, corroborated by the words; asking why needs more certainty.
 
         A confident vote stands without a distress word, but only for a whole message of a few words that is not
@@ -2183,6 +2189,11 @@ class Screen:
         if over_pattern and p < 0.7:
             return False
         distress = distress_cue(text)
+        # Round 13: a whole message the classifier reads as more likely learning than crisis needs more than a word of
+        # the broad lexicon ("my head is spinning from all these terms, can you slow down", "my brain is dead after this
+        # shift lol": 0.33 crisis, 0.44 and 0.47 learning): despair, a goodbye, the intent to die or danger now.
+        if whole and p < learning and not grave_cue(text):
+            distress = False
         if p >= self.crisis_threshold and distress and (not asking_why or p >= 0.7):
             return True
         # Round 10: a sentence the classifier is near certain of, told by the writer and not asked, stands without a
