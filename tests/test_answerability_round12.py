@@ -1,5 +1,6 @@
 """Answerability round 12: a "which X …?" question qualified by a concept of the material needs a sentence that names an
-X and speaks of that concept, and a message that points back ("what's the opposite?", "ok and after that?") takes its
+X and speaks of that concept, what a person would come to have ("do people build a tolerance …?") must be something the
+material speaks of, and a message that points back ("what's the opposite?", "ok and after that?") takes its
 topic from the conversation, so it is declined, never called off-topic."""
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ def test_which_kind_needs_a_sentence_relating_it_to_the_qualifier(tutor, questio
     (["what is an antagonist?"], "what's the opposite?", "not_in_material"),
     (["what is an antagonist?"], "what's the opposite of that?", "not_in_material"),
     (["what is dissociation?"], "and after that?", "answer"),
+    # What a person would come to have is the question's target: the material never speaks of tolerance.
+    ([], "Do people build a tolerance to ketamine?", "not_in_material"),
+    ([], "can you hallucinate on it?", "answer"),
+    ([], "can people lose memories from long-term use?", "answer"),
     # Own words that name another topic stay off-topic.
     (["what is an antagonist?"], "what's the capital of France?", "out_of_scope"),
     (["what is dissociation?"], "what's the weather like tomorrow?", "out_of_scope"),

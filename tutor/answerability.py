@@ -918,6 +918,14 @@ class Answerability:
             target = acts.group("target")[particle.end():] if particle else acts.group("target")
             if content_words(target):
                 parts.append(target)
+        elif acts and acts.group("subject") in _PERSONS and acts.group("verb") not in STOPWORDS \
+                and acts.group("verb") not in _LIKENING and acts.group("verb") not in framing:
+            # "Do people build a tolerance to ketamine?": what a person would come to have or do is its direct object,
+            # the noun phrase before any preposition (what follows names the subject it is had to).
+            obj = re.split(r"\b(?:to|of|for|from|with|on|in|after|over|during|when|if|because)\b",
+                           acts.group("target"), maxsplit=1)[0]
+            if [w for w in content_words(obj) if stem(w) not in self.subject]:
+                parts.append(obj)
         for part in parts:
             # An example of a concept the material names illustrates it ("perceive space, like distances and
             # rooms"); an example of something it does not ("in other ways, like with diet") is the question.
