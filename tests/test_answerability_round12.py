@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 from tests.test_answers import ask_case
-from tutor.answerability import names_a_member
+from tutor.answerability import names_a_member, qualified_kind
 
 SENTENCES = [
     "Many neurons affected by this are inhibitory, meaning they normally dampen brain activity.",
@@ -42,6 +42,17 @@ def test_which_kind_needs_a_sentence_relating_it_to_the_qualifier(tutor, questio
     assert tutor.answerability.unrelated_kind(["neurotransmitter"], question, SENTENCES) == unrelated
 
 
+@pytest.mark.parametrize("question,kind", [
+    ("what's the main inhibitory neurotransmitter in the brain?", ["neurotransmitter"]),
+    ("what is the immediate psychological consequence of ketamine?", ["consequence"]),
+    ("what is the NMDA receptor?", ["receptor"]),
+    ("what is glutamate?", []),  # no kind, a term
+    ("what's the difference between ketamine and SSRIs?", []),
+])
+def test_a_qualified_kind_after_what_is_the(question, kind):
+    assert qualified_kind(question) == kind
+
+
 @pytest.mark.parametrize("history,question,kind", [
     ([], "which neurotransmitter do the inhibitory neurons use?", "not_in_material"),
     ([], "Which neurotransmitter is the most abundant one in the brain?", "answer"),
@@ -50,6 +61,10 @@ def test_which_kind_needs_a_sentence_relating_it_to_the_qualifier(tutor, questio
     (["what is an antagonist?"], "what's the opposite?", "not_in_material"),
     (["what is an antagonist?"], "what's the opposite of that?", "not_in_material"),
     (["what is dissociation?"], "and after that?", "answer"),
+    # A qualified kind after "what's the" asks which one, too.
+    ([], "what's the main inhibitory neurotransmitter in the brain?", "not_in_material"),
+    ([], "what is the altered state of consciousness like?", "answer"),
+    ([], "what is the immediate psychological consequence of ketamine?", "answer"),
     # What a person would come to have is the question's target: the material never speaks of tolerance.
     ([], "Do people build a tolerance to ketamine?", "not_in_material"),
     ([], "can you hallucinate on it?", "answer"),

@@ -369,6 +369,19 @@ _MEMBERS = frozenset(stem(w) for members in ENTITIES.values() for w in members.s
 _OPENS_WHICH = _Q(r"^(?:so |and |but |ok |okay |then )?(?:which|what)\s+(?!(?:is|are|was|were|do|does|did)\b)[a-z]")
 
 
+# "What's the main inhibitory neurotransmitter in the brain?": a qualified kind after "the", which asks which one.
+_THE_QUALIFIED_KIND = _Q(r"^(?:so |and |but |ok |okay )?(?:what's|whats|what is|which is) the ((?:[a-z'-]+ ){1,3})"
+                         r"([a-z'-]{4,})(?:\s+(?:in|of|for|among|that|which|used|at)\b|\s*[?.!]*$)")
+
+
+def qualified_kind(question: str) -> list[str]:
+    """The head noun of a qualified kind a "what's the X Y Z?" question asks to be named ("neurotransmitter"), else []."""
+    match = _THE_QUALIFIED_KIND.match(normalize(question).strip())
+    if not match or any(w in STOPWORDS for w in words(match.group(1))) or match.group(2) in STOPWORDS:
+        return []
+    return [match.group(2)]
+
+
 def names_a_member(kind: Sequence[str], sentence: str) -> bool:
     """Whether a sentence speaks of the kind asked for or names a thing that could be one of it: the kind's head word,
     a member of an entity kind ("glutamate"), or a name written in capitals ("BDNF")."""
@@ -994,7 +1007,8 @@ class Answerability:
         ("glutamate") related to a concept it discusses ("inhibitory"); only a sentence that does both can answer it.
         The qualifier is the question's most specific word the material uses (rarest in everyday English), beyond
         the kind, the material's subject and the framing; words it never uses are the foreign-concept test's."""
-        if not _OPENS_WHICH.match(normalize(question)):  # "what's the difference between what X and Y do" asks no kind
+        # "What's the difference between what X and Y do?" asks for no kind.
+        if not (_OPENS_WHICH.match(normalize(question)) or qualified_kind(question)):
             return ""
         framing = framing_words(question)
         asked = {stem(w) for w in kind}
@@ -1197,6 +1211,9 @@ class Answerability:
             fired.append(("which", f"it does not say which {_as_written(question, ' '.join(asked_kind(question)))}"))
         elif asked and self.vocabulary.known(asked[-1]) and self.unrelated_kind(asked, question, texts[:3]):
             fired.append(("which", f"it never says which {_as_written(question, ' '.join(asked_kind(question)))}"))
+        elif not asked and self.vocabulary.known((qualified := qualified_kind(question) or [""])[-1]) \
+                and self.unrelated_kind(qualified, question, texts[:3]):
+            fired.append(("which", f"it never says which {_as_written(question, qualified[-1])}"))
         if nothing_new_named(question, standalone, texts[:3]):
             fired.append(("others", "it names no others"))
         unrelated = self.never_related(question, [s.text for p in passages for s in p.chunk.sentences])
