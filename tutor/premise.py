@@ -426,6 +426,65 @@ def _default_state(claim: str, sentence: str, reasons: Sequence[str]) -> bool:
     return True
 
 
+# Words that open another statement inside a sentence: what comes after them is said of their own subject.
+_OPENS_STATEMENT = frozenset("when while whilst whereas although though because since if once until unless which that "
+                             "who whom whose where".split())
+
+
+def doer_of(a: Analysed, u: Token) -> Token | None:
+    """The named thing a sentence's word is said of, when the word sits in the statement of the thing the sentence
+    opens with ("*BDNF* encourages the growth of new synapses (…) and helps *repair* …", "*the glutamate surge*
+    *activates* other receptors"): None when the sentence opens with no named thing or a comma, a dash or a word
+    that starts another statement stands between ("*when* glutamate signals are interrupted, the brain's ability …
+    becomes *fragmented*"; "… trigger events *that* underlie the medication's *rapid* …")."""
+    first = next((t for t in a.tokens if t.content), None)
+    if first is None or not is_entity(first) or first.index >= u.index \
+            or any(t.text in _OPENS_STATEMENT or t.text in ("as", "after", "before") for t in a.tokens[:first.index]):
+        return None  # "*As* ketamine's effects fade, …": the sentence's subject comes later
+    depth = 0  # a parenthesis ("(connections between neurons)") is an aside, not another statement
+    for t in a.tokens[first.index + 1: u.index]:
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and (t.text in (",", ";", ":", "—", "–", "-") or t.text in _OPENS_STATEMENT):
+            return None
+    return first
+
+
+# Words that may stand for a thing named earlier ("*this* effect is prominent in …"): a sentence holding one may speak
+# of the claim's thing without naming it.
+_ANAPHORA = frozenset("this these that those it its they their them".split())
+
+
+def _said_by_another(claim: str, sentence: str, reasons: Sequence[str], topic: set[str]) -> bool:
+    """Whether the only contradiction is an opposite word said of another named thing than its counterpart: the
+    sentence's word of the thing it opens with, which the claim never names, in a sentence that names none of the
+    claim's own things ("*BDNF* … helps *repair* neuronal pathways" against "chronic ketamine use *damages* neurons":
+    BDNF repairs, which says nothing of what ketamine use does; "*the glutamate surge activates* other receptors"
+    against "ketamine *blocks* NMDA receptors"), or the claim's word of the thing it opens with, which the sentence
+    never names nor points back at ("*BDNF* levels *peak* 24 hours after a dose" against "as ketamine's effects
+    *fade*, a surge in glutamate release occurs"). What a word is said of is read by doer_of; a word said of the
+    material's subject, or of nothing it can tell, is left to the judge."""
+    pairs = [m.groups() for r in reasons if (m := _ANTONYM.match(r))]
+    if not pairs or len(pairs) < len(reasons):
+        return False
+    claimed, said = analyse(claim), analyse(sentence)
+    claim_words = {w for t in claimed.tokens for w in (t.stem, t.canon)}
+    said_words = {w for t in said.tokens for w in (t.stem, t.canon)}
+    own = {w for t in claimed.tokens if is_entity(t) for w in (t.stem, t.canon)} or set(topic)
+
+    def of_another(a: Analysed, text: str, other_words: set[str]) -> bool:
+        at = [u for u in a.tokens if u.text.replace("_", " ") == text]
+        doers = [doer_of(a, u) for u in at]
+        return bool(at) and all(d is not None and not {d.stem, d.canon} & (other_words | topic) for d in doers)
+
+    theirs = not own & said_words and all(of_another(said, word, claim_words) for _, word in pairs)
+    mine = not _ANAPHORA & {u.text for u in said.tokens} and \
+        all(of_another(claimed, word.removeprefix("not "), said_words) for word, _ in pairs)
+    return theirs or mine
+
+
 def _people_do(reasons: Sequence[str]) -> bool:
     """Whether the only contradiction found is people in general in a role the sentence gives to something else."""
     return bool(reasons) and all(_ROLE_OF_PEOPLE.match(r) for r in reasons)
@@ -486,7 +545,8 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
             if (alone.label != "contradicted" or _restored(claim, alone.reasons) or _people_do(alone.reasons)
                     or _another_event(claim, sentence, alone.reasons, topic)
                     or _about_another_thing(claim, sentence, alone.reasons, topic)
-                    or _across_clauses(claim, sentence, judge) or _default_state(claim, sentence, alone.reasons)):
+                    or _across_clauses(claim, sentence, judge) or _default_state(claim, sentence, alone.reasons)
+                    or _said_by_another(claim, sentence, alone.reasons, topic)):
                 continue
             # Together, the sentences can hide what the question is about: the judge stitches support from one
             # sentence's subject and another's entity ("serotonin" from the SSRI sentence for "dissociation comes
@@ -516,6 +576,7 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
                     and not _about_another_thing(claim, sentence, alone.reasons, topic)
                     and not _across_clauses(claim, sentence, judge)
                     and not _default_state(claim, sentence, alone.reasons)
+                    and not _said_by_another(claim, sentence, alone.reasons, topic)
                     and (not _SWAPPED.match(alone.reasons[0]) or _swapped(alone.reasons, sentences))):
                 # (a swap only when no sentence names both entities: "one of these [factors] is BDNF")
                 return Premise(claim=claim, evidence=sentence, reasons=alone.reasons, held=held)
@@ -546,7 +607,8 @@ def _opposite_side(claim: str, candidates: Sequence[str], checked: Sequence[str]
         alone = judge.judge(claim, [sentence])
         if (alone.label == "contradicted" and not _restored(claim, alone.reasons) and not _people_do(alone.reasons)
                 and any(r.startswith("antonym") and words[0] in r for r in alone.reasons)
-                and not _about_another_thing(claim, sentence, alone.reasons, topic)):
+                and not _about_another_thing(claim, sentence, alone.reasons, topic)
+                and not _said_by_another(claim, sentence, alone.reasons, topic)):
             return Premise(claim=claim, evidence=sentence, reasons=alone.reasons, held=held)
     return None
 
