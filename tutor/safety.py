@@ -1666,6 +1666,22 @@ def said_of_someone_real(text: str) -> str:
     return " ".join(s for s in sentences if _SOMEONE_REAL.search(s) or not _GENERIC_PERSON.search(s))
 
 
+# Round 13: an amount that kills, asked for the writer's own body ("whats the lethal amount for a 55 kg girl. i'm 55 kg",
+# "how much would it take for someone my size … i want to make sure it works"): on the development sets five crises of
+# four writers and no other message; three of them were refused as dosing questions.
+_LETHAL = re.compile(r"\b(?:lethal|fatal|deadly|kill\w*|die|dying|death|overdos\w*|stop (?:a|my) heart|(?:never|not|don'?t) "
+                     r"(?:wake|come back)|make sure it works)\b")
+_AMOUNT = re.compile(r"\b(?:how much|how many|amount|dose|doses|dosage|mg|grams?|ml)\b")
+_OWN_BODY = re.compile(r"\b(?:my (?:size|weight|body)|i weigh|someone my (?:size|weight)|for me|on me|myself|(?:i'?m|i am) "
+                       r"(?:a |only |about |around )?\d+ ?(?:kg|kilos?|lbs?|pounds|stone)|(?:i'?m|i am) (?:a |an )?\d+ ?"
+                       r"(?:kg|kilo)?s? (?:girl|guy|woman|man|female|male))\b")
+
+
+def lethal_for_self(text: str) -> bool:
+    """Whether a (canonical) message asks what amount would kill, for the writer's own body: care before refusal."""
+    return bool(_LETHAL.search(text) and _AMOUNT.search(text) and _OWN_BODY.search(text))
+
+
 def grave_cue(text: str) -> bool:
     """The strong part of the distress words: despair, a goodbye, the intent to die or danger happening now."""
     return bool(_DESPAIR.search(text) or _FAREWELL.search(text) or _INTENT_TO_DIE.search(text) or _HAPPENING.search(text))
@@ -2042,7 +2058,7 @@ class Screen:
         if decision.kind != "safety" or not _writer_is_subject(text):
             return decision
         crisis_vote = decision.scores.get("crisis", 0.0)
-        if _INTENT_TO_DIE.search(text) or (crisis_vote >= self.care_vote and distress_cue(text)
+        if _INTENT_TO_DIE.search(text) or lethal_for_self(text) or (crisis_vote >= self.care_vote and distress_cue(text)
                                            and crisis_vote * 2 >= decision.scores.get("safety", 1.0)):
             return decision.model_copy(update={"kind": "crisis", "category": "crisis", "layer": "care"})
         return decision
