@@ -42,6 +42,12 @@ def test_which_kind_needs_a_sentence_relating_it_to_the_qualifier(tutor, questio
     assert tutor.answerability.unrelated_kind(["neurotransmitter"], question, SENTENCES) == unrelated
 
 
+def test_a_sentence_naming_a_member_beside_the_qualifier_answers_which(tutor):
+    question = "which neurotransmitter do the inhibitory neurons use?"
+    related = SENTENCES + ["Inhibitory neurons release a different chemical than glutamate."]
+    assert tutor.answerability.unrelated_kind(["neurotransmitter"], question, related) == ""
+
+
 @pytest.mark.parametrize("question,kind", [
     ("what's the main inhibitory neurotransmitter in the brain?", ["neurotransmitter"]),
     ("what is the immediate psychological consequence of ketamine?", ["consequence"]),
@@ -85,10 +91,11 @@ def test_after_the_study_next_list_a_bare_follow_up_is_not_off_topic(tutor):
     assert reply.kind == "not_in_material", reply.answer
 
 
-def test_leaning_on_the_material_needs_a_pointer(tutor):
-    leans = tutor.answerability.leans_on_material
-    assert leans("what's the opposite?", "what's the opposite? (antagonist)")
-    assert leans("ok and after that?", "and after that?")  # nothing of its own: the conversation is its topic
-    assert not leans("what's the capital of France?", "what's the capital of France?")
-    assert not leans("what's the opposite of love?", "what's the opposite of love? (antagonist)")  # a topic of its own
-    assert not leans("is it going to rain there?", "is it going to rain there? (tomorrow weather)")  # lent nothing of it
+def test_leaning_on_the_conversation_needs_a_pointer_and_no_words_of_its_own(tutor):
+    leans = tutor.answerability.leans_on_conversation
+    assert leans("what's the opposite?")  # a relational noun with nothing after it points back
+    assert leans("what's the opposite of that?")
+    assert leans("ok and after that?")
+    assert not leans("what's the capital of France?")
+    assert not leans("what's the opposite of love?")  # a topic of its own
+    assert not leans("is it going to rain there?")  # points back, but asks about rain

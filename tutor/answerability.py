@@ -632,9 +632,9 @@ _SEGUE = _Q(r"^(?:so |and |oh |ok |okay )?(?:speaking of|talking (?:of|about)|on
 # Words by which a follow-up points back at what was said ("why does *that* happen?", "is there a cure for *it*?").
 # A relational noun with nothing after it that says of what ("what's *the opposite*?", "and *the reason*?") points back
 # too: it is the opposite of what was just said.
+_RELATIONAL = frozenset("opposite reverse contrary converse antonym counterpart alternative difference reason cause".split())
 _POINTS_BACK = _Q(r"\b(?:it|its|that|this|these|those|they|them|their|there|he|she|the same|such|one)\b|"
-                  r"\bthe (?:opposite|reverse|contrary|converse|antonym|counterpart|alternative|difference|reason|cause)\b"
-                  r"(?!\s+(?:of|between|to|for|from|with)\b)")
+                  r"\bthe (?:" + "|".join(sorted(_RELATIONAL)) + r")\b(?!\s+(?:of|between|to|for|from|with)\b)")
 # Closing particles of a reply ("… last though?"), no concept of their own.
 _DISCOURSE = frozenset("though tho anyway".split())
 
@@ -715,7 +715,7 @@ class Answerability:
                  synonym_at: float = 0.45, everyday_at: float = 4.8, loose_synonym_at: float = 0.6,
                  ablation_gain: float = 0.06, domain_at: float = 0.22, close_synonym_at: float = 0.65,
                  domain_ablation: float = -0.01, domain_core: float = 0.35, target_synonym_at: float = 0.6,
-                 follow_up_synonym_at: float = 0.5, specific_below: float = 4.0):
+                 follow_up_synonym_at: float = 0.5, specific_below: float = 3.5):
         self.vocabulary = vocabulary
         self.embed = embed
         self.vocabulary_vectors = vocabulary_vectors
@@ -794,17 +794,15 @@ class Answerability:
             return False
         return float((self.embed(own) @ self._content_vectors.T).max()) < self.follow_up_synonym_at
 
-    def leans_on_material(self, question: str, standalone: str) -> bool:
-        """Whether a message that points back ("what's the opposite?", "ok and after that?") takes its topic from
-        the conversation: it names nothing of its own, or the earlier turns lend it a word of the material
-        ("antagonist"). Such a message is never off-topic, however weakly what it points at is matched; what it asks
-        is declined when the material does not say it."""
+    def leans_on_conversation(self, question: str) -> bool:
+        """Whether a message points back and names nothing of its own ("what's the opposite?", "ok and after that?"):
+        its topic is what was just said, so it is never off-topic, however weakly that is matched; what it asks is
+        declined when the material does not say it."""
         q = normalize(without_segue(question))
         if not _POINTS_BACK.search(q):
             return False
-        own = [w for w in content_words(q) if w not in _SHORTHAND and w not in _CONTRACTIONS and w not in _DISCOURSE]
-        lent = normalize(standalone).strip() != normalize(plain_question(question)).strip()
-        return not own or (lent and self.about_material(standalone))
+        return not [w for w in content_words(q) if w not in _SHORTHAND and w not in _CONTRACTIONS
+                    and w not in _DISCOURSE and w not in _RELATIONAL]
 
     def respell(self, text: str) -> str:
 
@@ -1162,7 +1160,7 @@ class Answerability:
         # Off the subject and weakly matched: off-topic, unless it is about the material all the same; then it may be
         # declined for a reason below, and is declined anyway (nothing retrieved speaks to it).
         weak = not on_subject and max(best_dense, best_sentence) < self.min_topic
-        if weak and not self.about_material(question) and not self.leans_on_material(question, standalone):
+        if weak and not self.about_material(question) and not self.leans_on_conversation(question):
             return True, [], features
         if self.off_in_conversation(question, standalone):
             return True, [], features
