@@ -22,6 +22,7 @@ JUDGE = 2  # the column with the judge's lowest sentence score
 FOREIGN = 3  # the column with the share of words foreign to passage and question
 ACCOUNTED = 4  # the column with the least-backed clause (below ACCOUNTED_FLOOR an answer is never correct)
 LENGTH = 5  # the column with the answer's length (content words, capped)
+LENGTH_ALONE_COVERAGE = 0.05  # the coverage an answer at the length cap still needs to be correct
 from tutor.quiz import BLANK, DISTRACTOR_MAX_SIMILARITY, equivalent, item_from_passage
 from tutor.types import Citation
 
@@ -148,12 +149,19 @@ def fit_boundaries(cases: list[GradedCase], c: float = 1.0) -> tuple[np.ndarray,
     # ACCOUNTED_FLOOR instead, and the judge's score weighed against it (a verbatim fragment is well supported;
     # fitted, its weight was negative, which credits unsupported answers): those columns get weight 0. Length says
     # nothing of partial credit (a short answer can be partly right).
-    keep = [i for i in range(x.shape[1]) if i not in (BEST, JUDGE, FOREIGN, ACCOUNTED)]
     judged = np.array([not k.doubt and k.features[ACCOUNTED] >= ACCOUNTED_FLOOR for k in fit])
+    # Length alone never earns "correct": the boundary is fitted through (LENGTH_ALONE_COVERAGE, full length), so an
+    # answer at the length cap still needs that much coverage (round 16; unconstrained, the fit with the question's
+    # words left out put the length weight above the intercept).
+    y = (rank[judged] >= 2).astype(float)
+    w_cov, w_len = _logistic(np.c_[x[judged][:, 0] - LENGTH_ALONE_COVERAGE, x[judged][:, LENGTH] - 1.0], y, c)
     correct = np.zeros(x.shape[1])
-    correct[keep] = _logistic(x[judged][:, keep], (rank[judged] >= 2).astype(float), c)
+    correct[0], correct[LENGTH], correct[-1] = w_cov, w_len, -LENGTH_ALONE_COVERAGE * w_cov - w_len
     partly = np.zeros(x.shape[1])
-    some = [i for i in range(x.shape[1]) if i != LENGTH]
+    # Nor does the share of foreign words (round 16): fitted, its weight was positive, since contradictions reuse the
+    # passages' words, so it gave partial credit to wrong answers for the outside words they bring ("SSRIs are a type of
+    # surgery.") and took it from partly-right answers written in the passages' words.
+    some = [i for i in range(x.shape[1]) if i not in (LENGTH, FOREIGN)]
     partly[some] = _logistic(x[:, some], (rank >= 1).astype(float), c)
     return partly, correct
 

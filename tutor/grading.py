@@ -27,20 +27,23 @@ and its passage, which is easier than judging an open claim:
    is a known contrast, and an effect kept to one place ("stays local", "nowhere else") where the passages say it
    spreads through the system is a reversal.
 2. Coverage. The key is split into ideas (clauses the question does not give away); each idea scores how
-   well the answer says it: its best sentence-embedding cosine to a clause of the answer, the share of its new
+   well the answer says it: its best sentence-embedding cosine to a clause of the answer (both read without the
+   question's words, round 16: naming the asked thing says no idea of it), the share of its new
    words the answer says (same stem or prefix, or a word within WORD_MATCH by embedding), how nearly it says them
    (each new word's best cosine to an answer word, scaled from SAY_FROM to WORD_MATCH, averaged), or the judge's support
    for the idea read against the answer. The mean is over the ideas asked for: clauses that lead up, in their
    sentence, to the key's clause closest to the question set the scene (not for "why" and "how" questions).
 3. Backing. Each clause of the answer is backed by the judge's support score or its closest cosine to a passage
-   clause (or to the question, which a clause may restate); below ACCOUNTED_FLOOR for its least-backed clause an
-   answer adds something of its own (a cause, a time, a place, an entity, two named things paired otherwise than
-   the passages pair them) and is at most partly right, however well it covers the key. A clause some sentence of the
+   clause (or to the question, which a clause may restate); below
+   ACCOUNTED_FLOOR for its least-backed clause an answer adds something of its own (a cause, a time, a place, an
+   entity, two named things paired otherwise than the passages pair them) and is at most partly right, however well it
+   covers the key. A clause some sentence of the
    whole material supports, none of its closest contradicts, and that pairs nothing otherwise, is true detail from
    elsewhere (round 11b): left out of backing, never counted towards the key.
-4. Label. Two linear boundaries over (mean idea score, best idea score, the judge's score, the share of the
-   answer's words that neither passage nor question uses, the least-backed clause),
-   fitted on all labelled development answers, separate correct, partly and incorrect.
+4. Label. Two linear boundaries, fitted on all labelled development answers, separate correct, partly and incorrect:
+   partly over the mean and best idea score, the judge's score and the least-backed clause (the share of the answer's
+   words that neither passage nor question uses is reported, not weighed, since round 16); correct over the mean idea
+   score and length, never earned by length alone.
 
 Deterministic and offline.
 """
@@ -74,8 +77,11 @@ SAY_FROM, SAY_AT = 0.4, 0.7
 # evals.pedagogy.fit_boundaries), rounded. "Correct" weighs only how much of the key is said (mean idea score and
 # length), both upwards: a judge score there weighed against it (a verbatim fragment is well supported), which made
 # unsupported answers easier to credit; length took its place.
-PARTLY_WEIGHTS = (2.6, 2.2, 2.0, 1.8, 3.0, 0.0, -4.1)  # refit in round 16 (fresh12 joined)
-CORRECT_WEIGHTS = (4.6, 0.0, 0.0, 0.0, 0.0, 5.7, -5.9)
+# Round 16: the foreign share is left out of the partly boundary (fitted, its weight was positive: contradictions reuse
+# the passages' words, so wrong answers got partial credit for their outside words), and the correct boundary is fitted
+# through coverage 0.05 at full length (evals.pedagogy.LENGTH_ALONE_COVERAGE), so length alone never earns it.
+PARTLY_WEIGHTS = (2.5, 2.4, 1.3, 0.0, 2.1, 0.0, -2.1)  # refit in round 16 (question words left out of the cosines)
+CORRECT_WEIGHTS = (5.2, 0.0, 0.0, 0.0, 0.0, 5.9, -6.1)
 # Length is the answer's content words the question does not use, up to LENGTH_CAP, as a share of it: a fragment of
 # three words cannot say a key of several ideas however close its words are to one of them ("There's a surge of
 # glutamate"), and at the cap length alone never earns "correct" (its weight stays below the intercept).
@@ -291,7 +297,11 @@ class Grader:
         context = self._context(item.answer, item.question)
         parts = list(dict.fromkeys([p.strip() for p in _CLAUSE.split(answer) if content_stems(p)]
                                    + _sentences(answer) + [answer]))
-        sims = _unit(self.embed(key_ideas)) @ _unit(self.embed(parts)).T
+        # The question's words are left out on both sides (round 16): an answer that names the asked thing and says
+        # something else of it ("Glutamate is a type of white blood cell.") matched "The most abundant of these is
+        # glutamate" at 0.69 on the shared name alone.
+        sims = _unit(self.embed([without_asked(i, asked) for i in key_ideas])) @ \
+            _unit(self.embed([without_asked(p, asked) for p in parts])).T
         said = self._said_stems(answer, item.answer, asked)
         near = self._near_words(key_ideas, answer, asked)
         scores = []
@@ -737,6 +747,15 @@ class Grader:
         else:
             missing.extend(pending)
         return covered, missing
+
+
+_TOKEN = re.compile(r"[\w'’-]+|[^\w\s]")
+
+
+def without_asked(text: str, asked: set[str]) -> str:
+    """The text without the words whose stems the question uses (the text itself when nothing else is left)."""
+    kept = [t for t in _TOKEN.findall(text) if not (t[0].isalnum() and stem(t.lower()) in asked)]
+    return " ".join(kept).strip() or text
 
 
 def ideas(key: str, question: str) -> list[str]:
