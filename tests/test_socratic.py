@@ -176,7 +176,9 @@ def test_summarize_quotes_each_sections_key_sentences(tutor, tutoring):
 @pytest.mark.parametrize("asked", ["give me the key points", "what are the main ideas here?",
                                    "what's the main thing i should take away from this article?", "tl;dr please",
                                    "what's the takeaway", "what's the gist?", "sum it up for me",
-                                   "what should i remember from this article?"])
+                                   "what should i remember from this article?",
+                                   "what are the two main ideas of the article? keep it short",
+                                   "summarize the article briefly"])
 def test_asking_for_the_main_points_is_a_summary(tutor, tutoring, asked):
     # "give me the key points" was declined as off-topic; the main points of the material are its summary.
     reply = tutor.ask(asked, sid())
@@ -212,9 +214,21 @@ def test_quiz_me_on_that_quizzes_the_section_just_quoted(tutor, tutoring):
     tutor.ask("stop quiz", s)
 
 
-def test_asking_what_to_learn_first_shows_progress(tutor, tutoring):
-    reply = tutor.ask("what should I learn first?", sid())
+@pytest.mark.parametrize("asked", ["what should I learn first?", "ok what's the first thing i should learn",
+                                   "where should I start?", "what do i begin with"])
+def test_asking_what_to_learn_first_shows_progress(tutor, tutoring, asked):
+    reply = tutor.ask(asked, sid())
     assert reply.backend == "tutoring" and "Study next:" in reply.answer
+
+
+def test_quiz_me_again_quizzes_what_the_last_quiz_covered(tutor, tutoring):
+    s = sid()
+    tutor.ask("quiz me on dissociation", s)
+    again = tutor.ask("quiz me again", s)  # was "I couldn’t find “again” in the material"
+    assert "A quiz on “The Dissociative State Explained”" in again.answer and "couldn’t find" not in again.answer
+    cold = tutor.ask("quiz me again", sid())  # no quiz yet: the whole material
+    assert "A quiz on the whole material" in cold.answer and "couldn’t find" not in cold.answer
+    tutor.ask("stop quiz", s)
 
 
 def test_hint_words_are_written_as_the_passage_writes_them(tutor, tutoring):

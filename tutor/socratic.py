@@ -54,7 +54,9 @@ PROGRESS = re.compile(r"^\s*(?:/progress|/next|(?:(?:show|see|check|view)(?:\s+m
                       r"(?:what(?:['’]?s| is)|how(?:['’]?s| is))\s+my\s+(?:progress|mastery)(?:\s+so far)?|"
                       r"how(?:['’]m| am) i doing(?:\s+so far)?|how did i do(?:\s+(?:on|in) (?:the|that|this) quiz)?|"
                       r"what(?:['’]?s| is| are)\s+my\s+(?:score|results?|grades?)|my (?:score|results|grades)|"
-                      r"what should i (?:study|learn|do|read|review|work on) (?:next|first))"
+                      r"what should i (?:study|learn|do|read|review|work on) (?:next|first|now)|"
+                      r"(?:what|where) (?:should|do|can) i (?:start|begin)(?: with)?|"
+                      r"what(?:['’]?s| is) the (?:first|next) thing (?:i should|to) (?:learn|study|know|read|review))"
                       r"\s*[.!?]*\s*$", re.I)
 # "Can I try again?": the current quiz question or Socratic round again, else the last quiz's scope anew. Bare, it
 # once got the crisis reply (the classifier knows "try again" from attempts).
@@ -67,21 +69,24 @@ REPEAT = re.compile(r"^\s*(?:(?:can|could|would) you\s+)?(?:please\s+)?(?:repeat
                     r"yourself|what you (?:just )?said))?|(?:say|explain) (?:that|it|this) again|come again)"
                     r"(?:\s*,?\s*(?:please|pls))?\s*[.!?]*\s*$", re.I)
 LESSONS = re.compile(r"^\s*(?:/lessons|(?:show\s+)?(?:the\s+)?lesson map)" + _END, re.I)
+# "… of the article? keep it short": how to say it, no part of what to summarize.
+_BRIEFLY = r"(?:\s*[.!?,]?\s*(?:(?:and |but )?keep it (?:short|brief|simple)|briefly|in short|quickly))?"
 SUMMARY = re.compile(r"^\s*(?:/summary|(?:can you |could you |please )?(?:summari[sz]e|sum up|sum (?:it|this|everything) up)"
                      r"(?: (?:it|this|everything))?"
                      r"|(?:give me |i want |can i (?:have|get) )?(?:a |an )?(?:summary|overview|recap)|tl;? ?dr)"
                      r"(?:\s+(?:of|on|about|for)?\s*(?:the |this )?(?!(?:please|pls|for me)\b)(?P<scope>[^?.!]+?))?"
-                     r"(?:\s+(?:please|for me))?\s*[.!?]*\s*$", re.I)
+                     r"(?:\s+(?:please|for me))?" + _BRIEFLY + r"\s*[.!?]*\s*$", re.I)
 # "Give me the key points", "what's the main thing to take away from this article?": a summary too. Its scope must
 # follow "of"/"in"/"from" ("the main thing ketamine does" asks about ketamine, not for a section's summary).
 MAIN_POINTS = re.compile(r"^\s*(?:(?:(?:what|which)(?:\s+(?:are|were|is|was)|['’]re|['’]?s)\s+|(?:give|tell|show) me |list )?"
-                         r"the (?:(?:key|main|big|biggest|most important|central) (?:points?|ideas?|takeaways?|things?|"
+                         r"the (?:(?:two|three|four|five|[2-5]|few|couple of) )?"
+                         r"(?:(?:key|main|big|biggest|most important|central) (?:points?|ideas?|takeaways?|things?|"
                          r"messages?|lessons?|facts?)|takeaways?|gist|bottom line|big picture)"
                          r"(?: (?:i|we) (?:should|need to|have to) (?:know|remember|learn|take away|get))?"
                          r"(?: to (?:know|remember|take away))?"
                          r"|what (?:should|do|must) (?:i|we) (?:need to |have to )?(?:remember|take away)(?: most)?)"
                          r"(?:\s+(?:of|in|from|about|on)\s+(?:the |this )?(?P<scope>[^?.!]+?)|\s+here)?"
-                         r"(?:\s+(?:please|for me))?\s*[.!?]*\s*$", re.I)
+                         r"(?:\s+(?:please|for me))?" + _BRIEFLY + r"\s*[.!?]*\s*$", re.I)
 _WHOLE = re.compile(r"^(?:all|everything|it|me|article|material|text|course|reading|lesson|whole (?:thing|article|"
                     r"material|text))$", re.I)
 # A message ending in "?" during a quiz or a Socratic round is a new question only when it is phrased as one; a
@@ -121,6 +126,8 @@ def fixed_command(message: str, pending: bool, after_crisis: bool = False) -> bo
 
 # "Quiz me on that": the topic is what the last answer quoted.
 _THAT = re.compile(r"^(?:that|this|it|these|those|th(?:is|at|ese) (?:topic|section|part|stuff|bit|one)s?)$", re.I)
+# "quiz me again", "quiz me once more": another quiz on what the last one covered.
+_AGAIN = re.compile(r"^(?:again|once more|one more time|some more|more)$", re.I)
 
 
 def _last_quoted(t: "Tutoring", session_id: str) -> list:
@@ -168,6 +175,9 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
     m = QUIZ.match(said)
     if m:
         scope = (m.group("scope") or "").strip()
+        if _AGAIN.match(scope):
+            last = t.last_quiz(session_id)
+            scope = last.scope if last else ""
         return _start_quiz(t, message, session_id, _last_section(t, session_id) if _THAT.match(scope) else scope)
     m = SUMMARY.match(said) or MAIN_POINTS.match(said)
     if m:
