@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from tutor.retrieval import Vocabulary, condense, lexical_stems, refers_back
+from tutor.retrieval import Vocabulary, condense, is_follow_up, lexical_stems, plain_question, refers_back
 from tutor.text import content_stems
 
 VOCABULARY = Vocabulary(["Chronic exposure can lead to problems with memory and other risks of long-term use."])
@@ -54,3 +54,51 @@ def test_a_follow_up_on_a_street_name_stays_on_topic(tutor):
 def test_a_comparison_quotes_the_sentence_on_the_other_drug(tutor, asked):
     reply = tutor.ask(asked, sid())
     assert reply.kind == "answer" and any("serotonin" in c.text for c in reply.citations), reply.answer
+
+
+@pytest.mark.parametrize("asked", ["which brain region does BDNF act in?",
+                                   "what part of the brain does BDNF work on?"])
+def test_a_question_for_a_place_quotes_the_sentence_naming_it(tutor, asked):
+    reply = tutor.ask(asked, sid())
+    assert reply.kind == "answer" and any("prefrontal cortex" in c.text for c in reply.citations), reply.answer
+
+
+@pytest.mark.parametrize("asked, plain", [
+    ("true or false: BDNF is a neurotransmitter", "BDNF is a neurotransmitter"),
+    ("ok true or false: glutamate is rare", "glutamate is rare"),
+    ("ketamine blocks NMDA receptors - true or false?", "ketamine blocks NMDA receptors"),
+    ("yes or no, is BDNF a protein?", "is BDNF a protein?"),
+    ("is it true or false?", "is it true or false?"),  # asked about something said before: nothing to strip
+])
+def test_a_true_or_false_frame_is_no_word_of_the_question(asked, plain):
+    assert plain_question(asked) == plain
+
+
+def test_the_frame_of_an_answered_question_is_not_borrowed_by_the_next(tutor):
+    session = sid()
+    tutor.ask("true or false: BDNF is a neurotransmitter", session)
+    reply = tutor.ask("what is it then", session)  # was declined: "it never mentions false"
+    assert "false" not in reply.standalone_question and "false" not in reply.answer
+
+
+@pytest.mark.parametrize("asked", ['what does "paradoxically" mean here?', "what does inhibitory mean in this context?",
+                                   "what does the word antagonist mean?"])
+def test_asking_what_a_quoted_word_means_here_names_its_own_topic(tutor, asked):
+    assert not is_follow_up(asked, tutor.vocabulary)
+
+
+def test_a_follow_up_in_the_materials_words_is_not_declined_for_an_earlier_word(tutor):
+    session = sid()
+    assert tutor.ask("is ketamine a psychedelic?", session).kind == "not_in_material"
+    reply = tutor.ask("does it cause hallucinations?", session)  # was declined: "it never mentions psychedelic"
+    assert reply.kind == "answer" and any("hallucinatory" in c.text for c in reply.citations), reply.answer
+    bladder = sid()
+    tutor.ask("what about the bladder?", bladder)
+    assert tutor.ask("is it common?", bladder).kind != "answer"  # nothing of its own the material speaks of
+
+
+def test_a_question_in_the_materials_words_leans_on_the_answer_before_it(tutor):
+    session = sid()
+    assert tutor.ask("my son uses ketamine at parties. what could it be doing to his brain?", session).kind == "answer"
+    assert tutor.ask("is the damage permanent?", session).kind == "not_in_material"  # was "outside what I can teach"
+    assert tutor.ask("what's the capital of France?", session).kind == "out_of_scope"

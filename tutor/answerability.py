@@ -102,7 +102,7 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     (_Q(r"\b(how (?:is|are) (?:it|ketamine|\w+) (?:given|taken|administered|used)|routes? of administration|"
         r"inject(?:ed|ion)?|intravenous|iv|infusion|nasal spray|snort(?:ed|ing)?|as a (?:pill|tablet)|orally|by mouth)\b"),
      _Q(r"\b(inject\w*|intravenous\w*|infusion|nasal|spray|snort\w*|pills?|tablets?|orally|oral|intramuscular)\b"),
-     "how it is given"),
+     "word on how it is given"),
     (_Q(r"\b((?:street|slang|brand|trade|common|other|popular|chemical) names?|nicknames?|slang (?:terms?|words?)|"
         r"what (?:else )?(?:is|are) (?:it|they|ketamine|\w+) called|what (?:do|does|did|would) \w+ (?:\w+ )?call)\b"),
      _Q(r"\b(called|known as|named|names?|nicknamed|referred to as)\b"), "names"),
@@ -602,8 +602,11 @@ def context_words(question: str, subject: Collection[str]) -> set[str]:
 
 # "Where in the brain?", "where does it act most in the brain?": the learner asks for a place within a space they name
 # (a bare "where does glutamate act?" is answered by what it acts on; "where does X come from?" asks for a source).
-_ASKS_PLACE = _Q(r"^(?:so |and |but |ok |okay |then )?where\b(?![^?.!]*\b(?:comes?|came|coming|stems?|originates?) from\b)"
-                 r"[^?.!]*\bin (?:the|your|our|a|my) [a-z]+")
+_ASKS_PLACE = _Q(r"^(?:so |and |but |ok |okay |then )?(?:where\b(?![^?.!]*\b(?:comes?|came|coming|stems?|originates?) from\b)"
+                 r"[^?.!]*\bin (?:the|your|our|a|my) [a-z]+"
+                 # "which brain regions …?", "what part of the brain …?" (not a part of the article, or one it plays)
+                 r"|(?:in )?(?:what|which)(?: [a-z]+)? (?:regions?|areas?|parts? of (?:the|your|our|a|my) "
+                 r"(?!article|text|material|course|lesson|process|story)[a-z]+))")
 # A sentence that names a place: a region or site, or where a thing is found or strongest ("prominent in brain regions
 # like the prefrontal cortex", "located in …").
 STATES_PLACE = _Q(r"\b(?:regions?|areas?|sites?|locations?|zones?|lobes?|located|situated)\b|"

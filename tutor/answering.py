@@ -245,9 +245,11 @@ def follow_discourse(ranked: Sequence[ScoredSentence], question: str) -> list[Sc
             if s is not best and near and _STATES_CAUSE.search(s.sentence.text):
                 scores[id(s)] = max(scores[id(s)], best.score - CAUSE_GAP)
     if asks_place(asked) and not STATES_PLACE.search(best.sentence.text):
+        # Where a section's process happens may be said paragraphs later ("This process stimulates neuroplasticity"
+        # … "This effect is prominent in brain regions like the prefrontal cortex"), never before it is introduced.
         place = next((s for s in candidates if s.sentence.source == best.sentence.source
                       and s.chunk.section == best.chunk.section
-                      and s.sentence.paragraph - best.sentence.paragraph in (0, 1)
+                      and s.sentence.paragraph >= best.sentence.paragraph
                       and STATES_PLACE.search(s.sentence.text)), None)
         if place is not None:
             scores[id(place)] = max(scores[id(place)], best.score + PLACE_BONUS)

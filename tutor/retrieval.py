@@ -75,6 +75,10 @@ class Vocabulary:
         """Whether the word (or its stem) occurs in the corpus."""
         return stem(word) in self.stems
 
+    def recognizes(self, word: str) -> bool:
+        """Whether the word is the corpus's, as written or misspelt or inflected ("hallucinations", "hallucinatory")."""
+        return self.known(word) or self.correct(word) != word
+
     def repair(self, text: str) -> str:
         """Text with misspelt words replaced by corpus words (for lexical matching only)."""
         return " ".join(self.correct(w) for w in words(text))
@@ -144,8 +148,12 @@ _REFERRING = re.compile(r"\b(it|its|that|this|these|those|they|them|their|there|
 # "What is glutamate?", "what does antagonist mean?", "what does glutamate do?", "explain excitotoxicity": a bare term
 # asked about names its own topic ("what's the mechanism?" leans on the conversation: "the" points back).
 _ASKS_ABOUT_TERM = re.compile(r"^(?:(?:what(?:'s| is| are)|whats|define|explain|describe|tell me about)\s+(?:an? )?"
-                              r"[\w-]+(?: (?:used )?for)?|what (?:does|do) (?:an? )?[\w-]+ (?:mean|do|stand for)"
+                              r"[\"']?[\w-]+[\"']?(?: (?:used )?for)?"
+                              r"|what (?:does|do) (?:an? |the word )?[\"']?[\w-]+[\"']? (?:mean|do|stand for)"
                               r"|how (?:does|do) (?:an? )?[\w-]+ work)\s*[?.!]*$")
+# "what does paradoxically mean here / in this context?": where the word is read, the material, no earlier question.
+_IN_THE_MATERIAL = re.compile(r"\s+(?:here|in (?:this|the) (?:context|text|article|material|sentence|passage))"
+                              r"(?=\s*[?.!]*$)")
 
 
 # "How long does the relief last though?": a closing "though" answers what was just said.
@@ -155,7 +163,8 @@ _FOLLOW_UP_END = re.compile(r"\b(?:though|tho)\W*$")
 def is_follow_up(question: str, vocabulary: Vocabulary) -> bool:
     """Whether a question leans on the conversation (pronouns, connectives, or almost no content)."""
     q = normalize(plain_question(question))  # "wait, what's glutamate again?" asks about glutamate
-    content = [w for w in content_words(q) if vocabulary.known(w) or vocabulary.correct(w) != w]
+    q = _IN_THE_MATERIAL.sub("", q)
+    content = [w for w in content_words(q) if vocabulary.recognizes(w)]
     if _FOLLOW_UP_START.search(q) or _FOLLOW_UP_END.search(q):
         return True
     if _REFERRING.search(q) and len(content) <= 3:
@@ -169,12 +178,18 @@ def refers_back(question: str) -> bool:
 
 
 _AGAIN = re.compile(r"\s+again(?=\s*[?.!]*\s*$)", re.I)
+# "true or false: BDNF is a neurotransmitter", "… — yes or no?": the frame of a quiz-style question, no word of it.
+_CHOICE_FRAME = re.compile(r"^\s*(?:true or false|t or f|t/f|yes or no)\s*[:?,.\-–—]+\s*"
+                           r"|\s*[,:\-–—]+\s*(?:true or false|yes or no)\s*[?.!]*\s*$", re.I)
 
 
 def plain_question(question: str) -> str:
     """The question without the opener and the closing "again" a learner wraps it in ("wait, what's glutamate
-    again?" searches for "what's glutamate?"), which only dilute the search."""
-    return _AGAIN.sub("", strip_openers(question)).strip()
+    again?" searches for "what's glutamate?"), or a "true or false:" frame, which only dilute the search."""
+    def unframed(text: str) -> str:
+        return _CHOICE_FRAME.sub("", text).strip() or text
+
+    return _AGAIN.sub("", unframed(strip_openers(unframed(question)))).strip()
 
 
 def condense(question: str, previous: Sequence[str], vocabulary: Vocabulary, force: bool = False) -> str:
@@ -198,7 +213,7 @@ def condense(question: str, previous: Sequence[str], vocabulary: Vocabulary, for
     # "and memory?" after "what about the bladder? (risks long term use)" puts memory in the bladder's place: with no
     # word pointing back, an earlier word the material never mentions was that question's own topic, not context —
     # unless it is all the context there is.
-    known = [w for w in context if vocabulary.known(w) or vocabulary.correct(w) != w]
+    known = [w for w in context if vocabulary.recognizes(w)]
     if known and not refers_back(question):
         context = known
     return f"{question.strip()} ({' '.join(context)})" if context else question

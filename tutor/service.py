@@ -31,7 +31,7 @@ from tutor.retrieval import (LexicalIndex, ScoredSentence, Vocabulary, condense,
 from tutor.safety import SafetyDecision, SafetyGuard
 from tutor.sessions import SessionStore
 from tutor.suggestions import pick_suggestions, suggestion_pool
-from tutor.text import LANGUAGES, content_stems, language_of, stem
+from tutor.text import LANGUAGES, content_stems, content_words, language_of, normalize, stem, words
 from tutor.types import Chunk, Passage, ReplyKind, Turn, TutorReply
 
 if TYPE_CHECKING:
@@ -260,16 +260,29 @@ class Tutor:
             standalone = rewrite(question, previous) or standalone  # the rule-based result stays the fallback
         ranked, verdict = self._judge(question, standalone)
         # (A segue, "speaking of fertilizer, …", takes up a word only to turn away from it.)
+        spoken = content_words(plain_question(question))
         if (verdict.kind == "out_of_scope" and not condensed and previous and history[-1].reply_kind == "answer"
                 and without_segue(question) == question
-                and set(content_stems(plain_question(question))) & set(content_stems(history[-1].answer))):
+                and (set(content_stems(plain_question(question))) & set(content_stems(history[-1].answer))
+                     or any(self.vocabulary.recognizes(w) for w in spoken))):
             # "can the damage be reversed if you stop?" after an answer on excitotoxicity ("… neurons are damaged …")
-            # leans on the conversation with no pronoun: off the material alone, it picks up a word it was just told.
+            # leans on the conversation with no pronoun: off the material alone, it picks up a word it was just told,
+            # or uses a word of the material ("is the damage permanent?" after an answer on heavy use).
             # Read with the earlier questions it is judged again, and that reading stands unless it is off-topic too.
             leaning = condense(question, previous, self.vocabulary, force=True)
             ranked_leaning, verdict_leaning = self._judge(question, leaning)
             if verdict_leaning.kind != "out_of_scope":
                 standalone, ranked, verdict, condensed = leaning, ranked_leaning, verdict_leaning, True
+        borrowed = [w for w in verdict.features.get("foreign") or [] if w not in words(normalize(question))]
+        if (verdict.kind == "not_in_material" and condensed and borrowed
+                and borrowed == verdict.features.get("foreign") and any(self.vocabulary.recognizes(w) for w in spoken)):
+            # "does it cause hallucinations?" after "is ketamine a psychedelic?" asks about what the learner now names
+            # in the material's words: the earlier question's word the material lacks does not decline it.
+            unborrowed = re.sub(r"\s*\(\s*\)", "", re.sub(rf"\b(?:{'|'.join(map(re.escape, borrowed))})\b\s*", "",
+                                                           standalone)).strip()
+            ranked_own, verdict_own = self._judge(question, unborrowed)
+            if verdict_own.kind == "answer":
+                standalone, ranked, verdict = unborrowed, ranked_own, verdict_own
         # A follow-up pointing back at an earlier question that named the drug ("how long does it last?" after "what
         # is a k-hole?") stays on its topic.
         on_topic_thread = condensed and refers_back(question) and self.guard.names_topic(previous[-1])
