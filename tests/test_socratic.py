@@ -377,3 +377,12 @@ def test_stop_is_screened_when_nothing_waits(tutor, tutoring):
 
     assert fixed_command("stop", pending=True) and not fixed_command("stop", pending=False)
     assert not fixed_command("i want to stop", pending=True)  # the learner's own words: the screen reads them
+
+
+@pytest.mark.parametrize("asked", ["what are the key terms i need to know?", "glossary", "what words should i know",
+                                   "i have an exam tomorrow on this. what are the key terms?"])
+def test_the_key_terms_are_listed_with_the_materials_own_explanations(tutor, tutoring, asked):
+    reply = tutor.ask(asked, sid())  # was declined as off-topic
+    assert reply.kind == "answer" and reply.backend == "tutoring" and exact(tutor, reply), asked
+    assert "• dissociation:" in reply.answer and "• SSRIs:" in reply.answer
+    assert any("known as dissociation" in c.text for c in reply.citations)

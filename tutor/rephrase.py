@@ -59,6 +59,8 @@ MORE = re.compile(
     rf"elaborate(?: on {_IT})?|expand on {_IT})|more(?: (?:about|on) {_IT})?|what else|anything else)" + _ENDING, re.I)
 
 MAX_GLOSSES = 3
+MAX_GLOSSARY = 24
+"""At most this many sentences in the list of key terms ("what are the key terms?")."""
 MAX_CONTINUED = 3
 
 
@@ -95,13 +97,14 @@ def _terms(text: str) -> list[str]:
     return [t if t.isupper() or " " in t else t.lower() for t in found]
 
 
-def glosses(cited: Sequence[tuple[Chunk, Sentence]], chunks: Sequence[Chunk]) -> list[Quote]:
+def glosses(cited: Sequence[tuple[Chunk, Sentence]], chunks: Sequence[Chunk],
+            limit: int = MAX_GLOSSES) -> list[Quote]:
     """The material's own explanations of the terms in the cited sentences, and its images for them."""
     everything = _sentences(chunks)
     texts = [s.text for _, s in everything]
     out: list[Quote] = []
     for term in dict.fromkeys(t for _, s in cited for t in _terms(s.text)):
-        if len(out) >= MAX_GLOSSES:
+        if len(out) >= limit:
             break
         for i, (chunk, sentence) in enumerate(everything):
             window = texts[i:i + 2] if i + 1 < len(texts) and everything[i + 1][0].source == chunk.source else texts[i:i + 1]
@@ -144,6 +147,23 @@ def compose(message: str, cited: Sequence[tuple[Chunk, Sentence]], chunks: Seque
     quotes = glosses(cited, chunks) if asks_simpler(message) else examples(cited, chunks)
     if not quotes:
         return "", []
+    lead = ("In plainer words — here is how the material itself explains what I just quoted:" if asks_simpler(message)
+            else "The material’s examples near what I just quoted:")
+    return quoted_list(lead, quotes)
+
+
+def glossary(chunks: Sequence[Chunk]) -> tuple[str, list[Citation]]:
+    """The key terms of the whole material, each with the sentences that explain it, cited."""
+    quotes = [q for q in glosses(_sentences(chunks), chunks, limit=MAX_GLOSSARY) if q.label != "image"]
+    for i, q in enumerate(quotes):  # each term as the material writes it ("SSRIs", not the matcher's "ssris")
+        written = re.search(rf"(?<![\w-]){re.escape(q.label)}(?![\w-])", q.sentence.text, re.I)
+        if written and written.start() and written.group(0).lower() != written.group(0) and q.label.islower():
+            quotes[i] = q.model_copy(update={"label": written.group(0)})
+    return quoted_list("The key terms, as the material itself explains them:", quotes) if quotes else ("", [])
+
+
+def quoted_list(lead: str, quotes: Sequence[Quote]) -> tuple[str, list[Citation]]:
+    """Quotes as a cited list under `lead`: a term's explanation on one line, an image or example on its own."""
     citations = [sentence_citation(q.chunk, q.sentence, marker=i + 1) for i, q in enumerate(quotes)]
     lines: list[str] = []
     for i, q in enumerate(quotes):
@@ -156,8 +176,6 @@ def compose(message: str, cited: Sequence[tuple[Chunk, Sentence]], chunks: Seque
             lines.append(f"• {mark}")
         else:
             lines.append(f"• {q.label}: {mark}")
-    lead = ("In plainer words — here is how the material itself explains what I just quoted:" if asks_simpler(message)
-            else "The material’s examples near what I just quoted:")
     return lead + "\n\n" + "\n".join(lines), citations
 
 

@@ -126,7 +126,8 @@ def reply(kind: SmallTalk, topics: str, suggestions: Sequence[str] = (), after_c
         return (f"Welcome back! “My progress” shows where you left off, or ask me anything about {topics}.{example}")
     return ("I teach from the course material only, and every answer quotes the passages it rests on. I can:\n"
             f"- explain what the material covers: {topics};\n"
-            "- summarize it, or one section of it (“summarize”, “overview of” a section);\n"
+            "- summarize it, or one section of it (“summarize”, “overview of” a section), or list its key terms "
+            "(“key terms”);\n"
             "- after an answer: “explain that more simply”, “give me an example”, or “tell me more”;\n"
             "- quiz you (“quiz me”, or “quiz me on” a section) and grade your answers against the material;\n"
             "- guide you with questions and hints before giving the answer (“/socratic on”);\n"

@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 from tutor.quiz import BLANK, item_from_passage, key_points, terms_in, with_context
-from tutor.rephrase import asks_example, asks_more, asks_simpler, cited_sentences, continuation
+from tutor.rephrase import asks_example, asks_more, asks_simpler, cited_sentences, continuation, glossary
 from tutor.rephrase import compose as rephrase
 from tutor.smalltalk import strip_openers
 from tutor.text import content_stems, stem
@@ -69,6 +69,12 @@ REPEAT = re.compile(r"^\s*(?:(?:can|could|would) you\s+)?(?:please\s+)?(?:repeat
                     r"yourself|what you (?:just )?said))?|(?:say|explain) (?:that|it|this) again|come again)"
                     r"(?:\s*,?\s*(?:please|pls))?\s*[.!?]*\s*$", re.I)
 LESSONS = re.compile(r"^\s*(?:/lessons|(?:show\s+)?(?:the\s+)?lesson map)" + _END, re.I)
+# "What are the key terms I need to know?", "glossary": the terms the material explains, with its explanations.
+GLOSSARY = re.compile(r"^\s*(?:/glossary|(?:show |give |list )?(?:me )?(?:the |a )?glossary|"
+                      r"(?:(?:what|which) (?:are|r) |(?:show|give|tell|list)(?: me)? )?(?:the )?(?:key|important|main|"
+                      r"basic) (?:terms|words|concepts|vocabulary|definitions)(?: (?:i|we) (?:need|have|should|must)"
+                      r"(?: to)? (?:know|learn|remember))?|(?:what|which) (?:terms|words|vocabulary) (?:do|should|must) "
+                      r"(?:i|we) (?:need to |have to )?(?:know|learn))\s*[.!?]*\s*$", re.I)
 # "… of the article? keep it short": how to say it, no part of what to summarize.
 _BRIEFLY = r"(?:\s*[.!?,]?\s*(?:(?:and |but )?keep it (?:short|brief|simple)|briefly|in short|quickly))?"
 SUMMARY = re.compile(r"^\s*(?:/summary|(?:can you |could you |please )?(?:summari[sz]e|sum up|sum (?:it|this|everything) up)"
@@ -117,7 +123,8 @@ def fixed_command(message: str, pending: bool, after_crisis: bool = False) -> bo
         return True
     quiz = QUIZ.match(message)
     summary = SUMMARY.match(message) or MAIN_POINTS.match(message)
-    if (SOCRATIC.match(message) or LESSONS.match(message) or PROGRESS.match(message) or (quiz and not quiz["scope"])
+    if (SOCRATIC.match(message) or LESSONS.match(message) or GLOSSARY.match(message) or PROGRESS.match(message)
+            or (quiz and not quiz["scope"])
             or (summary and (not summary["scope"] or _WHOLE.match(summary["scope"].strip())))):
         return True
     return pending and bool(STOP.match(message) or STOP_WAITING.match(message) or HINT.match(message)
@@ -193,6 +200,11 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
     if LESSONS.match(said):
         lines = [f"{s.title}:\n" + "\n".join(f"  • {o.text}" for o in s.objectives) for s in t.lessons().sections]
         return _reply(message, session_id, "What this material teaches:\n\n" + "\n\n".join(lines))
+    # "i have an exam tomorrow on this. what are the key terms i need to know?": the request closes the message.
+    if GLOSSARY.match(said) or GLOSSARY.match(re.split(r"(?<=[.!?])\s+", said.strip())[-1]):
+        text, citations = glossary(t.tutor.chunks)
+        return _reply(message, session_id, text or "The material explains no terms of its own that I can list.",
+                      citations, ["Quiz me"])
     if PROGRESS.match(said):
         return _reply(message, session_id, progress_text(t, session_id), suggestions=["Quiz me"])
     if RETRY.match(said) or (pending and REPEAT.match(said)):  # mid-quiz, "repeat that" wants the question again
