@@ -102,3 +102,11 @@ def test_a_question_in_the_materials_words_leans_on_the_answer_before_it(tutor):
     assert tutor.ask("my son uses ketamine at parties. what could it be doing to his brain?", session).kind == "answer"
     assert tutor.ask("is the damage permanent?", session).kind == "not_in_material"  # was "outside what I can teach"
     assert tutor.ask("what's the capital of France?", session).kind == "out_of_scope"
+
+
+def test_an_off_topic_request_sharing_a_word_or_two_with_the_material_stays_off_topic(tutor):
+    session = sid()
+    tutor.ask("what does ketamine do to NMDA receptors?", session)
+    # "help" and "derivative" ("Brain-Derived") are the material's words too, but few of the request's.
+    reply = tutor.ask("cool, now can you help with my calculus homework? what's the derivative of x^3", session)
+    assert reply.kind == "out_of_scope"

@@ -259,15 +259,18 @@ class Tutor:
         if condensed and rewrite is not None and self.settings.condense_with_model:
             standalone = rewrite(question, previous) or standalone  # the rule-based result stays the fallback
         ranked, verdict = self._judge(question, standalone)
-        # (A segue, "speaking of fertilizer, …", takes up a word only to turn away from it.)
+        # Half its words or more are the material's ("is the damage permanent?", not "can you help with my calculus
+        # homework? what's the derivative …", whose "help" and "derivative" the material happens to use too).
         spoken = content_words(plain_question(question))
+        materials_words = bool(spoken) and 2 * sum(map(self.vocabulary.recognizes, spoken)) >= len(spoken)
+        # (A segue, "speaking of fertilizer, …", takes up a word only to turn away from it.)
         if (verdict.kind == "out_of_scope" and not condensed and previous and history[-1].reply_kind == "answer"
                 and without_segue(question) == question
                 and (set(content_stems(plain_question(question))) & set(content_stems(history[-1].answer))
-                     or any(self.vocabulary.recognizes(w) for w in spoken))):
+                     or materials_words)):
             # "can the damage be reversed if you stop?" after an answer on excitotoxicity ("… neurons are damaged …")
             # leans on the conversation with no pronoun: off the material alone, it picks up a word it was just told,
-            # or uses a word of the material ("is the damage permanent?" after an answer on heavy use).
+            # or is said in the material's words ("is the damage permanent?" after an answer on heavy use).
             # Read with the earlier questions it is judged again, and that reading stands unless it is off-topic too.
             leaning = condense(question, previous, self.vocabulary, force=True)
             ranked_leaning, verdict_leaning = self._judge(question, leaning)
@@ -275,7 +278,7 @@ class Tutor:
                 standalone, ranked, verdict, condensed = leaning, ranked_leaning, verdict_leaning, True
         borrowed = [w for w in verdict.features.get("foreign") or [] if w not in words(normalize(question))]
         if (verdict.kind == "not_in_material" and condensed and borrowed
-                and borrowed == verdict.features.get("foreign") and any(self.vocabulary.recognizes(w) for w in spoken)):
+                and borrowed == verdict.features.get("foreign") and materials_words):
             # "does it cause hallucinations?" after "is ketamine a psychedelic?" asks about what the learner now names
             # in the material's words: the earlier question's word the material lacks does not decline it.
             unborrowed = re.sub(r"\s*\(\s*\)", "", re.sub(rf"\b(?:{'|'.join(map(re.escape, borrowed))})\b\s*", "",
