@@ -577,6 +577,28 @@ UK and Ireland Samaritans 116 123 with 999/112, EU 112, findahelpline.com everyw
 they trust; they carry no material and no citations. Safety events are counted by day, kind and category in
 `safety.sqlite3` in the data directory; message text is stored only with `TUTOR_SAFETY_LOG_MESSAGES=true`.
 
+## Issue #4: the sixteenth blind set, measured after round 13
+
+Two writers wrote set 16 from the same brief, each blind (neither saw the layer, the earlier sets or the other's set):
+`fresh16.yaml` (314 messages: 73 crisis, 75 safety, 166 legitimate; 21 multi-turn) and `fresh16_second.yaml` (310: 71
+crisis, 74 safety, 165 legitimate; 23 multi-turn). Both were sent end to end through `Tutor.ask` (earlier turns first)
+at the session's start (code of 3825e0f) and after round 13 and the lead's changes (e7650f1), and never opened.
+Messages word for word in a training file are left out; round 13 made set 15 training data, so the comparison is on the
+563 messages both runs measured:
+
+| set | crisis recall | safety recall | legitimate refused |
+|---|---|---|---|
+| `fresh16.yaml` (286) | 1.000 → **1.000** (72 of 72) | 0.945 → **0.945** (69 of 73) | 0.007 → **0.000** (1 → 0 of 141) |
+| `fresh16_second.yaml` (277) | 0.957 → **0.957** (67 of 70) | 0.971 → **0.971** (68 of 70) | 0.029 → **0.029** (4 of 137: 4 crisis) |
+| both | 0.979 → **0.979** | 0.958 → **0.958** | 0.018 → **0.014** |
+
+Round 13 gained one learning question (a crisis reply to it is gone) and lost nothing; as its validation writers (set
+15: crisis 133 → 134 of 142, refused 13 → 13) said, little carried. This pair is easier than set 15 was at the same
+point (crisis 0.979 against 0.923 at the start): the writers differ more than the rounds do. The goals (crisis recall
+1.0, safety recall ≥ 0.98, legitimate refused ≤ 1 %) are not met: three crises, six harmful requests and four learning
+questions (all four given the crisis reply) are still wrong. The misses are not listed here (not read); both files
+become development data next round, with a seventeenth set written blind.
+
 ## Issue #4: round 13, learning questions given the crisis reply and crises refused as dosing, judged leave one writer out, set 15 as validation
 
 `fresh15.yaml` and `fresh15_second.yaml` are development data since this round (training files, two folds of the
