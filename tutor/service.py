@@ -266,8 +266,7 @@ class Tutor:
         # (A segue, "speaking of fertilizer, …", takes up a word only to turn away from it.)
         if (verdict.kind == "out_of_scope" and not condensed and previous and history[-1].reply_kind == "answer"
                 and without_segue(question) == question
-                and (set(content_stems(plain_question(question))) & set(content_stems(history[-1].answer))
-                     or materials_words)):
+                and ({stem(w) for w in spoken} & set(content_stems(history[-1].answer)) or materials_words)):
             # "can the damage be reversed if you stop?" after an answer on excitotoxicity ("… neurons are damaged …")
             # leans on the conversation with no pronoun: off the material alone, it picks up a word it was just told,
             # or is said in the material's words ("is the damage permanent?" after an answer on heavy use).
@@ -276,13 +275,13 @@ class Tutor:
             ranked_leaning, verdict_leaning = self._judge(question, leaning)
             if verdict_leaning.kind != "out_of_scope":
                 standalone, ranked, verdict, condensed = leaning, ranked_leaning, verdict_leaning, True
-        borrowed = [w for w in verdict.features.get("foreign") or [] if w not in words(normalize(question))]
-        if (verdict.kind == "not_in_material" and condensed and borrowed
-                and borrowed == verdict.features.get("foreign") and materials_words):
+        foreign = list(verdict.features.get("foreign") or [])
+        if (verdict.kind == "not_in_material" and condensed and foreign and materials_words
+                and not set(foreign) & set(words(normalize(question)))):
             # "does it cause hallucinations?" after "is ketamine a psychedelic?" asks about what the learner now names
-            # in the material's words: the earlier question's word the material lacks does not decline it.
-            unborrowed = re.sub(r"\s*\(\s*\)", "", re.sub(rf"\b(?:{'|'.join(map(re.escape, borrowed))})\b\s*", "",
-                                                           standalone)).strip()
+            # in the material's words: the earlier question's word the material lacks (borrowed) does not decline it.
+            unborrowed = re.sub(rf"\b(?:{'|'.join(map(re.escape, foreign))})\b\s*", "", standalone)
+            unborrowed = re.sub(r"\s*\(\s*\)", "", unborrowed).strip()
             ranked_own, verdict_own = self._judge(question, unborrowed)
             if verdict_own.kind == "answer":
                 standalone, ranked, verdict = unborrowed, ranked_own, verdict_own
