@@ -34,16 +34,17 @@ DEV_FILES = {"learner_answers_fresh.yaml": "fresh", "learner_answers_fresh2.yaml
              "learner_answers_fresh5.yaml": "fresh5", "learner_answers_fresh6.yaml": "fresh6",
              "learner_answers_fresh7.yaml": "fresh7", "learner_answers_fresh8.yaml": "fresh8",
              "learner_answers_fresh9.yaml": "fresh9", "learner_answers_fresh10.yaml": "fresh10",
-             "learner_answers_fresh11.yaml": "fresh11", "learner_answers_fresh12.yaml": "fresh12"}
+             "learner_answers_fresh11.yaml": "fresh11", "learner_answers_fresh12.yaml": "fresh12",
+             "learner_answers_fresh13.yaml": "fresh13"}
 # Answers written blind (never read while the grader was built): graded and reported as their own split, when the
 # file is there.
-BLIND = "learner_answers_fresh13.yaml"
-BLIND_SPLIT = "fresh13"
-# Last session's blind set, development data since round 16 but kept as a validation set: fitted on and counted, its
+BLIND = "learner_answers_fresh14.yaml"
+BLIND_SPLIT = "fresh14"
+# Last session's blind set, development data since round 17 but kept as a validation set: fitted on and counted, its
 # misgraded answers never listed (by render or --errors), so it stands in for the next unseen writer.
-VALIDATION_SPLIT = "fresh12"
+VALIDATION_SPLIT = "fresh13"
 DEV_SPLITS = ("dev", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9",
-              "fresh10", "fresh11", "fresh12")
+              "fresh10", "fresh11", "fresh12", "fresh13")
 SPLIT_NAMES = {"dev": "dev split: read and tuned on", "fresh": "fresh split: written blind, development since round 2",
                "fresh2": "fresh2 split: written blind, development since round 3",
                "fresh3": "fresh3 split: written blind, development since round 5",
@@ -55,8 +56,9 @@ SPLIT_NAMES = {"dev": "dev split: read and tuned on", "fresh": "fresh split: wri
                "fresh9": "fresh9 split: written blind, development since round 13",
                "fresh10": "fresh10 split: written blind, development since round 14",
                "fresh11": "fresh11 split: written blind, development since round 15",
-               "fresh12": "fresh12 split: written blind, development since round 16 (validation: its misses unread)",
-               "fresh13": "fresh13 split, written blind"}
+               "fresh12": "fresh12 split: written blind, development since round 16",
+               "fresh13": "fresh13 split: written blind, development since round 17 (validation: its misses unread)",
+               "fresh14": "fresh14 split, written blind"}
 REPORT = REPO_ROOT / "docs" / "pedagogy.md"
 EXPECTED = {"correct": "correct", "paraphrased": "correct", "partly": "partly", "wrong": "incorrect",
             "contradicting": "incorrect"}

@@ -67,7 +67,7 @@ GradeLabel = Literal["correct", "partly", "incorrect"]
 Judge = Callable[[str, list[str]], Any]
 Embed = Callable[[list[str]], np.ndarray]
 
-# Calibrated on evals/datasets/learner_answers.yaml and learner_answers_fresh{,2,3,4,5,6,7,8,9,10,11,12}.yaml
+# Calibrated on evals/datasets/learner_answers.yaml and learner_answers_fresh{,2,3,4,5,6,7,8,9,10,11,12,13}.yaml
 # (`tutor quiz-eval` reports leave-one-question-out and leave-one-set-out accuracy).
 # An idea's embedding match counts from cosine SAY_FROM (unrelated text on the same topic) to SAY_AT (said).
 SAY_FROM, SAY_AT = 0.4, 0.7
@@ -80,8 +80,8 @@ SAY_FROM, SAY_AT = 0.4, 0.7
 # Round 16: the foreign share is left out of the partly boundary (fitted, its weight was positive: contradictions reuse
 # the passages' words, so wrong answers got partial credit for their outside words), and the correct boundary is fitted
 # through coverage 0.05 at full length (evals.pedagogy.LENGTH_ALONE_COVERAGE), so length alone never earns it.
-PARTLY_WEIGHTS = (2.5, 2.4, 1.3, 0.0, 2.1, 0.0, -2.1)  # refit in round 16 (question words left out of the cosines)
-CORRECT_WEIGHTS = (5.2, 0.0, 0.0, 0.0, 0.0, 5.9, -6.1)
+PARTLY_WEIGHTS = (2.3, 2.3, 1.2, 0.0, 2.0, 0.0, -2.0)  # refit in round 17 (fresh13 joined)
+CORRECT_WEIGHTS = (5.3, 0.0, 0.0, 0.0, 0.0, 6.0, -6.2)
 # Length is the answer's content words the question does not use, up to LENGTH_CAP, as a share of it: a fragment of
 # three words cannot say a key of several ideas however close its words are to one of them ("There's a surge of
 # glutamate"), and at the cap length alone never earns "correct" (its weight stays below the intercept).
