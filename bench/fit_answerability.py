@@ -50,10 +50,10 @@ DEV_SETS = ["tests/data/answerability.yaml", "tests/data/answerability_fresh.yam
             "tests/data/answerability_fresh6.yaml", "tests/data/answerability_fresh7.yaml",
             "tests/data/answerability_fresh8.yaml", "tests/data/answerability_fresh9.yaml",
             "tests/data/answerability_fresh10.yaml", "tests/data/answerability_fresh11.yaml",
-            "evals/datasets/golden.yaml", "tests/data/retrieval.yaml"]
+            "tests/data/answerability_fresh12.yaml", "evals/datasets/golden.yaml", "tests/data/retrieval.yaml"]
 # The validation set: last round's blind set, measured (counts) before and after every change but never read.
 # `verdicts --wrong` and `--json` leave its cases out; it stands in for the next writer nobody has read.
-VALIDATION_SETS = ["tests/data/answerability_fresh11.yaml"]
+VALIDATION_SETS = ["tests/data/answerability_fresh12.yaml"]
 CACHE = Path(tempfile.gettempdir()) / "tutor-answerability-records.pkl"
 
 
