@@ -18,7 +18,7 @@ from tutor.config import REPO_ROOT
 from tutor.grading import ACCOUNTED_FLOOR
 
 BEST = 1  # the column of Evidence.features with the best idea score
-JUDGE = 2  # the column with the judge's lowest sentence score
+JUDGE = 2  # the column with the judge's verdict (1 when it supports every sentence of the answer)
 FOREIGN = 3  # the column with the share of words foreign to passage and question
 ACCOUNTED = 4  # the column with the least-backed clause (below ACCOUNTED_FLOOR an answer is never correct)
 LENGTH = 5  # the column with the answer's length (content words, capped)
@@ -77,7 +77,7 @@ class GradedCase(BaseModel):
     reasons: list[str]
     features: list[float] = Field(default_factory=list, description="What the grader's boundaries weigh.")
     reversal: bool = False
-    doubt: bool = Field(default=False, description="A judged contradiction not shown to be a rewording (never correct).")
+    doubt: bool = Field(default=False, description="A judged contradiction not shown to be a rewording (incorrect).")
 
 
 def locate(tutor: Any, text: str, marker: int = 1) -> Citation:
@@ -140,10 +140,10 @@ def _logistic(x: np.ndarray, y: np.ndarray, c: float) -> np.ndarray:
 def fit_boundaries(cases: list[GradedCase], c: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """The grader's two linear boundaries (partly or better, correct) fitted on labelled free-text answers.
 
-    Answers the grader keeps from "correct" anyway (a reversal, a doubt, a clause below ACCOUNTED_FLOOR) do not
-    pull the correct boundary.
+    Answers the grader marks incorrect anyway (a reversal, a doubt) pull neither boundary, and those it keeps from
+    "correct" (a clause below ACCOUNTED_FLOOR) do not pull the correct one.
     """
-    fit = [k for k in cases if k.features and not k.reversal]
+    fit = [k for k in cases if k.features and not k.reversal and not k.doubt]
     x = np.array([k.features for k in fit], dtype=float)
     rank = np.array([{"incorrect": 0, "partly": 1, "correct": 2}[k.expected] for k in fit])
     # "Correct" weighs how much of the key is said: the mean idea score and length (fewer free parameters; the best
@@ -151,7 +151,7 @@ def fit_boundaries(cases: list[GradedCase], c: float = 1.0) -> tuple[np.ndarray,
     # ACCOUNTED_FLOOR instead, and the judge's score weighed against it (a verbatim fragment is well supported;
     # fitted, its weight was negative, which credits unsupported answers): those columns get weight 0. Length says
     # nothing of partial credit (a short answer can be partly right).
-    judged = np.array([not k.doubt and k.features[ACCOUNTED] >= ACCOUNTED_FLOOR for k in fit])
+    judged = np.array([k.features[ACCOUNTED] >= ACCOUNTED_FLOOR for k in fit])
     # Length alone never earns "correct": the boundary is fitted through (LENGTH_ALONE_COVERAGE, full length), so an
     # answer at the length cap still needs that much coverage (round 16; unconstrained, the fit with the question's
     # words left out put the length weight above the intercept).
@@ -169,10 +169,10 @@ def fit_boundaries(cases: list[GradedCase], c: float = 1.0) -> tuple[np.ndarray,
 
 
 def _label(case: GradedCase, partly: np.ndarray, correct: np.ndarray) -> str:
-    if case.reversal:
+    if case.reversal or case.doubt:
         return "incorrect"
     x = np.array(case.features)
-    if x @ correct >= 0 and not case.doubt and x[ACCOUNTED] >= ACCOUNTED_FLOOR:
+    if x @ correct >= 0 and x[ACCOUNTED] >= ACCOUNTED_FLOOR:
         return "correct"
     return "partly" if x @ partly >= 0 else "incorrect"
 

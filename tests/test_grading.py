@@ -25,8 +25,9 @@ from tutor.text import content_stems
 # it (fresh10 joined, 0.784 blind; 0.864 on the eleven sets, 0.869 after the round); round 15 kept it (fresh11 joined,
 # 0.826 blind; 0.866 on the twelve sets, 0.867 after the round); round 16 kept it (fresh12 joined, 0.837 blind; 0.863
 # on the thirteen sets after the refit, 0.865 after the round); round 17 kept it (fresh13 joined, 0.863 blind; 0.865 on
-# the fourteen sets after the refit). The blind set (learner_answers_fresh14.yaml) is never read here.
-MIN_ACCURACY = 0.86
+# the fourteen sets after the refit) and raised it to 0.87 (0.881 after the round: doubts and mispaired claims incorrect,
+# the judge's verdict in the partly boundary). The blind set (learner_answers_fresh14.yaml) is never read here.
+MIN_ACCURACY = 0.87
 # Each development set scored with boundaries fitted on the others (round 13: measured 0.785–0.952, mean 0.869; round
 # 14, eleven sets: 0.791–0.949, mean 0.862). Lowered
 # from 0.80 in round 10 (the fresh6 fold was 0.747), raised in round 11 (fresh6 fold 0.759).
@@ -74,15 +75,16 @@ def test_grading_accuracy_on_labelled_answers(measured):
     # when fresh12 joined in round 16 and the boundaries were refit, 0.812 after the round (the question's words left out
     # of the cosines: an answer naming the asked thing no longer says an idea holding that name; no foreign share in the
     # partly boundary). Contradicting answers: 0.904 after round 16, 0.896 when fresh13 joined in round 17 with four
-    # marked correct (its blind score on them was 0.794)
-    assert m["by_kind"]["wrong"] >= 0.8 and m["by_kind"]["correct"] >= 0.88 and m["by_kind"]["contradicting"] >= 0.89
+    # marked correct (its blind score on them was 0.794); after round 17 (a doubt or a mispaired claim is incorrect, the
+    # partly boundary weighs the judge's verdict instead of its lowest score) wrong 0.849, contradicting 0.940
+    assert m["by_kind"]["wrong"] >= 0.84 and m["by_kind"]["correct"] >= 0.88 and m["by_kind"]["contradicting"] >= 0.93
     # measured 18 of 388 (round 9: 14 of 239; round 10: 19 of 295, fresh6 joined with 5 of its own, all judged
     # reversals; round 11: 25 of 339 with fresh7 before the round's excuses, 16 after; round 12: fresh8 joined with 2;
     # round 13: fresh9 joined with 11, 29 of 422; 19 after the round's excuses; round 14: fresh10 joined with 9, 28 of
     # 456; 24 after the round's weakly backed images and the refit; round 15: fresh11 joined with 10, 34 of 507, 31
     # after the refit; round 16: fresh12 joined with 5, 34 of 541 after the refit, 36 after the round; round 17:
-    # fresh13 joined with 1, 36 of 575 after the refit)
-    assert m["paraphrase_marked_incorrect"] <= 36, misses
+    # fresh13 joined with 1, 36 of 575 after the refit, 35 after the round)
+    assert m["paraphrase_marked_incorrect"] <= 35, misses
 
 
 def test_shipped_boundaries_are_the_fit_and_hold_out_of_sample(measured):

@@ -17,15 +17,18 @@ and its passage, which is easier than judging an open claim:
    contradiction that is excused without proof of a rewording (proof is a denial of what the source denies or says
    is disrupted or failing, an event named in a clause of time, a word of the source's benefit or harm beside the
    opposite, two negations, or a clause its closest passage sentence supports, one without the source's word: the
-   judge paired words of two statements) is a doubt: the
-   answer is at most partly right; so is an answer giving "both" sides of a contrast one side's property (or carrying
-   it over: "that effect even stronger"), or another relative clause to a named thing than the passages give it.
+   judge paired words of two statements) is a doubt; so is an answer giving "both" sides of a contrast one side's
+   property (or carrying it over: "that effect even stronger"), or another relative clause to a named thing than the
+   passages give it. Until round 17 a doubt kept the answer at most partly right; since then it is incorrect like a
+   reversal: on the thirteen read sets no answer with a doubt was labelled partly, and 18 contradicting or wrong ones
+   got partial credit from the coverage of the rest of the answer.
    Round 13 proves three more judged contradictions rewordings: a restated contrast whose sides each keep to one side
    of a passage's contrast, "just" read as "only", and a double negation ("hardly anything … without it"); a denied
    belonging ("don't feel like yours") is the detachment a key names; a word of breaking beside a judged opposite of
    "fragmented" ("integration … is broken up") says it. A negative prefix in a word's slot ("inability" for "ability")
    is a known contrast, and an effect kept to one place ("stays local", "nowhere else") where the passages say it
-   spreads through the system is a reversal.
+   spreads through the system is a reversal. Round 17: a claim pairing two named things otherwise than the passages
+   do ("SSRIs act on glutamate") is a reversal too, on either side of a contrast.
 2. Coverage. The key is split into ideas (clauses the question does not give away); each idea scores how
    well the answer says it: its best sentence-embedding cosine to a clause of the answer (both read without the
    question's words, round 16: naming the asked thing says no idea of it), the share of its new
@@ -36,12 +39,13 @@ and its passage, which is easier than judging an open claim:
 3. Backing. Each clause of the answer is backed by the judge's support score or its closest cosine to a passage
    clause (or to the question, which a clause may restate); below
    ACCOUNTED_FLOOR for its least-backed clause an answer adds something of its own (a cause, a time, a place, an
-   entity, two named things paired otherwise than the passages pair them) and is at most partly right, however well it
+   entity) and is at most partly right, however well it
    covers the key. A clause some sentence of the
    whole material supports, none of its closest contradicts, and that pairs nothing otherwise, is true detail from
    elsewhere (round 11b): left out of backing, never counted towards the key.
 4. Label. Two linear boundaries, fitted on all labelled development answers, separate correct, partly and incorrect:
-   partly over the mean and best idea score, the judge's score and the least-backed clause (the share of the answer's
+   partly over the mean and best idea score, the judge's verdict (every sentence supported or not; its lowest score
+   until round 17) and the least-backed clause (the share of the answer's
    words that neither passage nor question uses is reported, not weighed, since round 16); correct over the mean idea
    score and length, never earned by length alone.
 
@@ -71,16 +75,16 @@ Embed = Callable[[list[str]], np.ndarray]
 # (`tutor quiz-eval` reports leave-one-question-out and leave-one-set-out accuracy).
 # An idea's embedding match counts from cosine SAY_FROM (unrelated text on the same topic) to SAY_AT (said).
 SAY_FROM, SAY_AT = 0.4, 0.7
-# Two linear boundaries over (mean idea score, best idea score, the judge's lowest sentence score, share of the
-# answer's words foreign to passage and question, least-backed clause, length, 1): at or above zero the answer is at
-# least partly right / correct. Logistic regression on all labelled development answers (C=1,
+# Two linear boundaries over (mean idea score, best idea score, the judge's verdict — its lowest sentence score until
+# round 17 —, share of the answer's words foreign to passage and question, least-backed clause, length, 1): at or
+# above zero the answer is at least partly right / correct. Logistic regression on all labelled development answers (C=1,
 # evals.pedagogy.fit_boundaries), rounded. "Correct" weighs only how much of the key is said (mean idea score and
 # length), both upwards: a judge score there weighed against it (a verbatim fragment is well supported), which made
 # unsupported answers easier to credit; length took its place.
 # Round 16: the foreign share is left out of the partly boundary (fitted, its weight was positive: contradictions reuse
 # the passages' words, so wrong answers got partial credit for their outside words), and the correct boundary is fitted
 # through coverage 0.05 at full length (evals.pedagogy.LENGTH_ALONE_COVERAGE), so length alone never earns it.
-PARTLY_WEIGHTS = (2.3, 2.3, 1.2, 0.0, 2.0, 0.0, -2.0)  # refit in round 17 (fresh13 joined)
+PARTLY_WEIGHTS = (2.3, 3.1, 1.4, 0.0, 1.7, 0.0, -2.0)  # refit in round 17 (the judge's verdict; doubts left out)
 CORRECT_WEIGHTS = (5.3, 0.0, 0.0, 0.0, 0.0, 6.0, -6.2)
 # Length is the answer's content words the question does not use, up to LENGTH_CAP, as a share of it: a fragment of
 # three words cannot say a key of several ideas however close its words are to one of them ("There's a surge of
@@ -276,7 +280,7 @@ class Grader:
             reasons.insert(0, f"a clause the passages do not back: “{ev.unbacked}” ({ev.accounted:.2f} < "
                               f"{ACCOUNTED_FLOOR})")
         label = decide(ev)
-        if label == "incorrect" and ev.reversal:
+        if label == "incorrect" and (ev.reversal or ev.doubt):
             feedback = f"Not quite — that goes against the material, which says: {_quote(cite)}"
         elif label == "correct":
             feedback = f"Correct — the material says: {_quote(cite)}"
@@ -338,7 +342,7 @@ class Grader:
             or self._other_image(answer, passages, item.question) \
             or _replaced_entity(answer, passages, item.question) or _swapped_time(answer, passages) \
             or _denied_change(answer, item.answer) or _narrowed_scope(answer, passages) \
-            or _valence_reversal(answer, item.answer)
+            or _valence_reversal(answer, item.answer) or _swapped_pair(answer, passages)
         said_here = set(content_stems(answer))
         local = set(content_stems(" ".join(passages))) | asked
         foreign = len(said_here - local) / len(said_here) if said_here else 0.0
@@ -809,6 +813,16 @@ def _mispaired(clause: str, passages: Sequence[str]) -> bool:
                     and not any((second, other) in s for s in with_first):
                 return True
     return False
+
+
+def _swapped_pair(answer: str, passages: Sequence[str]) -> str | None:
+    """A claim pairing two named things otherwise than the passages pair them ("SSRIs act on glutamate" where SSRIs go
+    with serotonin), on either side of a contrast: a reversal since round 17 (until then it only backed nothing, and the
+    rest of the answer earned partial credit; on the thirteen read sets every such answer was a contradiction)."""
+    for clause in _claims(answer):
+        if _mispaired(clause, passages):
+            return f"pairs named things otherwise than the material: “{clause}”"
+    return None
 
 
 def _replaced_entity(answer: str, passages: Sequence[str], question: str) -> str | None:
@@ -1327,7 +1341,7 @@ class Evidence(BaseModel):
     words: int = Field(default=0, description="The answer's distinct content words (stems) the question does not use.")
     reversal: str | None = Field(default=None, description="A key idea the answer reverses, if any.")
     doubt: str | None = Field(default=None, description="A contradiction the judge found and no proof that it is a "
-                                                        "rewording: the answer is at most partly right.")
+                                                        "rewording: the answer is incorrect (since round 17).")
 
     @property
     def coverage(self) -> float:
@@ -1346,17 +1360,22 @@ class Evidence(BaseModel):
 
     @property
     def features(self) -> tuple[float, float, float, float, float, float, float]:
-        """What the linear boundaries weigh: mean and best idea score, the judge's score, foreign share, the
-        least-backed clause, length, 1."""
-        return self.coverage, self.best, self.judge_score, self.foreign, self.accounted, self.length, 1.0
+        """What the linear boundaries weigh: mean and best idea score, the judge's verdict (1 when it supports every
+        sentence), foreign share, the least-backed clause, length, 1."""
+        # The verdict, not the lowest sentence score (round 17): an unsupported sentence's score (0.1–0.5) is noise the
+        # partly boundary read as half support, and wrong answers (221 of 238 unsupported on the read sets) earned
+        # partial credit from it.
+        return self.coverage, self.best, float(self.supported), self.foreign, self.accounted, self.length, 1.0
 
 
 def decide(ev: Evidence) -> GradeLabel:
-    """The label from the evidence: a reversal is incorrect; then how well the key's ideas are said decides."""
-    if ev.reversal:
+    """The label from the evidence: a reversal or a doubt is incorrect; then how well the key's ideas are said decides."""
+    # A doubt (a contradiction found and not proven a rewording) is incorrect since round 17: partial credit for the
+    # rest of an answer that says something against the material was the commonest way contradictions scored.
+    if ev.reversal or ev.doubt:
         return "incorrect"
     x = ev.features
-    if float(np.dot(CORRECT_WEIGHTS, x)) >= 0 and not ev.doubt and ev.accounted >= ACCOUNTED_FLOOR:
+    if float(np.dot(CORRECT_WEIGHTS, x)) >= 0 and ev.accounted >= ACCOUNTED_FLOOR:
         return "correct"
     if float(np.dot(PARTLY_WEIGHTS, x)) >= 0:
         return "partly"
