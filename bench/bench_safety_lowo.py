@@ -1,6 +1,6 @@
 """Leave-one-writer-out: how well does the safety layer generalise to a writer it never saw? (issue 4)
 
-    .venv/bin/python bench/bench_safety_lowo.py                     # fresh6..fresh15_second held out in turn, frozen MiniLM
+    .venv/bin/python bench/bench_safety_lowo.py                     # fresh6..fresh16_second held out in turn, frozen MiniLM
     .venv/bin/python bench/bench_safety_lowo.py --variants frozen finetuned   # round 7: a fine-tuned encoder too
     .venv/bin/python bench/bench_safety_lowo.py --declines              # first: which messages the tutor declines
     .venv/bin/python bench/bench_safety_lowo.py --save after --compare before   # what a change fixed and broke
@@ -216,7 +216,7 @@ def main() -> int:
     ap.add_argument("--writers", nargs="+", default=["fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11",
                                                         "fresh11_second", "fresh12", "fresh12_second", "fresh13",
                                                         "fresh13_second", "fresh14", "fresh14_second", "fresh15",
-                                                        "fresh15_second"])
+                                                        "fresh15_second", "fresh16", "fresh16_second"])
     ap.add_argument("--variants", nargs="+", default=["frozen"])
     ap.add_argument("--declines", action="store_true", help="first ask the tutor which held-out messages it declines")
     ap.add_argument("--lazy-declines", action="store_true",

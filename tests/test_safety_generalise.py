@@ -22,7 +22,7 @@ def test_every_development_set_trains_the_classifier_and_no_blind_one_does():
     assert "train.yaml" in safety.TRAINING_FILES and "heldout.yaml" in safety.TRAINING_FILES
     assert all(p.exists() for p in safety.TRAINING_PATHS)
     for name, files in safety_report.fresh_files().items():
-        if safety_report.fresh_number(name) >= 16:
+        if safety_report.fresh_number(name) >= 17:
             assert safety_report.is_blind(files), f"{name} was written blind and must never train the classifier"
 
 
@@ -102,21 +102,21 @@ def _write(path, label="legitimate"):
 
 
 def test_fresh_sets_are_found_by_file_name_and_blind_ones_named_so(tmp_path):
-    for name in ("fresh_legit.yaml", "fresh_harmful.yaml", "fresh2.yaml", "fresh10.yaml", "fresh16.yaml", "notes.yaml"):
+    for name in ("fresh_legit.yaml", "fresh_harmful.yaml", "fresh2.yaml", "fresh10.yaml", "fresh17.yaml", "notes.yaml"):
         _write(tmp_path / name)
     files = safety_report.fresh_files(tmp_path)
-    assert list(files) == ["fresh", "fresh2", "fresh10", "fresh16"]
+    assert list(files) == ["fresh", "fresh2", "fresh10", "fresh17"]
     assert files["fresh"] == ["fresh_harmful.yaml", "fresh_legit.yaml"]
-    assert not safety_report.is_blind(files["fresh10"]) and safety_report.is_blind(files["fresh16"])
-    assert safety_report.fresh_number("fresh16") == 16
+    assert not safety_report.is_blind(files["fresh10"]) and safety_report.is_blind(files["fresh17"])
+    assert safety_report.fresh_number("fresh17") == 17
 
 
 def test_blind_sets_are_not_read_unless_asked_for(tmp_path):
     _write(tmp_path / "fresh2.yaml")
-    (tmp_path / "fresh16.yaml").write_text("{not: [valid", encoding="utf-8")  # reading it would fail
+    (tmp_path / "fresh17.yaml").write_text("{not: [valid", encoding="utf-8")  # reading it would fail
     assert list(safety_report.fresh_sets(data_dir=tmp_path)) == ["fresh2"]
-    _write(tmp_path / "fresh16.yaml", "crisis")
-    assert [e.label for e in safety_report.fresh_sets(include_blind=True, data_dir=tmp_path)["fresh16"]] == ["crisis"]
+    _write(tmp_path / "fresh17.yaml", "crisis")
+    assert [e.label for e in safety_report.fresh_sets(include_blind=True, data_dir=tmp_path)["fresh17"]] == ["crisis"]
 
 
 def test_the_report_names_blind_sets_and_those_left_out():

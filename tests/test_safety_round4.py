@@ -16,7 +16,7 @@ def test_the_sixth_set_is_development_data_and_later_ones_stay_blind():
     assert {"fresh6.yaml", "train_round4.yaml"} <= set(safety.TRAINING_FILES)
     files = safety_report.fresh_files()
     assert not safety_report.is_blind(files["fresh6"])
-    assert all(safety_report.is_blind(f) for name, f in files.items() if safety_report.fresh_number(name) >= 16)
+    assert all(safety_report.is_blind(f) for name, f in files.items() if safety_report.fresh_number(name) >= 17)
 
 
 def test_the_round4_training_file_is_large_varied_and_new():

@@ -1443,16 +1443,16 @@ def train_classifier(examples: Sequence[Example], embed: Embed, **fit_options: A
     return SafetyClassifier.fit(embed(texts), labels, **fit_options)
 
 
-# Every labelled development set trains the classifier. Sets written blind (fresh16.yaml and later) are
-# not listed here: they are only ever measured, by `tutor safety-report`. fresh4.yaml to fresh15_second.yaml were
-# measured blind once each and are development data since (sets 11 to 15 are two writers each);
+# Every labelled development set trains the classifier. Sets written blind (fresh17.yaml and later) are
+# not listed here: they are only ever measured, by `tutor safety-report`. fresh4.yaml to fresh16_second.yaml were
+# measured blind once each and are development data since (sets 11 to 16 are two writers each);
 # train_round4.yaml to train_round6.yaml hold messages written for those rounds.
 TRAINING_FILES = ("train.yaml", "heldout.yaml", "fresh_legit.yaml", "fresh_harmful.yaml", "fresh2.yaml", "fresh3.yaml",
                   "fresh4.yaml", "fresh5.yaml", "fresh6.yaml", "train_round4.yaml", "fresh7.yaml", "train_round5.yaml",
                   "fresh8.yaml", "train_round6.yaml", "fresh9.yaml", "fresh10.yaml", "fresh11.yaml",
                   "fresh11_second.yaml", "fresh12.yaml", "fresh12_second.yaml", "fresh13.yaml",
                   "fresh13_second.yaml", "fresh14.yaml", "fresh14_second.yaml", "fresh15.yaml",
-                  "fresh15_second.yaml")
+                  "fresh15_second.yaml", "fresh16.yaml", "fresh16_second.yaml")
 TRAINING_PATHS = tuple(DATA_DIR / name for name in TRAINING_FILES)
 
 
