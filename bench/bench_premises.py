@@ -8,7 +8,8 @@ Run by hand from the repository root (not a pytest test):
     .venv/bin/python bench/bench_premises.py tests/data/premises_fresh2.yaml
     .venv/bin/python bench/bench_premises.py tests/data/premises_fresh3.yaml
     .venv/bin/python bench/bench_premises.py tests/data/premises_fresh4.yaml
-    .venv/bin/python bench/bench_premises.py tests/data/premises_fresh5.yaml   # validation in session 14: counts only
+    .venv/bin/python bench/bench_premises.py tests/data/premises_fresh5.yaml
+    .venv/bin/python bench/bench_premises.py tests/data/premises_fresh6.yaml   # validation in session 15: counts only
     .venv/bin/python bench/bench_premises.py --wrong                        # also list every miss
     .venv/bin/python bench/bench_premises.py --stages                       # where each miss is lost
     .venv/bin/python bench/bench_premises.py --half 0                       # every other case (0 or 1)
@@ -28,9 +29,10 @@ with a fresh data directory. Nothing is written; the output is Markdown.
 Development sets (read and tuned on): premises.yaml, premises_fresh.yaml, premises_fresh2.yaml (blind in
 session 10, development from session 11), premises_fresh3.yaml (blind in session 11, development from
 session 12), premises_fresh4.yaml (blind in session 12, development from session 13, read from session 14),
-premises_fresh5.yaml (blind in session 13, development from session 14; in session 14 it is the validation set:
-counted before and after each change, without --wrong or --stages, its items and misses not read). The blind set of
-session 14, premises_fresh6.yaml, is measured once by the lead and never read.
+premises_fresh5.yaml (blind in session 13, development from session 14, the validation set of session 14, read from
+session 15), premises_fresh6.yaml (blind in session 14, development from session 15; in session 15 it is the validation
+set: counted before and after each change, without --wrong or --stages, its items and misses not read). The blind set
+of session 15, premises_fresh7.yaml, is measured once by the lead and never read.
 """
 
 from __future__ import annotations
