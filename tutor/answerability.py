@@ -543,6 +543,34 @@ def focus_parts(question: str) -> list[str]:
     return parts
 
 
+# "How is A different from B?", "the difference between A and B", "is that the same thing as B?", "how does it compare to
+# B?": the learner asks how two things compare. ("The roadblock comparison" names the material's own comparison.)
+_ASKS_COMPARISON = _Q(r"\b(?:differen(?:ce|ces|t|tly)|differs?|differing)\b(?=[^?.!]*\b(?:between|from|than|to)\b)|"
+                      r"\bdifferen(?:ce|ces|t|tly)\b\s*[?.!]*$|"
+                      r"\bcompar(?:e|es|ed|ing)\s+(?:to|with)\b|\b(?:how|where) (?:does|do|did|would) [a-z' ]{1,40}\bcompare\b|"
+                      r"\b(?:the )?same(?: thing| as| kind of| sort of)\b|\bsimilar to\b|\b(?:vs\.?|versus)\s")
+# A sentence that compares: it sets one thing against another ("contrasts with", "markedly different … than", "unlike",
+# "while therapeutic doses …, chronic overuse …", "comparable to", "functions like a fertilizer").
+COMPARES = _Q(r"\b(?:contrasts?|contrasting|unlike|compared|comparable|comparison|whereas|in contrast|differs?|different|"
+              r"differently|difference|same as|similar|rather than|instead of|like an?|[a-z]+er than|more \w+ than|"
+              r"less \w+ than)\b|^(?:while|whereas)\b|,\s*while\b")
+# Words of a comparison question that name neither side ("how is it different from …", "in terms of").
+_COMPARING_WORDS = frozenset("""different differently difference differences differ differs compare compared comparing
+    comparison same similar thing kind sort versus terms basically exactly really""".split())
+
+
+# "Why is BDNF compared to fertilizer?", "why does the article compare it to a roadblock?": a comparison the material makes.
+_MATERIALS_COMPARISON = _Q(r"\b(?:is|are|was|were|be|being|gets?|got)\s+(?:\w+\s+)?compared\b|"
+                           r"\b(?:article|text|author|passage|material|it)\s+(?:\w+\s+)?compar(?:e|es|ed|ing)\s+(?!to\b|with\b)")
+
+
+def asks_comparison(question: str) -> bool:
+    """Whether a question asks how two things compare ("how is ketamine different from SSRIs?", "is that the same thing
+    as X?"), not about a comparison the material makes ("the roadblock comparison", "why is BDNF compared to …?")."""
+    q = normalize(question)
+    return bool(_ASKS_COMPARISON.search(q)) and not _MATERIALS_COMPARISON.search(q)
+
+
 # "Why do SSRIs take so long to work?": a why-question about what a thing does or is.
 _WHY_OF = _Q(r"^(?:so |and |but |ok |okay )?why (?:do|does|did|is|are|was|were|would|can|could) (?:the |a |an )?([a-z'-]{3,})\b")
 
@@ -638,6 +666,16 @@ _SEGUE = _Q(r"^(?:so |and |oh |ok |okay )?(?:speaking of|talking (?:of|about)|on
 _RELATIONAL = frozenset("opposite reverse contrary converse antonym counterpart alternative difference reason cause".split())
 _POINTS_BACK = _Q(r"\b(?:it|its|that|this|these|those|they|them|their|there|he|she|the same|such|one)\b|"
                   r"\bthe (?:" + "|".join(sorted(_RELATIONAL)) + r")\b(?!\s+(?:of|between|to|for|from|with)\b)")
+# A message can lean on the conversation without a pronoun: it chooses among what was said ("which is worse?", "which one
+# is safer?"), or asks for what something has without saying of what ("what signs should I look for?", "any risks?").
+_CHOOSES = _Q(r"\bwhich(?: one| ones)?(?: of (?:them|those|these|the two|both))?\s+(?:is|are|was|were|'s|would|will|does|do|"
+              r"did|has|have|should|can|could)\b(?!\s+(?:the|a|an)\b)")
+# Nouns that say what a thing has or brings ("signs", "risks") and ask of what when nothing follows.
+_BELONGING = frozenset("signs symptoms risks dangers effects consequences".split())
+_ASKS_BELONGING = _Q(r"\b(?:the|what|which|any|those|these|some|other) (?:warning )?(?:" + "|".join(sorted(_BELONGING)) + r")\b"
+                     r"(?!\s+(?:of|from|for|with|in|on)\b)")
+# Verbs of looking out for something ("look for", "watch out for"): what is looked for is the point, not the looking.
+_LOOKING = frozenset("look looking watch watching notice spot expect".split())
 # Closing particles of a reply ("… last though?"), no concept of their own.
 _DISCOURSE = frozenset("though tho anyway".split())
 
@@ -798,14 +836,15 @@ class Answerability:
         return float((self.embed(own) @ self._content_vectors.T).max()) < self.follow_up_synonym_at
 
     def leans_on_conversation(self, question: str) -> bool:
-        """Whether a message points back and names nothing of its own ("what's the opposite?", "ok and after that?"):
-        its topic is what was just said, so it is never off-topic, however weakly that is matched; what it asks is
-        declined when the material does not say it."""
+        """Whether a message points back and names nothing of its own ("what's the opposite?", "ok and after that?",
+        "which is worse?", "what signs should I look for?"): its topic is what was just said, so it is never off-topic,
+        however weakly that is matched; what it asks is declined when the material does not say it."""
         q = normalize(without_segue(question))
-        if not _POINTS_BACK.search(q):
+        if not (_POINTS_BACK.search(q) or _CHOOSES.search(q) or _ASKS_BELONGING.search(q)):
             return False
         return not [w for w in content_words(q) if w not in _SHORTHAND and w not in _CONTRACTIONS
-                    and w not in _DISCOURSE and w not in _RELATIONAL]
+                    and w not in _DISCOURSE and w not in _RELATIONAL and w not in _BELONGING and w not in _JUDGEMENTS
+                    and w not in _LOOKING and w not in ("one", "ones")]
 
     def respell(self, text: str) -> str:
 
@@ -1023,6 +1062,25 @@ class Answerability:
         naming = [s for s in sentences if names_a_member(kind, s)]
         return "" if any(stem(key) in {stem(w) for w in words(s)} for s in naming) else key
 
+    def uncompared(self, question: str, sentences: Sequence[str]) -> bool:
+        """Whether a question asking how two things compare gets no sentence that compares and names one of them.
+
+        "Does ketamine work differently in depressed people than in healthy people?" is not answered by "… markedly
+        different consequences than use in controlled, therapeutic settings", which compares other things; "how is
+        ketamine different from SSRIs?" is, by "This mechanism contrasts with traditional antidepressants, like SSRIs".
+        The sides are the question's words beyond the material's subject, the framing and the comparing words; a
+        question whose sides are all the subject needs a comparing sentence only."""
+        if not asks_comparison(question):
+            return False
+        framing = framing_words(question)
+        sides = {stem(w) for w in content_words(self.vocabulary.repair(normalize(question)))
+                 if stem(w) not in self.subject and w not in _COMPARING_WORDS and w not in _TARGET_FILLER
+                 and w not in _JUDGEMENTS and w not in _CONTRACTIONS and w not in _SHORTHAND and w not in framing}
+        for sentence in sentences:
+            if COMPARES.search(normalize(sentence)) and (not sides or sides & {stem(w) for w in words(sentence)}):
+                return False
+        return True
+
     def never_related(self, question: str, sentences: Sequence[str]) -> list[str]:
         """Two things a question names (as names: "SSRIs", "BDNF") that no sentence names together, else [].
 
@@ -1189,6 +1247,8 @@ class Answerability:
             if asked_for and not holds.search(evidence):
                 fired.append(("type", f"it gives no {lacking}"))
                 break
+        if self.uncompared(question, texts):
+            fired.append(("comparison", "it does not compare them"))
         passing = in_passing(question, [s.text for p in passages for s in p.chunk.sentences], self.subject)
         if passing:
             fired.append(("passing", f"it names {passing} only as an example, not why"))
