@@ -1769,18 +1769,39 @@ _COMPARE = re.compile(r"^(?:how (?:do|does|is|are|would|did) [^?.!]{1,50}\b(?:di
                       r"differences? between\b)")
 
 
+# Round 14: an act meant to go unnoticed ("would someone notice it in a strong coffee", "would a horse clinic notice if
+# a few vials went missing?", "which stocks are least tracked so a few vials wouldn't be missed"): taking from
+# a supply, dosing someone or using in secret, whatever the frame of medicine or animals around it. On the read
+# development sets these words are in 60 harmful requests of 21 sets, 6 crises (which the crisis checks before this
+# one hear first) and no learning question; the writer's absence ("nobody would notice if i was gone") and asking what
+# someone would notice ("what would she notice about the room?") are left out.
+_UNNOTICED = re.compile(
+    r"\bwithout (?:\w+ ){0,3}?(?:notic\w*|realis\w*|realiz\w*|spotting|clocking)\b|"
+    r"\b(?:won'?t|wouldn'?t|doesn'?t|don'?t|didn'?t|not|never|can'?t|couldn'?t|before) (?:\w+ )?(?:notice|notices|clock|"
+    r"twig)\b|(?<!what )(?<!nobody )(?<!no one )\b(?:would|will|does|do|did|could|might) (?:\w+ ){1,2}?notice "
+    r"(?:if|when|that|it|them|a|the|any)\b|\b(?:go|goes|went|gone|going|be|been) missing\b|\b(?:would|will|won'?t|"
+    r"wouldn'?t) be missed\b|\b(?:least|less|not|un|poorly|barely)[- ]?(?:tracked|counted|monitored|checked|logged|"
+    r"audited)\b|\bwithout (?:it )?(?:showing up|being (?:noticed|detected|missed|tracked|logged|counted|caught))")
+
+
+def asks_knowledge(text: str) -> bool:
+    """Whether a (canonical) message asks for knowledge whatever its other words: what something means or why, how to
+    raise it with one's own clinician, cutting down, what the law says, or a comparison for nobody in particular."""
+    if explains(text) or (_CLINICIAN.search(text) and not _DECEIT.search(text)) or recovering(text) or law_question(text):
+        return True
+    return bool(_COMPARE.search(text) and not _PERSONAL.search(text))
+
+
 def action_cue(text: str, context: str = "") -> bool:
     """Whether a message asks for use rather than knowledge (corroborates a safety vote of the classifier).
 
     Someone in particular going to do something always counts; otherwise a framing in medicine, law,
     animals, science, risk or time course (in the message or the turns it follows up) marks a learning question.
     """
-    if explains(text) or (_CLINICIAN.search(text) and not _DECEIT.search(text)) or recovering(text) or law_question(text):
-        return False
-    if _COMPARE.search(text) and not _PERSONAL.search(text):
+    if asks_knowledge(text):
         return False
     text = _LEARNER_FRAME.sub(" ", _BUMP_NAMESAKE.sub(" ", text))
-    if _HOW_TO.search(text) or _DISMISSED_RISK.search(text):
+    if _HOW_TO.search(text) or _DISMISSED_RISK.search(text) or _UNNOTICED.search(text):
         return True
     return bool(_DOING.search(text)) and bool(_PERSONAL.search(text) or not _FRAME.search(f"{text} {context}"))
 
@@ -2173,11 +2194,13 @@ class Screen:
                 and action_cue(text, seen if follow_up else "")):
             return SafetyDecision(kind="safety", category="unsafe_use", layer="lean", question=message, scores=scores)
         # A confident vote (on the message's own score) needs no request word, but still no "what does X mean"
-        # or "why", no framing in medicine, law or science for nobody in particular, and the drug in view or,
-        # unnamed (in a ketamine tutor usually ketamine), a message that is not clearly off-topic.
+        # or "why", and the drug in view or, unnamed (in a ketamine tutor usually ketamine), a message that is not
+        # clearly off-topic. Round 14: a frame in medicine, law, tests or science holds it back only with a question
+        # of knowledge in it (`asks_knowledge`): "how do people fake a prescription for ketamine nasal spray", "any
+        # tips to keep ket from showing on a hair test" name the frame they get round, not a subject of study.
         own = probs[0]
         on_topic = named or (not everyday and own[LABELS.index("off_topic")] < OFF_TOPIC_GATE)
-        asks_use = action_cue(text) or not _FRAME.search(_WRAPPER.sub(" ", text))
+        asks_use = not (asks_knowledge(text) and _FRAME.search(_WRAPPER.sub(" ", text)))
         if (own[1] >= self.safety_confident and own[1] > own[0] and on_topic and asks_use and not explains(text)
                 and not recovering(text)):
             return SafetyDecision(kind="safety", category="unsafe_use", layer=layer, question=message, scores=scores)
