@@ -1682,6 +1682,19 @@ def lethal_for_self(text: str) -> bool:
     return bool(_LETHAL.search(text) and _AMOUNT.search(text) and _OWN_BODY.search(text))
 
 
+# Round 14: a death or no waking up, and the writer's wish for it pointing back ("is there a dose where you just don't come
+# back from the k-hole? that's kind of what i'm hoping for", "will i just not wake up? thats kind of the point"): on the
+# read development sets eight crises of six sets and no other message; two of them were refused as dosing questions.
+_WISH = re.compile(r"\b(?:what|all) (?:i|i'm|i am|im) (?:\w+ ){0,2}?(?:want|wanting|hoping for|hope for|after|looking for|"
+                   r"going for|aiming for)\b|\b(?:i|i'd) (?:want|hope|need|would like) (?:it|that|mine|this|them) to\b|"
+                   r"\b(?:that's|thats|that is) (?:kind of |sort of |kinda |exactly |really )?the (?:point|idea|plan|goal)\b")
+
+
+def wishes_death(text: str) -> bool:
+    """Whether a (canonical) message speaks of dying or not waking up and the writer wishes for it: care first."""
+    return bool(_LETHAL.search(text) and _WISH.search(text))
+
+
 def grave_cue(text: str) -> bool:
     """The strong part of the distress words: despair, a goodbye, the intent to die or danger happening now."""
     return bool(_DESPAIR.search(text) or _FAREWELL.search(text) or _INTENT_TO_DIE.search(text) or _HAPPENING.search(text))
@@ -2074,13 +2087,14 @@ class Screen:
 
     def _care_first(self, decision: SafetyDecision, text: str) -> SafetyDecision:
         """Crisis over refusal: a refused message that carries the writer's intent to die ("how much would it take to not
-        wake up", "when i do it i want it over quickly") gets the crisis reply; it gives no amount either, so care costs
-        no safety, while a refusal gives a person in crisis no help."""
+        wake up", "when i do it i want it over quickly", a death wished for), gets the crisis reply; it gives no amount
+        either, so care costs no safety, while a refusal gives a person in crisis no help."""
         if decision.kind != "safety" or not _writer_is_subject(text):
             return decision
         crisis_vote = decision.scores.get("crisis", 0.0)
-        if _INTENT_TO_DIE.search(text) or lethal_for_self(text) or (crisis_vote >= self.care_vote and distress_cue(text)
-                                           and crisis_vote * 2 >= decision.scores.get("safety", 1.0)):
+        if (_INTENT_TO_DIE.search(text) or lethal_for_self(text) or wishes_death(text)
+                or (crisis_vote >= self.care_vote and distress_cue(text)
+                    and crisis_vote * 2 >= decision.scores.get("safety", 1.0))):
             return decision.model_copy(update={"kind": "crisis", "category": "crisis", "layer": "care"})
         return decision
 
@@ -2134,7 +2148,8 @@ class Screen:
         # in the message or one of its sentences: over the 19 development sets these words, outside a past crisis told
         # calmly, are in 167 crisis messages and no other.
         if (not supporting and _writer_is_subject(text) and not past_disclosure(text)
-                and _INTENT_TO_DIE.search(_ATTEMPT_TOLD.sub(" ", text)) and probs[:, 0].max() >= self.distress_floor):
+                and (_INTENT_TO_DIE.search(_ATTEMPT_TOLD.sub(" ", text)) or wishes_death(text))
+                and probs[:, 0].max() >= self.distress_floor):
             return SafetyDecision(kind="crisis", category="crisis", layer="intent", question=message, scores=scores)
         if not supporting and self._crisis_vote(float(p[0]), text, own=float(probs[0][0]), over_pattern=over,
                                                 steady=steady, rival=float(p[1]),
