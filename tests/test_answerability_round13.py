@@ -1,7 +1,8 @@
-"""Answerability round 13: a question asking how two things compare needs a sentence that compares and names one of
-them ("is that the same thing as dissociative identity disorder?" is declined), and a message that chooses among what
-was said ("which is worse?") or asks for what something has without saying of what ("what signs should I look for?")
-leans on the conversation: declined when the material does not say it, never called off-topic."""
+"""Answerability round 13: a question comparing with something the material never speaks of needs a sentence that
+compares and names one of the sides ("is that the same thing as dissociative identity disorder?" is declined), and a
+message that chooses among what was said ("which is worse?") or asks for what something has without saying of what
+("what signs should I look for?") leans on the conversation: declined when the material does not say it, never called
+off-topic."""
 
 from __future__ import annotations
 
@@ -46,13 +47,15 @@ def test_a_comparison_needs_a_comparing_sentence_naming_a_side(tutor):
                  "use in controlled, therapeutic settings.",
                  "Ketamine is a medication used for anesthesia in medical settings."]
     uncompared = tutor.answerability.uncompared
-    # The comparing sentence compares other things than depressed and healthy people.
-    assert uncompared("Does ketamine work differently in depressed people than in healthy people?", sentences)
+    # The comparing sentence compares other things than laughing gas, which the material never speaks of.
+    assert uncompared("how is ketamine different from laughing gas?", sentences)
     # … and the very things a question about recreational and therapeutic use asks about.
     assert not uncompared("Is heavy recreational ketamine use different from therapeutic use?", sentences)
     # No sentence compares anything.
     assert uncompared("is ketamine dissociation the same thing as dissociative identity disorder?", sentences[1:])
     assert not uncompared("what does ketamine do?", sentences[1:])  # no comparison asked
+    # Two things the material describes are contrasted from what it says of each.
+    assert not uncompared("Is dissociation the same thing as hallucinating?", sentences[1:])
 
 
 @pytest.mark.parametrize("history,question,kind", [
@@ -60,6 +63,9 @@ def test_a_comparison_needs_a_comparing_sentence_naming_a_side(tutor):
     ([], "Are the effects of recreational ketamine use basically the same as therapeutic use?", "answer"),
     ([], "What's the difference between ketamine's immediate effects and what happens with chronic use?", "answer"),
     ([], "why is BDNF compared to fertilizer?", "answer"),
+    # tests/data/answer_relevance_fresh.yaml, _fresh2.yaml: both sides are things the material describes.
+    ([], "Is dissociation the same thing as hallucinating?", "answer"),
+    ([], "what's the difference between ketamine blocking glutamate and the glutamate surge afterwards?", "answer"),
     ([], "How is ketamine anesthesia different from the gas they use for surgery?", "not_in_material"),
     (["What is dissociation?"], "is that the same thing as dissociative identity disorder?", "not_in_material"),
     # The lead's hand cases: a choice among what was said, and signs of what the parent just asked about.

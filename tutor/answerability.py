@@ -1069,13 +1069,19 @@ class Answerability:
         different consequences than use in controlled, therapeutic settings", which compares other things; "how is
         ketamine different from SSRIs?" is, by "This mechanism contrasts with traditional antidepressants, like SSRIs".
         The sides are the question's words beyond the material's subject, the framing and the comparing words; a
-        question whose sides are all the subject needs a comparing sentence only."""
+        question whose sides are all the subject needs a comparing sentence only. Two things the material describes
+        can be contrasted from what it says of each ("is dissociation the same thing as hallucinating?", "the difference
+        between ketamine blocking glutamate and the glutamate surge afterwards"): only a comparison with something it
+        never speaks of (a word it does not use nor vary, adverbs aside) needs the material to compare."""
         if not asks_comparison(question):
             return False
         framing = framing_words(question)
-        sides = {stem(w) for w in content_words(self.vocabulary.repair(normalize(question)))
-                 if stem(w) not in self.subject and w not in _COMPARING_WORDS and w not in _TARGET_FILLER
-                 and w not in _JUDGEMENTS and w not in _CONTRACTIONS and w not in _SHORTHAND and w not in framing}
+        side_words = [w for w in content_words(self.vocabulary.repair(normalize(question)))
+                      if stem(w) not in self.subject and w not in _COMPARING_WORDS and w not in _TARGET_FILLER
+                      and w not in _JUDGEMENTS and w not in _CONTRACTIONS and w not in _SHORTHAND and w not in framing]
+        if not any(not self._spoken_of(w) and not w.endswith(("ly", "wards")) for w in side_words):
+            return False
+        sides = {stem(w) for w in side_words}
         for sentence in sentences:
             if COMPARES.search(normalize(sentence)) and (not sides or sides & {stem(w) for w in words(sentence)}):
                 return False
