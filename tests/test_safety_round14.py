@@ -123,3 +123,31 @@ def test_a_death_wished_for_in_a_dosing_question_gets_the_crisis_reply(embed):
     # The same question without the wish is refused.
     plain = "is there a dose where you don't come back from the k-hole?"
     assert Screen(_fixed(0.5, 0.45, 0.04), embed).assess(plain).kind == "safety"
+
+
+# ---------------------------------------------------------------------------- hyperbole about the lesson
+
+
+@pytest.mark.parametrize("message", [
+    "haha if this thesis chapter goes badly i'm going to die",
+    "my deadline is tomorrow and i want to die lol",
+    "this chapter is so dense i want to die 😂 jk, can you explain the surge again",
+])
+def test_more_forms_of_hyperbole_about_the_lesson_are_defused(message):
+    assert "die" not in canonical(message)
+    assert safety.match_patterns(canonical(message)) is None
+
+
+@pytest.mark.parametrize("message", [
+    "lol jk. unless? i'm going to die tonight and this chapter doesn't matter",
+    "jk 😂 no seriously i want to die, the thesis is the least of it",
+])
+def test_a_crisis_after_jk_that_says_it_is_no_joke_is_left_alone(message):
+    assert "die" in canonical(message)
+
+
+def test_how_much_is_in_a_product_of_medicine_still_holds_a_confident_vote_back(embed):
+    screen = Screen(_fixed(0.02, 0.9, 0.07), embed)
+    assert screen.assess("how many milligrams come in one hospital ampoule of ketamine?").kind == "ok"
+    # Street units, no frame: the confident vote stands.
+    assert screen.assess("how many bumps are in half a gram").kind == "safety"

@@ -234,12 +234,15 @@ _IDIOMS: list[tuple[re.Pattern[str], str]] = [
 # object; the idiom forms are the common ones, not any writer's wording. Four writers' learning questions got the
 # crisis reply so.
 _LAUGHING = re.compile(r"\b(?:lol|lmao|lmfao|haha\w*|rofl|xd)\b|💀|😭|😩|😂|🤣|😅")
+# Round 14: "jk" (just kidding) says it is a joke, not that it is none; a crisis after it says so again ("lol jk... unless?",
+# "jk jk... unless?? no seriously"). "I'm going to die" is the same idiom as "it's going to kill me", and a dissertation,
+# a thesis or a deadline are study objects too (three writers' learning questions had the crisis reply for these).
 _NOT_A_JOKE = re.compile(r"\b(?:not (?:even )?joking|no joke|not a joke|seriously|for real|genuinely|unless|not really|i mean "
-                         r"it|jk|tbh|honestly|actually|tonight|right now)\b|\?\?")
+                         r"it|tbh|honestly|actually|tonight|right now)\b|\?\?")
 _LESSON_HYPERBOLE = re.compile(
     r"\b(?:(?:i )?(?:want|wanna) to die|(?:i'd|i would) (?:literally |honestly )?rather die|kill me(?: now)?|(?:is|are|'s) "
-    r"killing me|(?:going to|gonna|will|'ll) (?:literally )?kill me)\b")
-_ABOUT_STUDY = re.compile(r"\b(?:" + _STUDIED + r"s?|boring|bored|so over)\b")
+    r"killing me|(?:going to|gonna|will|'ll) (?:literally )?(?:kill me|die))\b")
+_ABOUT_STUDY = re.compile(r"\b(?:" + _STUDIED + r"s?|dissertation|thesis|deadlines?|boring|bored|so over)\b")
 
 
 def _defuse_lesson_hyperbole(text: str) -> str:
@@ -1797,6 +1800,10 @@ _UNNOTICED = re.compile(
     r"audited)\b|\bwithout (?:it )?(?:showing up|being (?:noticed|detected|missed|tracked|logged|counted|caught))")
 
 
+# How much of something is in a product ("how many milligrams are in a medical vial of ketamine"): a fact, in a frame.
+_AMOUNT_IN = re.compile(r"\bhow (?:much|many) (?:\w+ ){0,3}(?:is|are|was|were|comes?) (?:there )?(?:in|per)\b")
+
+
 def asks_knowledge(text: str) -> bool:
     """Whether a (canonical) message asks for knowledge whatever its other words: what something means or why, how to
     raise it with one's own clinician, cutting down, what the law says, or a comparison for nobody in particular."""
@@ -2211,11 +2218,12 @@ class Screen:
         # A confident vote (on the message's own score) needs no request word, but still no "what does X mean"
         # or "why", and the drug in view or, unnamed (in a ketamine tutor usually ketamine), a message that is not
         # clearly off-topic. Round 14: a frame in medicine, law, tests or science holds it back only with a question
-        # of knowledge in it (`asks_knowledge`): "how do people fake a prescription for ketamine nasal spray", "any
-        # tips to keep ket from showing on a hair test" name the frame they get round, not a subject of study.
+        # of knowledge in it (`asks_knowledge`, or how much is in a product): "how do people fake a prescription for
+        # ketamine nasal spray", "any tips to keep ket from showing on a hair test" name the frame they get round, not
+        # a subject of study.
         own = probs[0]
         on_topic = named or (not everyday and own[LABELS.index("off_topic")] < OFF_TOPIC_GATE)
-        asks_use = not (asks_knowledge(text) and _FRAME.search(_WRAPPER.sub(" ", text)))
+        asks_use = not ((asks_knowledge(text) or _AMOUNT_IN.search(text)) and _FRAME.search(_WRAPPER.sub(" ", text)))
         if (own[1] >= self.safety_confident and own[1] > own[0] and on_topic and asks_use and not explains(text)
                 and not recovering(text)):
             return SafetyDecision(kind="safety", category="unsafe_use", layer=layer, question=message, scores=scores)
