@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
-from tutor.grounding import (BACKWARD_CAUSE, EXCLUSIVES, FORWARD_CAUSE, Analysed, Judge, Token, analyse, entity_kind,
-                             is_entity)
+from tutor.grounding import (BACKWARD_CAUSE, EXCLUSIVES, FORWARD_CAUSE, TIME_UNITS, Analysed, Judge, Token, analyse,
+                             entity_kind, is_entity)
 from tutor.retrieval import ScoredSentence
 from tutor.text import content_stems
 from tutor.types import Chunk
@@ -53,6 +53,7 @@ _GIVEN = re.compile(r"^(?:since|given(?: that)?|because|considering(?: that)?|no
 # "Is it X that Y?" asks whether X is what Y holds of: the statement is "X Y".
 _CLEFT = re.compile(r"^(?:is|isn'?t|was|wasn'?t)\s+it\s+(?P<x>(?:\S+\s+){0,5}?\S+)\s+(?:that|which|who)\s+(?P<y>.+?)[?.!]*$", _I)
 _WHY = re.compile(rf"^(?:why|how come|how)\s+(?P<aux>{_AUX}|{_NEG_AUX})\s+(?P<rest>.+?)[?.!]*$", _I)
+_ASKS_COMPARISON = re.compile(r"\b(?:compare[sd]?|stacks? up|measures? up)\s+(?:with|to|against)\b", _I)
 _HOW_COME = re.compile(r"^how come\s+(?P<rest>.+?)[?.!]*$", _I)
 _YES_NO = re.compile(rf"^(?P<aux>{_AUX}|{_NEG_AUX})\s+(?P<rest>.+?)[?.!]*$", _I)
 _NOT_A_PREMISE = re.compile(r"^(?:(?:exactly|roughly|approximately|precisely|about|around|just|really|then)\s+)*"
@@ -192,9 +193,17 @@ def _premise_of_sentence(sentence: str) -> tuple[str | None, bool]:
         if stated != text and len(stated.split()) >= 3:
             return _clean(stated), True
     cleft = _CLEFT.match(text)
+    if cleft and re.search(r"\bto\s+\w+", cleft.group("x"), _I):
+        # "is it normal to see things that aren't there?": "it" stands for the doing after "to", asked about; no cleft
+        # ("Normal to see things aren't there" read the relative clause's "aren't" as a denial) and no statement
+        return None, False
     if cleft and not re.match(r"(?:true|right|correct|the case|possible|likely|bad|safe|ok|okay)\b", cleft.group("x"), _I):
         return _clean(f"{cleft.group('x')} {cleft.group('y')}"), False  # asks which thing Y holds of
     m = _WHY.match(text)
+    if m and re.match(r"how\b", text, _I) and _ASKS_COMPARISON.search(m.group("rest")):
+        # "how do therapeutic doses compare with chronic overuse?" asks what sets the two apart: nothing is taken for
+        # granted ("Therapeutic doses compare with chronic overuse" is no statement the material could contradict)
+        return None, False
     if m:  # "why doesn't it X?" takes for granted that it does not
         return _clean(_declarative(m.group("aux"), m.group("rest"), keep_negation=True)), True
     m = _YES_NO.match(text)
@@ -238,6 +247,8 @@ def _with_subject(claim: str, subject: str | None) -> str | None:
 
 def _clean(text: str) -> str | None:
     text = re.sub(r"\s+", " ", text).strip(" ,;:-—?!.\"'")
+    # "only ever", "never ever": "ever" adds no word of its own, but the judge looks for it in the source
+    text = re.sub(r"\b(only|never) ever\b", r"\1", text, flags=_I)
     for denial, joined in _ANY_DENIAL:
         text = denial.sub(joined, text)
     if len(text.split()) < 3 or _ABOUT_ITSELF.match(text):
@@ -485,6 +496,58 @@ def _said_by_another(claim: str, sentence: str, reasons: Sequence[str], topic: s
     return theirs or mine
 
 
+_SAMENESS = "sameness"
+
+
+def _identity(claim: str, reasons: Sequence[str]) -> bool:
+    """Whether the only contradiction is a word of sameness that names one thing rather than likening two: "*the same*
+    drug fosters neuroplasticity … but risks excitotoxicity" opens with the one drug it speaks of, which says nothing
+    alike, so "markedly different consequences" does not rule it out ("the same as therapy", "the same way SSRIs do"
+    liken, and stay with the judge)."""
+    pairs = [m.groups() for r in reasons if (m := _ANTONYM.match(r))]
+    if not pairs or len(pairs) < len(reasons):
+        return False
+    tokens = analyse(claim).tokens
+    words = [t for t in tokens if t.content]
+    for mine, _ in pairs:
+        at = [t for t in tokens if t.text.replace("_", " ") == mine]
+        if not at or not all(any(c == _SAMENESS for c, _ in t.poles) for t in at):
+            return False
+        # the claim's subject: the sameness word is its first content word, right after "the", with a noun after it
+        if not (words and words[0] is at[0] and at[0].text in ("same", "the_same") and len(words) > 1
+                and words[1].index == at[0].index + 1 and not words[1].poles):
+            return False
+    return True
+
+
+_TIME_STEMS = frozenset(TIME_UNITS)
+
+
+def counts_time(a: Analysed, t: Token) -> bool:
+    """Whether a word of how many counts units of time ("*a few* minutes", "*several* weeks"): it says how long, not
+    how much of a thing."""
+    after = next((u for u in a.tokens[t.index + 1:] if u.content or u.text not in ("of", "the")), None)
+    return after is not None and after.text.rstrip("s") in _TIME_STEMS
+
+
+def _counted_time(claim: str, sentence: str, reasons: Sequence[str]) -> bool:
+    """Whether the only contradiction is a word of how many that counts time on one side and things on the other: "*a
+    few* minutes feel like forever" is a length of time, which "this interference underlies *all of* ketamine's effects"
+    does not speak of."""
+    pairs = [m.groups() for r in reasons if (m := _ANTONYM.match(r))]
+    if not pairs or len(pairs) < len(reasons):
+        return False
+    claimed, said = analyse(claim), analyse(sentence)
+    for mine, theirs in pairs:
+        at = [t for t in claimed.tokens if t.text.replace("_", " ") == mine]
+        there = [u for u in said.tokens if u.text.replace("_", " ") == theirs]
+        if not at or not there or not all(any(c == "quantity" for c, _ in t.poles) for t in at):
+            return False
+        if {counts_time(claimed, t) for t in at} == {counts_time(said, u) for u in there}:
+            return False
+    return True
+
+
 def _people_do(reasons: Sequence[str]) -> bool:
     """Whether the only contradiction found is people in general in a role the sentence gives to something else."""
     return bool(reasons) and all(_ROLE_OF_PEOPLE.match(r) for r in reasons)
@@ -546,7 +609,8 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
                     or _another_event(claim, sentence, alone.reasons, topic)
                     or _about_another_thing(claim, sentence, alone.reasons, topic)
                     or _across_clauses(claim, sentence, judge) or _default_state(claim, sentence, alone.reasons)
-                    or _said_by_another(claim, sentence, alone.reasons, topic)):
+                    or _said_by_another(claim, sentence, alone.reasons, topic)
+                    or _identity(claim, alone.reasons) or _counted_time(claim, sentence, alone.reasons)):
                 continue
             # Together, the sentences can hide what the question is about: the judge stitches support from one
             # sentence's subject and another's entity ("serotonin" from the SSRI sentence for "dissociation comes
@@ -577,6 +641,8 @@ def check_premise(question: str, ranked: Sequence[ScoredSentence], judge: Judge,
                     and not _across_clauses(claim, sentence, judge)
                     and not _default_state(claim, sentence, alone.reasons)
                     and not _said_by_another(claim, sentence, alone.reasons, topic)
+                    and not _identity(claim, alone.reasons)
+                    and not _counted_time(claim, sentence, alone.reasons)
                     and (not _SWAPPED.match(alone.reasons[0]) or _swapped(alone.reasons, sentences))):
                 # (a swap only when no sentence names both entities: "one of these [factors] is BDNF")
                 return Premise(claim=claim, evidence=sentence, reasons=alone.reasons, held=held)
@@ -608,7 +674,9 @@ def _opposite_side(claim: str, candidates: Sequence[str], checked: Sequence[str]
         if (alone.label == "contradicted" and not _restored(claim, alone.reasons) and not _people_do(alone.reasons)
                 and any(r.startswith("antonym") and words[0] in r for r in alone.reasons)
                 and not _about_another_thing(claim, sentence, alone.reasons, topic)
-                and not _said_by_another(claim, sentence, alone.reasons, topic)):
+                and not _said_by_another(claim, sentence, alone.reasons, topic)
+                and not _identity(claim, alone.reasons)
+                and not _counted_time(claim, sentence, alone.reasons)):
             return Premise(claim=claim, evidence=sentence, reasons=alone.reasons, held=held)
     return None
 
@@ -652,10 +720,16 @@ def _opposed_pair(claim: Analysed, sentence: Analysed, topic: set[str]) -> tuple
     return None
 
 
+# People are whom something happens to, not what a word of how good or how much is said of: "some *people* feel
+# better" and "*individuals* may experience a distorted sense of time" share the experiencer, not the thing.
+_PEOPLE = frozenset({"syn:individual"})
+
+
 def _near(a: Analysed, i: int, topic: set[str], reach: int) -> set[str]:
-    """Stems of the content words within `reach` tokens of token i (not the word itself, not the material's subject)."""
+    """Stems of the content words within `reach` tokens of token i (not the word itself, not the material's subject,
+    not a word for people)."""
     return {w for u in a.tokens[max(0, i - reach): i + reach + 1] if u.index != i and u.content
-            for w in (u.stem, u.canon)} - topic
+            and u.canon not in _PEOPLE for w in (u.stem, u.canon)} - topic
 
 
 # A sentence that sets two things apart: "While A, B", "A contrasts with B", "unlike B, A", "A, whereas B". `other` is
