@@ -386,3 +386,39 @@ def test_the_key_terms_are_listed_with_the_materials_own_explanations(tutor, tut
     assert reply.kind == "answer" and reply.backend == "tutoring" and exact(tutor, reply), asked
     assert "• dissociation:" in reply.answer and "• SSRIs:" in reply.answer
     assert any("known as dissociation" in c.text for c in reply.citations)
+
+
+def test_a_recap_goes_over_what_this_conversation_answered(tutor, tutoring):
+    # "summarize what we talked about" was declined as off-topic: it asks about the conversation, not the material.
+    s = sid()
+    cold = tutor.ask("summarize what we talked about", s)
+    assert cold.kind == "out_of_scope" and not cold.citations and "haven’t gone over" in cold.answer
+    asked = ["what is BDNF?", "what does ketamine do to NMDA receptors?"]
+    answers = [tutor.ask(q, s) for q in asked]
+    tutor.ask("is it addictive?", s)  # declined: nothing of the material to go over
+    tutor.ask("quiz me", s)
+    tutor.ask("stop quiz", s)
+    for said in ("can you recap what we discussed so far?", "what have we covered?", "go over our conversation"):
+        recap = tutor.ask(said, s)
+        assert recap.kind == "answer" and exact(tutor, recap)
+        assert [c.text for c in recap.citations] == [
+            next(c.text for c in a.citations if q.split()[-1].rstrip("?") in c.text) for q, a in zip(asked, answers)]
+        assert all(f"“{q}”" in recap.answer for q in asked) and "addictive" not in recap.answer
+    assert tutor.ask("what did we talk about today", sid()).kind == "out_of_scope"  # another conversation
+
+
+@pytest.mark.parametrize("topic, section", [("the risks", "Brain Alterations from Prolonged Use"),
+                                            ("hallucinations", "The Dissociative State Explained")])
+def test_a_quiz_topic_in_other_words_than_the_titles_finds_its_section(tutor, tutoring, topic, section):
+    # "quiz me on the risks" quizzed the whole material: no title or objective says "risk".
+    s = sid()
+    start = tutor.ask(f"quiz me on {topic}", s)
+    assert f"A quiz on “{section}”" in start.answer and "couldn’t find" not in start.answer, topic
+    tutor.ask("stop quiz", s)
+
+
+def test_a_quiz_topic_the_material_is_not_about_still_quizzes_everything(tutor, tutoring):
+    s = sid()
+    start = tutor.ask("quiz me on cooking", s)
+    assert "couldn’t find “cooking”" in start.answer and "A quiz on the whole material" in start.answer
+    tutor.ask("stop quiz", s)

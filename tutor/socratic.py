@@ -75,6 +75,16 @@ GLOSSARY = re.compile(r"^\s*(?:/glossary|(?:show |give |list )?(?:me )?(?:the |a
                       r"basic) (?:terms|words|concepts|vocabulary|definitions)(?: (?:i|we) (?:need|have|should|must)"
                       r"(?: to)? (?:know|learn|remember))?|(?:what|which) (?:terms|words|vocabulary) (?:do|should|must) "
                       r"(?:i|we) (?:need to |have to )?(?:know|learn))\s*[.!?]*\s*$", re.I)
+# "Summarize what we talked about", "what have we covered so far?": this conversation's answers, not the material's.
+RECAP = re.compile(r"^\s*(?:/recap|(?:can you |could you |please )?(?:summari[sz]e|sum up|recap|review|go over)"
+                   r"(?: for me)? (?:what (?:we|i|you)(?: have|['’]ve)? (?:talked about|discussed|covered|went over|"
+                   r"learned|learnt|said)|(?:our|this|the) (?:conversation|chat|session|discussion)(?: so far)?)"
+                   r"|(?:a |the )?recap(?: of (?:our|this|the) (?:conversation|chat|session|discussion))?"
+                   r"|what (?:have|did) (?:we|i) (?:talked about|talk about|covered?|discuss(?:ed)?|learn(?:ed|t)?|"
+                   r"go over|gone over|went over)|what we (?:talked about|covered|discussed|learned))"
+                   r"(?:\s+(?:so far|today|until now|up to now))?(?:\s*,?\s*(?:please|pls))?\s*[.!?]*\s*$", re.I)
+MAX_RECAP = 8
+"""How many of the conversation's latest answers a recap goes over (a longer list stops being a recap)."""
 # "… of the article? keep it short": how to say it, no part of what to summarize.
 _BRIEFLY = r"(?:\s*[.!?,]?\s*(?:(?:and |but )?keep it (?:short|brief|simple)|briefly|in short|quickly))?"
 SUMMARY = re.compile(r"^\s*(?:/summary|(?:can you |could you |please )?(?:summari[sz]e|sum up|sum (?:it|this|everything) up)"
@@ -124,7 +134,7 @@ def fixed_command(message: str, pending: bool, after_crisis: bool = False) -> bo
     quiz = QUIZ.match(message)
     summary = SUMMARY.match(message) or MAIN_POINTS.match(message)
     if (SOCRATIC.match(message) or LESSONS.match(message) or GLOSSARY.match(message) or PROGRESS.match(message)
-            or (quiz and not quiz["scope"])
+            or RECAP.match(message) or (quiz and not quiz["scope"])
             or (summary and (not summary["scope"] or _WHOLE.match(summary["scope"].strip())))):
         return True
     return pending and bool(STOP.match(message) or STOP_WAITING.match(message) or HINT.match(message)
@@ -186,6 +196,8 @@ def handle_message(t: "Tutoring", message: str, session_id: str) -> TutorReply |
             last = t.last_quiz(session_id)
             scope = last.scope if last else ""
         return _start_quiz(t, message, session_id, _last_section(t, session_id) if _THAT.match(scope) else scope)
+    if RECAP.match(said):
+        return _recap(t, message, session_id)
     m = SUMMARY.match(said) or MAIN_POINTS.match(said)
     if m:
         scope = (m.group("scope") or "").strip()
@@ -279,6 +291,32 @@ def _repeat(t: "Tutoring", message: str, session_id: str) -> TutorReply | None:
     return _reply(message, session_id, last.answer, citations, standalone=last.standalone_question)
 
 
+def _recap(t: "Tutoring", message: str, session_id: str) -> TutorReply:
+    """The conversation so far: each question the tutor answered from the material, with the sentence it led with."""
+    from tutor.lessons import sentence_citation
+
+    answered = [turn for turn in t.tutor.sessions.history(session_id)
+                if turn.reply_kind == "answer" and turn.standalone_question and turn.cited_spans]
+    lines: list[str] = []
+    citations = []
+    for turn in answered[-MAX_RECAP:]:
+        quoted = cited_sentences(turn.cited_spans, t.tutor.chunks)
+        if not quoted:  # cited passages, not sentences (a generative answer): nothing exact to quote
+            continue
+        # The quoted sentence naming most of what was asked ("One of these is … (BDNF) …" for "what is BDNF?"),
+        # not the one before it that it leans on; the first on a tie.
+        asked = set(content_stems(turn.standalone_question))
+        chunk, sentence = max(quoted, key=lambda pair: len(asked & set(content_stems(pair[1].text))))
+        citations.append(sentence_citation(chunk, sentence, marker=len(citations) + 1))
+        lines.append(f"• You asked “{turn.question.strip()}” — {sentence.text} [{len(citations)}]")
+    if not lines:
+        return _reply(message, session_id, "We haven’t gone over anything from the material yet. Ask me a question, "
+                      "say “summary” for the material in brief, or “quiz me” to test yourself.",
+                      suggestions=["Summary", "Quiz me"], kind="out_of_scope")
+    text = "What we went over so far, each with the passage of the material it rests on:\n\n" + "\n".join(lines)
+    return _reply(message, session_id, text, citations, ["Quiz me on that", "Summary"])
+
+
 def _retry(t: "Tutoring", message: str, session_id: str, pending: dict | None) -> TutorReply:
     """The question that waits, shown again; else a new quiz on what the last one covered."""
     from tutor.tutoring import item_text
@@ -345,10 +383,10 @@ def _start_quiz(t: "Tutoring", message: str, session_id: str, scope: str) -> Tut
     from tutor.tutoring import item_text
 
     note = ""
-    section = t.lessons().section(scope) if scope and scope.lower() not in ("all", "everything") else None
-    if scope and scope.lower() not in ("all", "everything") and section is None:
+    title = t.section_for(scope) if scope and scope.lower() not in ("all", "everything") else None
+    if scope and scope.lower() not in ("all", "everything") and title is None:
         note = f"I couldn’t find “{scope}” in the material, so this quiz covers everything. "
-    quiz = t.start_quiz(session_id, section.title if section else "all")
+    quiz = t.start_quiz(session_id, title or "all")
     if not quiz.items:
         return _reply(message, session_id, "I couldn’t make quiz questions from this material.")
     t.set_pending(session_id, {"type": "quiz", "quiz_id": quiz.quiz_id})
