@@ -6,7 +6,8 @@ import uuid
 
 import pytest
 
-from tutor.retrieval import Vocabulary, condense, is_follow_up, lexical_stems, plain_question, refers_back
+from tutor.retrieval import (Vocabulary, about_subject, condense, is_follow_up, lexical_stems, plain_question,
+                             refers_back)
 from tutor.text import content_stems
 
 VOCABULARY = Vocabulary(["Chronic exposure can lead to problems with memory and other risks of long-term use."])
@@ -110,3 +111,18 @@ def test_an_off_topic_request_sharing_a_word_or_two_with_the_material_stays_off_
     # "help" and "derivative" ("Brain-Derived") are the material's words too, but few of the request's.
     reply = tutor.ask("cool, now can you help with my calculus homework? what's the derivative of x^3", session)
     assert reply.kind == "out_of_scope"
+
+
+def test_a_first_messages_it_names_the_materials_subject():
+    assert about_subject("is it addictive?", "ketamine") == "is it addictive? (ketamine)"
+    assert about_subject("what's its half-life", "ketamine") == "what's its half-life (ketamine)"
+    for untouched in ("does ketamine affect it?", "what is BDNF?", "what's the item list?"):
+        assert about_subject(untouched, "ketamine") == untouched  # named already, or no "it"
+    assert about_subject("is it addictive?", None) == "is it addictive?"  # a material with several subjects
+
+
+def test_a_first_question_about_it_in_the_materials_words_is_about_the_subject(tutor):
+    # "how long does it last?" opening a conversation was "outside what I can teach": nothing told the search what
+    # "it" is. "is it going to rain this weekend?" is not in the material's words and stays off-topic.
+    assert tutor.ask("how long does it last?", uuid.uuid4().hex).kind == "not_in_material"
+    assert tutor.ask("is it going to rain this weekend?", uuid.uuid4().hex).kind == "out_of_scope"

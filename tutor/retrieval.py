@@ -219,6 +219,18 @@ def condense(question: str, previous: Sequence[str], vocabulary: Vocabulary, for
     return f"{question.strip()} ({' '.join(context)})" if context else question
 
 
+# "how long does it last?" as the first message: "it" can only be what the material is about.
+_DANGLING_IT = re.compile(r"\bits?\b")
+
+
+def about_subject(question: str, subject: str | None) -> str:
+    """A question with no conversation before it, whose "it" then means the material's subject, gets it named:
+    "is it addictive?" searches as "is it addictive? (ketamine)"."""
+    if not subject or not _DANGLING_IT.search(normalize(question)) or stem(subject.lower()) in content_stems(question):
+        return question
+    return f"{question.strip()} ({subject})"
+
+
 class ScoredSentence(BaseModel):
     """A candidate sentence for an answer, with what it belongs to and how relevant it is."""
 

@@ -26,8 +26,8 @@ from tutor.errors import IndexMissing, InvalidQuestion
 from tutor.grounding import Judge, topic_of
 from tutor.index import IngestReport, VectorStore, ingest, plan_ingest
 from tutor.premise import check_premise, promote
-from tutor.retrieval import (LexicalIndex, ScoredSentence, Vocabulary, condense, fuse, lexical_stems, plain_question,
-                             prefer_new, rank_sentences, refers_back, without_common_words)
+from tutor.retrieval import (LexicalIndex, ScoredSentence, Vocabulary, about_subject, condense, fuse, lexical_stems,
+                             plain_question, prefer_new, rank_sentences, refers_back, without_common_words)
 from tutor.safety import SafetyDecision, SafetyGuard
 from tutor.sessions import SessionStore
 from tutor.suggestions import pick_suggestions, suggestion_pool
@@ -275,6 +275,16 @@ class Tutor:
             ranked_leaning, verdict_leaning = self._judge(question, leaning)
             if verdict_leaning.kind != "out_of_scope":
                 standalone, ranked, verdict, condensed = leaning, ranked_leaning, verdict_leaning, True
+        if (verdict.kind == "out_of_scope" and not previous and materials_words
+                and about_subject(standalone, self.subject) != standalone):
+            # "how long does it last?" opening a conversation, in the material's words: its "it" can only be what the
+            # material is about ("is it going to rain this weekend?" is not in its words). Only an off-topic verdict
+            # is judged again: named everywhere, the subject draws every search towards the sentences that merely
+            # name it, and "is it only used on people?" lost the veterinary sentence.
+            named = about_subject(standalone, self.subject)
+            ranked_named, verdict_named = self._judge(question, named)
+            if verdict_named.kind != "out_of_scope":
+                standalone, ranked, verdict = named, ranked_named, verdict_named
         foreign = list(verdict.features.get("foreign") or [])
         if (verdict.kind == "not_in_material" and condensed and foreign and materials_words
                 and not set(foreign) & set(words(normalize(question)))):
