@@ -178,7 +178,7 @@ def test_summarize_quotes_each_sections_key_sentences(tutor, tutoring):
                                    "what's the takeaway", "what's the gist?", "sum it up for me",
                                    "what should i remember from this article?",
                                    "what are the two main ideas of the article? keep it short",
-                                   "summarize the article briefly"])
+                                   "summarize the article briefly", "what should i remember for my exam?"])
 def test_asking_for_the_main_points_is_a_summary(tutor, tutoring, asked):
     # "give me the key points" was declined as off-topic; the main points of the material are its summary.
     reply = tutor.ask(asked, sid())
@@ -380,7 +380,8 @@ def test_stop_is_screened_when_nothing_waits(tutor, tutoring):
 
 
 @pytest.mark.parametrize("asked", ["what are the key terms i need to know?", "glossary", "what words should i know",
-                                   "i have an exam tomorrow on this. what are the key terms?"])
+                                   "i have an exam tomorrow on this. what are the key terms?",
+                                   "what are the key terms for my exam"])
 def test_the_key_terms_are_listed_with_the_materials_own_explanations(tutor, tutoring, asked):
     reply = tutor.ask(asked, sid())  # was declined as off-topic
     assert reply.kind == "answer" and reply.backend == "tutoring" and exact(tutor, reply), asked

@@ -69,12 +69,15 @@ REPEAT = re.compile(r"^\s*(?:(?:can|could|would) you\s+)?(?:please\s+)?(?:repeat
                     r"yourself|what you (?:just )?said))?|(?:say|explain) (?:that|it|this) again|come again)"
                     r"(?:\s*,?\s*(?:please|pls))?\s*[.!?]*\s*$", re.I)
 LESSONS = re.compile(r"^\s*(?:/lessons|(?:show\s+)?(?:the\s+)?lesson map)" + _END, re.I)
+# "… for my exam": why the learner asks, no part of what they ask for.
+_FOR_AN_EXAM = (r"(?:\s+for (?:my|the|an?|our|this|tomorrow['’]s|the next) (?:exam|test|quiz|class|course|midterm|final|"
+                r"essay|assignment|presentation)s?(?: tomorrow| next week)?)?")
 # "What are the key terms I need to know?", "glossary": the terms the material explains, with its explanations.
 GLOSSARY = re.compile(r"^\s*(?:/glossary|(?:show |give |list )?(?:me )?(?:the |a )?glossary|"
                       r"(?:(?:what|which) (?:are|r) |(?:show|give|tell|list)(?: me)? )?(?:the )?(?:key|important|main|"
                       r"basic) (?:terms|words|concepts|vocabulary|definitions)(?: (?:i|we) (?:need|have|should|must)"
                       r"(?: to)? (?:know|learn|remember))?|(?:what|which) (?:terms|words|vocabulary) (?:do|should|must) "
-                      r"(?:i|we) (?:need to |have to )?(?:know|learn))\s*[.!?]*\s*$", re.I)
+                      r"(?:i|we) (?:need to |have to )?(?:know|learn))" + _FOR_AN_EXAM + r"\s*[.!?]*\s*$", re.I)
 # "Summarize what we talked about", "what have we covered so far?": this conversation's answers, not the material's.
 RECAP = re.compile(r"^\s*(?:/recap|(?:can you |could you |please )?(?:summari[sz]e|sum up|recap|review|go over)"
                    r"(?: for me)? (?:what (?:we|i|you)(?: have|['’]ve)? (?:talked about|discussed|covered|went over|"
@@ -102,7 +105,7 @@ MAIN_POINTS = re.compile(r"^\s*(?:(?:(?:what|which)(?:\s+(?:are|were|is|was)|['�
                          r"(?: to (?:know|remember|take away))?"
                          r"|what (?:should|do|must) (?:i|we) (?:need to |have to )?(?:remember|take away)(?: most)?)"
                          r"(?:\s+(?:of|in|from|about|on)\s+(?:the |this )?(?P<scope>[^?.!]+?)|\s+here)?"
-                         r"(?:\s+(?:please|for me))?" + _BRIEFLY + r"\s*[.!?]*\s*$", re.I)
+                         r"(?:\s+(?:please|for me))?" + _FOR_AN_EXAM + _BRIEFLY + r"\s*[.!?]*\s*$", re.I)
 _WHOLE = re.compile(r"^(?:all|everything|it|me|article|material|text|course|reading|lesson|whole (?:thing|article|"
                     r"material|text))$", re.I)
 # A message ending in "?" during a quiz or a Socratic round is a new question only when it is phrased as one; a
