@@ -200,6 +200,10 @@ def restates(question: str, sentence: str) -> float:
     return len(named & set(content_stems(sentence))) / len(named) if named else 0.0
 
 
+# "Can you explain NMDA receptors?", "describe dissociation": a request to say what a term is.
+_EXPLAIN = re.compile(r"^(?:(?:can|could|would) you |please )?(?:explain|describe|tell me about)\s+(?=\S)", re.I)
+
+
 def follow_discourse(ranked: Sequence[ScoredSentence], question: str) -> list[ScoredSentence]:
     """`ranked` (distinct sentences, best first) re-scored by how the text goes on from the best sentence.
 
@@ -218,7 +222,8 @@ def follow_discourse(ranked: Sequence[ScoredSentence], question: str) -> list[Sc
     asked = normalize(question)
     best = candidates[0]
     scores = {id(s): s.score for s in candidates}
-    term = asked_term(plain_question(question))  # "wait, what's glutamate again?" asks what glutamate is
+    # "wait, what's glutamate again?" asks what glutamate is; so does "can you explain NMDA receptors?"
+    term = asked_term(_EXPLAIN.sub("what is ", plain_question(question), count=1))
     bare = 1 <= len(words(term)) <= 4 and not any(w in STOPWORDS for w in words(term))  # not "the difference between …"
     for i, s in enumerate(_definition(term, candidates) if bare else []):
         scores[id(s)] = max(scores[id(s)], best.score + DEFINES_BONUS - 0.01 * i)
