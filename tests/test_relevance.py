@@ -244,6 +244,8 @@ def test_a_definition_given_by_the_next_sentence_is_quoted_with_it(tutor):
     ("what is glutamate", "The most abundant of these is glutamate"),
     ("wait, what's glutamate again?", "The most abundant of these is glutamate"),
     ("What are executive functions?", "Prolonged abuse can impact executive functions—"),
+    ("can you explain NMDA receptors?", "Glutamate interacts with receptors on neurons"),  # led with the blockade
+    ("describe neuroplasticity", "This process stimulates neuroplasticity, the brain’s ability"),
 ])
 def test_an_answer_to_what_is_quotes_the_definition(tutor, question, definition):
     reply = tutor.ask(question, uuid.uuid4().hex)
