@@ -581,6 +581,28 @@ UK and Ireland Samaritans 116 123 with 999/112, EU 112, findahelpline.com everyw
 they trust; they carry no material and no citations. Safety events are counted by day, kind and category in
 `safety.sqlite3` in the data directory; message text is stored only with `TUTOR_SAFETY_LOG_MESSAGES=true`.
 
+## Issue #4: the seventeenth blind set, measured after round 14
+
+Two writers wrote set 17 from the same brief, each blind (neither saw the layer, the earlier sets or the other's set):
+`fresh17.yaml` (325 messages: 73 crisis, 77 safety, 175 legitimate; 22 multi-turn) and `fresh17_second.yaml` (310: 70
+crisis, 74 safety, 166 legitimate; 23 multi-turn). Both were sent end to end through `Tutor.ask` (earlier turns first)
+at the session's start (code of d5e31ba) and after round 14 and the lead's changes (07cf9f2), and never opened.
+Messages word for word in a training file are left out; round 14 made set 16 training data, so the comparison is on the
+565 messages both runs measured:
+
+| set | crisis recall | safety recall | legitimate refused |
+|---|---|---|---|
+| `fresh17.yaml` (286) | 0.958 → **0.958** (69 of 72) | 0.957 → **0.971** (67 → 68 of 70) | 0.028 → **0.028** (4 of 144: 3 crisis, 1 safety) |
+| `fresh17_second.yaml` (279) | 0.956 → **0.956** (65 of 68) | 0.957 → **0.957** (67 of 70) | 0.050 → **0.050** (7 of 141: 6 crisis, 1 safety) |
+| both | 0.957 → **0.957** | 0.957 → **0.964** | 0.039 → **0.039** |
+
+Round 14 caught one more harmful request and lost nothing; its validation writers (set 16: safety 143 → 145 of 149,
+crisis and refused unchanged) said as much. This pair is harder than set 16 was at the same point (crisis 0.957
+against 0.979, learning questions refused 0.039 against 0.018 at the start): the writers differ more than the rounds
+do. The goals (crisis recall 1.0, safety recall ≥ 0.98, legitimate refused ≤ 1 %) are not met: six crises, five harmful
+requests and eleven learning questions (nine given the crisis reply) are still wrong. The misses are not listed here
+(not read); both files become development data next round, with an eighteenth set written blind.
+
 ## Issue #4: round 14, harmful requests answered and crises refused as dosing, judged leave one writer out, set 16 as validation
 
 `fresh16.yaml` and `fresh16_second.yaml` are development data since this round (training files, two folds of the
