@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 from wordfreq import top_n_list, zipf_frequency
 
 from tutor.grounding import ENTITIES
-from tutor.retrieval import ScoredSentence, Vocabulary, plain_question, prefixed
+from tutor.retrieval import ScoredSentence, Vocabulary, lexical_stems, plain_question, prefixed
 from tutor.text import QUESTION_WORDS, STOPWORDS, content_words, normalize, stem, words
 from tutor.types import Passage, ReplyKind
 
@@ -1081,9 +1081,10 @@ class Answerability:
                       and w not in _JUDGEMENTS and w not in _CONTRACTIONS and w not in _SHORTHAND and w not in framing]
         if not any(not self._spoken_of(w) and not w.endswith(("ly", "wards")) for w in side_words):
             return False
-        sides = {stem(w) for w in side_words}
+        # Stemmed as lexical matching stems them: "an SSRI" is a side of "… like SSRIs".
+        sides = set(lexical_stems(" ".join(side_words)))
         for sentence in sentences:
-            if COMPARES.search(normalize(sentence)) and (not sides or sides & {stem(w) for w in words(sentence)}):
+            if COMPARES.search(normalize(sentence)) and (not sides or sides & set(lexical_stems(sentence))):
                 return False
         return True
 
@@ -1253,8 +1254,6 @@ class Answerability:
             if asked_for and not holds.search(evidence):
                 fired.append(("type", f"it gives no {lacking}"))
                 break
-        if self.uncompared(question, texts):
-            fired.append(("comparison", "it does not compare them"))
         passing = in_passing(question, [s.text for p in passages for s in p.chunk.sentences], self.subject)
         if passing:
             fired.append(("passing", f"it names {passing} only as an example, not why"))
@@ -1317,6 +1316,10 @@ class Answerability:
             own = [w for w in foreign if re.search(rf"\b{re.escape(w)}", normalize(question))] or foreign
             foreign_named = foreign_phrases(question, [acronyms.get(w, w) for w in own])
             fired.append(("foreign", f"it never mentions {foreign_named}" if foreign_named else _SAYS_NOTHING))
+        # Last of the reasons: a thing the material never mentions ("what's the difference between dissociation and a
+        # k-hole?") says more than that it does not compare them.
+        if self.uncompared(question, texts):
+            fired.append(("comparison", "it does not compare them"))
         coverage = self.coverage(question, texts[:3])
         features["coverage_min"] = round(min(coverage, default=1.0), 3)
         features["coverage_mean"] = round(float(np.mean(coverage)) if coverage else 1.0, 3)

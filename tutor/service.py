@@ -275,13 +275,12 @@ class Tutor:
             ranked_leaning, verdict_leaning = self._judge(question, leaning)
             if verdict_leaning.kind != "out_of_scope":
                 standalone, ranked, verdict, condensed = leaning, ranked_leaning, verdict_leaning, True
-        if (verdict.kind == "out_of_scope" and not previous and materials_words
-                and about_subject(standalone, self.subject) != standalone):
-            # "how long does it last?" opening a conversation, in the material's words: its "it" can only be what the
-            # material is about ("is it going to rain this weekend?" is not in its words). Only an off-topic verdict
-            # is judged again: named everywhere, the subject draws every search towards the sentences that merely
-            # name it, and "is it only used on people?" lost the veterinary sentence.
-            named = about_subject(standalone, self.subject)
+        # "how long does it last?" opening a conversation, in the material's words: its "it" can only be what the
+        # material is about ("is it going to rain this weekend?" is not in its words). Only an off-topic verdict is
+        # judged again: named everywhere, the subject draws every search towards the sentences that merely name it,
+        # and "is it only used on people?" lost the veterinary sentence.
+        named = standalone if previous else about_subject(standalone, self.subject)
+        if verdict.kind == "out_of_scope" and materials_words and named != standalone:
             ranked_named, verdict_named = self._judge(question, named)
             if verdict_named.kind != "out_of_scope":
                 standalone, ranked, verdict = named, ranked_named, verdict_named
